@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENDOR := static/vendor/socket.io.esm.min.js
+
+.PHONY: run test lint screenshots clean
+
+run: $(VENV)/.runtime $(VENDOR)
+	$(PY) app.py
+
+test: $(VENV)/.dev $(VENDOR)
+	$(VENV)/bin/ruff check collab tests app.py
+	$(VENV)/bin/ruff format --check collab tests app.py
+	$(VENV)/bin/mypy
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix collab tests app.py
+	$(VENV)/bin/ruff format collab tests app.py
+
+# The README's screenshot of the plenary screen, taken by the browser test.
+screenshots: $(VENV)/.dev $(VENDOR)
+	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+# The Socket.IO browser client comes from npm and is served by collab itself, never from a CDN.
+$(VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js $@
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

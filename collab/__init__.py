@@ -1,0 +1,45 @@
+"""collab: a self-hosted, real-time workshop app for seminars of plenaries and parallel ateliers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from collab import sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
+from collab.config import ROOT, Config
+from collab.db import db
+from collab.realtime import same_origin_or, socketio
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the collab application: config → database → Socket.IO → views → CLI."""
+    settings = Config(**(config or {}))
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(settings.INSTANCE_PATH),
+    )
+    app.config.from_mapping(settings.as_dict())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.configure(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"])
+    db.migrate()
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"] or None,
+        cors_allowed_origins=same_origin_or(app.config["ALLOWED_ORIGINS"]),
+        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        logger=False,
+        engineio_logger=False,
+    )
+
+    from collab import cli, views
+
+    views.init_app(app)
+    cli.init_app(app)
+    return app

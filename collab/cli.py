@@ -1,0 +1,58 @@
+"""Flask commands: create an event from a template, print an event's links."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask, current_app
+
+from collab.domain.errors import DomainError
+from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
+from collab.domain.templates import DEFAULT_TEMPLATE, template_names
+from collab.links import describe_links
+from collab.links import event_links as links_of
+
+
+def init_app(app: Flask) -> None:
+    """Register collab's commands on the app."""
+    app.cli.add_command(create_event_command)
+    app.cli.add_command(links_command)
+
+
+@click.command("create-event")
+@click.option("--template", default=DEFAULT_TEMPLATE, show_default=True, help="Template name.")
+@click.option("--rooms", type=click.IntRange(1, 40), default=None, help="Number of rooms (template's default).")
+@click.option("--title", default=None, help="Event title (template's default).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def create_event_command(template: str, rooms: int | None, title: str | None, as_json: bool) -> None:
+    """Create an event from a template and print its join code and links."""
+    if template not in template_names():
+        raise click.BadParameter(f"known templates: {', '.join(template_names())}", param_hint="--template")
+    try:
+        created = create_event(current_app.config["SECRET_KEY"], template=template, rooms=rooms, title=title)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    _print_links(links_of(created), as_json)
+
+
+@click.command("links")
+@click.argument("code", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def links_command(code: str | None, as_json: bool) -> None:
+    """Print the links of the event with this join code (default: the newest event)."""
+    try:
+        event_id = event_id_for_code(code) if code else latest_event_id()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    if event_id is None:
+        raise click.ClickException("no event yet; create one with `flask --app app create-event`")
+    _print_links(links_of(event_links(current_app.config["SECRET_KEY"], event_id)), as_json)
+
+
+def _print_links(links: dict[str, object], as_json: bool) -> None:
+    """Print an event's links as JSON or for a person."""
+    if as_json:
+        click.echo(json.dumps(links, ensure_ascii=False))
+    else:
+        click.echo(describe_links(links))

@@ -1,0 +1,77 @@
+"""Collab's settings: one default beside each value, overridden by COLLAB_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    """Return the COLLAB_<name> environment variable, or the default."""
+    return os.environ.get(f"COLLAB_{name}", default)
+
+
+def _secret_key(instance: Path) -> str:
+    """Return the persistent secret key, creating it on first run.
+
+    It signs participant tokens, so it must survive a restart: a phone that reloads after the
+    laptop rebooted is still the same participant.
+    """
+    configured = os.environ.get("COLLAB_SECRET_KEY")
+    if configured:
+        return configured
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Every setting of collab; the README lists them with their COLLAB_* variables."""
+
+    def __init__(self, **overrides: Any) -> None:
+        instance = Path(overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH", str(ROOT / "instance")))
+        self.INSTANCE_PATH = instance
+        # The embedded default: one SQLite file next to the secret key.
+        self.DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{instance / 'collab.sqlite3'}")
+        # FULL: an acknowledged card survives a power cut, not only a crash of the process.
+        self.SQLITE_SYNCHRONOUS = _env("SQLITE_SYNCHRONOUS", "FULL")
+        # The address phones must open (QR code, printed links); empty: the LAN address at start.
+        self.PUBLIC_URL = _env("PUBLIC_URL", "")
+        # The port printed links use (app.py sets the one it listens on).
+        self.PORT = int(_env("PORT", "5000"))
+        # Origins allowed to open a Socket.IO connection besides the server's own; never "*".
+        self.ALLOWED_ORIGINS = [o for o in _env("ALLOWED_ORIGINS", "").split(",") if o]
+        # Socket.IO messages larger than this are refused; a card is a few hundred bytes.
+        self.MAX_MESSAGE_BYTES = int(_env("MAX_MESSAGE_BYTES", "65536"))
+        # The Socket.IO server's async mode; app.py sets eventlet, tests use threading.
+        self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
+        # Redis URL shared by several workers (Flask-SocketIO message_queue); empty: one process.
+        self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE", "")
+        # The template an empty database is given at start so `make run` shows a usable event.
+        self.DEMO_TEMPLATE = _env("DEMO_TEMPLATE", "cooperer-territoires")
+        self.DEMO_ROOMS = int(_env("DEMO_ROOMS", "4"))
+        # Create the demo event on an empty database at start ("0" to disable).
+        self.CREATE_DEMO = _env("CREATE_DEMO", "1") == "1"
+        # A reconnecting client further behind than this gets a snapshot, not a replay.
+        self.MAX_REPLAY = int(_env("MAX_REPLAY", "500"))
+        self.SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "0") == "1"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.TESTING = False
+        for key, value in overrides.items():
+            setattr(self, key, value)
+        if "*" in self.ALLOWED_ORIGINS:
+            raise ValueError("COLLAB_ALLOWED_ORIGINS must list origins; '*' would let any site connect")
+        if not getattr(self, "SECRET_KEY", None):
+            self.SECRET_KEY = _secret_key(instance)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the settings as the mapping Flask's config expects."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}

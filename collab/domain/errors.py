@@ -1,0 +1,53 @@
+"""Domain errors: each carries the code and message a client receives in its acknowledgement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A request the domain refuses; nothing was written."""
+
+    code = "error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def as_ack(self) -> dict[str, Any]:
+        """Return the error acknowledgement sent to the client."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            error["details"] = self.details
+        return {"ok": False, "error": error}
+
+
+class Invalid(DomainError):
+    """The request is well-formed but makes no sense here (unknown column, scale…)."""
+
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    """The thing named does not exist, or not where the requester may see it."""
+
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    """The requester's role does not allow this."""
+
+    code = "forbidden"
+
+
+class Unauthorised(DomainError):
+    """No valid token: the requester is nobody."""
+
+    code = "unauthorised"
+
+
+class Conflict(DomainError):
+    """The request collides with existing data (a client id already used for another card)."""
+
+    code = "conflict"

@@ -1,0 +1,221 @@
+"""Events: created from a template, found by join code, described for every screen."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from collab.db import db
+from collab.domain.access import hash_token, link_token, new_link
+from collab.domain.errors import Invalid, NotFound
+from collab.domain.templates import DEFAULT_TEMPLATE, load_template
+from collab.models import AccessLink, Event, Phase, Room, Situation
+
+# No 0/O, 1/I/L: a code read aloud or copied from a projector is typed right the first time.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+MAX_ROOMS = 40
+
+
+@dataclass
+class RoomLink:
+    """A room with the token of its facilitator link."""
+
+    id: int
+    name: str
+    facilitator_token: str
+
+
+@dataclass
+class EventLinks:
+    """An event with the tokens of its secret links, for the organiser's eyes only."""
+
+    id: int
+    title: str
+    join_code: str
+    organiser_token: str
+    screen_token: str
+    rooms: list[RoomLink] = field(default_factory=list)
+
+
+def normalise_code(code: str) -> str:
+    """Return a typed join code in its stored form (case and spaces do not matter)."""
+    return "".join(code.split()).upper()
+
+
+def create_event(
+    secret: str, template: str = DEFAULT_TEMPLATE, rooms: int | None = None, title: str | None = None
+) -> EventLinks:
+    """Create an event from a template, with its rooms, programme, situations and links."""
+    data = load_template(template)
+    room_count = data.get("rooms", 4) if rooms is None else rooms
+    if not 1 <= room_count <= MAX_ROOMS:
+        raise Invalid(f"an event has between 1 and {MAX_ROOMS} rooms")
+    title = (title or data["title"]).strip()
+    if not title or len(title) > 200:
+        raise Invalid("an event title has 1 to 200 characters")
+    for _attempt in range(10):
+        try:
+            return _insert_event(secret, data, template, room_count, title, _new_code())
+        except IntegrityError:
+            continue  # the join code was taken; draw another
+    raise RuntimeError("could not draw a free join code")
+
+
+def _new_code() -> str:
+    """Return a random join code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _insert_event(
+    secret: str, data: dict[str, Any], template: str, room_count: int, title: str, code: str
+) -> EventLinks:
+    """Insert one event and everything it holds, in one transaction."""
+    with db.transaction() as session:
+        event = Event(title=title, template=template, join_code=code, scales=data["scales"], boards=data["boards"])
+        session.add(event)
+        session.flush()
+        for position, phase in enumerate(data["phases"]):
+            session.add(
+                Phase(
+                    event_id=event.id,
+                    position=position,
+                    starts_at=phase["start"],
+                    ends_at=phase["end"],
+                    kind=phase["kind"],
+                    title=phase["title"],
+                    description=phase.get("description", ""),
+                    activity=phase.get("activity"),
+                )
+            )
+        situations = [
+            Situation(
+                event_id=event.id,
+                position=position,
+                title=situation["title"],
+                description=situation.get("description", ""),
+                scales=situation.get("scales", []),
+                protagonists=situation.get("protagonists", []),
+            )
+            for position, situation in enumerate(data.get("situations", []))
+        ]
+        session.add_all(situations)
+        session.flush()
+        created = EventLinks(
+            id=event.id,
+            title=title,
+            join_code=code,
+            organiser_token=_add_link(session, secret, event.id, "organiser", None),
+            screen_token=_add_link(session, secret, event.id, "screen", None),
+        )
+        for n in range(1, room_count + 1):
+            room = Room(
+                event_id=event.id,
+                position=n,
+                name=data.get("room_name", "Salle {n}").format(n=n),
+                situation_id=situations[(n - 1) % len(situations)].id if situations else None,
+            )
+            session.add(room)
+            session.flush()
+            token = _add_link(session, secret, event.id, "facilitator", room.id)
+            created.rooms.append(RoomLink(id=room.id, name=room.name, facilitator_token=token))
+        return created
+
+
+def _add_link(session: Session, secret: str, event_id: int, role: str, room_id: int | None) -> str:
+    """Store a new secret link (its hash and nonce) and return its token."""
+    nonce, token = new_link(secret)
+    session.add(AccessLink(event_id=event_id, role=role, room_id=room_id, nonce=nonce, token_hash=hash_token(token)))
+    return token
+
+
+def event_links(secret: str, event_id: int) -> EventLinks:
+    """Return the tokens of an event's valid links, derived again from their nonces."""
+    with db.transaction() as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFound("no such event")
+        links = session.scalars(
+            select(AccessLink).where(AccessLink.event_id == event_id, AccessLink.revoked_at.is_(None))
+        ).all()
+        token = {(link.role, link.room_id): link_token(secret, link.nonce) for link in links}
+        rooms = session.scalars(select(Room).where(Room.event_id == event_id).order_by(Room.position))
+        return EventLinks(
+            id=event.id,
+            title=event.title,
+            join_code=event.join_code,
+            organiser_token=token[("organiser", None)],
+            screen_token=token[("screen", None)],
+            rooms=[RoomLink(id=r.id, name=r.name, facilitator_token=token[("facilitator", r.id)]) for r in rooms],
+        )
+
+
+def latest_event_id() -> int | None:
+    """Return the id of the most recently created event, if there is one."""
+    with db.transaction() as session:
+        return session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1))
+
+
+def event_id_for_code(code: str) -> int:
+    """Return the id of the event with this join code, or raise NotFound."""
+    with db.transaction() as session:
+        event_id = session.scalar(select(Event.id).where(Event.join_code == normalise_code(code)))
+        if event_id is None:
+            raise NotFound("no event has this code")
+        return event_id
+
+
+def describe_event(event_id: int) -> dict[str, Any]:
+    """Return what every screen of an event shows: title, code, programme, rooms, boards, scales."""
+    with db.transaction() as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFound("no such event")
+        phases = session.scalars(select(Phase).where(Phase.event_id == event_id).order_by(Phase.position))
+        situations = {s.id: s for s in session.scalars(select(Situation).where(Situation.event_id == event_id))}
+        rooms = session.scalars(select(Room).where(Room.event_id == event_id).order_by(Room.position))
+        return {
+            "id": event.id,
+            "title": event.title,
+            "join_code": event.join_code,
+            "scales": event.scales,
+            "boards": event.boards,
+            "programme": [
+                {
+                    "id": p.id,
+                    "start": p.starts_at,
+                    "end": p.ends_at,
+                    "kind": p.kind,
+                    "title": p.title,
+                    "description": p.description,
+                    "activity": p.activity,
+                }
+                for p in phases
+            ],
+            "rooms": [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "situation": _situation(situations.get(r.situation_id)) if r.situation_id else None,
+                }
+                for r in rooms
+            ],
+        }
+
+
+def _situation(situation: Situation | None) -> dict[str, Any] | None:
+    """Return a situation as plain data."""
+    if situation is None:
+        return None
+    return {
+        "id": situation.id,
+        "title": situation.title,
+        "description": situation.description,
+        "scales": situation.scales,
+        "protagonists": situation.protagonists,
+    }

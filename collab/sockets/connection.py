@@ -1,0 +1,79 @@
+"""Connecting, catching up and leaving: the events every role sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError, emit, join_room
+
+from collab.domain import presence, rooms
+from collab.domain.access import Principal
+from collab.domain.errors import Unauthorised
+from collab.domain.events import describe_event
+from collab.realtime import broadcast, event_scope, room_scope, socketio
+from collab.sockets.edge import TOKEN_KEY, client_event, error
+from collab.sockets.schemas import Sync
+from collab.tokens import principal_for_token
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Sent by every client on (re)connect with `{token}`; joins it to the rooms it may watch.
+
+    A participant's arrival is broadcast to the event's screens and consoles as `presence_changed`.
+    """
+    token = auth.get("token") if isinstance(auth, dict) else None
+    try:
+        principal = principal_for_token(token)
+    except Unauthorised as exc:
+        raise ConnectionRefusedError(exc.as_ack()["error"]) from None
+    session[TOKEN_KEY] = token
+    for room_id in _watched_rooms(principal):
+        join_room(room_scope(room_id))
+    if principal.role == "participant":
+        counts = presence.participant_connected(request.sid, principal)  # type: ignore[attr-defined]
+        broadcast(event_scope(principal.event_id), "presence_changed", _presence(counts))
+    else:
+        join_room(event_scope(principal.event_id))
+        emit("presence_changed", _presence(presence.connected_counts(principal.event_id)))
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason: Any = None) -> None:
+    """A socket closed; if it was a participant's last one, the screens' count goes down."""
+    closed = presence.socket_closed(request.sid)  # type: ignore[attr-defined]
+    if closed is not None:
+        event_id, counts = closed
+        broadcast(event_scope(event_id), "presence_changed", _presence(counts))
+
+
+@socketio.on("*")
+def on_unknown(event: str, *args: Any) -> dict[str, Any]:
+    """Any event collab does not know gets an error acknowledgement and changes nothing."""
+    return error("unknown_event", "this event does not exist")
+
+
+@client_event("sync", Sync, roles=("participant", "facilitator", "screen", "organiser"))
+def on_sync(principal: Principal, payload: Sync) -> dict[str, Any]:
+    """Sent by a client after (re)connecting with the last `seq` it has for a room.
+
+    Acknowledged with the changes it missed, in order, or with a snapshot of the room.
+    """
+    result = rooms.sync_room(principal, payload.room_id, payload.since, current_app.config["MAX_REPLAY"])
+    return {"ok": True, **result}
+
+
+def _watched_rooms(principal: Principal) -> list[int]:
+    """Return the rooms whose changes reach this principal."""
+    if principal.room_id is not None:
+        return [principal.room_id]
+    return [room["id"] for room in describe_event(principal.event_id)["rooms"]]
+
+
+def _presence(counts: dict[int, int]) -> dict[str, Any]:
+    """Return the `presence_changed` payload: participants connected per room and in all."""
+    return {
+        "rooms": [{"room_id": room_id, "count": n} for room_id, n in sorted(counts.items())],
+        "total": sum(counts.values()),
+    }

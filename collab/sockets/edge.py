@@ -1,0 +1,75 @@
+"""The edge of the socket API: who is asking, is the payload well-formed, and one answer each time."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import request, session
+from pydantic import BaseModel, ValidationError
+
+from collab.domain.access import Principal
+from collab.domain.errors import DomainError, Forbidden, Unauthorised
+from collab.realtime import socketio
+from collab.tokens import principal_for_token
+
+log = logging.getLogger(__name__)
+P = TypeVar("P", bound=BaseModel)
+TOKEN_KEY = "collab_token"
+
+
+def error(code: str, message: str, **details: Any) -> dict[str, Any]:
+    """Return an error acknowledgement."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return {"ok": False, "error": body}
+
+
+def current_principal() -> Principal:
+    """Return who holds this socket, checked again against the database (links can be revoked)."""
+    return principal_for_token(session.get(TOKEN_KEY))
+
+
+def client_event(name: str, schema: type[P], roles: tuple[str, ...]) -> Callable[..., Any]:
+    """Register a client→server event: authorise, validate, call, and always acknowledge.
+
+    The handler receives the principal and the validated payload and returns the acknowledgement.
+    """
+
+    def register(handler: Callable[[Principal, P], dict[str, Any]]) -> Callable[..., Any]:
+        @functools.wraps(handler)
+        def on_event(*args: Any) -> dict[str, Any]:
+            try:
+                principal = current_principal()
+                if principal.role not in roles:
+                    raise Forbidden(f"{principal.role} may not {name.replace('_', ' ')}")
+                if len(args) != 1 or not isinstance(args[0], dict):
+                    return error("invalid", f"{name} takes exactly one payload object")
+                try:
+                    payload = schema.model_validate(args[0])
+                except ValidationError as exc:
+                    return error("invalid", f"malformed {name} payload", fields=_fields(exc))
+                return handler(principal, payload)
+            except DomainError as exc:
+                return exc.as_ack()
+            except Exception:
+                log.exception("%s failed (sid %s)", name, request.sid)  # type: ignore[attr-defined]
+                return error("internal", "the server could not do this; nothing was changed")
+
+        socketio.on_event(name, on_event)
+        return on_event
+
+    return register
+
+
+def _fields(exc: ValidationError) -> list[dict[str, str]]:
+    """Return the validation errors in a compact, client-readable form (no echo of the input)."""
+    return [{"field": ".".join(str(p) for p in e["loc"]) or "(payload)", "problem": e["type"]} for e in exc.errors()]
+
+
+def unauthorised(exc: Unauthorised) -> dict[str, Any]:
+    """Return the refusal a connection gets when its token is not valid."""
+    return exc.as_ack()["error"]

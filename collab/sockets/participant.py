@@ -1,0 +1,22 @@
+"""Events sent by participants' phones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collab.domain import cards
+from collab.domain.access import Principal
+from collab.realtime import announce
+from collab.sockets.edge import client_event
+from collab.sockets.schemas import PostCard
+
+
+@client_event("post_card", PostCard, roles=("participant",))
+def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
+    """Sent by a participant; acknowledged once committed, broadcast as `card_posted` to the room.
+
+    A retry with the same client id gets the same acknowledgement and broadcasts nothing.
+    """
+    outcome = cards.post_card(principal, payload.client_id, payload.board, payload.column, payload.text)
+    announce(outcome.change)
+    return outcome.ack
