@@ -52,8 +52,6 @@ class Config:
         self.MAX_MESSAGE_BYTES = int(_env("MAX_MESSAGE_BYTES", "65536"))
         # The Socket.IO server's async mode; app.py sets eventlet, tests use threading.
         self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
-        # Redis URL shared by several workers (Flask-SocketIO message_queue); empty: one process.
-        self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE", "")
         # The template an empty database is given at start so `make run` shows a usable event.
         self.DEMO_TEMPLATE = _env("DEMO_TEMPLATE", "cooperer-territoires")
         self.DEMO_ROOMS = int(_env("DEMO_ROOMS", "4"))

@@ -1,0 +1,141 @@
+"""Fixtures: an app on a real SQLite file or a real PostgreSQL schema, events, participants, socket clients."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_socketio import SocketIOTestClient
+
+from collab import create_app
+from collab.db import db
+from collab.domain.access import Principal, principal_for_link, principal_for_participant
+from collab.domain.events import EventLinks, create_event
+from collab.domain.participants import join_event
+from collab.realtime import socketio
+
+SECRET = "test-secret-key"
+POSTGRES_URL = os.environ.get("COLLAB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REQUIRE_ALL = os.environ.get("COLLAB_REQUIRE_ALL") == "1"
+
+
+def missing(what: str) -> None:
+    """Skip a test whose service or tool is absent; under COLLAB_REQUIRE_ALL=1 (CI), fail it."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{what} is required (COLLAB_REQUIRE_ALL=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'collab.sqlite3'}"
+        return
+    yield from _postgres_schema()
+
+
+def _postgres_schema() -> Iterator[str]:
+    """Yield a URL whose connections use a new schema of the test database; drop it afterwards."""
+    import sqlalchemy
+
+    try:
+        admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            schema = f"collab_{secrets.token_hex(6)}"
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    except sqlalchemy.exc.OperationalError:
+        missing("PostgreSQL at 127.0.0.1:5432")
+        return
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        if db.engine is not None:
+            db.engine.dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
+    """Return a collab app on its own empty database."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path / "instance",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": SECRET,
+            "PUBLIC_URL": "http://collab.test",
+        }
+    )
+    with app.app_context():
+        yield app
+    assert db.engine is not None
+    db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return an HTTP test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Return a runner for collab's flask commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def event(app: Flask) -> EventLinks:
+    """Create an event from the built-in template, with 4 rooms."""
+    return create_event(SECRET)
+
+
+@pytest.fixture
+def join(app: Flask, event: EventLinks) -> Callable[..., dict[str, Any]]:
+    """Return a function that makes a participant join a room (by index) and returns them with a token."""
+    from collab.tokens import participant_token
+
+    def make(room: int = 0, pseudonym: str = "Camille", scale: str = "commune") -> dict[str, Any]:
+        participant = join_event(event.join_code, pseudonym, scale, event.rooms[room].id)
+        return participant | {"token": participant_token(participant["id"])}
+
+    return make
+
+
+def participant_principal(participant: dict[str, Any]) -> Principal:
+    """Return the principal of a joined participant."""
+    return principal_for_participant(participant["id"])
+
+
+def link_principal(token: str) -> Principal:
+    """Return the principal of a secret link."""
+    return principal_for_link(token)
+
+
+@pytest.fixture
+def connect(app: Flask) -> Iterator[Callable[[str | None], SocketIOTestClient]]:
+    """Return a function that opens a Socket.IO test client with a token; all are closed afterwards."""
+    opened: list[SocketIOTestClient] = []
+
+    def open_client(token: str | None) -> SocketIOTestClient:
+        sio = socketio.test_client(app, auth={"token": token} if token is not None else None)
+        opened.append(sio)
+        return sio
+
+    yield open_client
+    for sio in opened:
+        if sio.is_connected():
+            sio.disconnect()
+
+
+def received(sio: SocketIOTestClient, name: str) -> list[Any]:
+    """Return the payloads of the `name` events a test client received (and forget all received)."""
+    return [message["args"][0] for message in sio.get_received() if message["name"] == name]

@@ -1,0 +1,115 @@
+"""A real collab server process for tests: `python app.py` on a free port and a temporary SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LiveServer:
+    """Start, stop and restart `python app.py`; only the process it started is ever signalled."""
+
+    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "server.log"
+        self.env = os.environ | {
+            "COLLAB_INSTANCE_PATH": str(workdir / "instance"),
+            "COLLAB_DATABASE_URL": f"sqlite:///{workdir / 'collab.sqlite3'}",
+            "COLLAB_PUBLIC_URL": self.url,
+            "PYTHONUNBUFFERED": "1",
+        } | (extra_env or {})
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def flask(self, *args: str) -> str:
+        """Run a flask command of collab against this server's database and return its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout
+
+    def create_event(self, rooms: int = 4) -> dict[str, Any]:
+        """Create an event with the real CLI and return its links."""
+        return dict(json.loads(self.flask("create-event", "--rooms", str(rooms), "--json")))
+
+    def start(self) -> None:
+        """Start the server and wait until it answers."""
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not answer in 30 s: {self.log()}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the server this object started."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def log(self) -> str:
+        """Return what the server printed."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def participant_token(server_url: str, code: str, pseudonym: str, room_id: int, scale: str = "commune") -> str:
+    """Join an event through the real join form and return the token the phone page carries."""
+    with requests.Session() as browser:
+        joined = browser.post(
+            f"{server_url}/j/{code}",
+            data={"pseudonym": pseudonym, "scale": scale, "room": str(room_id)},
+            headers={"Origin": server_url},
+            timeout=10,
+        )
+        joined.raise_for_status()
+        return boot_data(joined.text)["token"]  # type: ignore[no-any-return]
+
+
+def boot_data(page: str) -> dict[str, Any]:
+    """Return the JSON a page hands to its script (`<script type="application/json" id="boot">`)."""
+    found = re.search(r'<script[^>]*id="boot"[^>]*>(.*?)</script>', page, re.S)
+    assert found, "the page carries no boot data"
+    return dict(json.loads(found.group(1)))

@@ -1,0 +1,231 @@
+"""Domain tests, without sockets: events from the template, joining, posting, moderating, catching up."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from collab.db import db
+from collab.domain import cards, rooms
+from collab.domain.errors import Forbidden, Invalid, NotFound
+from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
+from collab.domain.participants import join_event
+from collab.models import Card, Change, Participant
+from tests.conftest import SECRET, link_principal, participant_principal
+
+Join = Callable[..., dict[str, Any]]
+
+
+def count(model: Any) -> int:
+    """Return the number of rows of a table."""
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_event_from_template_has_the_seed_programme(event: EventLinks) -> None:
+    described = describe_event(event.id)
+    kinds = [phase["kind"] for phase in described["programme"]]
+    assert kinds[0] == "accueil" and kinds[-1] == "fin"
+    assert {"accueil", "pleniere", "atelier", "pause", "repas", "fin"} == set(kinds)
+    ateliers = [p for p in described["programme"] if p["kind"] == "atelier"]
+    assert [(a["start"], a["activity"]) for a in ateliers] == [
+        ("10:30", "case_study"),
+        ("11:45", "four_questions"),
+        ("14:40", "competences"),
+    ]
+    grid = next(b for b in described["boards"] if b["key"] == "four_questions")
+    assert [c["label"] for c in grid["columns"]] == ["Pourquoi ?", "Pour quoi ?", "Comment ?", "Dans quelles conditions ?"]
+    assert [r["name"] for r in described["rooms"]] == ["Salle 1", "Salle 2", "Salle 3", "Salle 4"]
+    assert all(r["situation"] for r in described["rooms"])
+    assert len({r["situation"]["id"] for r in described["rooms"]}) == 4
+    assert len(event.join_code) == 6 and set(event.join_code) <= set(CODE_ALPHABET)
+    assert not set("0O1IL") & set(CODE_ALPHABET)
+
+
+def test_create_event_with_rooms_and_title(app: Any) -> None:
+    created = create_event(SECRET, rooms=7, title="Séminaire d'automne")
+    described = describe_event(created.id)
+    assert described["title"] == "Séminaire d'automne"
+    assert len(described["rooms"]) == 7
+    # Situations are shared out in turn when there are more rooms than situations.
+    assert described["rooms"][4]["situation"] == described["rooms"][0]["situation"]
+
+
+@pytest.mark.parametrize("rooms", [0, 41])
+def test_create_event_refuses_a_bad_room_count(app: Any, rooms: int) -> None:
+    with pytest.raises(Invalid):
+        create_event(SECRET, rooms=rooms)
+
+
+def test_create_event_refuses_an_unknown_template(app: Any) -> None:
+    with pytest.raises(NotFound):
+        create_event(SECRET, template="nope")
+
+
+def test_links_are_derived_again_and_stored_hashed(event: EventLinks) -> None:
+    again = event_links(SECRET, event.id)
+    assert again == event
+    assert link_principal(event.screen_token).role == "screen"
+    facilitator = link_principal(event.rooms[1].facilitator_token)
+    assert (facilitator.role, facilitator.room_id) == ("facilitator", event.rooms[1].id)
+    from collab.models import AccessLink
+
+    with db.transaction() as session:
+        stored = " ".join(f"{link.nonce} {link.token_hash}" for link in session.scalars(select(AccessLink)))
+    assert event.organiser_token not in stored
+    with pytest.raises(Exception, match="not valid"):
+        link_principal(event.organiser_token[:-1] + "x")
+
+
+def test_join_validates_pseudonym_scale_and_room(event: EventLinks) -> None:
+    room = event.rooms[0].id
+    with pytest.raises(Invalid):
+        join_event(event.join_code, "   ", "commune", room)
+    with pytest.raises(Invalid):
+        join_event(event.join_code, "x" * 41, "commune", room)
+    with pytest.raises(Invalid):
+        join_event(event.join_code, "Camille", "planete", room)
+    with pytest.raises(Invalid):
+        join_event(event.join_code, "Camille", "commune", 9999)
+    with pytest.raises(NotFound):
+        join_event("ZZZZZZ", "Camille", "commune", room)
+    assert count(Participant) == 0
+    joined = join_event(event.join_code.lower(), "  Camille   D. ", "region", room)
+    assert (joined["pseudonym"], joined["scale"], joined["room_name"]) == ("Camille D.", "region", "Salle 1")
+
+
+def test_post_card_numbers_changes_and_lands_once(join: Join) -> None:
+    who = participant_principal(join())
+    first = cards.post_card(who, "client-0001", "four_questions", "pourquoi", "  Mutualiser l'ingénierie  ")
+    assert first.ack["ok"] and first.ack["seq"] == 1
+    assert first.ack["card"]["text"] == "Mutualiser l'ingénierie"
+    assert first.change is not None and first.change["event"] == "card_posted"
+    assert first.change["payload"] == {"room_id": who.room_id, "seq": 1, "card": first.ack["card"]}
+    retry = cards.post_card(who, "client-0001", "four_questions", "pourquoi", "Mutualiser l'ingénierie")
+    assert retry.ack == first.ack and retry.change is None
+    second = cards.post_card(who, "client-0002", "four_questions", "comment", "Un comité de pilotage")
+    assert second.ack["seq"] == 2
+    assert count(Card) == 2 and count(Change) == 2
+
+
+@pytest.mark.parametrize(
+    ("board", "column", "text"),
+    [
+        ("four_questions", "nope", "texte"),
+        ("nope", "pourquoi", "texte"),
+        ("four_questions", "pourquoi", "   "),
+        ("four_questions", "pourquoi", "x" * 501),
+    ],
+)
+def test_post_card_refuses_bad_cards_and_writes_nothing(join: Join, board: str, column: str, text: str) -> None:
+    who = participant_principal(join())
+    with pytest.raises(Invalid):
+        cards.post_card(who, "client-0001", board, column, text)
+    assert count(Card) == 0 and count(Change) == 0
+    assert describe_room_seq(who.room_id) == 0
+
+
+def describe_room_seq(room_id: int | None) -> int:
+    """Return a room's current sequence number."""
+    from collab.models import Room
+
+    with db.transaction() as session:
+        room = session.get(Room, room_id)
+        assert room is not None
+        return room.seq
+
+
+def test_only_participants_post(event: EventLinks) -> None:
+    for token in (event.screen_token, event.organiser_token, event.rooms[0].facilitator_token):
+        with pytest.raises(Forbidden):
+            cards.post_card(link_principal(token), "client-0001", "four_questions", "pourquoi", "x")
+    assert count(Card) == 0
+
+
+def test_hide_and_restore_are_the_room_staffs(event: EventLinks, join: Join) -> None:
+    author = participant_principal(join(room=0))
+    card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").ack["card"]
+    for token in (event.screen_token, event.rooms[1].facilitator_token):
+        with pytest.raises(Forbidden):
+            cards.hide_card(link_principal(token), card["id"])
+    with pytest.raises(Forbidden):
+        cards.hide_card(author, card["id"])
+    with pytest.raises(NotFound):
+        cards.hide_card(link_principal(event.rooms[0].facilitator_token), 999)
+    facilitator = link_principal(event.rooms[0].facilitator_token)
+    hidden = cards.hide_card(facilitator, card["id"])
+    assert hidden.ack == {"ok": True, "seq": 2, "card_id": card["id"], "hidden": True}
+    assert cards.hide_card(facilitator, card["id"]).change is None  # twice changes nothing
+    restored = cards.restore_card(link_principal(event.organiser_token), card["id"])
+    assert restored.change is not None and restored.change["payload"]["card"]["text"] == "texte"
+    assert restored.change["payload"]["seq"] == 3
+
+
+def test_another_events_staff_cannot_touch_a_card(event: EventLinks, join: Join) -> None:
+    author = participant_principal(join())
+    card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").ack["card"]
+    other = create_event(SECRET)
+    with pytest.raises(NotFound):
+        cards.hide_card(link_principal(other.organiser_token), card["id"])
+    with pytest.raises(NotFound):
+        rooms.sync_room(link_principal(other.screen_token), author.room_id or 0, None, 500)
+
+
+def test_sync_replays_exactly_what_was_missed_or_sends_a_snapshot(event: EventLinks, join: Join) -> None:
+    author = participant_principal(join())
+    posted = [
+        cards.post_card(author, f"client-{n:04}", "four_questions", "comment", f"carte {n}").ack for n in range(5)
+    ]
+    facilitator = link_principal(event.rooms[0].facilitator_token)
+    cards.hide_card(facilitator, posted[1]["card"]["id"])
+    room_id = author.room_id or 0
+
+    replay = rooms.sync_room(author, room_id, 3, max_replay=500)
+    assert [c["payload"]["seq"] for c in replay["changes"]] == [4, 5, 6]
+    assert [c["event"] for c in replay["changes"]] == ["card_posted", "card_posted", "card_hidden"]
+    assert rooms.sync_room(author, room_id, 6, max_replay=500) == {"room_id": room_id, "seq": 6, "changes": []}
+
+    for since in (None, 99, 0):
+        snapshot = rooms.sync_room(author, room_id, since, max_replay=5)
+        assert "snapshot" in snapshot and snapshot["seq"] == 6
+        assert [c["text"] for c in snapshot["snapshot"]["cards"]] == ["carte 0", "carte 2", "carte 3", "carte 4"]
+    staff_view = rooms.sync_room(facilitator, room_id, None, max_replay=500)["snapshot"]["cards"]
+    assert [c["hidden"] for c in staff_view] == [False, True, False, False, False]
+
+
+def test_a_participant_syncs_only_their_room(event: EventLinks, join: Join) -> None:
+    who = participant_principal(join(room=0))
+    with pytest.raises(Forbidden):
+        rooms.sync_room(who, event.rooms[1].id, None, 500)
+    with pytest.raises(Forbidden):
+        rooms.sync_room(link_principal(event.rooms[0].facilitator_token), event.rooms[1].id, None, 500)
+    assert "snapshot" in rooms.sync_room(link_principal(event.screen_token), event.rooms[1].id, None, 500)
+
+
+def test_concurrent_posts_get_contiguous_numbers(join: Join, app: Any) -> None:
+    authors = [participant_principal(join(pseudonym=f"P{n}")) for n in range(4)]
+    errors: list[BaseException] = []
+
+    def post_many(n: int) -> None:
+        try:
+            for i in range(15):
+                cards.post_card(authors[n], f"client-{n}-{i:04}", "four_questions", "pourquoi", f"{n}/{i}")
+                # The same id again, as a phone retrying after a lost acknowledgement.
+                cards.post_card(authors[n], f"client-{n}-{i:04}", "four_questions", "pourquoi", f"{n}/{i}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=post_many, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with db.transaction() as session:
+        seqs = list(session.scalars(select(Change.seq).order_by(Change.seq)))
+        card_seqs = sorted(session.scalars(select(Card.seq)))
+    assert seqs == list(range(1, 61))
+    assert card_seqs == seqs

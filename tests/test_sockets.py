@@ -1,0 +1,217 @@
+"""Socket tests with Flask-SocketIO's test client: who may connect, who receives what, bad payloads."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+from flask_socketio import SocketIOTestClient
+from sqlalchemy import func, select
+
+from collab.db import db
+from collab.domain.events import EventLinks
+from collab.models import Card, Change
+from tests.conftest import received
+
+Join = Callable[..., dict[str, Any]]
+Connect = Callable[[str | None], SocketIOTestClient]
+
+
+def card(client_id: str = "client-0001", column: str = "pourquoi", text: str = "Parce que") -> dict[str, Any]:
+    """Return a well-formed post_card payload."""
+    return {"client_id": client_id, "board": "four_questions", "column": column, "text": text}
+
+
+def written() -> tuple[int, int]:
+    """Return how many cards and changes are stored."""
+    with db.transaction() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Card)) or 0,
+            session.scalar(select(func.count()).select_from(Change)) or 0,
+        )
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token", "p.eyJwIjoxfQ.forged", 42])
+def test_a_connection_without_a_valid_token_is_refused(connect: Connect, event: EventLinks, token: Any) -> None:
+    sio = connect(token)
+    assert not sio.is_connected()
+
+
+def test_a_card_reaches_its_room_the_staff_and_the_screen_only(
+    connect: Connect, event: EventLinks, join: Join
+) -> None:
+    author = connect(join(room=0, pseudonym="Alix")["token"])
+    neighbour = connect(join(room=0, pseudonym="Bao")["token"])
+    elsewhere = connect(join(room=1, pseudonym="Chloé")["token"])
+    facilitator = connect(event.rooms[0].facilitator_token)
+    other_facilitator = connect(event.rooms[1].facilitator_token)
+    screen = connect(event.screen_token)
+    organiser = connect(event.organiser_token)
+    for sio in (author, neighbour, elsewhere, facilitator, other_facilitator, screen, organiser):
+        sio.get_received()
+
+    ack = author.emit("post_card", card(text="Un PAT partagé"), callback=True)
+    assert ack["ok"] and ack["card"]["text"] == "Un PAT partagé" and ack["seq"] == 1
+    assert ack["card"]["author"] == {"id": ack["card"]["author"]["id"], "pseudonym": "Alix", "scale": "commune"}
+
+    expected = [{"room_id": event.rooms[0].id, "seq": 1, "card": ack["card"]}]
+    for sio in (author, neighbour, facilitator, screen, organiser):
+        assert received(sio, "card_posted") == expected
+    for sio in (elsewhere, other_facilitator):
+        assert received(sio, "card_posted") == []
+
+
+def test_a_retried_post_lands_once_with_the_same_acknowledgement(connect: Connect, join: Join) -> None:
+    participant = join()
+    phone = connect(participant["token"])
+    second_socket = connect(participant["token"])
+    first = phone.emit("post_card", card(), callback=True)
+    phone.get_received()
+    second_socket.get_received()
+    again = second_socket.emit("post_card", card(), callback=True)
+    assert again == first
+    assert received(phone, "card_posted") == [] and received(second_socket, "card_posted") == []
+    assert written() == (1, 1)
+
+
+BAD_PAYLOADS = [
+    "just a string",
+    ["a", "list"],
+    None,
+    42,
+    {},
+    card() | {"extra": 1},
+    card() | {"text": 12},
+    card() | {"text": "x" * 5000},
+    card() | {"text": ""},
+    card() | {"column": "nope"},
+    card() | {"board": "nope"},
+    card() | {"column": "<script>"},
+    card() | {"client_id": "short"},
+    card() | {"client_id": "has space in it"},
+    card() | {"client_id": None},
+    {"client_id": "client-0001", "board": "four_questions", "column": "pourquoi"},
+    {"nested": {"deep": [1, 2, {"x": "y"}]}},
+]
+
+
+@pytest.mark.parametrize("payload", BAD_PAYLOADS)
+def test_a_malformed_post_gets_an_error_and_writes_nothing(connect: Connect, join: Join, payload: Any) -> None:
+    phone = connect(join()["token"])
+    ack = phone.emit("post_card", payload, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid" and ack["error"]["message"]
+    assert written() == (0, 0)
+    assert phone.is_connected()
+    assert phone.emit("post_card", card(), callback=True)["ok"]  # the connection still works
+
+
+def test_extra_arguments_and_unknown_events_are_refused(connect: Connect, join: Join) -> None:
+    phone = connect(join()["token"])
+    ack = phone.emit("post_card", card(), {"second": 1}, callback=True)
+    assert ack["error"]["code"] == "invalid"
+    assert phone.emit("drop_tables", {}, callback=True)["error"]["code"] == "unknown_event"
+    assert written() == (0, 0)
+
+
+@pytest.mark.parametrize("role", ["screen", "facilitator", "organiser"])
+def test_only_participants_post(connect: Connect, event: EventLinks, role: str) -> None:
+    token = {
+        "screen": event.screen_token,
+        "facilitator": event.rooms[0].facilitator_token,
+        "organiser": event.organiser_token,
+    }[role]
+    ack = connect(token).emit("post_card", card(), callback=True)
+    assert ack["error"]["code"] == "forbidden"
+    assert written() == (0, 0)
+
+
+def test_hide_and_restore_reach_the_room(connect: Connect, event: EventLinks, join: Join) -> None:
+    phone = connect(join(room=0)["token"])
+    screen = connect(event.screen_token)
+    facilitator = connect(event.rooms[0].facilitator_token)
+    posted = phone.emit("post_card", card(), callback=True)["card"]
+
+    for token in (event.screen_token, event.rooms[1].facilitator_token, join(room=0, pseudonym="X")["token"]):
+        refused = connect(token).emit("hide_card", {"card_id": posted["id"]}, callback=True)
+        assert refused["error"]["code"] == "forbidden"
+    assert written() == (1, 1)
+
+    for sio in (phone, screen, facilitator):
+        sio.get_received()
+    ack = facilitator.emit("hide_card", {"card_id": posted["id"]}, callback=True)
+    assert ack == {"ok": True, "seq": 2, "card_id": posted["id"], "hidden": True}
+    for sio in (phone, screen, facilitator):
+        assert received(sio, "card_hidden") == [{"room_id": event.rooms[0].id, "seq": 2, "card_id": posted["id"]}]
+
+    room = event.rooms[0].id
+    assert phone.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"] == []
+    assert screen.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"] == []
+    staff = facilitator.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"]
+    assert [c["hidden"] for c in staff] == [True]
+
+    facilitator.emit("restore_card", {"card_id": posted["id"]}, callback=True)
+    restored = received(screen, "card_restored")
+    assert restored == [{"room_id": room, "seq": 3, "card": posted | {"hidden": False}}]
+    assert [c["id"] for c in phone.emit("sync", {"room_id": room}, callback=True)["snapshot"]["cards"]] == [
+        posted["id"]
+    ]
+
+
+def test_a_phone_that_was_away_catches_up_exactly(connect: Connect, event: EventLinks, join: Join) -> None:
+    away = join(room=0, pseudonym="Dominique")
+    phone = connect(away["token"])
+    other = connect(join(room=0, pseudonym="Eli")["token"])
+    facilitator = connect(event.rooms[0].facilitator_token)
+    room = event.rooms[0].id
+
+    board: dict[int, dict[str, Any]] = {}
+    seq = 0
+    for n in range(3):
+        other.emit("post_card", card(client_id=f"client-a{n:03}", text=f"avant {n}"), callback=True)
+    for message in phone.get_received():
+        if message["name"] == "card_posted":
+            payload = message["args"][0]
+            board[payload["card"]["id"]] = payload["card"]
+            seq = payload["seq"]
+    assert seq == 3
+
+    phone.disconnect()
+    missed = [other.emit("post_card", card(client_id=f"client-b{n:03}", text=f"pendant {n}"), callback=True) for n in range(4)]
+    facilitator.emit("hide_card", {"card_id": missed[0]["card"]["id"]}, callback=True)
+    facilitator.emit("hide_card", {"card_id": next(iter(board))}, callback=True)
+
+    phone = connect(away["token"])
+    catch_up = phone.emit("sync", {"room_id": room, "since": seq}, callback=True)
+    assert [c["payload"]["seq"] for c in catch_up["changes"]] == list(range(4, 10))
+    for change in catch_up["changes"]:
+        payload = change["payload"]
+        if change["event"] == "card_posted":
+            board[payload["card"]["id"]] = payload["card"]
+        elif change["event"] == "card_hidden":
+            board.pop(payload["card_id"])
+    everyone = other.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"]
+    assert sorted(board) == [c["id"] for c in everyone]
+    assert catch_up["seq"] == 9
+
+
+def test_sync_is_validated_and_scoped(connect: Connect, event: EventLinks, join: Join) -> None:
+    phone = connect(join(room=0)["token"])
+    assert phone.emit("sync", {"room_id": event.rooms[1].id}, callback=True)["error"]["code"] == "forbidden"
+    assert phone.emit("sync", {"room_id": 99999}, callback=True)["error"]["code"] == "not_found"
+    assert phone.emit("sync", {"room_id": "1"}, callback=True)["error"]["code"] == "invalid"
+    assert phone.emit("sync", {"room_id": 1, "since": -1}, callback=True)["error"]["code"] == "invalid"
+
+
+def test_presence_counts_participants_per_room(connect: Connect, event: EventLinks, join: Join) -> None:
+    screen = connect(event.screen_token)
+    first = received(screen, "presence_changed")
+    assert first == [{"rooms": [{"room_id": r.id, "count": 0} for r in event.rooms], "total": 0}]
+    camille = join(room=0)
+    phone = connect(camille["token"])
+    connect(camille["token"])  # the same person on a second tab counts once
+    connect(join(room=2, pseudonym="Bao")["token"])
+    latest = received(screen, "presence_changed")[-1]
+    assert latest["total"] == 2
+    assert {r["room_id"]: r["count"] for r in latest["rooms"]}[event.rooms[0].id] == 1
+    phone.disconnect()
+    assert received(screen, "presence_changed")[-1]["total"] == 2  # still one tab open
