@@ -33,12 +33,16 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "server.log"
-        self.env = os.environ | {
-            "COLLAB_INSTANCE_PATH": str(workdir / "instance"),
-            "COLLAB_DATABASE_URL": f"sqlite:///{workdir / 'collab.sqlite3'}",
-            "COLLAB_PUBLIC_URL": self.url,
-            "PYTHONUNBUFFERED": "1",
-        } | (extra_env or {})
+        self.env = (
+            os.environ
+            | {
+                "COLLAB_INSTANCE_PATH": str(workdir / "instance"),
+                "COLLAB_DATABASE_URL": f"sqlite:///{workdir / 'collab.sqlite3'}",
+                "COLLAB_PUBLIC_URL": self.url,
+                "PYTHONUNBUFFERED": "1",
+            }
+            | (extra_env or {})
+        )
         self.process: subprocess.Popen[bytes] | None = None
 
     def flask(self, *args: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -37,7 +38,12 @@ def test_event_from_template_has_the_seed_programme(event: EventLinks) -> None:
         ("14:40", "competences"),
     ]
     grid = next(b for b in described["boards"] if b["key"] == "four_questions")
-    assert [c["label"] for c in grid["columns"]] == ["Pourquoi ?", "Pour quoi ?", "Comment ?", "Dans quelles conditions ?"]
+    assert [c["label"] for c in grid["columns"]] == [
+        "Pourquoi ?",
+        "Pour quoi ?",
+        "Comment ?",
+        "Dans quelles conditions ?",
+    ]
     assert [r["name"] for r in described["rooms"]] == ["Salle 1", "Salle 2", "Salle 3", "Salle 4"]
     assert all(r["situation"] for r in described["rooms"])
     assert len({r["situation"]["id"] for r in described["rooms"]}) == 4
@@ -229,3 +235,49 @@ def test_concurrent_posts_get_contiguous_numbers(join: Join, app: Any) -> None:
         card_seqs = sorted(session.scalars(select(Card.seq)))
     assert seqs == list(range(1, 61))
     assert card_seqs == seqs
+
+
+CUSTOM = """
+name = "forum-local"
+title = "Forum local"
+rooms = 2
+scales = [{ key = "commune", label = "Commune" }]
+
+[[boards]]
+key = "four_questions"
+title = "Deux questions"
+columns = [{ key = "pourquoi", label = "Pourquoi ?" }, { key = "comment", label = "Comment ?" }]
+
+[[phases]]
+start = "09:00"
+end = "12:00"
+kind = "atelier"
+title = "Atelier unique"
+"""
+
+
+def test_another_seminar_brings_its_own_template(app: Any, tmp_path: Any) -> None:
+    path = tmp_path / "forum.toml"
+    path.write_text(CUSTOM, encoding="utf-8")
+    described = describe_event(create_event(SECRET, template=str(path)).id)
+    assert described["title"] == "Forum local" and len(described["rooms"]) == 2
+    assert [c["key"] for c in described["boards"][0]["columns"]] == ["pourquoi", "comment"]
+    assert described["rooms"][0]["situation"] is None
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        CUSTOM.replace('kind = "atelier"', 'kind = "banquet"'),
+        CUSTOM.replace('start = "09:00"', 'start = "9h"'),
+        CUSTOM.replace('key = "pourquoi"', 'key = "Pourquoi ?"'),
+        CUSTOM.replace("rooms = 2", "rooms = 0"),
+        CUSTOM.replace("[[boards]]", "[[nothing]]"),
+        "title = ",
+    ],
+)
+def test_a_malformed_template_is_refused_clearly(app: Any, tmp_path: Any, broken: str) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(Invalid, match="broken.toml"):
+        create_event(SECRET, template=str(path))

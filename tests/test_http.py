@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -121,7 +122,9 @@ def test_every_page_forbids_inline_script(client: FlaskClient, event: EventLinks
     assert "<script>" not in body and " on" + "click=" not in body
 
 
-def test_a_participant_page_shows_user_text_as_text(client: FlaskClient, event: EventLinks, join: Callable[..., Any]) -> None:
+def test_a_participant_page_shows_user_text_as_text(
+    client: FlaskClient, event: EventLinks, join: Callable[..., Any]
+) -> None:
     client.post(
         f"/j/{event.join_code}",
         data=join_form(event, pseudonym='"><img src=x onerror=alert(1)>'),

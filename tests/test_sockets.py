@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask_socketio import SocketIOTestClient
@@ -37,9 +38,7 @@ def test_a_connection_without_a_valid_token_is_refused(connect: Connect, event: 
     assert not sio.is_connected()
 
 
-def test_a_card_reaches_its_room_the_staff_and_the_screen_only(
-    connect: Connect, event: EventLinks, join: Join
-) -> None:
+def test_a_card_reaches_its_room_the_staff_and_the_screen_only(connect: Connect, event: EventLinks, join: Join) -> None:
     author = connect(join(room=0, pseudonym="Alix")["token"])
     neighbour = connect(join(room=0, pseudonym="Bao")["token"])
     elsewhere = connect(join(room=1, pseudonym="Chloé")["token"])
@@ -176,7 +175,9 @@ def test_a_phone_that_was_away_catches_up_exactly(connect: Connect, event: Event
     assert seq == 3
 
     phone.disconnect()
-    missed = [other.emit("post_card", card(client_id=f"client-b{n:03}", text=f"pendant {n}"), callback=True) for n in range(4)]
+    missed = [
+        other.emit("post_card", card(client_id=f"client-b{n:03}", text=f"pendant {n}"), callback=True) for n in range(4)
+    ]
     facilitator.emit("hide_card", {"card_id": missed[0]["card"]["id"]}, callback=True)
     facilitator.emit("hide_card", {"card_id": next(iter(board))}, callback=True)
 

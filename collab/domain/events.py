@@ -77,7 +77,13 @@ def _insert_event(
 ) -> EventLinks:
     """Insert one event and everything it holds, in one transaction."""
     with db.transaction() as session:
-        event = Event(title=title, template=template, join_code=code, scales=data["scales"], boards=data["boards"])
+        event = Event(
+            title=title,
+            template=data.get("name", template)[:80],
+            join_code=code,
+            scales=data["scales"],
+            boards=data["boards"],
+        )
         session.add(event)
         session.flush()
         for position, phase in enumerate(data["phases"]):

@@ -1,15 +1,19 @@
-"""Event templates: a seminar's programme, rooms, boards and situations, as data files."""
+"""Event templates: a seminar's programme, rooms, boards and situations, as TOML data files."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from collab.domain.errors import NotFound
+from collab.domain.errors import Invalid, NotFound
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "event_templates"
 DEFAULT_TEMPLATE = "cooperer-territoires"
+PHASE_KINDS = ("accueil", "pleniere", "atelier", "pause", "repas", "fin")
+KEY = re.compile(r"^[a-z0-9_]{1,40}$")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 def template_names() -> list[str]:
@@ -18,11 +22,60 @@ def template_names() -> list[str]:
 
 
 def load_template(name: str) -> dict[str, Any]:
-    """Return the template called `name`, checked for the fields an event needs."""
-    if name not in template_names():
-        raise NotFound(f"no template named {name!r}; known: {', '.join(template_names())}")
-    data = tomllib.loads((TEMPLATES / f"{name}.toml").read_text(encoding="utf-8"))
-    for field in ("title", "scales", "boards", "phases"):
-        if field not in data:
-            raise ValueError(f"template {name!r} lacks {field!r}")
+    """Return a built-in template by name, or the template file at a path ending in .toml."""
+    path = Path(name)
+    if path.suffix == ".toml" and path.is_file():
+        source = path
+    elif name in template_names():
+        source = TEMPLATES / f"{name}.toml"
+    else:
+        raise NotFound(f"no template named {name!r}; known: {', '.join(template_names())}, or a path to a .toml file")
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise Invalid(f"template {source.name} is not valid TOML: {exc}") from None
+    check_template(data, source.name)
     return data
+
+
+def check_template(data: dict[str, Any], where: str) -> None:
+    """Raise Invalid, naming the first problem, unless `data` has the shape an event needs."""
+
+    def require(condition: bool, problem: str) -> None:
+        if not condition:
+            raise Invalid(f"template {where}: {problem}")
+
+    require(isinstance(data.get("title"), str) and 0 < len(data["title"]) <= 200, "title: 1 to 200 characters")
+    require(isinstance(data.get("rooms", 4), int) and 1 <= data.get("rooms", 4) <= 40, "rooms: 1 to 40")
+    scales = data.get("scales")
+    require(isinstance(scales, list) and len(scales) > 0, "scales: a non-empty list")
+    for scale in scales:
+        require(_keyed(scale, "label"), "each scale needs a key (a-z, 0-9, _) and a label")
+    boards = data.get("boards")
+    require(isinstance(boards, list) and len(boards) > 0, "boards: a non-empty list")
+    for board in boards:
+        require(_keyed(board, "title"), "each board needs a key and a title")
+        columns = board.get("columns")
+        require(isinstance(columns, list) and len(columns) > 0, f"board {board['key']}: columns must be a list")
+        for column in columns:
+            require(_keyed(column, "label"), f"board {board['key']}: each column needs a key and a label")
+    phases = data.get("phases")
+    require(isinstance(phases, list) and len(phases) > 0, "phases: a non-empty list")
+    for phase in phases:
+        require(isinstance(phase, dict), "each phase is a table")
+        require(phase.get("kind") in PHASE_KINDS, f"phase kind must be one of {', '.join(PHASE_KINDS)}")
+        require(all(TIME.match(str(phase.get(k, ""))) for k in ("start", "end")), "phase start/end as HH:MM")
+        require(isinstance(phase.get("title"), str) and phase["title"] != "", "each phase needs a title")
+    for situation in data.get("situations", []):
+        require(isinstance(situation.get("title"), str) and situation["title"] != "", "each situation needs a title")
+
+
+def _keyed(item: Any, label: str) -> bool:
+    """Tell whether `item` is a table with a well-formed key and a non-empty text `label`."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("key"), str)
+        and bool(KEY.match(item["key"]))
+        and isinstance(item.get(label), str)
+        and item[label] != ""
+    )
