@@ -279,5 +279,5 @@ def test_another_seminar_brings_its_own_template(app: Any, tmp_path: Any) -> Non
 def test_a_malformed_template_is_refused_clearly(app: Any, tmp_path: Any, broken: str) -> None:
     path = tmp_path / "broken.toml"
     path.write_text(broken, encoding="utf-8")
-    with pytest.raises(Invalid, match="broken.toml"):
+    with pytest.raises(Invalid, match=r"broken\.toml"):
         create_event(SECRET, template=str(path))

@@ -47,19 +47,19 @@ def check_template(data: dict[str, Any], where: str) -> None:
 
     require(isinstance(data.get("title"), str) and 0 < len(data["title"]) <= 200, "title: 1 to 200 characters")
     require(isinstance(data.get("rooms", 4), int) and 1 <= data.get("rooms", 4) <= 40, "rooms: 1 to 40")
-    scales = data.get("scales")
+    scales = data.get("scales") or []
     require(isinstance(scales, list) and len(scales) > 0, "scales: a non-empty list")
     for scale in scales:
         require(_keyed(scale, "label"), "each scale needs a key (a-z, 0-9, _) and a label")
-    boards = data.get("boards")
+    boards = data.get("boards") or []
     require(isinstance(boards, list) and len(boards) > 0, "boards: a non-empty list")
     for board in boards:
         require(_keyed(board, "title"), "each board needs a key and a title")
-        columns = board.get("columns")
+        columns = board.get("columns") or []
         require(isinstance(columns, list) and len(columns) > 0, f"board {board['key']}: columns must be a list")
         for column in columns:
             require(_keyed(column, "label"), f"board {board['key']}: each column needs a key and a label")
-    phases = data.get("phases")
+    phases = data.get("phases") or []
     require(isinstance(phases, list) and len(phases) > 0, "phases: a non-empty list")
     for phase in phases:
         require(isinstance(phase, dict), "each phase is a table")
