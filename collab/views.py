@@ -44,8 +44,10 @@ def secure_headers(response: Response) -> Response:
     """Add the Content-Security-Policy and keep secret links out of Referer headers."""
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    if request.path.startswith(("/s/", "/f/", "/o/", "/e/", "/j/")):
+    # Secret links are in URLs: never send them to another site (same-site form posts keep
+    # their Origin header, which the join form checks).
+    response.headers["Referrer-Policy"] = "same-origin"
+    if request.path.startswith(("/s/", "/f/", "/o/", "/e/")):
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -124,10 +126,16 @@ def _french(exc: DomainError) -> str:
 
 
 def _same_origin() -> bool:
-    """Tell whether a form post comes from this site (no Origin header: an old browser, allowed)."""
+    """Tell whether a form post comes from this site.
+
+    Browsers send Origin on every cross-site POST, so a missing one is an old browser or a
+    script, allowed; "null" (privacy settings) is judged by Sec-Fetch-Site when there is one.
+    """
     origin = request.headers.get("Origin")
-    if origin is None or origin == "null":
-        return origin is None
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    if origin == "null":
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
     return urlsplit(origin).netloc == request.host
 
 

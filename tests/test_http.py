@@ -81,8 +81,19 @@ def test_a_bad_join_form_gets_a_clear_error_and_creates_nobody(
     assert participants() == 0
 
 
-def test_a_join_posted_from_another_site_is_refused(client: FlaskClient, event: EventLinks) -> None:
-    response = client.post(f"/j/{event.join_code}", data=join_form(event), headers={"Origin": "http://evil.test"})
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.test"},
+        {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+    ],
+)
+def test_a_join_posted_from_another_site_is_refused(
+    client: FlaskClient, event: EventLinks, headers: dict[str, str]
+) -> None:
+    response = client.post(f"/j/{event.join_code}", data=join_form(event), headers=headers)
     assert response.status_code == 403
     assert participants() == 0
 
@@ -117,7 +128,7 @@ def test_every_page_forbids_inline_script(client: FlaskClient, event: EventLinks
     response = client.get(url)
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     body = response.get_data(as_text=True)
     assert "<script>" not in body and " on" + "click=" not in body
 

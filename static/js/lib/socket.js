@@ -1,0 +1,94 @@
+// One Socket.IO connection per page: acknowledged calls with a timeout, and a connection state.
+import { io } from "/static/vendor/socket.io.esm.min.js";
+
+/** The connection states a page shows, in French. */
+export const STATE_LABELS = {
+  connecting: "Connexion…",
+  connected: "Connecté",
+  reconnecting: "Reconnexion…",
+  offline: "Hors ligne",
+  refused: "Accès refusé",
+};
+
+/** A call that got no acknowledgement: not sent (disconnected) or no answer in time. */
+export class CallError extends Error {
+  constructor(reason, message) {
+    super(message);
+    this.reason = reason; // "disconnected" | "timeout"
+  }
+}
+
+/**
+ * Connect with `token` and return `{socket, call, state}`.
+ *
+ * handlers: `onState(state, detail)` on every change of state, `onConnect()` after every
+ * (re)connection (the moment to sync), and `on: {event: fn}` for server→client events.
+ */
+export function connect(token, { onState = () => {}, onConnect = () => {}, on = {} } = {}) {
+  // Default transports (long-polling, then upgrade to websocket): works behind any proxy.
+  const socket = io({ auth: { token } });
+  let state = "connecting";
+  let retryTimer = null;
+
+  const setState = (next, detail) => {
+    if (next === state && next !== "refused") return;
+    state = next;
+    onState(next, detail);
+  };
+  const lost = () => setState(navigator.onLine === false ? "offline" : "reconnecting");
+
+  for (const [name, handler] of Object.entries(on)) socket.on(name, handler);
+
+  socket.on("connect", () => {
+    clearTimeout(retryTimer);
+    setState("connected");
+    onConnect();
+  });
+  socket.on("disconnect", (reason) => {
+    lost();
+    // The server closed this socket on purpose; Socket.IO will not retry by itself.
+    if (reason === "io server disconnect") retryTimer = setTimeout(() => socket.connect(), 2000);
+  });
+  socket.on("connect_error", (err) => {
+    if (socket.active) {
+      lost(); // the network: Socket.IO keeps trying
+    } else {
+      setState("refused", err.data || { message: err.message }); // the server said no to this token
+    }
+  });
+  window.addEventListener("offline", () => {
+    if (state !== "refused") setState("offline");
+  });
+  window.addEventListener("online", () => {
+    if (!socket.connected && state !== "refused") setState("reconnecting");
+  });
+
+  /** Send `event` and resolve with its acknowledgement; reject with CallError when there is none. */
+  async function call(event, payload, timeoutMs = 5000) {
+    if (!socket.connected) throw new CallError("disconnected", "pas de connexion");
+    try {
+      return await socket.timeout(timeoutMs).emitWithAck(event, payload);
+    } catch (err) {
+      throw new CallError(socket.connected ? "timeout" : "disconnected", err.message);
+    }
+  }
+
+  return {
+    socket,
+    call,
+    get connected() {
+      return socket.connected;
+    },
+    get state() {
+      return state;
+    },
+  };
+}
+
+/** Show a connection state in an element holding `[data-status-text]`, kept in `data-status`. */
+export function showState(node, state) {
+  if (!node) return;
+  node.dataset.status = state;
+  const text = node.querySelector("[data-status-text]") || node;
+  text.textContent = STATE_LABELS[state] || state;
+}

@@ -1,0 +1,157 @@
+// One room's board as the server numbers it: apply changes in sequence, catch up with `sync`.
+//
+// The rules (docs/protocol.md): a change with seq = last + 1 is applied, seq <= last is a
+// duplicate and ignored, seq > last + 1 means something was missed and the room is synced
+// again. Changes that arrive while a sync is in flight wait for its acknowledgement.
+
+const MAX_BUFFER = 2000;
+
+export class RoomStore {
+  /**
+   * `staff`: a facilitator keeps hidden cards (marked hidden) instead of dropping them.
+   * `onChange(store)`: after the cards changed. `onGap(store)`: a sync is needed.
+   */
+  constructor(roomId, { staff = false, onChange = () => {}, onGap = () => {} } = {}) {
+    this.roomId = roomId;
+    this.staff = staff;
+    this.seq = null; // the last seq applied; null until the first sync
+    this.cards = new Map(); // card id → card
+    this.needsSync = true;
+    this.onChange = onChange;
+    this.onGap = onGap;
+    this._buffer = [];
+    this._generation = 0;
+    this._inFlight = 0; // generation of the sync in flight, 0 when none
+  }
+
+  /** Tell whether a sync has been sent and not yet answered. */
+  get syncing() {
+    return this._inFlight !== 0;
+  }
+
+  /** Take a numbered server→client event (`card_posted`, `card_hidden`, `card_restored`…). */
+  apply(event, payload) {
+    if (!payload || payload.room_id !== this.roomId || !Number.isInteger(payload.seq)) return;
+    if (this.syncing || this.needsSync) {
+      this._keep(event, payload);
+      if (!this.syncing) this.onGap(this);
+      return;
+    }
+    if (this._applyOne(event, payload)) this.onChange(this);
+    if (this.needsSync) this.onGap(this);
+  }
+
+  /** Start a sync: return its generation and the `since` to send. */
+  beginSync() {
+    this._generation += 1;
+    this._inFlight = this._generation;
+    return { generation: this._generation, since: this.seq };
+  }
+
+  /** Take the acknowledgement of the sync `generation`: a replay of changes, or a snapshot. */
+  finishSync(generation, ack) {
+    if (generation !== this._inFlight) return; // an older sync, overtaken by a newer one
+    this._inFlight = 0;
+    this.needsSync = false;
+    if (ack.snapshot) {
+      const cards = ack.snapshot.cards || [];
+      this.cards = new Map(cards.filter((card) => this.staff || !card.hidden).map((card) => [card.id, card]));
+      this.seq = ack.seq;
+    } else {
+      if (this.seq === null) this.seq = 0;
+      for (const change of ack.changes || []) this._applyOne(change.event, change.payload);
+      if (!this.needsSync && this.seq < ack.seq) this._gap(); // the replay did not reach ack.seq
+    }
+    // What came in meanwhile, by the same rule: duplicates fall away, a gap asks again.
+    const waiting = this._buffer;
+    this._buffer = [];
+    for (const [event, payload] of waiting) {
+      if (this.needsSync) this._keep(event, payload);
+      else this._applyOne(event, payload);
+    }
+    this.onChange(this);
+    if (this.needsSync) this.onGap(this);
+  }
+
+  /** Forget the sync `generation` (no answer, or refused): the room still needs one. */
+  failSync(generation) {
+    if (generation !== this._inFlight) return;
+    this._inFlight = 0;
+    this.needsSync = true;
+  }
+
+  /** Return the cards of one column, newest first. */
+  column(key) {
+    return [...this.cards.values()].filter((card) => card.column === key).sort((a, b) => b.id - a.id);
+  }
+
+  /** Return whether a card with this client id has reached the board. */
+  hasClientId(clientId) {
+    for (const card of this.cards.values()) if (card.client_id === clientId) return true;
+    return false;
+  }
+
+  // Apply one change by the sequence rule; return true when it changed the cards.
+  _applyOne(event, payload) {
+    if (payload.seq <= this.seq) return false; // already have it
+    if (payload.seq > this.seq + 1) {
+      this._keep(event, payload);
+      this._gap();
+      return false;
+    }
+    this.seq = payload.seq;
+    return this._mutate(event, payload);
+  }
+
+  _gap() {
+    this.needsSync = true;
+  }
+
+  // Keep a change for after the next sync. Only those arriving while a sync is in flight
+  // are needed (the sync covers the rest), so a long wait may safely drop the oldest.
+  _keep(event, payload) {
+    this._buffer.push([event, payload]);
+    if (this._buffer.length > MAX_BUFFER) this._buffer.splice(0, this._buffer.length - MAX_BUFFER);
+  }
+
+  _mutate(event, payload) {
+    switch (event) {
+      case "card_posted":
+      case "card_restored": {
+        const card = { ...payload.card, hidden: false };
+        this.cards.set(card.id, card);
+        return true;
+      }
+      case "card_hidden": {
+        const card = this.cards.get(payload.card_id);
+        if (!card) return false;
+        if (this.staff) this.cards.set(card.id, { ...card, hidden: true });
+        else this.cards.delete(card.id);
+        return true;
+      }
+      default:
+        return false; // a numbered change this page does not show: only its number counts
+    }
+  }
+}
+
+/**
+ * Sync `store` over `call` (see socket.js): send `{room_id, since}` and apply the answer.
+ * Resolves true when the room is up to date, false when the sync has to be tried again.
+ */
+export async function syncRoom(store, call, timeoutMs = 10000) {
+  const { generation, since } = store.beginSync();
+  try {
+    const ack = await call("sync", { room_id: store.roomId, since }, timeoutMs);
+    if (!ack || ack.ok !== true) {
+      store.failSync(generation);
+      console.warn("sync refused", store.roomId, ack && ack.error);
+      return false;
+    }
+    store.finishSync(generation, ack);
+    return !store.needsSync;
+  } catch (err) {
+    store.failSync(generation);
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+// The plenary screen: every room's board live, the programme's now and next, who is connected.
+import { BoardView } from "./lib/board.js";
+import { el, plural, readBoot, scaleLabels } from "./lib/dom.js";
+import { goLive } from "./lib/live.js";
+import { currentAndNext, frenchRange, KIND_LABELS } from "./lib/programme.js";
+import { showState } from "./lib/socket.js";
+import { RoomStore } from "./lib/store.js";
+
+const PROGRAMME_REFRESH_MS = 30000;
+
+const boot = readBoot();
+const { event } = boot;
+const scaleLabel = scaleLabels(event);
+const status = document.querySelector("[data-status]");
+
+const stores = new Map();
+const roomNodes = new Map();
+for (const node of document.querySelectorAll(".room[data-room-id]")) {
+  const roomId = Number(node.dataset.roomId);
+  const view = new BoardView(node, { scaleLabel });
+  const onChange = (store) => {
+    view.render(store.cards.values());
+    fitCards(node);
+  };
+  stores.set(roomId, new RoomStore(roomId, { onChange }));
+  roomNodes.set(roomId, node);
+}
+
+/** Hide the cards a column cannot show whole, and say how many older ones there are. */
+function fitCards(room) {
+  for (const list of room.querySelectorAll("[data-cards]")) {
+    const column = list.closest("[data-column]");
+    let more = column.querySelector("[data-more]");
+    if (!more) {
+      more = el("p", { class: "column__more", "data-more": "" });
+      column.append(more);
+    }
+    const limit = list.clientHeight;
+    let clipped = 0;
+    [...list.children].forEach((item, index) => {
+      // The newest card always shows, faded out at the bottom if it is too long for the space.
+      const cut = index > 0 && (clipped > 0 || item.offsetTop + item.offsetHeight > limit);
+      item.classList.toggle("cards__item--clipped", cut);
+      if (cut) clipped += 1;
+    });
+    const first = list.firstElementChild;
+    list.classList.toggle("cards--cut", Boolean(first && first.offsetTop + first.offsetHeight > limit));
+    more.textContent = clipped ? `+ ${clipped} ${plural(clipped, "autre carte", "autres cartes")}` : "";
+    more.hidden = clipped === 0;
+  }
+}
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => roomNodes.forEach(fitCards), 150);
+});
+
+function showPresence({ rooms = [], total = 0 }) {
+  document.querySelector("[data-presence-total]").textContent = String(total);
+  document.querySelector("[data-presence-label]").textContent = plural(total, "participant connecté", "participants connectés");
+  for (const { room_id: roomId, count } of rooms) {
+    const node = roomNodes.get(roomId);
+    if (!node) continue;
+    node.querySelector("[data-room-count]").textContent = String(count);
+    node.querySelector("[data-room-count-label]").textContent = plural(count, "connecté", "connectés");
+  }
+}
+
+function showProgramme() {
+  const programme = event.programme || [];
+  const { current, next } = currentAndNext(programme);
+  const describe = (phase, empty) => {
+    if (!phase) return { title: empty, time: "" };
+    const kind = KIND_LABELS[phase.kind] || phase.kind;
+    return { title: phase.title, time: kind === phase.title ? frenchRange(phase) : `${frenchRange(phase)} · ${kind}` };
+  };
+  const started = programme.length > 0 && next !== programme[0];
+  const idle = !next ? "La journée est terminée" : started ? "Transition" : "La journée va commencer";
+  const now = describe(current, idle);
+  const then = describe(next, "—");
+  document.querySelector("[data-now-title]").textContent = now.title;
+  document.querySelector("[data-now-time]").textContent = now.time;
+  document.querySelector("[data-next-title]").textContent = then.title;
+  document.querySelector("[data-next-time]").textContent = then.time;
+}
+
+showProgramme();
+setInterval(showProgramme, PROGRAMME_REFRESH_MS);
+
+goLive(boot.token, stores, {
+  onState: (state) => showState(status, state),
+  on: { presence_changed: showPresence },
+});
