@@ -4,20 +4,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := static/vendor/socket.io.esm.min.js
 
-.PHONY: run test lint screenshots clean
+.PHONY: run test lint bench screenshots clean
 
 run: $(VENV)/.runtime $(VENDOR)
 	$(PY) app.py
 
 test: $(VENV)/.dev $(VENDOR)
-	$(VENV)/bin/ruff check collab tests app.py
-	$(VENV)/bin/ruff format --check collab tests app.py
+	$(VENV)/bin/ruff check collab tests bench app.py
+	$(VENV)/bin/ruff format --check collab tests bench app.py
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check --fix collab tests app.py
-	$(VENV)/bin/ruff format collab tests app.py
+	$(VENV)/bin/ruff check --fix collab tests bench app.py
+	$(VENV)/bin/ruff format collab tests bench app.py
+
+# Card round trip on a real server, collab's durability against the NORMAL baseline.
+bench: $(VENV)/.dev $(VENDOR)
+	$(PY) -m bench.post_latency
 
 # The README's screenshot of the plenary screen, taken by the browser test.
 screenshots: $(VENV)/.dev $(VENDOR)

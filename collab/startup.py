@@ -18,8 +18,10 @@ def announce_links(app: Flask, host: str) -> None:
         secret = app.config["SECRET_KEY"]
         if event_id is None and app.config["CREATE_DEMO"]:
             event_id = create_event(secret, template=app.config["DEMO_TEMPLATE"], rooms=app.config["DEMO_ROOMS"]).id
-        print(f"collab écoute sur http://{host}:{app.config['PORT']}", flush=True)
+        where = "toutes les interfaces" if host in ("0.0.0.0", "::") else host
+        print(f"collab écoute sur {where}, port {app.config['PORT']}", flush=True)
         if host in ("127.0.0.1", "localhost", "::1"):
             print("  Attention : le serveur n'écoute que cette machine ; les téléphones ne le joindront pas.")
         if event_id is not None:
             print(describe_links(links_of(event_links(secret, event_id))), flush=True)
+        print("Pour arrêter le serveur : Ctrl+C. Les données restent dans", app.config["INSTANCE_PATH"], flush=True)
