@@ -156,3 +156,51 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
         assert [p for p in watch.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
     for context in (phone_context, neighbour_context, elsewhere_context, screen_context, console_context):
         context.close()
+
+
+UNNAMED_CONTROLS = """() => {
+  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const text = (el) => (el.innerText || el.textContent || "").trim();
+  const named = (el) => {
+    const by = el.getAttribute("aria-labelledby");
+    if (by) return by.split(/\\s+/).every((id) => document.getElementById(id) && text(document.getElementById(id)));
+    if (el.labels && el.labels.length) return [...el.labels].some((label) => visible(label) && text(label));
+    return false;
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (el.type !== "hidden" && visible(el) && !named(el)) problems.push(el.outerHTML.slice(0, 120));
+  }
+  for (const el of document.querySelectorAll("button, a[href], summary")) {
+    if (visible(el) && !text(el) && !el.getAttribute("aria-labelledby")) problems.push(el.outerHTML.slice(0, 120));
+  }
+  return problems;
+}"""
+
+
+def test_every_control_has_a_visible_label_that_names_it(chromium: Any, server: LiveServer) -> None:
+    links = server.create_event(rooms=2)
+    server.start()
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    pages = {
+        "home": server.url + "/",
+        "join": links["join_url"],
+        "screen": links["screen_url"],
+        "facilitator": links["rooms"][0]["facilitator_url"],
+        "organiser": links["organiser_url"],
+    }
+    for name, url in pages.items():
+        page.goto(url)
+        assert page.evaluate(UNNAMED_CONTROLS) == [], name
+    page.goto(links["join_url"])
+    page.get_by_label("Pseudonyme").fill("Alix")
+    page.get_by_label("Échelle territoriale").select_option(label="Europe")
+    page.get_by_role("radio", name="Salle 2").check()
+    page.get_by_role("button", name="Rejoindre la salle").click()
+    page.wait_for_url("**/e/*")
+    assert page.evaluate(UNNAMED_CONTROLS) == [], "participant"
+    for question in ("Pourquoi ?", "Pour quoi ?", "Comment ?", "Dans quelles conditions ?"):
+        assert page.get_by_role("region", name=question).count() == 1
+    assert page.get_by_role("button", name="Envoyer").count() == 1
+    context.close()
