@@ -30,6 +30,11 @@ class Event(Base):
     # Scales and boards come from the template and are data, not code.
     scales: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     boards: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The phase the organiser has moved the day to (a phase id; None: before the first one).
+    current_phase_id: Mapped[int | None] = mapped_column()
+    # The event-wide countdown: when it ends and how long it was set for.
+    timer_ends_at: Mapped[datetime | None] = mapped_column()
+    timer_seconds: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -94,6 +99,17 @@ class Room(Base):
     name: Mapped[str] = mapped_column(String(80))
     situation_id: Mapped[int | None] = mapped_column(ForeignKey("situations.id", ondelete="SET NULL"))
     seq: Mapped[int] = mapped_column(default=0)
+    # Locked: nobody posts. Activity: open (posting), paused (read-only) or closed.
+    locked: Mapped[bool] = mapped_column(default=False)
+    activity_state: Mapped[str] = mapped_column(String(20), default="open")
+    # New cards wait, seen only by their author and the staff, until revealed (reveal_mode)
+    # or approved (premoderation).
+    reveal_mode: Mapped[bool] = mapped_column(default=False)
+    premoderation: Mapped[bool] = mapped_column(default=False)
+    # The room's own phase, when its facilitator moved it; None: the event's phase.
+    current_phase_id: Mapped[int | None] = mapped_column()
+    timer_ends_at: Mapped[datetime | None] = mapped_column()
+    timer_seconds: Mapped[int | None] = mapped_column()
 
 
 class Participant(Base):
@@ -123,6 +139,15 @@ class Card(Base):
     column: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     hidden: Mapped[bool] = mapped_column(default=False)
+    # Why a card is seen only by its author and the staff: "reveal" or "moderation"; None: it is not.
+    held: Mapped[str | None] = mapped_column(String(20))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    # The text as posted, kept on the first edit.
+    original_text: Mapped[str | None] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column()
+    deleted_at: Mapped[datetime | None] = mapped_column()
+    # A duplicate merged into another card (undone by setting it back to None).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"))
     # The room sequence number of the change that posted it: the acknowledgement replays from it.
     seq: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -138,7 +163,11 @@ class Change(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column()
     event: Mapped[str] = mapped_column(String(40))
+    # What the staff (and `author_id`, if set) receive; `public_payload`, when set, is what
+    # everyone else receives (a card held for reveal, without its text).
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    public_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -153,3 +182,60 @@ class Presence(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     connected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModerationAction(Base):
+    """One moderation action (who, what, when), for the organiser to read."""
+
+    __tablename__ = "moderation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    # The role and, for a facilitator, the room of the link that acted ("facilitator:Salle 1").
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    card_id: Mapped[int | None] = mapped_column()
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DotVote(Base):
+    """A dot vote in a room: each participant places up to `dots` dots on cards."""
+
+    __tablename__ = "dot_votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    dots: Mapped[int] = mapped_column()
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class Dot(Base):
+    """One dot a participant placed on a card during a dot vote."""
+
+    __tablename__ = "dots"
+    __table_args__ = (Index("ix_dots_vote_participant", "vote_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("dot_votes.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Synthesis(Base):
+    """A room's synthesis: chosen cards in order and free text per question; published for the screen."""
+
+    __tablename__ = "syntheses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), unique=True)
+    # Card ids in the order the facilitator chose, and {column key: text}.
+    items: Mapped[list[int]] = mapped_column(JSON, default=list)
+    texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the screen shows: the synthesis as it was when published (cards resolved to text).
+    published: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    published_at: Mapped[datetime | None] = mapped_column()

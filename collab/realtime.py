@@ -21,8 +21,18 @@ def same_origin_or(allowed: list[str]) -> Callable[[str, dict[str, Any]], bool]:
 
 
 def room_scope(room_id: int) -> str:
-    """Return the Socket.IO room of everyone watching one workshop room."""
+    """Return the Socket.IO room of a workshop room's participants and of the screens."""
     return f"room:{room_id}"
+
+
+def staff_scope(room_id: int) -> str:
+    """Return the Socket.IO room of the staff (facilitators, organiser) of a workshop room."""
+    return f"staff:{room_id}"
+
+
+def participant_scope(participant_id: int) -> str:
+    """Return the Socket.IO room of one participant's sockets (a phone, a second tab)."""
+    return f"participant:{participant_id}"
 
 
 def event_scope(event_id: int) -> str:
@@ -30,12 +40,35 @@ def event_scope(event_id: int) -> str:
     return f"event:{event_id}"
 
 
-def broadcast(scope: str, event: str, payload: dict[str, Any]) -> None:
-    """Send `event` to every socket in `scope`, on this worker and (with a message queue) the others."""
+def link_scope(link_id: int) -> str:
+    """Return the Socket.IO room of the sockets opened with one secret link (to close them on revoke)."""
+    return f"link:{link_id}"
+
+
+def broadcast(scope: str | list[str], event: str, payload: dict[str, Any]) -> None:
+    """Send `event` to every socket in `scope` (one or several rooms; a socket gets it once)."""
     socketio.emit(event, payload, to=scope)
 
 
 def announce(change: dict[str, Any] | None) -> None:
-    """Broadcast a numbered room change returned by the domain, if there is one."""
-    if change is not None:
-        broadcast(room_scope(change["payload"]["room_id"]), change["event"], change["payload"])
+    """Broadcast a numbered room change returned by the domain, to each audience its version.
+
+    The author's own sockets get the full version before the public one; both carry the same
+    `seq`, so the public one arrives second and is dropped as a duplicate.
+    """
+    if change is None:
+        return
+    room_id = change["payload"]["room_id"]
+    if change.get("public") is None:
+        broadcast([room_scope(room_id), staff_scope(room_id)], change["event"], change["payload"])
+        return
+    if change.get("author_id") is not None:
+        broadcast(participant_scope(change["author_id"]), change["event"], change["payload"])
+    broadcast(staff_scope(room_id), change["event"], change["payload"])
+    broadcast(room_scope(room_id), change["event"], change["public"])
+
+
+def announce_all(changes: list[dict[str, Any]]) -> None:
+    """Broadcast several changes in order."""
+    for change in changes:
+        announce(change)

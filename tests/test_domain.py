@@ -192,7 +192,8 @@ def test_sync_replays_exactly_what_was_missed_or_sends_a_snapshot(event: EventLi
     replay = rooms.sync_room(author, room_id, 3, max_replay=500)
     assert [c["payload"]["seq"] for c in replay["changes"]] == [4, 5, 6]
     assert [c["event"] for c in replay["changes"]] == ["card_posted", "card_posted", "card_hidden"]
-    assert rooms.sync_room(author, room_id, 6, max_replay=500) == {"room_id": room_id, "seq": 6, "changes": []}
+    up_to_date = rooms.sync_room(author, room_id, 6, max_replay=500)
+    assert (up_to_date["seq"], up_to_date["changes"], up_to_date["state"]["locked"]) == (6, [], False)
 
     for since in (None, 99, 0):
         snapshot = rooms.sync_room(author, room_id, since, max_replay=5)

@@ -26,10 +26,17 @@ class Principal:
     event_id: int
     room_id: int | None = None
     participant_id: int | None = None
+    # The secret link this principal came with (None for participants).
+    link_id: int | None = None
 
     def may_watch(self, room_id: int) -> bool:
         """Tell whether this principal may see the live board of `room_id`."""
         return self.room_id is None or self.room_id == room_id
+
+    @property
+    def is_staff(self) -> bool:
+        """Tell whether this principal runs rooms (facilitator or organiser)."""
+        return self.role in ("organiser", "facilitator")
 
     def may_moderate(self, room_id: int) -> bool:
         """Tell whether this principal may hide and restore cards in `room_id`."""
@@ -59,7 +66,7 @@ def principal_for_link(token: str) -> Principal:
         link = session.scalar(select(AccessLink).where(AccessLink.token_hash == hash_token(token)))
         if link is None or link.revoked_at is not None:
             raise Unauthorised("this link is not valid (revoked or mistyped)")
-        return Principal(role=link.role, event_id=link.event_id, room_id=link.room_id)
+        return Principal(role=link.role, event_id=link.event_id, room_id=link.room_id, link_id=link.id)
 
 
 def principal_for_participant(participant_id: int) -> Principal:

@@ -1,17 +1,25 @@
-"""Rooms as a stream of numbered changes: record one, replay what a client missed, or snapshot."""
+"""Rooms as a stream of numbered changes: record one, replay what a client missed, or snapshot.
+
+A change has up to three audiences: the staff (facilitators, organiser) always receive its full
+payload, so does the participant named `author_id`; everyone else receives `public` when it is
+set (a card held for reveal travels without its text), the full payload otherwise.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from collab.db import db
 from collab.domain.access import Principal, room_in_event
 from collab.domain.errors import NotFound
-from collab.models import Card, Change, Participant, Room
+from collab.models import Card, Change, Dot, DotVote, Participant, Room
+
+ACTIVITY_STATES = ("open", "paused", "closed")
 
 
 def next_seq(session: Session, room_id: int) -> int:
@@ -26,54 +34,134 @@ def next_seq(session: Session, room_id: int) -> int:
     return seq
 
 
-def add_change(session: Session, room_id: int, seq: int, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+def add_change(
+    session: Session,
+    room_id: int,
+    seq: int,
+    event: str,
+    payload: dict[str, Any],
+    public: dict[str, Any] | None = None,
+    author_id: int | None = None,
+) -> dict[str, Any]:
     """Store the change numbered `seq` and return it as it is broadcast and replayed."""
     body = {"room_id": room_id, "seq": seq, **payload}
-    session.add(Change(room_id=room_id, seq=seq, event=event, payload=body))
-    return {"event": event, "payload": body}
+    public_body = None if public is None else {"room_id": room_id, "seq": seq, **public}
+    session.add(
+        Change(room_id=room_id, seq=seq, event=event, payload=body, public_payload=public_body, author_id=author_id)
+    )
+    return {"event": event, "payload": body, "public": public_body, "author_id": author_id}
 
 
-def record_change(session: Session, room_id: int, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+def record_change(
+    session: Session,
+    room_id: int,
+    event: str,
+    payload: dict[str, Any],
+    public: dict[str, Any] | None = None,
+    author_id: int | None = None,
+) -> dict[str, Any]:
     """Number a change with the room's next sequence number and store it."""
-    return add_change(session, room_id, next_seq(session, room_id), event, payload)
+    return add_change(session, room_id, next_seq(session, room_id), event, payload, public, author_id)
+
+
+def room_state(room: Room) -> dict[str, Any]:
+    """Return what every client of a room needs to know of its state (lock, activity, modes, phase, timer)."""
+    return {
+        "locked": room.locked,
+        "activity_state": room.activity_state,
+        "reveal_mode": room.reveal_mode,
+        "premoderation": room.premoderation,
+        "current_phase_id": room.current_phase_id,
+        "timer": timer_data(room.timer_ends_at, room.timer_seconds),
+    }
+
+
+def timer_data(ends_at: datetime | None, seconds: int | None) -> dict[str, Any] | None:
+    """Return a countdown as clients receive it, or None when there is none."""
+    if ends_at is None:
+        return None
+    return {"ends_at": iso(ends_at), "seconds": seconds}
+
+
+def record_room_changed(session: Session, room: Room) -> dict[str, Any]:
+    """Record a `room_changed` change carrying the room's whole state."""
+    session.flush()
+    return record_change(session, room.id, "room_changed", {"state": room_state(room)})
 
 
 def sync_room(principal: Principal, room_id: int, since: int | None, max_replay: int) -> dict[str, Any]:
     """Return what a client that has changes up to `since` is missing: a replay or a snapshot.
 
-    A replay is exactly the changes after `since`, in order. A snapshot is sent when the
-    client has nothing (`since` None), when it claims a future number (the database was
-    replaced), or when it is more than `max_replay` changes behind.
+    A replay is exactly the changes after `since`, in order, each as this client would have
+    received it. A snapshot is sent when the client has nothing (`since` None), when it claims
+    a future number (the database was replaced), or when it is more than `max_replay` behind.
+    Both carry the room's current state.
     """
     with db.transaction() as session:
         room = room_in_event(session, principal, room_id)
+        answer: dict[str, Any] = {"room_id": room_id, "seq": room.seq, "state": room_state(room)}
         if since is not None and 0 <= since <= room.seq and room.seq - since <= max_replay:
             changes = session.scalars(
                 select(Change).where(Change.room_id == room_id, Change.seq > since).order_by(Change.seq)
             )
-            return {
-                "room_id": room_id,
-                "seq": room.seq,
-                "changes": [{"event": c.event, "payload": c.payload} for c in changes],
-            }
-        return {"room_id": room_id, "seq": room.seq, "snapshot": _snapshot(session, principal, room)}
+            answer["changes"] = [{"event": c.event, "payload": seen_by(principal, c)} for c in changes]
+        else:
+            answer["snapshot"] = {"cards": board_cards(session, principal, room.id)}
+        return answer
 
 
-def _snapshot(session: Session, principal: Principal, room: Room) -> dict[str, Any]:
-    """Return the room's board as the principal may see it."""
-    query = (
+def seen_by(principal: Principal, change: Change) -> dict[str, Any]:
+    """Return the payload of a change as this principal received it."""
+    if change.public_payload is None or principal.may_moderate(change.room_id):
+        return change.payload
+    if change.author_id is not None and change.author_id == principal.participant_id:
+        return change.payload
+    return change.public_payload
+
+
+def board_cards(session: Session, principal: Principal, room_id: int) -> list[dict[str, Any]]:
+    """Return the room's cards as the principal may see them, in the order they were posted."""
+    staff = principal.may_moderate(room_id)
+    rows = session.execute(
         select(Card, Participant)
         .join(Participant, Card.participant_id == Participant.id)
-        .where(Card.room_id == room.id)
+        .where(Card.room_id == room_id, Card.deleted_at.is_(None))
         .order_by(Card.seq)
-    )
-    if not principal.may_moderate(room.id):
-        query = query.where(Card.hidden.is_(False))
-    return {"cards": [card_data(card, author) for card, author in session.execute(query).tuples()]}
+    ).tuples()
+    cards = list(rows)
+    votes = card_votes(session, room_id)
+    merged: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for card, author in cards:
+        if card.merged_into_id is not None:
+            merged[card.merged_into_id].append(card_data(card, author, votes.get(card.id, 0)))
+    result = []
+    for card, author in cards:
+        if card.merged_into_id is not None or (card.hidden and not staff):
+            continue
+        full = card_data(card, author, votes.get(card.id, 0), merged.get(card.id, []))
+        if card.held and not staff and author.id != principal.participant_id:
+            result.append(public_card(full))
+        else:
+            result.append(full)
+    return result
 
 
-def card_data(card: Card, author: Participant) -> dict[str, Any]:
-    """Return a card as every client receives it."""
+def card_votes(session: Session, room_id: int) -> dict[int, int]:
+    """Return the dots of the room's open (or latest) dot vote, per card id."""
+    vote_id = session.scalar(select(DotVote.id).where(DotVote.room_id == room_id).order_by(DotVote.id.desc()).limit(1))
+    if vote_id is None:
+        return {}
+    rows = session.execute(
+        select(Dot.card_id, func.count(Dot.id)).where(Dot.vote_id == vote_id).group_by(Dot.card_id)
+    ).tuples()
+    return dict(rows)
+
+
+def card_data(
+    card: Card, author: Participant, votes: int = 0, merged: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Return a card as the staff and its author receive it."""
+    merged = merged or []
     return {
         "id": card.id,
         "client_id": card.client_id,
@@ -81,9 +169,19 @@ def card_data(card: Card, author: Participant) -> dict[str, Any]:
         "column": card.column,
         "text": card.text,
         "hidden": card.hidden,
+        "held": card.held,
+        "pinned": card.pinned,
+        "edited": card.original_text is not None,
+        "votes": votes + sum(m["votes"] for m in merged),
+        "merged": merged,
         "author": {"id": author.id, "pseudonym": author.pseudonym, "scale": author.scale},
         "created_at": iso(card.created_at),
     }
+
+
+def public_card(card: dict[str, Any]) -> dict[str, Any]:
+    """Return a held card as everyone but its author and the staff see it: there, without its words."""
+    return card | {"text": None, "client_id": None, "author": None, "merged": []}
 
 
 def iso(moment: datetime) -> str:

@@ -11,7 +11,15 @@ from collab.domain import presence, rooms
 from collab.domain.access import Principal
 from collab.domain.errors import Unauthorised
 from collab.domain.events import describe_event
-from collab.realtime import broadcast, event_scope, room_scope, socketio
+from collab.realtime import (
+    broadcast,
+    event_scope,
+    link_scope,
+    participant_scope,
+    room_scope,
+    socketio,
+    staff_scope,
+)
 from collab.sockets.edge import TOKEN_KEY, client_event, error
 from collab.sockets.schemas import Sync
 from collab.tokens import principal_for_token
@@ -20,6 +28,9 @@ from collab.tokens import principal_for_token
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
     """Sent by every client on (re)connect with `{token}`; joins it to the rooms it may watch.
+
+    Participants and screens join the public side of their rooms, facilitators and the
+    organiser the staff side; a participant also joins their own scope, a link its link scope.
 
     A participant's arrival is broadcast to the event's screens and consoles as `presence_changed`.
     """
@@ -30,8 +41,11 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(exc.as_ack()["error"]) from None
     session[TOKEN_KEY] = token
     for room_id in _watched_rooms(principal):
-        join_room(room_scope(room_id))
-    if principal.role == "participant":
+        join_room(staff_scope(room_id) if principal.is_staff else room_scope(room_id))
+    if principal.link_id is not None:
+        join_room(link_scope(principal.link_id))
+    if principal.participant_id is not None:
+        join_room(participant_scope(principal.participant_id))
         counts = presence.participant_connected(request.sid, principal)  # type: ignore[attr-defined]
         broadcast(event_scope(principal.event_id), "presence_changed", _presence(counts))
     else:
