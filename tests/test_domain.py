@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from collab.db import db
-from collab.domain import cards, rooms
+from collab.domain import cards, moderation, rooms
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
 from collab.domain.participants import join_event
@@ -108,10 +108,11 @@ def test_post_card_numbers_changes_and_lands_once(join: Join) -> None:
     first = cards.post_card(who, "client-0001", "four_questions", "pourquoi", "  Mutualiser l'ingénierie  ")
     assert first.ack["ok"] and first.ack["seq"] == 1
     assert first.ack["card"]["text"] == "Mutualiser l'ingénierie"
-    assert first.change is not None and first.change["event"] == "card_posted"
-    assert first.change["payload"] == {"room_id": who.room_id, "seq": 1, "card": first.ack["card"]}
+    [change] = first.changes
+    assert change["event"] == "card_posted" and change["public"] is None
+    assert change["payload"] == {"room_id": who.room_id, "seq": 1, "card": first.ack["card"]}
     retry = cards.post_card(who, "client-0001", "four_questions", "pourquoi", "Mutualiser l'ingénierie")
-    assert retry.ack == first.ack and retry.change is None
+    assert retry.ack == first.ack and retry.changes == []
     second = cards.post_card(who, "client-0002", "four_questions", "comment", "Un comité de pilotage")
     assert second.ack["seq"] == 2
     assert count(Card) == 2 and count(Change) == 2
@@ -156,18 +157,18 @@ def test_hide_and_restore_are_the_room_staffs(event: EventLinks, join: Join) -> 
     card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").ack["card"]
     for token in (event.screen_token, event.rooms[1].facilitator_token):
         with pytest.raises(Forbidden):
-            cards.hide_card(link_principal(token), card["id"])
+            moderation.hide_card(link_principal(token), card["id"])
     with pytest.raises(Forbidden):
-        cards.hide_card(author, card["id"])
+        moderation.hide_card(author, card["id"])
     with pytest.raises(NotFound):
-        cards.hide_card(link_principal(event.rooms[0].facilitator_token), 999)
+        moderation.hide_card(link_principal(event.rooms[0].facilitator_token), 999)
     facilitator = link_principal(event.rooms[0].facilitator_token)
-    hidden = cards.hide_card(facilitator, card["id"])
-    assert hidden.ack == {"ok": True, "seq": 2, "card_id": card["id"], "hidden": True}
-    assert cards.hide_card(facilitator, card["id"]).change is None  # twice changes nothing
-    restored = cards.restore_card(link_principal(event.organiser_token), card["id"])
-    assert restored.change is not None and restored.change["payload"]["card"]["text"] == "texte"
-    assert restored.change["payload"]["seq"] == 3
+    hidden = moderation.hide_card(facilitator, card["id"])
+    assert hidden.ack == {"ok": True, "seq": 2, "card_id": card["id"]}
+    assert moderation.hide_card(facilitator, card["id"]).changes == []  # twice changes nothing
+    restored = moderation.restore_card(link_principal(event.organiser_token), card["id"])
+    [change] = restored.changes
+    assert change["payload"]["card"]["text"] == "texte" and change["payload"]["seq"] == 3
 
 
 def test_another_events_staff_cannot_touch_a_card(event: EventLinks, join: Join) -> None:
@@ -175,7 +176,7 @@ def test_another_events_staff_cannot_touch_a_card(event: EventLinks, join: Join)
     card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").ack["card"]
     other = create_event(SECRET)
     with pytest.raises(NotFound):
-        cards.hide_card(link_principal(other.organiser_token), card["id"])
+        moderation.hide_card(link_principal(other.organiser_token), card["id"])
     with pytest.raises(NotFound):
         rooms.sync_room(link_principal(other.screen_token), author.room_id or 0, None, 500)
 
@@ -186,7 +187,7 @@ def test_sync_replays_exactly_what_was_missed_or_sends_a_snapshot(event: EventLi
         cards.post_card(author, f"client-{n:04}", "four_questions", "comment", f"carte {n}").ack for n in range(5)
     ]
     facilitator = link_principal(event.rooms[0].facilitator_token)
-    cards.hide_card(facilitator, posted[1]["card"]["id"])
+    moderation.hide_card(facilitator, posted[1]["card"]["id"])
     room_id = author.room_id or 0
 
     replay = rooms.sync_room(author, room_id, 3, max_replay=500)

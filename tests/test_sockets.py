@@ -138,7 +138,7 @@ def test_hide_and_restore_reach_the_room(connect: Connect, event: EventLinks, jo
     for sio in (phone, screen, facilitator):
         sio.get_received()
     ack = facilitator.emit("hide_card", {"card_id": posted["id"]}, callback=True)
-    assert ack == {"ok": True, "seq": 2, "card_id": posted["id"], "hidden": True}
+    assert ack == {"ok": True, "seq": 2, "card_id": posted["id"]}
     for sio in (phone, screen, facilitator):
         assert received(sio, "card_hidden") == [{"room_id": event.rooms[0].id, "seq": 2, "card_id": posted["id"]}]
 

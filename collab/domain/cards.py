@@ -1,70 +1,112 @@
-"""Cards: posted by participants into a board column, hidden and restored by facilitators."""
+"""Cards: posted by participants into a board column of their room."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from collab.db import db
-from collab.domain.access import Principal, room_in_event
-from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from collab.domain.rooms import add_change, card_data, next_seq, record_change
-from collab.models import Card, Change, Event, Participant
+from collab.domain.access import Principal
+from collab.domain.errors import Conflict, Forbidden, Invalid, RoomClosed
+from collab.domain.rooms import add_change, full_card, next_seq, public_card
+from collab.models import Card, Change, Event, Participant, Room
 
 TEXT_MAX = 500
+CLOSED_BECAUSE = {
+    "locked": "la salle est verrouillée : personne ne peut poster pour l'instant",
+    "paused": "l'activité est en pause : les cartes restent lisibles, mais on ne poste plus",
+    "closed": "l'activité est close",
+}
 
 
 @dataclass
 class Outcome:
-    """What a user intent produced: the acknowledgement, and the change to broadcast (if any)."""
+    """What a user intent produced: the acknowledgement, and the changes to broadcast in order."""
 
     ack: dict[str, Any]
-    change: dict[str, Any] | None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def check_text(text: str) -> str:
+    """Return a card's text trimmed, or raise Invalid when it is empty or too long."""
+    text = text.strip()
+    if not text or len(text) > TEXT_MAX:
+        raise Invalid(f"a card has 1 to {TEXT_MAX} characters", field="text")
+    return text
 
 
 def post_card(principal: Principal, client_id: str, board: str, column: str, text: str) -> Outcome:
     """Post a participant's card into their room; the same client id posted again lands once.
 
-    The acknowledgement is built from the stored change, so a retry gets the very same one.
+    The acknowledgement is built from the stored change, so a retry gets the very same one,
+    even after the room was locked. In a room that holds new cards (reveal mode, pre-moderation)
+    the card is seen by its author and the staff only, until revealed or approved.
     """
-    if principal.role != "participant" or principal.participant_id is None:
+    if principal.role != "participant" or principal.participant_id is None or principal.room_id is None:
         raise Forbidden("only participants post cards")
-    text = text.strip()
-    if not text or len(text) > TEXT_MAX:
-        raise Invalid(f"a card has 1 to {TEXT_MAX} characters", field="text")
+    text = check_text(text)
     existing = _previous_post(principal, client_id)
     if existing is not None:
-        return Outcome(ack=existing, change=None)
+        return Outcome(ack=existing)
     try:
         with db.transaction() as session:
-            assert principal.room_id is not None
+            # Taking the number locks the room: a lock is committed either before this post
+            # (which then sees it) or after this post's commit, never in between.
             seq = next_seq(session, principal.room_id)
+            room = session.get(Room, principal.room_id)
             event = session.get(Event, principal.event_id)
             author = session.get(Participant, principal.participant_id)
-            assert event is not None and author is not None
+            assert room is not None and event is not None and author is not None
+            _check_open(room)
             _check_column(event.boards, board, column)
+            held = "reveal" if room.reveal_mode else "moderation" if room.premoderation else None
             card = Card(
-                room_id=author.room_id,
+                room_id=room.id,
                 participant_id=author.id,
                 client_id=client_id,
                 board=board,
                 column=column,
                 text=text,
+                held=held,
                 seq=seq,
             )
             session.add(card)
             session.flush()
-            change = add_change(session, card.room_id, seq, "card_posted", {"card": card_data(card, author)})
-            return Outcome(ack={"ok": True, "seq": seq, "card": change["payload"]["card"]}, change=change)
+            change = _record_posted(session, card, seq)
+            return Outcome(ack={"ok": True, "seq": seq, "card": change["payload"]["card"]}, changes=[change])
     except IntegrityError:
         # Another socket of the same phone posted this client id at the same moment.
         existing = _previous_post(principal, client_id)
         if existing is None:
             raise
-        return Outcome(ack=existing, change=None)
+        return Outcome(ack=existing)
+
+
+def _record_posted(session: Session, card: Card, seq: int) -> dict[str, Any]:
+    """Record `card_posted` under the number the post took first."""
+    full = full_card(session, card)
+    if card.held:
+        return add_change(
+            session,
+            card.room_id,
+            seq,
+            "card_posted",
+            {"card": full},
+            public={"card": public_card(full)},
+            author_id=card.participant_id,
+        )
+    return add_change(session, card.room_id, seq, "card_posted", {"card": full})
+
+
+def _check_open(room: Room) -> None:
+    """Raise RoomClosed unless the room takes cards now."""
+    reason = "locked" if room.locked else None if room.activity_state == "open" else room.activity_state
+    if reason is not None:
+        raise RoomClosed(CLOSED_BECAUSE[reason], reason=reason)
 
 
 def _previous_post(principal: Principal, client_id: str) -> dict[str, Any] | None:
@@ -89,35 +131,3 @@ def _check_column(boards: list[dict[str, Any]], board: str, column: str) -> None
                 return
             raise Invalid(f"board {board!r} has no column {column!r}", field="column")
     raise Invalid(f"this event has no board {board!r}", field="board")
-
-
-def hide_card(principal: Principal, card_id: int) -> Outcome:
-    """Hide a card from participants and the screen; the facilitator still sees it."""
-    return _set_hidden(principal, card_id, hidden=True)
-
-
-def restore_card(principal: Principal, card_id: int) -> Outcome:
-    """Show a hidden card again to everyone in the room."""
-    return _set_hidden(principal, card_id, hidden=False)
-
-
-def _set_hidden(principal: Principal, card_id: int, hidden: bool) -> Outcome:
-    """Hide or restore a card, recording the change; doing it twice changes nothing."""
-    with db.transaction() as session:
-        card = session.get(Card, card_id)
-        if card is None:
-            raise NotFound(f"no card {card_id}")
-        room_in_event(session, principal, card.room_id)  # same event, and a room they may see
-        if not principal.may_moderate(card.room_id):
-            raise Forbidden("only the room's facilitator or the organiser moderates cards")
-        if card.hidden == hidden:
-            return Outcome(ack={"ok": True, "seq": None, "card_id": card.id, "hidden": hidden}, change=None)
-        card.hidden = hidden
-        if hidden:
-            change = record_change(session, card.room_id, "card_hidden", {"card_id": card.id})
-        else:
-            author = session.get(Participant, card.participant_id)
-            assert author is not None
-            change = record_change(session, card.room_id, "card_restored", {"card": card_data(card, author)})
-        ack = {"ok": True, "seq": change["payload"]["seq"], "card_id": card.id, "hidden": hidden}
-        return Outcome(ack=ack, change=change)

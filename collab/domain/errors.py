@@ -51,3 +51,9 @@ class Conflict(DomainError):
     """The request collides with existing data (a client id already used for another card)."""
 
     code = "conflict"
+
+
+class RoomClosed(DomainError):
+    """The room takes no cards now: locked, or its activity paused or closed."""
+
+    code = "room_closed"

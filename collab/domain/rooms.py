@@ -157,6 +157,42 @@ def card_votes(session: Session, room_id: int) -> dict[int, int]:
     return dict(rows)
 
 
+def full_card(session: Session, card: Card) -> dict[str, Any]:
+    """Return one card as the staff see it, with its votes and the duplicates merged into it."""
+    votes = card_votes(session, card.room_id)
+    rows = session.execute(
+        select(Card, Participant)
+        .join(Participant, Card.participant_id == Participant.id)
+        .where(Card.merged_into_id == card.id, Card.deleted_at.is_(None))
+        .order_by(Card.seq)
+    ).tuples()
+    merged = [card_data(source, author, votes.get(source.id, 0)) for source, author in rows]
+    author = session.get(Participant, card.participant_id)
+    assert author is not None
+    return card_data(card, author, votes.get(card.id, 0), merged)
+
+
+def record_card_change(session: Session, card: Card, event: str) -> dict[str, Any]:
+    """Record a change carrying a card, with what those who may not read it receive instead.
+
+    A hidden card reaches the others as its id only; a held card without its words, while
+    its author (and the staff) receive it whole.
+    """
+    full = full_card(session, card)
+    if card.hidden:
+        return record_change(session, card.room_id, event, {"card": full}, public={"card_id": card.id})
+    if card.held:
+        return record_change(
+            session,
+            card.room_id,
+            event,
+            {"card": full},
+            public={"card": public_card(full)},
+            author_id=card.participant_id,
+        )
+    return record_change(session, card.room_id, event, {"card": full})
+
+
 def card_data(
     card: Card, author: Participant, votes: int = 0, merged: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,3 +37,52 @@ class CardRef(Payload):
     """`hide_card`, `restore_card`: the card to act on."""
 
     card_id: Id
+
+
+class RoomRef(Payload):
+    """`reveal_cards`: the room to act on."""
+
+    room_id: Id
+
+
+class EditCard(Payload):
+    """`edit_card`: the card and its new text."""
+
+    card_id: Id
+    text: Annotated[str, Field(max_length=1000)]
+
+
+class PinCard(Payload):
+    """`pin_card`: pin (true) or unpin (false)."""
+
+    card_id: Id
+    pinned: bool
+
+
+class MergeCards(Payload):
+    """`merge_cards`: the card that stays, and the duplicates merged into it."""
+
+    card_id: Id
+    card_ids: Annotated[list[Id], Field(min_length=1, max_length=20)]
+
+
+class LockRoom(Payload):
+    """`lock_room`: lock (true) or unlock (false)."""
+
+    room_id: Id
+    locked: bool
+
+
+class SetActivity(Payload):
+    """`set_activity`: open, pause (read-only) or close the room's activity."""
+
+    room_id: Id
+    state: Literal["open", "paused", "closed"]
+
+
+class SetCardModes(Payload):
+    """`set_card_modes`: hold new cards until reveal, and/or until approved; omitted keys stay."""
+
+    room_id: Id
+    reveal_mode: bool | None = None
+    premoderation: bool | None = None
