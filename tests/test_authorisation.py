@@ -1,0 +1,143 @@
+"""The authorisation matrix: every client event × every role; allowed ones work, denied ones change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask_socketio import SocketIOTestClient
+from sqlalchemy import select
+
+from collab.db import db
+from collab.domain import cards
+from collab.domain.access import hash_token
+from collab.domain.events import EventLinks
+from collab.models import AccessLink, Base
+from tests.conftest import participant_principal
+
+ROLES = [
+    "no_token",
+    "participant",
+    "participant_of_another_room",
+    "screen",
+    "facilitator_of_another_room",
+    "facilitator",
+    "organiser",
+    "revoked_link",
+]
+STAFF = {"facilitator", "organiser"}
+EVERY_ROLE = set(ROLES) - {"no_token", "revoked_link"}
+
+Payload = Callable[[dict[str, Any]], dict[str, Any]]
+
+# event → (payload built from the scene, roles allowed). The scene: room A (the one acted on) with
+# a card by its participant, room B with its own participant; see `scene` below.
+MATRIX: dict[str, tuple[Payload, set[str]]] = {
+    "sync": (lambda s: {"room_id": s["room"], "since": None}, {"participant", "screen", *STAFF}),
+    "post_card": (
+        lambda s: {"client_id": "matrix-card", "board": "four_questions", "column": "comment", "text": "x"},
+        {"participant", "participant_of_another_room"},  # each posts into their own room
+    ),
+    "hide_card": (lambda s: {"card_id": s["card"]}, STAFF),
+    "restore_card": (lambda s: {"card_id": s["hidden_card"]}, STAFF),
+    "edit_card": (lambda s: {"card_id": s["card"], "text": "modifiée"}, STAFF),
+    "delete_card": (lambda s: {"card_id": s["card"]}, STAFF),
+    "pin_card": (lambda s: {"card_id": s["card"], "pinned": True}, STAFF),
+    "approve_card": (lambda s: {"card_id": s["card"]}, STAFF),
+    "merge_cards": (lambda s: {"card_id": s["card"], "card_ids": [s["second_card"]]}, STAFF),
+    "unmerge_card": (lambda s: {"card_id": s["card"]}, STAFF),
+    "reveal_cards": (lambda s: {"room_id": s["room"]}, STAFF),
+    "lock_room": (lambda s: {"room_id": s["room"], "locked": True}, STAFF),
+    "set_activity": (lambda s: {"room_id": s["room"], "state": "paused"}, STAFF),
+    "set_card_modes": (lambda s: {"room_id": s["room"], "reveal_mode": True}, STAFF),
+}
+
+READ_ONLY = {"sync"}
+
+
+def fingerprint() -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Return every row of every table but presence: what a refused request must leave as it was."""
+    with db.transaction() as session:
+        return [
+            (table.name, [tuple(row) for row in session.execute(select(table)).all()])
+            for table in Base.metadata.sorted_tables
+            if table.name != "presence"
+        ]
+
+
+@pytest.fixture
+def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """Room A with three cards of its participant (one hidden), room B with a participant, and a revoked link."""
+    author = join(room=0, pseudonym="Auteur")
+    other = join(room=1, pseudonym="Voisin")
+    principal = participant_principal(author)
+    ids = [
+        cards.post_card(principal, f"scene-{n:04}", "four_questions", "pourquoi", f"carte {n}").ack["card"]["id"]
+        for n in range(3)
+    ]
+    from collab.domain import moderation
+    from tests.conftest import link_principal
+
+    moderation.hide_card(link_principal(event.rooms[0].facilitator_token), ids[2])
+    with db.transaction() as session:
+        link = session.scalar(
+            select(AccessLink).where(AccessLink.token_hash == hash_token(event.rooms[2].facilitator_token))
+        )
+        assert link is not None
+        link.revoked_at = datetime.now(UTC)
+    return {
+        "room": event.rooms[0].id,
+        "card": ids[0],
+        "second_card": ids[1],
+        "hidden_card": ids[2],
+        "tokens": {
+            "no_token": None,
+            "participant": author["token"],
+            "participant_of_another_room": other["token"],
+            "screen": event.screen_token,
+            "facilitator_of_another_room": event.rooms[1].facilitator_token,
+            "facilitator": event.rooms[0].facilitator_token,
+            "organiser": event.organiser_token,
+            "revoked_link": event.rooms[2].facilitator_token,
+        },
+    }
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_authorisation_matrix(
+    scene: dict[str, Any], connect: Callable[[str | None], SocketIOTestClient], name: str, role: str
+) -> None:
+    payload_of, allowed = MATRIX[name]
+    before = fingerprint()
+    sio = connect(scene["tokens"][role])
+    if role in ("no_token", "revoked_link"):
+        assert not sio.is_connected()
+        assert fingerprint() == before
+        return
+    ack = sio.emit(name, payload_of(scene), callback=True)
+    if role in allowed:
+        assert ack["ok"] is True, ack
+        assert (fingerprint() == before) == (name in READ_ONLY), "an allowed request did its work"
+    else:
+        assert ack["ok"] is False and ack["error"]["code"] in ("forbidden", "not_found"), ack
+        assert fingerprint() == before
+
+
+def test_a_link_revoked_while_connected_is_refused_on_its_next_event(
+    scene: dict[str, Any], connect: Callable[[str | None], SocketIOTestClient], event: EventLinks
+) -> None:
+    facilitator = connect(scene["tokens"]["facilitator"])
+    with db.transaction() as session:
+        link = session.scalar(
+            select(AccessLink).where(AccessLink.token_hash == hash_token(scene["tokens"]["facilitator"]))
+        )
+        assert link is not None
+        link.revoked_at = datetime.now(UTC)
+    before = fingerprint()
+    ack = facilitator.emit("hide_card", {"card_id": scene["card"]}, callback=True)
+    assert ack["error"]["code"] == "unauthorised"
+    assert fingerprint() == before
