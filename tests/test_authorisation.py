@@ -11,11 +11,11 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
 from collab.db import db
-from collab.domain import cards
+from collab.domain import activities, cards, moderation
 from collab.domain.access import hash_token
 from collab.domain.events import EventLinks
 from collab.models import AccessLink, Base
-from tests.conftest import participant_principal
+from tests.conftest import link_principal, participant_principal
 
 ROLES = [
     "no_token",
@@ -45,13 +45,13 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     "edit_card": (lambda s: {"card_id": s["card"], "text": "modifiée"}, STAFF),
     "delete_card": (lambda s: {"card_id": s["card"]}, STAFF),
     "pin_card": (lambda s: {"card_id": s["card"], "pinned": True}, STAFF),
-    "approve_card": (lambda s: {"card_id": s["card"]}, STAFF),
+    "approve_card": (lambda s: {"card_id": s["queued_card"]}, STAFF),
     "merge_cards": (lambda s: {"card_id": s["card"], "card_ids": [s["second_card"]]}, STAFF),
-    "unmerge_card": (lambda s: {"card_id": s["card"]}, STAFF),
+    "unmerge_card": (lambda s: {"card_id": s["merged_card"]}, STAFF),
     "reveal_cards": (lambda s: {"room_id": s["room"]}, STAFF),
     "lock_room": (lambda s: {"room_id": s["room"], "locked": True}, STAFF),
     "set_activity": (lambda s: {"room_id": s["room"], "state": "paused"}, STAFF),
-    "set_card_modes": (lambda s: {"room_id": s["room"], "reveal_mode": True}, STAFF),
+    "set_card_modes": (lambda s: {"room_id": s["room"], "reveal_mode": False}, STAFF),
 }
 
 READ_ONLY = {"sync"}
@@ -69,18 +69,24 @@ def fingerprint() -> list[tuple[str, list[tuple[Any, ...]]]]:
 
 @pytest.fixture
 def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, Any]:
-    """Room A with three cards of its participant (one hidden), room B with a participant, and a revoked link."""
+    """Room A (reveal mode) with visible, hidden, merged, queued and held cards; room B; a revoked link."""
     author = join(room=0, pseudonym="Auteur")
     other = join(room=1, pseudonym="Voisin")
     principal = participant_principal(author)
-    ids = [
-        cards.post_card(principal, f"scene-{n:04}", "four_questions", "pourquoi", f"carte {n}").ack["card"]["id"]
-        for n in range(3)
-    ]
-    from collab.domain import moderation
-    from tests.conftest import link_principal
+    facilitator = link_principal(event.rooms[0].facilitator_token)
+    room = event.rooms[0].id
 
-    moderation.hide_card(link_principal(event.rooms[0].facilitator_token), ids[2])
+    def post(n: int) -> int:
+        ack = cards.post_card(principal, f"scene-{n:04}", "four_questions", "pourquoi", f"carte {n}").ack
+        return int(ack["card"]["id"])
+
+    ids = [post(n) for n in range(5)]
+    moderation.hide_card(facilitator, ids[2])
+    moderation.merge_cards(facilitator, ids[3], [ids[4]])
+    activities.set_card_modes(facilitator, room, premoderation=True)
+    queued = post(5)
+    activities.set_card_modes(facilitator, room, premoderation=False, reveal_mode=True)
+    post(6)  # held until reveal
     with db.transaction() as session:
         link = session.scalar(
             select(AccessLink).where(AccessLink.token_hash == hash_token(event.rooms[2].facilitator_token))
@@ -92,6 +98,8 @@ def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, A
         "card": ids[0],
         "second_card": ids[1],
         "hidden_card": ids[2],
+        "merged_card": ids[3],
+        "queued_card": queued,
         "tokens": {
             "no_token": None,
             "participant": author["token"],
