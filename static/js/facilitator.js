@@ -1,33 +1,48 @@
-// A facilitator's console: each room's cards live, hidden ones included, to hide or restore.
+// A facilitator's console: each room's cards live, hidden and held ones included, to moderate;
+// the room's controls (lock, activity, card modes, reveal) and its waiting queue.
+import { actionRunner } from "./lib/actions.js";
 import { BoardView } from "./lib/board.js";
 import { readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
+import { RoomModeration } from "./lib/moderation.js";
+import { RoomControls } from "./lib/room-controls.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
-
-const ACTIONS = {
-  hide: { event: "hide_card", failed: "La carte n'a pas pu être masquée" },
-  restore: { event: "restore_card", failed: "La carte n'a pas pu être rétablie" },
-};
 
 const boot = readBoot();
 const scaleLabel = scaleLabels(boot.event);
 const status = document.querySelector("[data-status]");
 const alertBox = document.querySelector("[data-console-message]");
 
+function warn(text) {
+  alertBox.textContent = text;
+  alertBox.hidden = !text;
+}
+
+let connection = null;
+const run = actionRunner((...args) => connection.call(...args), warn);
+
 const stores = new Map();
 const roomNodes = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
-  const view = new BoardView(node, { staff: true, scaleLabel });
-  const onChange = (store) => {
+  const store = new RoomStore(roomId, { staff: true, onChange: draw, onState: (state) => controls.showState(state) });
+  const moderation = new RoomModeration(node, store, { run, redraw: () => draw(store) });
+  const controls = new RoomControls(node, store, { run });
+  const view = new BoardView(node, { staff: true, scaleLabel, tools: moderation.tools, signature: moderation.signature });
+  function draw() {
+    const keep = moderation.keepFocus();
     view.render(store.cards.values());
+    keep();
+    moderation.update();
     const cards = [...store.cards.values()];
     const hidden = cards.filter((card) => card.hidden).length;
     node.querySelector("[data-visible-count]").textContent = String(cards.length - hidden);
     node.querySelector("[data-hidden-count]").textContent = String(hidden);
-  };
-  stores.set(roomId, new RoomStore(roomId, { staff: true, onChange }));
+    node.querySelector("[data-held-count]").textContent = String(cards.filter((card) => card.held).length);
+    controls.showCards(cards);
+  }
+  stores.set(roomId, store);
   roomNodes.set(roomId, node);
 }
 
@@ -38,39 +53,10 @@ function showPresence({ rooms = [] }) {
   }
 }
 
-function warn(text) {
-  alertBox.textContent = text;
-  alertBox.hidden = !text;
-}
-
-const connection = goLive(boot.token, stores, {
+connection = goLive(boot.token, stores, {
   onState: (state) => {
     showState(status, state);
     if (state === "refused") warn("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation.");
   },
   on: { presence_changed: showPresence },
-});
-
-// One listener for every Masquer / Rétablir button, present and future.
-document.querySelector("main").addEventListener("click", async (click) => {
-  const button = click.target.closest("button[data-action]");
-  if (!button || button.disabled) return;
-  const action = ACTIONS[button.dataset.action];
-  if (!action) return;
-  button.disabled = true;
-  button.setAttribute("aria-busy", "true");
-  try {
-    const ack = await connection.call(action.event, { card_id: Number(button.dataset.cardId) }, 5000);
-    if (!ack.ok) throw new Error(ack.error && ack.error.message);
-    warn("");
-    // The room's card_hidden / card_restored redraws the card; nothing else to do here.
-  } catch (err) {
-    const why = err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
-    warn(`${action.failed} : ${why}. Réessayez.`);
-  } finally {
-    if (button.isConnected) {
-      button.disabled = false;
-      button.removeAttribute("aria-busy");
-    }
-  }
 });

@@ -12,6 +12,12 @@ const MESSAGES = {
   column: "Cette colonne n'existe pas ; choisissez-en une dans la liste.",
   refused: "Le serveur a refusé cette carte",
 };
+// Why the room takes no cards now (the room's state, or a post's `room_closed` refusal).
+const CLOSED = {
+  locked: "La salle est verrouillée",
+  paused: "Activité en pause",
+  closed: "Activité close",
+};
 
 const boot = readBoot();
 const { event, participant } = boot;
@@ -25,9 +31,11 @@ const textField = form.elements.text;
 const sendButton = form.querySelector("button[type=submit]");
 const message = form.querySelector("[data-compose-message]");
 const counter = form.querySelector("[data-compose-count]");
+const closedNotice = form.querySelector("[data-compose-closed]");
+const writeButtons = [...boardNode.querySelectorAll("[data-write]")];
 
 const view = new BoardView(boardNode, { scaleLabel: scaleLabels(event), selfId: participant.id });
-const store = new RoomStore(roomId, { onChange: draw });
+const store = new RoomStore(roomId, { onChange: draw, onState: showRoomState });
 const stores = new Map([[roomId, store]]);
 let connection = null;
 
@@ -41,13 +49,15 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
   },
   onRejected: (item, error) => {
     const field = error.details && error.details.field;
-    const reason = MESSAGES[field] || `${MESSAGES.refused} : ${error.message}`;
-    // Give the text back so nothing typed is lost.
-    if (!textField.value.trim()) {
-      textField.value = item.text;
-      columnField.value = item.column;
-      updateCount();
-    }
+    const closed = error.code === "room_closed" && CLOSED[error.details && error.details.reason];
+    const reason = closed
+      ? `${closed} : votre carte n'a pas été publiée. Elle vous attend ci-dessous.`
+      : MESSAGES[field] || `${MESSAGES.refused} : ${error.message}`;
+    // Give the text back so nothing typed is lost (after what is already there, if anything).
+    const typed = textField.value.trim();
+    textField.value = typed ? `${typed}\n\n${item.text}` : item.text;
+    if (!typed) columnField.value = item.column;
+    updateCount();
     say(reason, true);
   },
 });
@@ -66,6 +76,16 @@ function draw() {
   } finally {
     drawing = false;
   }
+}
+
+/** Let the person write only while the room takes cards; say why not otherwise. */
+function showRoomState(state) {
+  const why = !state ? null : state.locked ? "locked" : state.activity_state !== "open" ? state.activity_state : null;
+  const closed = why ? CLOSED[why] || CLOSED.closed : "";
+  form.classList.toggle("compose--closed", Boolean(closed));
+  closedNotice.textContent = closed ? `${closed} : on ne peut pas écrire pour l'instant.` : "";
+  closedNotice.hidden = !closed;
+  for (const control of [textField, columnField, sendButton, ...writeButtons]) control.disabled = Boolean(closed);
 }
 
 function say(text, isError = false) {
@@ -98,7 +118,7 @@ textField.addEventListener("keydown", (key) => {
   if (key.key === "Enter" && (key.ctrlKey || key.metaKey)) form.requestSubmit();
 });
 
-for (const button of boardNode.querySelectorAll("[data-write]")) {
+for (const button of writeButtons) {
   button.disabled = false;
   button.addEventListener("click", () => {
     columnField.value = button.dataset.write;

@@ -19,11 +19,30 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
   const view = new BoardView(node, { scaleLabel });
   const onChange = (store) => {
-    view.render(store.cards.values());
+    // Held cards travel without their words: the screen counts them instead of drawing them.
+    const cards = [...store.cards.values()];
+    view.render(cards.filter((card) => !card.held));
+    showHeld(node, cards.filter((card) => card.held === "reveal").length);
     fitCards(node);
   };
-  stores.set(roomId, new RoomStore(roomId, { onChange }));
+  stores.set(roomId, new RoomStore(roomId, { onChange, onState: (state) => showRoomState(node, state) }));
   roomNodes.set(roomId, node);
+}
+
+function showHeld(room, count) {
+  const line = room.querySelector("[data-held-count]");
+  line.textContent = `${count} ${plural(count, "carte en attente de révélation", "cartes en attente de révélation")}`;
+  line.hidden = count === 0;
+}
+
+const ROOM_FLAGS = { locked: "Salle verrouillée", paused: "En pause", closed: "Activité close" };
+
+function showRoomState(room, state) {
+  const why = !state ? null : state.locked ? "locked" : state.activity_state !== "open" ? state.activity_state : null;
+  const flag = room.querySelector("[data-room-flag]");
+  flag.hidden = !why;
+  flag.dataset.flag = why || "";
+  room.querySelector("[data-room-flag-text]").textContent = why ? ROOM_FLAGS[why] || "" : "";
 }
 
 /** Hide the cards a column cannot show whole, and say how many older ones there are. */

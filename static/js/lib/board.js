@@ -1,9 +1,11 @@
 // Draw a room's cards into the column lists a template laid out ([data-cards="<column>"]).
 import { renderCard } from "./dom.js";
+import { sortCards } from "./store.js";
 
 export class BoardView {
   /**
-   * `root`: the element holding the columns. Options go to renderCard (`staff`, `scaleLabel`…).
+   * `root`: the element holding the columns. Options go to renderCard (`staff`, `scaleLabel`,
+   * `tools`…); `signature(card)`, if given, adds what else a card's drawing depends on.
    * The board as first loaded draws quietly; cards that appear later fade in.
    */
   constructor(root, options = {}) {
@@ -28,7 +30,7 @@ export class BoardView {
    */
   render(cards, pending = [], { ready = true } = {}) {
     const byColumn = new Map([...this.columns.keys()].map((key) => [key, []]));
-    const sorted = [...cards].sort((a, b) => b.id - a.id);
+    const sorted = sortCards(cards);
     // Pending posts first: the newest thing in a column is what the person just wrote.
     for (const item of [...pending].reverse()) {
       byColumn.get(item.column)?.push({ key: `p:${item.client_id}`, card: item, pending: true });
@@ -58,7 +60,9 @@ export class BoardView {
 
   // Return the node of an entry, drawn again only when what it shows has changed.
   _node({ key, card, pending }) {
-    const signature = JSON.stringify([card.text, card.hidden, card.author, card.column, pending]);
+    const extra = this.options.signature ? this.options.signature(card) : null;
+    const shown = [card.text, card.hidden, card.held, card.pinned, card.edited, card.votes, card.merged];
+    const signature = JSON.stringify([...shown, card.author, card.column, pending, extra]);
     const drawn = this._drawn.get(key);
     if (drawn && drawn.signature === signature) return drawn.node;
     const node = renderCard(card, { ...this.options, pending });

@@ -29,49 +29,110 @@ export function scaleLabels(event) {
   return (key) => labels.get(key) || key;
 }
 
+const HELD_PLACEHOLDER = {
+  reveal: "Carte en attente de révélation",
+  moderation: "Carte en attente de validation",
+};
+const HELD_STAFF_BADGE = { reveal: "avant révélation", moderation: "à valider" };
+
 /**
  * Render one card as an <article>: its text, then who wrote it and at which scale.
- * With `staff`, a hidden card is marked "masquée" and the card gets a Masquer/Rétablir button;
+ * With `staff`, a hidden card is marked "masquée", a held one "à valider" / "avant révélation",
+ * the duplicates merged into a card are listed, the card can take the keyboard focus, and
+ * `tools(card, textId)` returns its controls (a Masquer/Rétablir button without it).
  * `pending` marks a post not yet acknowledged ("en attente"); `selfId` is the reader's participant id.
+ * A held card that reached this reader without its words is drawn as a discreet placeholder.
  */
-export function renderCard(card, { staff = false, scaleLabel = (key) => key, pending = false, selfId = null } = {}) {
+export function renderCard(
+  card,
+  { staff = false, scaleLabel = (key) => key, pending = false, selfId = null, tools = null } = {},
+) {
   const textId = `card-${card.id ?? card.client_id}-text`;
+  if (card.held && card.text === null && !pending) {
+    return el(
+      "article",
+      { class: "card card--placeholder", "data-card-id": card.id },
+      el("p", { class: "card__text", id: textId }, HELD_PLACEHOLDER[card.held] || HELD_PLACEHOLDER.moderation),
+    );
+  }
   const classes = ["card"];
   if (card.hidden) classes.push("card--hidden");
   if (pending) classes.push("card--pending");
+  if (card.held) classes.push("card--held");
+  if (card.pinned) classes.push("card--pinned");
   const author = card.author || {};
   // On a participant's phone, their own cards (and those still waiting) are signed "Vous".
   const own = pending || (selfId !== null && author.id === selfId);
+  const merged = card.merged || [];
   const meta = el(
     "p",
     { class: "card__meta" },
     el("span", { class: own ? "card__author card__author--self" : "card__author" }, own ? "Vous" : author.pseudonym || ""),
     author.scale ? el("span", { class: "card__scale" }, scaleLabel(author.scale)) : null,
+    merged.length && !staff
+      ? el("span", { class: "card__with" }, `avec ${merged.map((m) => (m.author && m.author.pseudonym) || "?").join(", ")}`)
+      : null,
   );
   const badges = [];
   if (pending) badges.push(el("span", { class: "badge badge--pending" }, "en attente"));
+  if (card.pinned) badges.push(el("span", { class: "badge badge--pinned" }, "épinglée"));
   if (staff && card.hidden) badges.push(el("span", { class: "badge badge--hidden" }, "masquée"));
+  if (card.held && staff) badges.push(el("span", { class: "badge badge--held" }, HELD_STAFF_BADGE[card.held] || "en attente"));
+  else if (card.held) badges.push(el("span", { class: "badge badge--held" }, "visible par vous et l'animation"));
+  if (card.edited) badges.push(el("span", { class: "badge badge--edited" }, "modifiée"));
   const article = el(
     "article",
-    { class: classes.join(" "), "data-card-id": card.id ?? null, "data-client-id": card.client_id || null },
+    {
+      class: classes.join(" "),
+      "data-card-id": card.id ?? null,
+      "data-client-id": card.client_id || null,
+      // The console's shortcuts act on the focused card.
+      tabindex: staff && !pending ? "0" : null,
+      "aria-labelledby": staff && !pending ? textId : null,
+    },
     badges.length ? el("p", { class: "card__badges" }, badges) : null,
     el("p", { class: "card__text", id: textId }, card.text),
     meta,
   );
-  if (staff && !pending) {
+  if (staff && merged.length) {
     article.append(
       el(
-        "button",
-        {
-          type: "button",
-          class: card.hidden ? "button button--small card__action" : "button button--small button--quiet card__action",
-          "data-action": card.hidden ? "restore" : "hide",
-          "data-card-id": card.id,
-          "aria-describedby": textId,
-        },
-        card.hidden ? "Rétablir" : "Masquer",
+        "div",
+        { class: "card__merged" },
+        el("p", { class: "card__merged-title" }, `Fusion de ${merged.length + 1} cartes · doublons :`),
+        el(
+          "ul",
+          {},
+          merged.map((m) =>
+            el(
+              "li",
+              {},
+              el("span", { class: "card__merged-text" }, m.text),
+              el("span", { class: "card__merged-author" }, (m.author && m.author.pseudonym) || ""),
+            ),
+          ),
+        ),
       ),
     );
+  }
+  if (staff && !pending) {
+    if (tools) {
+      article.append(...tools(card, textId));
+    } else {
+      article.append(
+        el(
+          "button",
+          {
+            type: "button",
+            class: card.hidden ? "button button--small card__action" : "button button--small button--quiet card__action",
+            "data-action": card.hidden ? "restore" : "hide",
+            "data-card-id": card.id,
+            "aria-describedby": textId,
+          },
+          card.hidden ? "Rétablir" : "Masquer",
+        ),
+      );
+    }
   }
   return article;
 }

@@ -10,12 +10,15 @@ export class RoomStore {
   /**
    * `staff`: a facilitator keeps hidden cards (marked hidden) instead of dropping them.
    * `onChange(store)`: after the cards changed. `onGap(store)`: a sync is needed.
+   * `onState(state, store)`: the room's state (lock, activity, card modes…) is known or changed.
    */
-  constructor(roomId, { staff = false, onChange = () => {}, onGap = () => {} } = {}) {
+  constructor(roomId, { staff = false, onChange = () => {}, onGap = () => {}, onState = () => {} } = {}) {
     this.roomId = roomId;
     this.staff = staff;
     this.seq = null; // the last seq applied; null until the first sync
     this.cards = new Map(); // card id → card
+    this.state = null; // {locked, activity_state, reveal_mode, premoderation, current_phase_id, timer}
+    this.onState = onState;
     this.needsSync = true;
     this.onChange = onChange;
     this.onGap = onGap;
@@ -37,7 +40,9 @@ export class RoomStore {
       if (!this.syncing) this.onGap(this);
       return;
     }
+    const before = this.state;
     if (this._applyOne(event, payload)) this.onChange(this);
+    if (this.state !== before) this.onState(this.state, this);
     if (this.needsSync) this.onGap(this);
   }
 
@@ -53,6 +58,7 @@ export class RoomStore {
     if (generation !== this._inFlight) return; // an older sync, overtaken by a newer one
     this._inFlight = 0;
     this.needsSync = false;
+    const before = this.state;
     if (ack.snapshot) {
       const cards = ack.snapshot.cards || [];
       this.cards = new Map(cards.filter((card) => this.staff || !card.hidden).map((card) => [card.id, card]));
@@ -62,6 +68,8 @@ export class RoomStore {
       for (const change of ack.changes || []) this._applyOne(change.event, change.payload);
       if (!this.needsSync && this.seq < ack.seq) this._gap(); // the replay did not reach ack.seq
     }
+    // The state as of ack.seq; room_changed events kept meanwhile apply on top of it below.
+    if (ack.state) this.state = ack.state;
     // What came in meanwhile, by the same rule: duplicates fall away, a gap asks again.
     const waiting = this._buffer;
     this._buffer = [];
@@ -70,6 +78,7 @@ export class RoomStore {
       else this._applyOne(event, payload);
     }
     this.onChange(this);
+    if (this.state !== before) this.onState(this.state, this);
     if (this.needsSync) this.onGap(this);
   }
 
@@ -80,9 +89,9 @@ export class RoomStore {
     this.needsSync = true;
   }
 
-  /** Return the cards of one column, newest first. */
+  /** Return the cards of one column, pinned first, then newest first. */
   column(key) {
-    return [...this.cards.values()].filter((card) => card.column === key).sort((a, b) => b.id - a.id);
+    return sortCards([...this.cards.values()].filter((card) => card.column === key));
   }
 
   /** Return whether a card with this client id has reached the board. */
@@ -117,11 +126,11 @@ export class RoomStore {
   _mutate(event, payload) {
     switch (event) {
       case "card_posted":
-      case "card_restored": {
-        const card = { ...payload.card, hidden: false };
-        this.cards.set(card.id, card);
-        return true;
-      }
+      case "card_restored":
+        return this._put({ ...payload.card, hidden: false });
+      case "card_updated":
+        // Without `card`: a hidden card this client may not read changed; only its number counts.
+        return payload.card ? this._put(payload.card) : false;
       case "card_hidden": {
         const card = this.cards.get(payload.card_id);
         if (!card) return false;
@@ -129,10 +138,36 @@ export class RoomStore {
         else this.cards.delete(card.id);
         return true;
       }
+      case "card_deleted":
+        return this.cards.delete(payload.card_id);
+      case "cards_revealed":
+      case "merge_undone":
+        for (const card of payload.cards || []) this._put(card);
+        return true;
+      case "cards_merged":
+        // Without `card`: the target is hidden from this client; its duplicates leave all the same.
+        if (payload.card) this._put(payload.card);
+        for (const id of payload.merged_ids || []) this.cards.delete(id);
+        return true;
+      case "room_changed":
+        this.state = payload.state;
+        return false;
       default:
         return false; // a numbered change this page does not show: only its number counts
     }
   }
+
+  // Set a card as the server sent it; a card hidden from this client leaves its board.
+  _put(card) {
+    if (card.hidden && !this.staff) this.cards.delete(card.id);
+    else this.cards.set(card.id, card);
+    return true;
+  }
+}
+
+/** Return `cards` in board order: pinned ones first, then the newest first. */
+export function sortCards(cards) {
+  return [...cards].sort((a, b) => Number(Boolean(b.pinned)) - Number(Boolean(a.pinned)) || b.id - a.id);
 }
 
 /**

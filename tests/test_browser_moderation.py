@@ -1,0 +1,157 @@
+"""In real Chromium: a facilitator locks the room, reveals held cards, edits, pins and merges; phones and screen follow."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tests import test_browser
+from tests.live import LiveServer
+
+# The fixtures of the first browser test: one Chromium per module, a real server per test.
+chromium = test_browser.chromium
+server = test_browser.server
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: Any, server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=2)
+    server.start()
+    contexts: list[Any] = []
+    watches: list[test_browser.PageWatch] = []
+
+    def open_page(url: str, **options: Any) -> Any:
+        context = chromium.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        watches.append(test_browser.PageWatch(page, server.url))
+        page.goto(url)
+        return page
+
+    def join(pseudonym: str) -> Any:
+        page = open_page(links["join_url"], **PHONE)
+        page.get_by_label("Pseudonyme").fill(pseudonym)
+        page.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
+        page.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
+        page.get_by_role("button", name="Rejoindre la salle").click()
+        page.wait_for_url(f"**/e/{links['join_code']}")
+        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        return page
+
+    def post(page: Any, text: str, column: str = "Pourquoi ?") -> None:
+        page.get_by_label("Colonne").select_option(label=column)
+        page.get_by_label("Votre carte").fill(text)
+        page.get_by_role("button", name="Envoyer").click()
+
+    alix = join("Alix")
+    bao = join("Bao")
+    screen = open_page(links["screen_url"], viewport={"width": 1920, "height": 1080})
+    console = open_page(links["rooms"][0]["facilitator_url"], viewport={"width": 1440, "height": 1000})
+    room_1 = screen.get_by_role("region", name="Salle 1")
+    lock = console.get_by_role("button", name="Verrouiller la salle")
+    expect(lock).to_be_enabled()
+
+    # Locked: the phone cannot write, and says why; unlocked: it can again, live.
+    lock.click()
+    expect(alix.get_by_label("Votre carte")).to_be_disabled()
+    expect(alix.get_by_text("La salle est verrouillée")).to_be_visible()
+    expect(alix.get_by_role("button", name="Envoyer")).to_be_disabled()
+    expect(room_1.get_by_text("Salle verrouillée")).to_be_visible()
+    console.get_by_role("button", name="Déverrouiller").click()
+    expect(alix.get_by_label("Votre carte")).to_be_enabled()
+    expect(alix.get_by_text("La salle est verrouillée")).to_be_hidden()
+    expect(room_1.get_by_text("Salle verrouillée")).to_be_hidden()
+
+    # Reveal mode: a card stays a placeholder for the others until the facilitator reveals it.
+    console.get_by_label("Masquer les nouvelles cartes jusqu'à révélation").check()
+    expect(console.get_by_label("Masquer les nouvelles cartes jusqu'à révélation")).to_be_checked()
+    idea = "Mutualiser l'ingénierie entre communes"
+    post(alix, idea)
+    own = alix.get_by_role("article").filter(has_text=idea)
+    expect(own.get_by_text("visible par vous et l'animation")).to_be_visible()
+    expect(bao.get_by_text("Carte en attente de révélation")).to_be_visible()
+    expect(bao.get_by_text(idea)).to_have_count(0)
+    expect(room_1.get_by_text("1 carte en attente de révélation")).to_be_visible()
+    expect(room_1.get_by_text(idea)).to_have_count(0)
+    expect(console.get_by_role("region", name="File d'attente").get_by_text(idea)).to_be_visible()
+    console.get_by_role("button", name="Révéler les cartes (1)").click()
+    expect(bao.get_by_text(idea)).to_be_visible()
+    expect(bao.get_by_text("Carte en attente de révélation")).to_have_count(0)
+    expect(own.get_by_text("visible par vous et l'animation")).to_have_count(0)
+    expect(room_1.get_by_text(idea)).to_be_visible()
+    expect(room_1.get_by_text("en attente de révélation")).to_be_hidden()
+    console.get_by_label("Masquer les nouvelles cartes jusqu'à révélation").uncheck()
+    expect(console.get_by_role("button", name="Révéler les cartes (0)")).to_be_disabled()
+
+    # The facilitator edits a card: the phones show the new text, marked as changed.
+    edited = "Mutualiser l'ingénierie entre intercommunalités"
+    card = console.get_by_role("article").filter(has_text=idea)
+    card.get_by_role("button", name="Modifier").click()
+    console.get_by_label("Nouveau texte").fill(edited)
+    console.get_by_role("button", name="Enregistrer").click()
+    expect(bao.get_by_text(edited)).to_be_visible()
+    expect(bao.get_by_role("article").filter(has_text=edited).get_by_text("modifiée")).to_be_visible()
+    expect(alix.get_by_text(edited)).to_be_visible()
+
+    # A keyboard shortcut on the focused card: P pins it, first of its column everywhere.
+    duplicate = "Mutualiser les ingénieurs des communes"
+    post(bao, duplicate)
+    expect(room_1.get_by_text(duplicate)).to_be_visible()
+    first_on_screen = room_1.get_by_role("region", name="Pourquoi ?").get_by_role("article").first
+    expect(first_on_screen).to_contain_text(duplicate)  # newest first
+    console.get_by_role("article").filter(has_text=edited).focus()
+    console.keyboard.press("p")
+    expect(alix.get_by_role("article").filter(has_text=edited).get_by_text("épinglée")).to_be_visible()
+    expect(first_on_screen).to_contain_text(edited)
+
+    shots = os.environ.get("COLLAB_MODERATION_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        post(alix, "Un projet commun lisible par les habitants", "Comment ?")
+        console.get_by_label("Valider les cartes avant publication").check()
+        post(bao, "Des élus qui se parlent entre territoires", "Dans quelles conditions ?")
+        expect(console.get_by_role("region", name="File d'attente").get_by_role("listitem")).to_have_count(1)
+        console.get_by_role("article").filter(has_text=duplicate).get_by_label("Sélectionner").check()
+        console.wait_for_timeout(600)
+        console.screenshot(path=f"{shots}/console.png", full_page=True)
+        bao.screenshot(path=f"{shots}/phone.png")
+        screen.screenshot(path=f"{shots}/screen.png")
+        console.get_by_role("article").filter(has_text=duplicate).get_by_label("Sélectionner").uncheck()
+
+    # Every control of the console, with cards and their tools, has a visible name.
+    assert console.evaluate(test_browser.UNNAMED_CONTROLS) == []
+    assert alix.evaluate(test_browser.UNNAMED_CONTROLS) == []
+
+    # Merging two duplicates leaves one card on the screen; undoing it brings both back.
+    for text in (edited, duplicate):
+        console.get_by_role("article").filter(has_text=text).get_by_label("Sélectionner").check()
+    console.get_by_role("button", name="Fusionner la sélection").click()
+    why = room_1.get_by_role("region", name="Pourquoi ?")
+    expect(why.get_by_role("article")).to_have_count(1)
+    expect(why.get_by_text(edited)).to_be_visible()
+    expect(why.get_by_text(duplicate)).to_have_count(0)
+    expect(bao.get_by_text("avec Bao")).to_be_visible()
+    merged = console.get_by_role("article").filter(has_text=edited)
+    expect(merged.get_by_text(duplicate)).to_be_visible()  # the duplicate, listed with its author
+    if shots:
+        console.screenshot(path=f"{shots}/console-merged.png", full_page=True)
+    merged.get_by_role("button", name="Défaire la fusion").click()
+    expect(why.get_by_role("article")).to_have_count(2)
+    expect(why.get_by_text(duplicate)).to_be_visible()
+    expect(bao.get_by_text(duplicate)).to_be_visible()
+
+    # A paused activity closes the phone's form with its own words.
+    console.get_by_role("radio", name="En pause").check()
+    expect(bao.get_by_text("Activité en pause")).to_be_visible()
+    expect(bao.get_by_label("Votre carte")).to_be_disabled()
+    console.get_by_role("radio", name="Ouverte").check()
+    expect(bao.get_by_label("Votre carte")).to_be_enabled()
+
+    for watch in watches:
+        assert watch.problems == []
+    for context in contexts:
+        context.close()
