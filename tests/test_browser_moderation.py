@@ -1,4 +1,4 @@
-"""In real Chromium: a facilitator locks the room, reveals held cards, edits, pins and merges; phones and screen follow."""
+"""In real Chromium: the facilitator locks, reveals, edits, pins and merges; phones and the screen follow."""
 
 from __future__ import annotations
 
@@ -61,6 +61,9 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     expect(alix.get_by_text("La salle est verrouillée")).to_be_visible()
     expect(alix.get_by_role("button", name="Envoyer")).to_be_disabled()
     expect(room_1.get_by_text("Salle verrouillée")).to_be_visible()
+    if os.environ.get("COLLAB_MODERATION_SHOTS"):
+        Path(os.environ["COLLAB_MODERATION_SHOTS"]).mkdir(parents=True, exist_ok=True)
+        alix.screenshot(path=f"{os.environ['COLLAB_MODERATION_SHOTS']}/phone-locked.png")
     console.get_by_role("button", name="Déverrouiller").click()
     expect(alix.get_by_label("Votre carte")).to_be_enabled()
     expect(alix.get_by_text("La salle est verrouillée")).to_be_hidden()
@@ -78,6 +81,12 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     expect(room_1.get_by_text("1 carte en attente de révélation")).to_be_visible()
     expect(room_1.get_by_text(idea)).to_have_count(0)
     expect(console.get_by_role("region", name="File d'attente").get_by_text(idea)).to_be_visible()
+    shots = os.environ.get("COLLAB_MODERATION_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        alix.screenshot(path=f"{shots}/phone-own-held.png")
+        bao.screenshot(path=f"{shots}/phone-placeholder.png")
+        screen.screenshot(path=f"{shots}/screen-held.png")
     console.get_by_role("button", name="Révéler les cartes (1)").click()
     expect(bao.get_by_text(idea)).to_be_visible()
     expect(bao.get_by_text("Carte en attente de révélation")).to_have_count(0)
@@ -108,9 +117,7 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     expect(alix.get_by_role("article").filter(has_text=edited).get_by_text("épinglée")).to_be_visible()
     expect(first_on_screen).to_contain_text(edited)
 
-    shots = os.environ.get("COLLAB_MODERATION_SHOTS")
     if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
         post(alix, "Un projet commun lisible par les habitants", "Comment ?")
         console.get_by_label("Valider les cartes avant publication").check()
         post(bao, "Des élus qui se parlent entre territoires", "Dans quelles conditions ?")

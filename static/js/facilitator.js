@@ -36,10 +36,10 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     keep();
     moderation.update();
     const cards = [...store.cards.values()];
-    const hidden = cards.filter((card) => card.hidden).length;
-    node.querySelector("[data-visible-count]").textContent = String(cards.length - hidden);
-    node.querySelector("[data-hidden-count]").textContent = String(hidden);
-    node.querySelector("[data-held-count]").textContent = String(cards.filter((card) => card.held).length);
+    const count = (test) => String(cards.filter(test).length);
+    node.querySelector("[data-visible-count]").textContent = count((card) => !card.hidden && !card.held);
+    node.querySelector("[data-hidden-count]").textContent = count((card) => card.hidden);
+    node.querySelector("[data-held-count]").textContent = count((card) => card.held);
     controls.showCards(cards);
   }
   stores.set(roomId, store);

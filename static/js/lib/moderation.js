@@ -105,10 +105,8 @@ export class RoomModeration {
     ];
     if (card.held) tools.unshift(button("approve", "Valider", id, textId, "card__tool--approve"));
     if (card.merged && card.merged.length) tools.push(button("unmerge", "Défaire la fusion", id, textId));
-    tools.push(button("delete", "Supprimer", id, textId, "card__tool--danger"));
-    const row = [el("div", { class: "card__tools" }, tools)];
     if (!card.held) {
-      row.push(
+      tools.push(
         el(
           "label",
           { class: "card__select" },
@@ -122,7 +120,8 @@ export class RoomModeration {
         ),
       );
     }
-    return row;
+    tools.push(button("delete", "Supprimer", id, textId, "card__tool--danger"));
+    return [el("div", { class: "card__tools" }, tools)];
   }
 
   /** Call around a render: the focused card (or its tool) keeps the focus if it was redrawn. */
