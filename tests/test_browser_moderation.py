@@ -158,7 +158,27 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     console.get_by_role("radio", name="Ouverte").check()
     expect(bao.get_by_label("Votre carte")).to_be_enabled()
 
+    # A card written offline that meets a locked room is not retried forever: it comes back to its author.
+    alix.context.set_offline(True)
+    expect(alix.get_by_role("status").first).not_to_contain_text("Connecté", timeout=15000)
+    post(alix, "Écrite hors ligne", "Comment ?")
+    lock.click()
+    expect(console.get_by_role("button", name="Déverrouiller")).to_be_visible()
+    alix.context.set_offline(False)
+    expect(alix.get_by_text("votre carte n'a pas été publiée")).to_be_visible(timeout=20000)
+    expect(alix.get_by_label("Votre carte")).to_have_value("Écrite hors ligne")
+    expect(alix.get_by_label("Votre carte")).to_be_disabled()
+    expect(room_1.get_by_text("Écrite hors ligne")).to_have_count(0)
+    console.get_by_role("button", name="Déverrouiller").click()
+    expect(alix.get_by_label("Votre carte")).to_be_enabled()
+
+    # Deleting asks first, then the card leaves every board.
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.get_by_role("article").filter(has_text=duplicate).get_by_role("button", name="Supprimer").click()
+    expect(why.get_by_role("article")).to_have_count(1)
+    expect(bao.get_by_text(duplicate)).to_have_count(0)
+
     for watch in watches:
-        assert watch.problems == []
+        assert [p for p in watch.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
     for context in contexts:
         context.close()
