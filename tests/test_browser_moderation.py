@@ -64,6 +64,7 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     if os.environ.get("COLLAB_MODERATION_SHOTS"):
         Path(os.environ["COLLAB_MODERATION_SHOTS"]).mkdir(parents=True, exist_ok=True)
         alix.screenshot(path=f"{os.environ['COLLAB_MODERATION_SHOTS']}/phone-locked.png")
+        screen.screenshot(path=f"{os.environ['COLLAB_MODERATION_SHOTS']}/screen-locked.png")
     console.get_by_role("button", name="Déverrouiller").click()
     expect(alix.get_by_label("Votre carte")).to_be_enabled()
     expect(alix.get_by_text("La salle est verrouillée")).to_be_hidden()

@@ -124,19 +124,22 @@ export class RoomModeration {
     return [el("div", { class: "card__tools" }, tools)];
   }
 
-  /** Call around a render: the focused card (or its tool) keeps the focus if it was redrawn. */
+  /** Call around a render: the focused card (its tool, or its editor) keeps the focus if it was redrawn. */
   keepFocus() {
     const active = document.activeElement;
-    const card = active && this.node.contains(active) ? active.closest(".columns [data-card-id]") : null;
+    const card = active && this.node.contains(active) ? active.closest(".columns article[data-card-id]") : null;
     if (!card) return () => {};
     const id = card.dataset.cardId;
     const action = active.dataset.action;
+    const editing = active.hasAttribute("data-edit-text");
     return () => {
       if (active.isConnected) return;
       const again = this.node.querySelector(`.columns article[data-card-id="${id}"]`);
       if (!again) return;
-      const tool = action && again.querySelector(`[data-action="${action}"]`);
-      (tool || again).focus();
+      const target = editing
+        ? again.querySelector("[data-edit-text]")
+        : action && again.querySelector(`[data-action="${action}"]`);
+      (target || again).focus();
     };
   }
 
@@ -157,6 +160,8 @@ export class RoomModeration {
 
   _drawQueue() {
     const held = [...this.store.cards.values()].filter((card) => card.held).sort((a, b) => a.id - b.id);
+    // The list is drawn anew: a focused Valider / Supprimer is focused again if its card is still there.
+    const active = this.queue.contains(document.activeElement) ? document.activeElement : null;
     this.queueCount.textContent = String(held.length);
     this.queueEmpty.hidden = held.length > 0;
     this.queue.replaceChildren(
@@ -183,6 +188,12 @@ export class RoomModeration {
         );
       }),
     );
+    if (active) {
+      const again = this.queue.querySelector(
+        `[data-action="${active.dataset.action}"][data-card-id="${active.dataset.cardId}"]`,
+      );
+      (again || this.queue.querySelector("button"))?.focus();
+    }
   }
 
   async _click(click) {
