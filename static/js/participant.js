@@ -45,7 +45,14 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
   onPosted: (item, ack) => {
     // The acknowledgement is the card_posted this phone may not have received: apply it by its seq.
     store.apply("card_posted", { room_id: roomId, seq: ack.seq, card: ack.card });
-    say("Carte publiée.");
+    const held = ack.card && ack.card.held;
+    say(
+      held === "reveal"
+        ? "Carte envoyée : les autres la liront quand l'animation révélera les cartes."
+        : held
+          ? "Carte envoyée : elle sera publiée une fois validée par l'animation."
+          : "Carte publiée.",
+    );
   },
   onRejected: (item, error) => {
     const field = error.details && error.details.field;

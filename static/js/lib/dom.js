@@ -63,7 +63,8 @@ export function renderCard(
   const author = card.author || {};
   // On a participant's phone, their own cards (and those still waiting) are signed "Vous".
   const own = pending || (selfId !== null && author.id === selfId);
-  const merged = card.merged || [];
+  // A duplicate hidden by the staff is not named to anyone else (even if the server sent it).
+  const merged = (card.merged || []).filter((m) => staff || !m.hidden);
   const meta = el(
     "p",
     { class: "card__meta" },
@@ -109,6 +110,7 @@ export function renderCard(
               {},
               el("span", { class: "card__merged-text" }, m.text),
               el("span", { class: "card__merged-author" }, (m.author && m.author.pseudonym) || ""),
+              m.hidden ? el("span", { class: "badge badge--hidden" }, "masquée") : null,
             ),
           ),
         ),
