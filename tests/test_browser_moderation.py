@@ -102,6 +102,8 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     card = console.get_by_role("article").filter(has_text=idea)
     card.get_by_role("button", name="Modifier").click()
     console.get_by_label("Nouveau texte").fill(edited)
+    if shots:
+        card.screenshot(path=f"{shots}/console-edit.png")
     console.get_by_role("button", name="Enregistrer").click()
     expect(bao.get_by_text(edited)).to_be_visible()
     expect(bao.get_by_role("article").filter(has_text=edited).get_by_text("modifiée")).to_be_visible()
@@ -117,6 +119,8 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     console.keyboard.press("p")
     expect(alix.get_by_role("article").filter(has_text=edited).get_by_text("épinglée")).to_be_visible()
     expect(first_on_screen).to_contain_text(edited)
+    if shots:
+        console.locator("[data-room-id]").first.screenshot(path=f"{shots}/console-focus.png")
 
     if shots:
         post(alix, "Un projet commun lisible par les habitants", "Comment ?")
