@@ -264,3 +264,29 @@ def test_every_action_is_logged_for_the_organiser(room: dict[str, Any], event: E
     assert log[2]["details"] == {"before": "Avant", "after": "Après"}
     with pytest.raises(Exception, match="organiser"):
         audit.moderation_log(link_principal(event.rooms[0].facilitator_token))
+
+
+def test_merged_duplicates_stay_visible_and_are_acted_on_through_their_card(room: dict[str, Any]) -> None:
+    keep = post(room["alix"], "client-keep", "Garder")["card"]
+    dup = post(room["bao"], "client-dup", "Doublon")["card"]
+    hidden = post(room["bao"], "client-hid", "Masqué")["card"]
+    staff(room, "hide_card", {"card_id": hidden["id"]})
+    refused = staff(room, "merge_cards", {"card_id": keep["id"], "card_ids": [hidden["id"]]})
+    assert refused["error"]["code"] == "invalid"
+    staff(room, "merge_cards", {"card_id": keep["id"], "card_ids": [dup["id"]]})
+    for name, payload in [
+        ("hide_card", {"card_id": dup["id"]}),
+        ("delete_card", {"card_id": dup["id"]}),
+        ("edit_card", {"card_id": dup["id"], "text": "x"}),
+        ("merge_cards", {"card_id": dup["id"], "card_ids": [keep["id"]]}),
+    ]:
+        assert staff(room, name, payload)["error"]["code"] == "invalid", name
+    assert [m["text"] for m in snapshot(room["screen"], room["id"])[0]["merged"]] == ["Doublon"]
+
+
+def test_pre_moderation_comes_before_reveal(room: dict[str, Any]) -> None:
+    staff(room, "set_card_modes", {"reveal_mode": True, "premoderation": True})
+    card = post(room["alix"], "client-both", "À valider puis révéler")["card"]
+    assert card["held"] == "moderation"
+    assert staff(room, "reveal_cards", {})["revealed"] == 0
+    assert [c["text"] for c in snapshot(room["screen"], room["id"])] == [None]

@@ -63,7 +63,8 @@ def post_card(principal: Principal, client_id: str, board: str, column: str, tex
             assert room is not None and event is not None and author is not None
             _check_open(room)
             _check_column(event.boards, board, column)
-            held = "reveal" if room.reveal_mode else "moderation" if room.premoderation else None
+            # Pre-moderation comes first: revealing never publishes a card nobody approved.
+            held = "moderation" if room.premoderation else "reveal" if room.reveal_mode else None
             card = Card(
                 room_id=room.id,
                 participant_id=author.id,

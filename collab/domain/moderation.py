@@ -21,13 +21,19 @@ MERGE_MAX = 20
 
 
 def _staff_card(session: Session, principal: Principal, card_id: int) -> Card:
-    """Return a live card of a room the principal moderates, or raise."""
+    """Return a live card of a room the principal moderates, or raise.
+
+    A duplicate merged into another card is acted on through that card: it is refused here,
+    so what a merged card shows of its duplicates never goes stale or out of sight.
+    """
     card = session.get(Card, card_id)
     if card is None or card.deleted_at is not None:
         raise NotFound(f"no card {card_id}")
     room_in_event(session, principal, card.room_id)  # same event, and a room they may see
     if not principal.may_moderate(card.room_id):
         raise Forbidden("only the room's facilitator or the organiser moderates cards")
+    if card.merged_into_id is not None:
+        raise Invalid(f"card {card.id} is merged into card {card.merged_into_id}: undo that merge first")
     return card
 
 
@@ -162,10 +168,12 @@ def merge_cards(principal: Principal, card_id: int, duplicate_ids: list[int]) ->
         for card in [target, *duplicates]:
             if card.room_id != target.room_id:
                 raise Invalid("only cards of the same room merge")
-            if card.merged_into_id is not None:
-                raise Invalid(f"card {card.id} is already merged into another")
             if card.held is not None:
                 raise Invalid(f"card {card.id} is still waiting: approve or reveal it first")
+        for card in duplicates:
+            # A hidden duplicate would be read by everyone in the merged card: restore it first.
+            if card.hidden:
+                raise Invalid(f"card {card.id} is hidden: restore it, or leave it out of the merge")
         for card in duplicates:
             if session.scalar(select(Card.id).where(Card.merged_into_id == card.id)):
                 raise Invalid(f"card {card.id} holds merged duplicates itself: undo that merge first")
