@@ -16,6 +16,7 @@ export class RoomStore {
     this.staff = staff;
     this.seq = null; // the last seq applied; null until the first sync
     this.cards = new Map(); // card id → card
+    this.state = null; // the room's state (lock, phase, timer…), from sync and room_changed
     this.needsSync = true;
     this.onChange = onChange;
     this.onGap = onGap;
@@ -62,6 +63,7 @@ export class RoomStore {
       for (const change of ack.changes || []) this._applyOne(change.event, change.payload);
       if (!this.needsSync && this.seq < ack.seq) this._gap(); // the replay did not reach ack.seq
     }
+    if (ack.state) this.state = ack.state; // as of ack.seq, after the replay's older ones
     // What came in meanwhile, by the same rule: duplicates fall away, a gap asks again.
     const waiting = this._buffer;
     this._buffer = [];
@@ -129,6 +131,9 @@ export class RoomStore {
         else this.cards.delete(card.id);
         return true;
       }
+      case "room_changed":
+        this.state = payload.state;
+        return true;
       default:
         return false; // a numbered change this page does not show: only its number counts
     }
