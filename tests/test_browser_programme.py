@@ -44,7 +44,7 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     organiser.get_by_role("button", name="Phase suivante").click()
     waiting = phone.get_by_role("region", name="Accueil")
     expect(waiting).to_be_visible()
-    expect(waiting).to_contain_text("À 10h00 : Introduction du séminaire")
+    expect(waiting).to_contain_text("À 10h : Introduction du séminaire")
     expect(board).to_be_hidden()
     expect(screen.locator("[data-now-title]")).to_have_text("Accueil")
     expect(screen.locator("[data-next-title]")).to_have_text("Introduction du séminaire")
@@ -57,6 +57,14 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     expect(board).to_be_visible()
     expect(phone.locator("[data-waiting]")).to_be_hidden()
     expect(screen.locator("[data-now-title]")).to_have_text("Décrypter les situations de coopération")
+
+    # The facilitator moves their room alone to the pause, then back to following the event.
+    console.get_by_label("Phase de la salle").select_option(label="11:30 · Pause")
+    expect(phone.get_by_role("region", name="Pause")).to_be_visible()
+    expect(board).to_be_hidden()
+    expect(screen.get_by_role("region", name="Salle 1").locator("[data-room-phase]")).to_have_text("Pause")
+    console.get_by_role("button", name="Suivre l'événement").click()
+    expect(board).to_be_visible()
 
     # The room's facilitator starts a 2-minute countdown: the phone and the screen show the same time.
     console.get_by_label("Minutes").fill("2")

@@ -43,9 +43,10 @@ function showRoomPhase(roomId) {
   const state = stores.get(roomId).state;
   const select = node.querySelector("[data-room-phase-select]");
   const programme = boot.event.programme || [];
-  const wanted = programme.map((phase) => String(phase.id));
-  if ([...select.options].map((option) => option.value).join() !== wanted.join()) {
-    select.replaceChildren(...programme.map((phase) => el("option", { value: phase.id }, `${phase.start} · ${phase.title}`)));
+  const label = (phase) => `${phase.start} · ${phase.title}`;
+  const wanted = programme.map((phase) => `${phase.id} ${label(phase)}`).join("\n");
+  if ([...select.options].map((option) => `${option.value} ${option.textContent}`).join("\n") !== wanted) {
+    select.replaceChildren(...programme.map((phase) => el("option", { value: phase.id }, label(phase))));
   }
   const own = state && state.current_phase_id ? phaseById(programme, state.current_phase_id) : null;
   const phase = roomPhase(boot.event, state);

@@ -35,7 +35,7 @@ export function kindLabel(phase) {
 
 /** Return "À 11h30 : Pause café" for the phase that comes next, or "" at the end of the day. */
 export function nextLine(next) {
-  return next ? `À ${frenchTime(next.start)} : ${next.title}` : "";
+  return next ? `À ${frenchTime(next.start).replace(/h00$/, "h")} : ${next.title}` : "";
 }
 
 /**
