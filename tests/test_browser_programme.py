@@ -18,21 +18,27 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     contexts = []
     watches = []
 
-    def open_page(url: str, **options: Any) -> Any:
+    def open_page(url: str, skew_ms: int = 0, **options: Any) -> Any:
         context = chromium.new_context(**options)
+        if skew_ms:
+            # This device's clock is wrong; countdowns must still agree with everyone else's.
+            context.add_init_script(f"{{ const now = Date.now; Date.now = () => now() + {skew_ms}; }}")
         contexts.append(context)
         page = context.new_page()
         watches.append(PageWatch(page, server.url))
         page.goto(url)
         return page
 
-    phone = open_page(links["join_url"], viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = open_page(
+        links["join_url"], skew_ms=7 * 60 * 1000, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     phone.get_by_label("Pseudonyme").fill("Camille")
     phone.get_by_label("Échelle territoriale").select_option(label="Commune")
     phone.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
     phone.get_by_role("button", name="Rejoindre la salle").click()
     phone.wait_for_url(f"**/e/{links['join_code']}")
     expect(phone.get_by_role("status").first).to_contain_text("Connecté")
+    assert phone.evaluate("Math.round((Date.now() - performance.timeOrigin - performance.now()) / 1000)") == 420
     organiser = open_page(links["organiser_url"], viewport={"width": 1440, "height": 900})
     screen = open_page(links["screen_url"], viewport={"width": 1920, "height": 1080})
     console = open_page(links["rooms"][0]["facilitator_url"], viewport={"width": 1440, "height": 900})
