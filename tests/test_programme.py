@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -61,6 +62,26 @@ def test_the_organiser_steps_through_the_programme(event: EventLinks) -> None:
     with db.transaction() as session:
         actions = session.scalars(select(ModerationAction.action)).all()
     assert actions.count("set_phase") == 4
+
+
+def test_concurrent_steps_each_move_the_day_one_phase(event: EventLinks) -> None:
+    organiser = link_principal(event.organiser_token)
+    errors: list[BaseException] = []
+
+    def step_twice() -> None:
+        try:
+            for _ in range(2):
+                programme.step_phase(organiser, "next")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=step_twice) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert describe_event(event.id)["current_phase_id"] == phase_ids(event)[7]
 
 
 def test_only_the_organiser_moves_the_event(event: EventLinks, join: Join) -> None:

@@ -275,7 +275,8 @@ def _organiser_event(session: Session, principal: Principal) -> Event:
     """Return the principal's event if they are its organiser, else raise Forbidden."""
     if principal.role != "organiser":
         raise Forbidden("only the organiser runs the event's programme")
-    event = session.get(Event, principal.event_id)
+    # The row lock orders concurrent edits: two "Phase suivante" clicks move the day two phases.
+    event = session.get(Event, principal.event_id, with_for_update=True)
     if event is None:
         raise NotFound("no such event")
     return event
@@ -283,7 +284,7 @@ def _organiser_event(session: Session, principal: Principal) -> Event:
 
 def _staff_room(session: Session, principal: Principal, room_id: int) -> Room:
     """Return a room of the event that the principal runs, else raise NotFound or Forbidden."""
-    room = session.get(Room, room_id)
+    room = session.get(Room, room_id, with_for_update=True)
     if room is None or room.event_id != principal.event_id:
         raise NotFound(f"no room {room_id} in this event")
     if not principal.may_moderate(room_id):
