@@ -40,6 +40,11 @@ def event_scope(event_id: int) -> str:
     return f"event:{event_id}"
 
 
+def everyone_scope(event_id: int) -> str:
+    """Return the Socket.IO room of every socket of one event, participants included."""
+    return f"everyone:{event_id}"
+
+
 def link_scope(link_id: int) -> str:
     """Return the Socket.IO room of the sockets opened with one secret link (to close them on revoke)."""
     return f"link:{link_id}"

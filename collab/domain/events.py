@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from collab.db import db
 from collab.domain.access import hash_token, link_token, new_link
 from collab.domain.errors import Invalid, NotFound
+from collab.domain.rooms import timer_data
 from collab.domain.templates import DEFAULT_TEMPLATE, load_template
 from collab.models import AccessLink, Event, Phase, Room, Situation
 
@@ -177,7 +178,7 @@ def event_id_for_code(code: str) -> int:
 
 
 def describe_event(event_id: int) -> dict[str, Any]:
-    """Return what every screen of an event shows: title, code, programme, rooms, boards, scales."""
+    """Return what every screen of an event shows: title, code, programme and where the day is, rooms, boards."""
     with db.transaction() as session:
         event = session.get(Event, event_id)
         if event is None:
@@ -191,6 +192,8 @@ def describe_event(event_id: int) -> dict[str, Any]:
             "join_code": event.join_code,
             "scales": event.scales,
             "boards": event.boards,
+            "current_phase_id": event.current_phase_id,
+            "timer": timer_data(event.timer_ends_at, event.timer_seconds),
             "programme": [
                 {
                     "id": p.id,

@@ -14,6 +14,7 @@ from collab.domain.events import describe_event
 from collab.realtime import (
     broadcast,
     event_scope,
+    everyone_scope,
     link_scope,
     participant_scope,
     room_scope,
@@ -30,7 +31,8 @@ def on_connect(auth: Any = None) -> None:
     """Sent by every client on (re)connect with `{token}`; joins it to the rooms it may watch.
 
     Participants and screens join the public side of their rooms, facilitators and the
-    organiser the staff side; a participant also joins their own scope, a link its link scope.
+    organiser the staff side; a participant also joins their own scope, a link its link scope;
+    every socket joins the event's `everyone` scope (`event_changed`).
 
     A participant's arrival is broadcast to the event's screens and consoles as `presence_changed`.
     """
@@ -40,6 +42,7 @@ def on_connect(auth: Any = None) -> None:
     except Unauthorised as exc:
         raise ConnectionRefusedError(exc.as_ack()["error"]) from None
     session[TOKEN_KEY] = token
+    join_room(everyone_scope(principal.event_id))
     for room_id in _watched_rooms(principal):
         join_room(staff_scope(room_id) if principal.is_staff else room_scope(room_id))
     if principal.link_id is not None:

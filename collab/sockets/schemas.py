@@ -86,3 +86,78 @@ class SetCardModes(Payload):
     room_id: Id
     reveal_mode: bool | None = None
     premoderation: bool | None = None
+
+
+# The programme and its countdowns (collab/sockets/programme.py).
+
+Seconds = Annotated[int, Field(ge=1, le=3 * 60 * 60)]
+Time = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class GetEvent(Payload):
+    """`get_event`: nothing; the event is the caller's."""
+
+
+class SetPhase(Payload):
+    """`set_phase`: the phase the whole event moves to."""
+
+    phase_id: Id
+
+
+class StepPhase(Payload):
+    """`step_phase`: move the event one phase forward or back."""
+
+    direction: Literal["next", "previous"]
+
+
+class SetRoomPhase(Payload):
+    """`set_room_phase`: a room's own phase, or null to follow the event again."""
+
+    room_id: Id
+    phase_id: Id | None
+
+
+class SavePhase(Payload):
+    """`save_phase`: a new phase (`phase_id` null) or the new values of one."""
+
+    phase_id: Id | None = None
+    start: Time
+    end: Time
+    kind: Literal["accueil", "pleniere", "atelier", "pause", "repas", "fin"]
+    # Longer than the domain's limits, so an over-long text gets the domain's clear message.
+    title: Annotated[str, Field(max_length=400)]
+    description: Annotated[str, Field(max_length=4000)] = ""
+    activity: Key | None = None
+
+
+class PhaseRef(Payload):
+    """`delete_phase`: the phase to remove."""
+
+    phase_id: Id
+
+
+class MovePhase(Payload):
+    """`move_phase`: the phase and its new place (0 is first)."""
+
+    phase_id: Id
+    position: Annotated[int, Field(ge=0, le=500)]
+
+
+class RenameRoom(Payload):
+    """`rename_room`: the room and its new name."""
+
+    room_id: Id
+    name: Annotated[str, Field(max_length=160)]
+
+
+class StartTimer(Payload):
+    """`start_timer`, `add_time`: a room's countdown (or the event's, `room_id` null) and a duration."""
+
+    room_id: Id | None
+    seconds: Seconds
+
+
+class StopTimer(Payload):
+    """`stop_timer`: a room's countdown, or the event's (`room_id` null)."""
+
+    room_id: Id | None

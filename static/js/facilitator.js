@@ -1,13 +1,15 @@
 // A facilitator's console: each room's cards live, hidden and held ones included, to moderate;
-// the room's controls (lock, activity, card modes, reveal) and its waiting queue.
+// the room's controls (lock, activity, card modes, reveal), its waiting queue, its phase and countdown.
 import { actionRunner } from "./lib/actions.js";
 import { BoardView } from "./lib/board.js";
-import { readBoot, scaleLabels } from "./lib/dom.js";
+import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { RoomModeration } from "./lib/moderation.js";
+import { followEvent, phaseById, roomPhase } from "./lib/phase.js";
 import { RoomControls } from "./lib/room-controls.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
+import { TimerView } from "./lib/timer.js";
 
 const boot = readBoot();
 const scaleLabel = scaleLabels(boot.event);
@@ -24,6 +26,7 @@ const run = actionRunner((...args) => connection.call(...args), warn);
 
 const stores = new Map();
 const roomNodes = new Map();
+const timers = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
   const store = new RoomStore(roomId, { staff: true, onChange: draw, onState: (state) => controls.showState(state) });
@@ -41,10 +44,41 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     node.querySelector("[data-hidden-count]").textContent = count((card) => card.hidden);
     node.querySelector("[data-held-count]").textContent = count((card) => card.held);
     controls.showCards(cards);
+    showRoomPhase(roomId);
   }
   stores.set(roomId, store);
   roomNodes.set(roomId, node);
+  timers.set(roomId, new TimerView(node.querySelector("[data-timer]")));
 }
+
+/** Show a room's phase (its own, or the event's it follows) in its select, and its countdown. */
+function showRoomPhase(roomId) {
+  const node = roomNodes.get(roomId);
+  const state = stores.get(roomId).state;
+  const select = node.querySelector("[data-room-phase-select]");
+  const programme = boot.event.programme || [];
+  const label = (phase) => `${phase.start} · ${phase.title}`;
+  const wanted = programme.map((phase) => `${phase.id} ${label(phase)}`).join("\n");
+  if ([...select.options].map((option) => `${option.value} ${option.textContent}`).join("\n") !== wanted) {
+    select.replaceChildren(...programme.map((phase) => el("option", { value: phase.id }, label(phase))));
+  }
+  const own = state && state.current_phase_id ? phaseById(programme, state.current_phase_id) : null;
+  const phase = roomPhase(boot.event, state);
+  select.value = phase ? String(phase.id) : "";
+  if (!phase) select.selectedIndex = -1;
+  node.querySelector("[data-room-follow]").disabled = !own;
+  node.querySelector("[data-room-phase-note]").textContent = own
+    ? "La salle a sa propre phase."
+    : phase
+      ? "La salle suit l'événement."
+      : "La salle suit l'événement (pas encore commencé).";
+  const running = Boolean(state && state.timer);
+  node.querySelector('[data-timer-action="add"]').disabled = !running;
+  node.querySelector('[data-timer-action="stop"]').disabled = !running;
+  timers.get(roomId).set(running ? state.timer : null);
+}
+
+const live = followEvent(boot.event, () => roomNodes.forEach((_node, roomId) => showRoomPhase(roomId)));
 
 function showPresence({ rooms = [] }) {
   for (const { room_id: roomId, count } of rooms) {
@@ -58,5 +92,32 @@ connection = goLive(boot.token, stores, {
     showState(status, state);
     if (state === "refused") warn("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation.");
   },
-  on: { presence_changed: showPresence },
+  on: { presence_changed: showPresence, event_changed: live.take },
+  onConnect: () => live.refresh(),
 });
+live.attach(connection);
+
+// The room's phase and countdown: a select, "Suivre l'événement", and the timer buttons.
+for (const [roomId, node] of roomNodes) {
+  const select = node.querySelector("[data-room-phase-select]");
+  select.addEventListener("change", () =>
+    run("set_room_phase", { room_id: roomId, phase_id: Number(select.value) }, { failed: "La phase n'a pas pu être changée" }),
+  );
+  node.querySelector("[data-room-follow]").addEventListener("click", () =>
+    run("set_room_phase", { room_id: roomId, phase_id: null }, { failed: "La salle n'a pas pu suivre l'événement" }),
+  );
+  const minutes = node.querySelector("[data-timer-minutes]");
+  for (const button of node.querySelectorAll("[data-timer-action]")) {
+    button.addEventListener("click", () => {
+      const action = button.dataset.timerAction;
+      if (action === "start") {
+        const seconds = Math.round(Number(minutes.value) * 60);
+        run("start_timer", { room_id: roomId, seconds }, { failed: "Le minuteur n'a pas pu être lancé", invalid: "entre 1 et 180 minutes" });
+      } else if (action === "add") {
+        run("add_time", { room_id: roomId, seconds: 60 }, { failed: "Le temps n'a pas pu être ajouté" });
+      } else {
+        run("stop_timer", { room_id: roomId }, { failed: "Le minuteur n'a pas pu être arrêté" });
+      }
+    });
+  }
+}

@@ -1,5 +1,20 @@
-// The organiser's page: copy buttons for the links, and the programme's current phase marked.
-import { currentAndNext } from "./lib/programme.js";
+// The organiser's page: the day driven phase by phase, the event's countdown, the programme
+// edited (add, edit, move, delete), rooms renamed; copy buttons for the links.
+import { el, readBoot } from "./lib/dom.js";
+import { goLive } from "./lib/live.js";
+import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
+import { currentAndNext, frenchRange } from "./lib/programme.js";
+import { showState } from "./lib/socket.js";
+import { TimerView } from "./lib/timer.js";
+
+const boot = readBoot();
+const { event } = boot;
+const status = document.querySelector("[data-status]");
+const alertBox = document.querySelector("[data-run-message]");
+const table = document.querySelector("[data-programme] tbody");
+const form = document.querySelector("[data-phase-form]");
+const timer = new TimerView(document.querySelector(".run__timer [data-timer]"));
+let editing = null; // the id of the phase in the form, null for a new one
 
 // The clipboard API exists only on HTTPS or localhost; without it the buttons stay hidden.
 if (navigator.clipboard && window.isSecureContext) {
@@ -19,17 +34,194 @@ if (navigator.clipboard && window.isSecureContext) {
   }
 }
 
-function markCurrentPhase() {
-  const rows = [...document.querySelectorAll("[data-programme] tr[data-start]")];
-  const phases = rows.map((row) => ({ start: row.dataset.start, end: row.dataset.end, row }));
-  const { current } = currentAndNext(phases);
-  for (const { row } of phases) {
-    const now = current && row === current.row;
-    row.classList.toggle("is-current", Boolean(now));
-    if (now) row.setAttribute("aria-current", "time");
-    else row.removeAttribute("aria-current");
+function warn(text) {
+  alertBox.textContent = text;
+  alertBox.hidden = !text;
+}
+
+/** Send an organiser request; say what went wrong, if anything; resolve with the ack or null. */
+async function request(name, payload, failed) {
+  try {
+    const ack = await connection.call(name, payload, 5000);
+    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    warn("");
+    return ack;
+  } catch (err) {
+    const why = err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
+    warn(`${failed} : ${why}.`);
+    return null;
   }
 }
 
-markCurrentPhase();
-setInterval(markCurrentPhase, 30000);
+/** Draw the programme table, the current phase marked, each row with its actions. */
+function drawProgramme() {
+  const programme = event.programme || [];
+  const set = phaseById(programme, event.current_phase_id);
+  const current = set || currentAndNext(programme).current;
+  table.replaceChildren(
+    ...programme.map((phase, index) => {
+      const titleId = `phase-${phase.id}-title`;
+      const action = (label, name) =>
+        el("button", { type: "button", class: "button button--small", "data-phase-action": name, "aria-describedby": titleId }, label);
+      const actions = [action("Aller à cette phase", "go"), action("Modifier", "edit")];
+      if (index > 0) actions.push(action("Monter", "up"));
+      if (index < programme.length - 1) actions.push(action("Descendre", "down"));
+      actions.push(action("Supprimer", "delete"));
+      const row = el(
+        "tr",
+        { "data-phase-id": phase.id, class: current && current.id === phase.id ? "is-current" : null, "aria-current": current && current.id === phase.id ? "time" : null },
+        el("td", { class: "programme__time" }, frenchRange(phase)),
+        el("td", {}, el("span", { class: `kind kind--${phase.kind}` }, kindLabel(phase))),
+        el(
+          "td",
+          {},
+          el("span", { class: "programme__title", id: titleId }, phase.title),
+          phase.description ? el("span", { class: "programme__description" }, phase.description) : null,
+        ),
+        el("td", {}, el("div", { class: "programme__actions" }, actions)),
+      );
+      return row;
+    }),
+  );
+}
+
+/** Show where the day is, what comes next, and the event's countdown. */
+function drawRun() {
+  const programme = event.programme || [];
+  const current = phaseById(programme, event.current_phase_id);
+  const next = current ? phaseAfter(programme, current) : programme[0] || null;
+  document.querySelector("[data-run-now]").textContent = current ? `${current.title} (${frenchRange(current)})` : "Pas encore commencé";
+  document.querySelector("[data-run-next]").textContent = next ? `${next.title} (${frenchRange(next)})` : "—";
+  document.querySelector('[data-step="previous"]').disabled = !current || programme[0] === current;
+  document.querySelector('[data-step="next"]').disabled = !next;
+  const running = Boolean(event.timer);
+  document.querySelector('.run__timer [data-timer-action="add"]').disabled = !running;
+  document.querySelector('.run__timer [data-timer-action="stop"]').disabled = !running;
+  timer.set(event.timer);
+}
+
+function drawRooms() {
+  for (const room of event.rooms || []) {
+    const field = document.getElementById(`room-name-${room.id}`);
+    if (field && document.activeElement !== field) field.value = room.name;
+  }
+}
+
+function draw() {
+  drawProgramme();
+  drawRun();
+  drawRooms();
+}
+
+function openForm(phase) {
+  editing = phase ? phase.id : null;
+  form.querySelector("[data-phase-form-title]").textContent = phase ? `Modifier « ${phase.title} »` : "Nouvelle phase";
+  const last = (event.programme || []).at(-1);
+  form.elements.start.value = phase ? phase.start : last ? last.end : "09:00";
+  form.elements.end.value = phase ? phase.end : last ? last.end : "09:30";
+  form.elements.kind.value = phase ? phase.kind : "pleniere";
+  form.elements.title.value = phase ? phase.title : "";
+  form.elements.description.value = phase ? phase.description || "" : "";
+  form.elements.activity.value = phase && phase.activity ? phase.activity : "";
+  showActivity();
+  form.hidden = false;
+  form.elements.start.focus();
+}
+
+function showActivity() {
+  const atelier = form.elements.kind.value === "atelier";
+  form.querySelector("[data-activity-field]").hidden = !atelier;
+  if (!atelier) form.elements.activity.value = "";
+}
+
+form.elements.kind.addEventListener("change", showActivity);
+form.querySelector("[data-phase-cancel]").addEventListener("click", () => {
+  form.hidden = true;
+});
+document.querySelector("[data-add-phase]").addEventListener("click", () => openForm(null));
+
+form.addEventListener("submit", async (submitted) => {
+  submitted.preventDefault();
+  const fields = form.elements;
+  const payload = {
+    phase_id: editing,
+    start: fields.start.value.slice(0, 5),
+    end: fields.end.value.slice(0, 5),
+    kind: fields.kind.value,
+    title: fields.title.value,
+    description: fields.description.value,
+    activity: fields.kind.value === "atelier" && fields.activity.value ? fields.activity.value : null,
+  };
+  const ack = await request("save_phase", payload, "La phase n'a pas pu être enregistrée");
+  if (ack) form.hidden = true;
+});
+
+table.addEventListener("click", async (click) => {
+  const button = click.target.closest("button[data-phase-action]");
+  if (!button) return;
+  const phaseId = Number(button.closest("tr").dataset.phaseId);
+  const programme = event.programme || [];
+  const index = programme.findIndex((phase) => phase.id === phaseId);
+  const phase = programme[index];
+  switch (button.dataset.phaseAction) {
+    case "go":
+      await request("set_phase", { phase_id: phaseId }, "La journée n'a pas pu passer à cette phase");
+      break;
+    case "edit":
+      openForm(phase);
+      break;
+    case "up":
+    case "down": {
+      const position = button.dataset.phaseAction === "up" ? index - 1 : index + 1;
+      await request("move_phase", { phase_id: phaseId, position }, "La phase n'a pas pu être déplacée");
+      break;
+    }
+    case "delete":
+      if (window.confirm(`Supprimer la phase « ${phase.title} » ?`)) {
+        await request("delete_phase", { phase_id: phaseId }, "La phase n'a pas pu être supprimée");
+      }
+      break;
+  }
+});
+
+for (const button of document.querySelectorAll("[data-step]")) {
+  button.addEventListener("click", () =>
+    request("step_phase", { direction: button.dataset.step }, "La journée n'a pas pu changer de phase"),
+  );
+}
+
+const minutes = document.querySelector(".run__timer [data-timer-minutes]");
+for (const button of document.querySelectorAll(".run__timer [data-timer-action]")) {
+  button.addEventListener("click", () => {
+    const action = button.dataset.timerAction;
+    if (action === "start") {
+      request("start_timer", { room_id: null, seconds: Math.round(Number(minutes.value) * 60) }, "Le minuteur n'a pas pu être lancé");
+    } else if (action === "add") {
+      request("add_time", { room_id: null, seconds: 60 }, "Le temps n'a pas pu être ajouté");
+    } else {
+      request("stop_timer", { room_id: null }, "Le minuteur n'a pas pu être arrêté");
+    }
+  });
+}
+
+for (const renameForm of document.querySelectorAll("[data-rename]")) {
+  renameForm.addEventListener("submit", (submitted) => {
+    submitted.preventDefault();
+    const roomId = Number(renameForm.dataset.rename);
+    request("rename_room", { room_id: roomId, name: renameForm.elements.name.value }, "La salle n'a pas pu être renommée");
+  });
+}
+
+const live = followEvent(event, draw);
+const connection = goLive(boot.token, new Map(), {
+  onState: (state) => showState(status, state),
+  on: { event_changed: live.take },
+  onConnect: () => live.refresh(),
+});
+live.attach(connection);
+
+draw();
+// Before the organiser sets a phase, the clock's guess is marked; it moves on by itself.
+setInterval(() => {
+  if (!phaseById(event.programme, event.current_phase_id)) drawProgramme();
+}, 30000);

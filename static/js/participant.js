@@ -1,10 +1,13 @@
-// The participant's phone: the room's board live, and cards written here sent until they land.
+// The participant's phone: what the current phase asks (the room's board, or a waiting screen),
+// the countdown, and cards written here sent until they land.
 import { BoardView } from "./lib/board.js";
 import { readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { Outbox } from "./lib/outbox.js";
+import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } from "./lib/phase.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
+import { TimerView } from "./lib/timer.js";
 
 const TEXT_MAX = 500;
 const MESSAGES = {
@@ -35,7 +38,13 @@ const closedNotice = form.querySelector("[data-compose-closed]");
 const writeButtons = [...boardNode.querySelectorAll("[data-write]")];
 
 const view = new BoardView(boardNode, { scaleLabel: scaleLabels(event), selfId: participant.id });
-const store = new RoomStore(roomId, { onChange: draw, onState: showRoomState });
+const store = new RoomStore(roomId, {
+  onChange: () => {
+    draw();
+    showPhase();
+  },
+  onState: showRoomState,
+});
 const stores = new Map([[roomId, store]]);
 let connection = null;
 
@@ -95,6 +104,28 @@ function showRoomState(state) {
   for (const control of [textField, columnField, sendButton, ...writeButtons]) control.disabled = Boolean(closed);
 }
 
+const waiting = document.querySelector("[data-waiting]");
+const timer = new TimerView(document.querySelector("[data-timer]"));
+const live = followEvent(event, showPhase);
+
+/** Show what the room's current phase asks: the board during an atelier, a waiting screen otherwise. */
+function showPhase() {
+  const phase = roomPhase(event, store.state);
+  const board = showsBoard(phase);
+  for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
+  waiting.hidden = board;
+  document.body.dataset.phaseKind = phase ? phase.kind : "";
+  if (!board) {
+    waiting.querySelector("[data-waiting-kind]").textContent = kindLabel(phase);
+    waiting.querySelector("[data-waiting-title]").textContent = phase.title;
+    waiting.querySelector("[data-waiting-description]").textContent = phase.description || "";
+    waiting.querySelector("[data-waiting-next]").textContent = nextLine(phaseAfter(event.programme, phase));
+  }
+  // The room's own countdown first; the event's when the room has none.
+  const roomTimer = store.state && store.state.timer;
+  timer.set(roomTimer || event.timer || null);
+}
+
 function say(text, isError = false) {
   message.textContent = text;
   message.classList.toggle("compose__message--error", isError);
@@ -140,9 +171,15 @@ connection = goLive(boot.token, stores, {
       say("Cette inscription n'est plus reconnue. Rejoignez à nouveau l'événement avec son code.", true);
     }
   },
-  onConnect: () => outbox.flush(),
+  on: { event_changed: live.take },
+  onConnect: () => {
+    live.refresh();
+    outbox.flush();
+  },
 });
+live.attach(connection);
 
 sendButton.disabled = false;
 updateCount();
 draw();
+showPhase();

@@ -2,9 +2,11 @@
 import { BoardView } from "./lib/board.js";
 import { el, plural, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
+import { followEvent, phaseAfter, phaseById } from "./lib/phase.js";
 import { currentAndNext, frenchRange, KIND_LABELS } from "./lib/programme.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
+import { TimerView } from "./lib/timer.js";
 
 const PROGRAMME_REFRESH_MS = 30000;
 
@@ -15,6 +17,8 @@ const status = document.querySelector("[data-status]");
 
 const stores = new Map();
 const roomNodes = new Map();
+const roomTimers = new Map();
+const eventTimer = new TimerView(document.querySelector("[data-event-timer]"));
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
   const view = new BoardView(node, { scaleLabel });
@@ -24,9 +28,21 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     view.render(cards.filter((card) => !card.held));
     showHeld(node, cards.filter((card) => card.held === "reveal").length);
     fitCards(node);
+    showRoomClock(roomId);
   };
   stores.set(roomId, new RoomStore(roomId, { onChange, onState: (state) => showRoomState(node, state) }));
   roomNodes.set(roomId, node);
+  roomTimers.set(roomId, new TimerView(node.querySelector("[data-room-timer]")));
+}
+
+/** Show a room's own countdown, and its own phase when it is not the event's. */
+function showRoomClock(roomId) {
+  const state = stores.get(roomId).state;
+  roomTimers.get(roomId).set(state ? state.timer : null);
+  const own = state && state.current_phase_id ? phaseById(event.programme, state.current_phase_id) : null;
+  const label = roomNodes.get(roomId).querySelector("[data-room-phase]");
+  label.hidden = !own || own.id === event.current_phase_id;
+  label.textContent = own ? own.title : "";
 }
 
 function showHeld(room, count) {
@@ -86,9 +102,11 @@ function showPresence({ rooms = [], total = 0 }) {
   }
 }
 
+/** Now and next: the phase the organiser moved the day to, or the clock's guess before that. */
 function showProgramme() {
   const programme = event.programme || [];
-  const { current, next } = currentAndNext(programme);
+  const set = phaseById(programme, event.current_phase_id);
+  const { current, next } = set ? { current: set, next: phaseAfter(programme, set) } : currentAndNext(programme);
   const describe = (phase, empty) => {
     if (!phase) return { title: empty, time: "" };
     const kind = KIND_LABELS[phase.kind] || phase.kind;
@@ -107,7 +125,16 @@ function showProgramme() {
 showProgramme();
 setInterval(showProgramme, PROGRAMME_REFRESH_MS);
 
-goLive(boot.token, stores, {
-  onState: (state) => showState(status, state),
-  on: { presence_changed: showPresence },
+const live = followEvent(event, () => {
+  showProgramme();
+  eventTimer.set(event.timer);
+  roomNodes.forEach((_node, roomId) => showRoomClock(roomId));
 });
+
+const connection = goLive(boot.token, stores, {
+  onState: (state) => showState(status, state),
+  on: { presence_changed: showPresence, event_changed: live.take },
+  onConnect: () => live.refresh(),
+});
+live.attach(connection);
+eventTimer.set(event.timer);

@@ -150,8 +150,9 @@ export class RoomStore {
         for (const id of payload.merged_ids || []) this.cards.delete(id);
         return true;
       case "room_changed":
+        // onState runs too (see apply); the board redraws, as the phase and countdown show on it.
         this.state = payload.state;
-        return false;
+        return true;
       default:
         return false; // a numbered change this page does not show: only its number counts
     }
