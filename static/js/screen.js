@@ -5,6 +5,8 @@ import { goLive } from "./lib/live.js";
 import { currentAndNext, frenchRange, KIND_LABELS } from "./lib/programme.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
+import { renderPublished } from "./lib/synthesis.js";
+import { byVotes, sortToggle, voteDecoration } from "./lib/votes.js";
 
 const PROGRAMME_REFRESH_MS = 30000;
 
@@ -13,18 +15,49 @@ const { event } = boot;
 const scaleLabel = scaleLabels(event);
 const status = document.querySelector("[data-status]");
 
+const board = (event.boards || []).find((b) => b.key === "four_questions") || (event.boards || [])[0];
+
 const stores = new Map();
 const roomNodes = new Map();
+const views = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
-  const view = new BoardView(node, { scaleLabel });
+  const view = new BoardView(node, { scaleLabel, decorate: voteDecoration(() => stores.get(roomId)) });
   const onChange = (store) => {
     view.render(store.cards.values());
     fitCards(node);
   };
   stores.set(roomId, new RoomStore(roomId, { onChange }));
   roomNodes.set(roomId, node);
+  views.set(roomId, view);
 }
+
+sortToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
+  for (const [roomId, view] of views) {
+    view.sortBy = pressed ? byVotes : null;
+    view.render(stores.get(roomId).cards.values());
+    fitCards(roomNodes.get(roomId));
+  }
+});
+
+// The published syntheses, room by room, shown instead of the boards when "Synthèses" is pressed.
+const syntheses = new Map();
+const synthesesNode = document.querySelector("[data-syntheses]");
+const roomsNode = document.querySelector(".screen__rooms");
+
+function showSyntheses() {
+  const list = synthesesNode.querySelector("[data-syntheses-list]");
+  const order = [...roomNodes.keys()];
+  const published = [...syntheses.values()].sort((a, b) => order.indexOf(a.room_id) - order.indexOf(b.room_id));
+  list.replaceChildren(...published.map((synthesis) => renderPublished(synthesis, board ? board.columns : [], scaleLabel)));
+  synthesesNode.querySelector("[data-syntheses-empty]").hidden = published.length > 0;
+}
+
+sortToggle(document.querySelector("[data-show-syntheses]"), (pressed) => {
+  synthesesNode.hidden = !pressed;
+  roomsNode.hidden = pressed;
+  if (!pressed) roomNodes.forEach(fitCards);
+});
 
 /** Hide the cards a column cannot show whole, and say how many older ones there are. */
 function fitCards(room) {
@@ -88,7 +121,24 @@ function showProgramme() {
 showProgramme();
 setInterval(showProgramme, PROGRAMME_REFRESH_MS);
 
-goLive(boot.token, stores, {
+const connection = goLive(boot.token, stores, {
   onState: (state) => showState(status, state),
-  on: { presence_changed: showPresence },
+  // A screen that connects late (or again) asks for what was published meanwhile.
+  onConnect: async () => {
+    try {
+      const ack = await connection.call("get_syntheses", {}, 10000);
+      if (!ack.ok) return;
+      for (const synthesis of ack.syntheses) syntheses.set(synthesis.room_id, synthesis);
+      showSyntheses();
+    } catch (err) {
+      // The next connection asks again.
+    }
+  },
+  on: {
+    presence_changed: showPresence,
+    synthesis_published: ({ room_id: roomId, synthesis }) => {
+      syntheses.set(roomId, synthesis);
+      showSyntheses();
+    },
+  },
 });

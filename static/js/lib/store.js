@@ -16,6 +16,8 @@ export class RoomStore {
     this.staff = staff;
     this.seq = null; // the last seq applied; null until the first sync
     this.cards = new Map(); // card id → card
+    // The room's open dot vote {id, dots, mine: {card id: my dots}}, or null when none is open.
+    this.vote = null;
     this.needsSync = true;
     this.onChange = onChange;
     this.onGap = onGap;
@@ -62,6 +64,8 @@ export class RoomStore {
       for (const change of ack.changes || []) this._applyOne(change.event, change.payload);
       if (!this.needsSync && this.seq < ack.seq) this._gap(); // the replay did not reach ack.seq
     }
+    // The open vote as of ack.seq, with this participant's own dots (changes do not carry them).
+    if ("vote" in ack) this.vote = ack.vote ? { ...ack.vote, mine: { ...(ack.vote.mine || {}) } } : null;
     // What came in meanwhile, by the same rule: duplicates fall away, a gap asks again.
     const waiting = this._buffer;
     this._buffer = [];
@@ -83,6 +87,24 @@ export class RoomStore {
   /** Return the cards of one column, newest first. */
   column(key) {
     return [...this.cards.values()].filter((card) => card.column === key).sort((a, b) => b.id - a.id);
+  }
+
+  /** Take this participant's dots per card id, as a place_dot / withdraw_dot acknowledgement tells them. */
+  setMine(voteId, mine) {
+    if (!this.vote || this.vote.id !== voteId) return;
+    this.vote = { ...this.vote, mine: { ...mine } };
+    this.onChange(this);
+  }
+
+  /** Return how many dots this participant has on a card in the open vote. */
+  myDots(cardId) {
+    return (this.vote && this.vote.mine[String(cardId)]) || 0;
+  }
+
+  /** Return how many dots this participant may still place, or null when no vote is open. */
+  get dotsLeft() {
+    if (!this.vote) return null;
+    return this.vote.dots - Object.values(this.vote.mine).reduce((sum, n) => sum + n, 0);
   }
 
   /** Return whether a card with this client id has reached the board. */
@@ -127,6 +149,21 @@ export class RoomStore {
         if (!card) return false;
         if (this.staff) this.cards.set(card.id, { ...card, hidden: true });
         else this.cards.delete(card.id);
+        return true;
+      }
+      case "vote_opened": {
+        // A new vote: counts start again at 0.
+        this.vote = { id: payload.vote.id, dots: payload.vote.dots, mine: {} };
+        for (const [id, card] of this.cards) this.cards.set(id, { ...card, votes: 0 });
+        return true;
+      }
+      case "votes_changed": {
+        const card = this.cards.get(payload.card_id);
+        if (card) this.cards.set(card.id, { ...card, votes: payload.votes });
+        return Boolean(card);
+      }
+      case "vote_closed": {
+        if (this.vote && this.vote.id === payload.vote_id) this.vote = null;
         return true;
       }
       default:
