@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ def test_a_dot_vote_and_a_published_synthesis(chromium: Any, server: LiveServer,
     phone_first.get_by_role("button", name="Ajouter un point").click()
     expect(phone.get_by_text("Vous avez placé vos 2 points.")).to_be_visible()
     expect(phone_first.get_by_role("button", name="Ajouter un point")).to_be_disabled()
+    assert neighbour.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
+    if os.environ.get("COLLAB_VOTES_SHOTS"):
+        phone.screenshot(path=str(Path(os.environ["COLLAB_VOTES_SHOTS"]) / "votes-phone-open.png"))
 
     console_first = console.get_by_role("article").filter(has_text=FIRST)
     expect(console_first.get_by_text("2 points")).to_be_visible()
@@ -111,6 +115,11 @@ def test_a_dot_vote_and_a_published_synthesis(chromium: Any, server: LiveServer,
     late = open_page(screen_context, links["screen_url"])
     late.get_by_role("button", name="Synthèses").click()
     expect(late.get_by_role("article").filter(has_text="Salle 1").get_by_text(FIRST)).to_be_visible()
+
+    if os.environ.get("COLLAB_VOTES_SHOTS"):
+        target = Path(os.environ["COLLAB_VOTES_SHOTS"])
+        for name, page in (("phone", phone), ("console", console), ("screen", screen), ("neighbour", neighbour)):
+            page.screenshot(path=str(target / f"votes-{name}.png"), full_page=name != "screen")
 
     for watch in watches:
         assert watch.problems == []

@@ -6,7 +6,7 @@ import { goLive } from "./lib/live.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
 import { SynthesisEditor } from "./lib/synthesis.js";
-import { byVotes, pointsLabel, sortToggle, voteDecoration } from "./lib/votes.js";
+import { byVotes, pointsLabel, pressToggle, voteDecoration } from "./lib/votes.js";
 
 const ACTIONS = {
   hide: { event: "hide_card", failed: "La carte n'a pas pu être masquée" },
@@ -62,7 +62,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
   };
   stores.set(roomId, new RoomStore(roomId, { staff: true, onChange: draw }));
   roomNodes.set(roomId, node);
-  sortToggle(node.querySelector("[data-sort-votes]"), (pressed) => {
+  pressToggle(node.querySelector("[data-sort-votes]"), (pressed) => {
     view.sortBy = pressed ? byVotes : null;
     draw(stores.get(roomId));
   });

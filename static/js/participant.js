@@ -5,7 +5,7 @@ import { goLive } from "./lib/live.js";
 import { Outbox } from "./lib/outbox.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
-import { byVotes, dotsLeftText, sortToggle, voteDecoration } from "./lib/votes.js";
+import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/votes.js";
 
 const TEXT_MAX = 500;
 const MESSAGES = {
@@ -136,7 +136,7 @@ boardNode.addEventListener("click", async (click) => {
   }
 });
 
-sortToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
+pressToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
   view.sortBy = pressed ? byVotes : null;
   draw();
 });

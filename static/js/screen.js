@@ -6,7 +6,7 @@ import { currentAndNext, frenchRange, KIND_LABELS } from "./lib/programme.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
 import { renderPublished } from "./lib/synthesis.js";
-import { byVotes, sortToggle, voteDecoration } from "./lib/votes.js";
+import { byVotes, pressToggle, voteDecoration } from "./lib/votes.js";
 
 const PROGRAMME_REFRESH_MS = 30000;
 
@@ -32,7 +32,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
   views.set(roomId, view);
 }
 
-sortToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
+pressToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
   for (const [roomId, view] of views) {
     view.sortBy = pressed ? byVotes : null;
     view.render(stores.get(roomId).cards.values());
@@ -53,7 +53,7 @@ function showSyntheses() {
   synthesesNode.querySelector("[data-syntheses-empty]").hidden = published.length > 0;
 }
 
-sortToggle(document.querySelector("[data-show-syntheses]"), (pressed) => {
+pressToggle(document.querySelector("[data-show-syntheses]"), (pressed) => {
   synthesesNode.hidden = !pressed;
   roomsNode.hidden = pressed;
   if (!pressed) roomNodes.forEach(fitCards);

@@ -63,8 +63,8 @@ export function voteDecoration(store, { phone = false } = {}) {
   };
 }
 
-/** Make a "Trier par votes" toggle button (aria-pressed) call `onToggle(pressed)`. */
-export function sortToggle(button, onToggle) {
+/** Make a toggle button ("Trier par votes", "Synthèses"; aria-pressed) call `onToggle(pressed)`. */
+export function pressToggle(button, onToggle) {
   if (!button) return;
   button.addEventListener("click", () => {
     const pressed = button.getAttribute("aria-pressed") !== "true";
