@@ -101,6 +101,17 @@ def test_a_closed_vote_refuses_dots_and_keeps_its_counts(event: EventLinks, join
     assert votes.close_vote(facilitator(event), room_id).ack == {"ok": True, "seq": None, "vote_id": None}
 
 
+def test_a_restored_card_comes_back_with_its_dots(event: EventLinks, join: Join) -> None:
+    alix = join()
+    card_id = post(alix)
+    votes.open_vote(facilitator(event), event.rooms[0].id, 3)
+    votes.place_dot(participant_principal(alix), card_id)
+    votes.place_dot(participant_principal(alix), card_id)
+    cards.hide_card(facilitator(event), card_id)
+    restored = cards.restore_card(facilitator(event), card_id)
+    assert restored.change is not None and restored.change["payload"]["card"]["votes"] == 2
+
+
 def test_no_dots_on_hidden_held_or_other_rooms_cards(event: EventLinks, join: Join) -> None:
     alix, chloe = join(room=0, pseudonym="Alix"), join(room=1, pseudonym="Chloé")
     hidden, held, elsewhere = post(alix, "Masquée"), post(alix, "Retenue"), post(chloe, "Ailleurs")
@@ -185,6 +196,12 @@ def test_a_synthesis_is_drafted_then_published_frozen(event: EventLinks, join: J
     assert published["room_name"] == "Salle 1" and published["texts"] == {"pourquoi": "Parce que."}
     assert [(c["text"], c["column"]) for c in published["cards"]] == [("Seconde", "comment"), ("Première", "pourquoi")]
     assert published["cards"][0]["author"] == {"pseudonym": "Alix", "scale": "region"}
+    # A card hidden after it was chosen is left out of the next publication.
+    cards.hide_card(facilitator(event), first)
+    without = syntheses.publish_synthesis(facilitator(event), room_id)
+    assert [c["text"] for c in without["cards"]] == ["Seconde"]
+    cards.restore_card(facilitator(event), first)
+    published = syntheses.publish_synthesis(facilitator(event), room_id)
     # Later edits of the draft do not change what the screen shows until published again.
     syntheses.save_synthesis(facilitator(event), room_id, [first], {})
     read = syntheses.event_syntheses(screen)
@@ -192,7 +209,7 @@ def test_a_synthesis_is_drafted_then_published_frozen(event: EventLinks, join: J
     staff_read = syntheses.event_syntheses(facilitator(event))
     assert staff_read["drafts"][0]["items"] == [first]
     assert syntheses.event_syntheses(facilitator(event, 1))["drafts"] == []
-    assert [a.action for a in _actions()] == ["save_synthesis", "publish_synthesis", "save_synthesis"]
+    assert [a.action for a in _actions()] == ["save_synthesis"] + ["publish_synthesis"] * 3 + ["save_synthesis"]
 
 
 @pytest.mark.parametrize(

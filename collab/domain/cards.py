@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from collab.db import db
 from collab.domain.access import Principal, room_in_event
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from collab.domain.rooms import add_change, card_data, next_seq, record_change
+from collab.domain.rooms import add_change, card_data, card_votes, next_seq, record_change
 from collab.models import Card, Change, Event, Participant
 
 TEXT_MAX = 500
@@ -118,6 +118,8 @@ def _set_hidden(principal: Principal, card_id: int, hidden: bool) -> Outcome:
         else:
             author = session.get(Participant, card.participant_id)
             assert author is not None
-            change = record_change(session, card.room_id, "card_restored", {"card": card_data(card, author)})
+            # The card comes back with the dots it had: clients replace it whole.
+            votes = card_votes(session, card.room_id).get(card.id, 0)
+            change = record_change(session, card.room_id, "card_restored", {"card": card_data(card, author, votes)})
         ack = {"ok": True, "seq": change["payload"]["seq"], "card_id": card.id, "hidden": hidden}
         return Outcome(ack=ack, change=change)
