@@ -104,7 +104,7 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     console.get_by_label("Nouveau texte").fill(edited)
     if shots:
         card.screenshot(path=f"{shots}/console-edit.png")
-    console.get_by_role("button", name="Enregistrer").click()
+    console.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(bao.get_by_text(edited)).to_be_visible()
     expect(bao.get_by_role("article").filter(has_text=edited).get_by_text("modifiée")).to_be_visible()
     expect(alix.get_by_text(edited)).to_be_visible()

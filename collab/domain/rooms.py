@@ -99,7 +99,12 @@ def sync_room(principal: Principal, room_id: int, since: int | None, max_replay:
     """
     with db.transaction() as session:
         room = room_in_event(session, principal, room_id)
-        answer: dict[str, Any] = {"room_id": room_id, "seq": room.seq, "state": room_state(room)}
+        answer: dict[str, Any] = {
+            "room_id": room_id,
+            "seq": room.seq,
+            "state": room_state(room),
+            "vote": vote_state(session, principal, room_id),
+        }
         if since is not None and 0 <= since <= room.seq and room.seq - since <= max_replay:
             changes = session.scalars(
                 select(Change).where(Change.room_id == room_id, Change.seq > since).order_by(Change.seq)
@@ -154,7 +159,37 @@ def card_votes(session: Session, room_id: int) -> dict[int, int]:
     rows = session.execute(
         select(Dot.card_id, func.count(Dot.id)).where(Dot.vote_id == vote_id).group_by(Dot.card_id)
     ).tuples()
-    return dict(rows)
+    return {card_id: n for card_id, n in rows}
+
+
+def open_vote_of(session: Session, room_id: int) -> DotVote | None:
+    """Return the room's open vote, if there is one."""
+    return session.scalar(
+        select(DotVote)
+        .where(DotVote.room_id == room_id, DotVote.closed_at.is_(None))
+        .order_by(DotVote.id.desc())
+        .limit(1)
+    )
+
+
+def participant_dots(session: Session, vote_id: int, participant_id: int | None) -> dict[int, int]:
+    """Return how many dots a participant has on each card in a vote."""
+    rows = session.execute(
+        select(Dot.card_id, func.count(Dot.id))
+        .where(Dot.vote_id == vote_id, Dot.participant_id == participant_id)
+        .group_by(Dot.card_id)
+    ).tuples()
+    return {card_id: n for card_id, n in rows}
+
+
+def vote_state(session: Session, principal: Principal, room_id: int) -> dict[str, Any] | None:
+    """Return the room's open vote as `sync` tells it: its dots and, for a participant, where theirs are."""
+    vote = open_vote_of(session, room_id)
+    if vote is None:
+        return None
+    mine = participant_dots(session, vote.id, principal.participant_id) if principal.participant_id else {}
+    # JSON object keys are strings; clients read them back as card ids.
+    return {"id": vote.id, "dots": vote.dots, "mine": {str(card_id): n for card_id, n in mine.items()}}
 
 
 def full_card(session: Session, card: Card) -> dict[str, Any]:

@@ -1,3 +1,3 @@
-"""Socket.IO handlers, one module per role; importing this package registers them all."""
+"""Socket.IO handlers, one module per role or concern; importing this package registers them all."""
 
-from collab.sockets import connection, facilitator, participant, programme  # noqa: F401
+from collab.sockets import connection, facilitator, participant, programme, syntheses, votes  # noqa: F401

@@ -40,7 +40,7 @@ class CardRef(Payload):
 
 
 class RoomRef(Payload):
-    """`reveal_cards`: the room to act on."""
+    """`reveal_cards`, `close_vote`, `publish_synthesis`: the room to act on."""
 
     room_id: Id
 
@@ -161,3 +161,24 @@ class StopTimer(Payload):
     """`stop_timer`: a room's countdown, or the event's (`room_id` null)."""
 
     room_id: Id | None
+
+
+class OpenVote(Payload):
+    """`open_vote`: the room and how many dots each participant gets."""
+
+    room_id: Id
+    # Wider than the domain's 1–20, so an out-of-range number gets the domain's clear message.
+    dots: Annotated[int, Field(ge=0, le=100)]
+
+
+class SaveSynthesis(Payload):
+    """`save_synthesis`: chosen card ids in order, and a text per question (column key)."""
+
+    room_id: Id
+    items: Annotated[list[Id], Field(max_length=200)]
+    # Twice the domain's limit per text, so an over-long text gets the domain's clear message.
+    texts: Annotated[dict[Key, Annotated[str, Field(max_length=4000)]], Field(max_length=20)]
+
+
+class NoPayload(Payload):
+    """`get_syntheses`: an empty object."""

@@ -1,6 +1,7 @@
 // A facilitator's console: each room's cards live, hidden and held ones included, to moderate;
-// the room's controls (lock, activity, card modes, reveal), its waiting queue, its phase and countdown.
-import { actionRunner } from "./lib/actions.js";
+// the room's controls (lock, activity, card modes, reveal), its waiting queue, its phase and
+// countdown, its dot vote and its synthesis.
+import { actionRunner, busy } from "./lib/actions.js";
 import { BoardView } from "./lib/board.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
@@ -9,10 +10,13 @@ import { followEvent, phaseById, roomPhase } from "./lib/phase.js";
 import { RoomControls } from "./lib/room-controls.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
+import { SynthesisEditor } from "./lib/synthesis.js";
 import { TimerView } from "./lib/timer.js";
+import { byVotes, pointsLabel, pressToggle, voteDecoration } from "./lib/votes.js";
 
 const boot = readBoot();
 const scaleLabel = scaleLabels(boot.event);
+const board = (boot.event.boards || []).find((b) => b.key === "four_questions") || (boot.event.boards || [])[0];
 const status = document.querySelector("[data-status]");
 const alertBox = document.querySelector("[data-console-message]");
 
@@ -27,12 +31,43 @@ const run = actionRunner((...args) => connection.call(...args), warn);
 const stores = new Map();
 const roomNodes = new Map();
 const timers = new Map();
+const editors = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
   const store = new RoomStore(roomId, { staff: true, onChange: draw, onState: (state) => controls.showState(state) });
   const moderation = new RoomModeration(node, store, { run, redraw: () => draw(store) });
   const controls = new RoomControls(node, store, { run });
-  const view = new BoardView(node, { staff: true, scaleLabel, tools: moderation.tools, signature: moderation.signature });
+  const votes = voteDecoration(() => store);
+  // A card's dots, and the button that puts it in the synthesis (or says it is there).
+  const decorate = (card, pending) => {
+    const dots = votes(card, pending);
+    const editor = editors.get(roomId);
+    const chosen = Boolean(editor && editor.has(card.id));
+    return {
+      key: [dots && dots.key, chosen],
+      render(article) {
+        if (dots) dots.render(article);
+        if (pending || card.hidden || card.held || !editor) return;
+        const textId = article.querySelector(".card__text").id;
+        article.append(
+          chosen
+            ? el("p", { class: "card__chosen" }, "Dans la synthèse")
+            : el(
+                "button",
+                { type: "button", class: "button button--small button--quiet card__action", "data-synthesis-add": card.id, "aria-describedby": textId },
+                "Ajouter à la synthèse",
+              ),
+        );
+      },
+    };
+  };
+  const view = new BoardView(node, {
+    staff: true,
+    scaleLabel,
+    tools: moderation.tools,
+    signature: moderation.signature,
+    decorate,
+  });
   function draw() {
     const keep = moderation.keepFocus();
     view.render(store.cards.values());
@@ -45,10 +80,55 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     node.querySelector("[data-held-count]").textContent = count((card) => card.held);
     controls.showCards(cards);
     showRoomPhase(roomId);
+    showVote(node, store);
+    editors.get(roomId)?.render();
   }
   stores.set(roomId, store);
   roomNodes.set(roomId, node);
   timers.set(roomId, new TimerView(node.querySelector("[data-timer]")));
+  pressToggle(node.querySelector("[data-sort-votes]"), (pressed) => {
+    view.sortBy = pressed ? byVotes : null;
+    draw();
+  });
+  const editorNode = node.querySelector("[data-synthesis-editor]");
+  if (editorNode && board) {
+    editors.set(
+      roomId,
+      new SynthesisEditor(editorNode, {
+        roomId,
+        cards: () => store.cards,
+        call: (...args) => connection.call(...args),
+        columns: board.columns,
+        onItems: () => draw(),
+      }),
+    );
+  }
+}
+
+/** Show a room's vote: open or not, how many dots, how many placed; enable the right buttons. */
+function showVote(node, store) {
+  const panel = node.querySelector("[data-vote-panel]");
+  if (!panel) return;
+  const placed = [...store.cards.values()].reduce((sum, card) => sum + (card.votes || 0), 0);
+  const text = store.vote
+    ? `Vote ouvert : ${pointsLabel(store.vote.dots)} par participant, ${pointsLabel(placed)} placés.`
+    : placed
+      ? `Vote clos : ${pointsLabel(placed)} placés.`
+      : "Aucun vote en cours.";
+  panel.querySelector("[data-vote-status]").textContent = text;
+  panel.querySelector("[data-vote-open]").disabled = store.seq === null;
+  panel.querySelector("[data-vote-close]").disabled = !store.vote;
+}
+
+/** Load the drafts of this console's rooms (after each connection: another console may have saved). */
+async function loadDrafts() {
+  try {
+    const ack = await connection.call("get_syntheses", {}, 10000);
+    if (!ack.ok) return;
+    for (const draft of ack.drafts) editors.get(draft.room_id)?.load(draft);
+  } catch (err) {
+    // The next connection tries again.
+  }
 }
 
 /** Show a room's phase (its own, or the event's it follows) in its select, and its countdown. */
@@ -93,7 +173,10 @@ connection = goLive(boot.token, stores, {
     if (state === "refused") warn("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation.");
   },
   on: { presence_changed: showPresence, event_changed: live.take },
-  onConnect: () => live.refresh(),
+  onConnect: () => {
+    live.refresh();
+    loadDrafts();
+  },
 });
 live.attach(connection);
 
@@ -121,3 +204,27 @@ for (const [roomId, node] of roomNodes) {
     });
   }
 }
+
+// The vote and synthesis buttons, present and future (card tools have their own listener).
+document.querySelector("main").addEventListener("click", async (click) => {
+  const button = click.target.closest("button");
+  if (!button || button.disabled) return;
+  const roomNode = button.closest(".room[data-room-id]");
+  const roomId = roomNode && Number(roomNode.dataset.roomId);
+  if (button.hasAttribute("data-synthesis-add")) {
+    editors.get(roomId)?.add(Number(button.dataset.synthesisAdd));
+  } else if (button.hasAttribute("data-vote-open")) {
+    const field = roomNode.querySelector("[data-vote-dots]");
+    const dots = Number(field.value);
+    if (!Number.isInteger(dots) || dots < 1 || dots > 20) {
+      field.setAttribute("aria-invalid", "true");
+      warn("Choisissez de 1 à 20 points par participant.");
+      field.focus();
+      return;
+    }
+    field.removeAttribute("aria-invalid");
+    await busy(button, run("open_vote", { room_id: roomId, dots }, { failed: "Le vote n'a pas pu être ouvert" }));
+  } else if (button.hasAttribute("data-vote-close")) {
+    await busy(button, run("close_vote", { room_id: roomId }, { failed: "Le vote n'a pas pu être clos" }));
+  }
+});

@@ -8,6 +8,7 @@ import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } f
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
 import { TimerView } from "./lib/timer.js";
+import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/votes.js";
 
 const TEXT_MAX = 500;
 const MESSAGES = {
@@ -37,7 +38,14 @@ const counter = form.querySelector("[data-compose-count]");
 const closedNotice = form.querySelector("[data-compose-closed]");
 const writeButtons = [...boardNode.querySelectorAll("[data-write]")];
 
-const view = new BoardView(boardNode, { scaleLabel: scaleLabels(event), selfId: participant.id });
+const votebar = document.querySelector("[data-votebar]");
+const dotsLeft = document.querySelector("[data-dots-left]");
+
+const view = new BoardView(boardNode, {
+  scaleLabel: scaleLabels(event),
+  selfId: participant.id,
+  decorate: voteDecoration(() => store, { phone: true }),
+});
 const store = new RoomStore(roomId, {
   onChange: () => {
     draw();
@@ -89,6 +97,9 @@ function draw() {
     const author = { id: participant.id, pseudonym: participant.pseudonym, scale: participant.scale };
     const pending = outbox.pending().filter((item) => item.board === boardKey).map((item) => ({ ...item, author }));
     view.render(store.cards.values(), pending, { ready: store.seq !== null });
+    votebar.hidden = !store.vote;
+    const left = dotsLeftText(store);
+    if (dotsLeft.textContent !== left) dotsLeft.textContent = left;
   } finally {
     drawing = false;
   }
@@ -163,6 +174,30 @@ for (const button of writeButtons) {
     textField.focus();
   });
 }
+
+// A dot placed or withdrawn: the acknowledgement carries the card's count (a numbered change) and my dots.
+boardNode.addEventListener("click", async (click) => {
+  const button = click.target.closest("button[data-dot]");
+  if (!button || button.disabled) return;
+  const name = button.dataset.dot === "place" ? "place_dot" : "withdraw_dot";
+  const voteId = store.vote && store.vote.id;
+  button.disabled = true;
+  try {
+    const ack = await connection.call(name, { card_id: Number(button.dataset.cardId) }, 5000);
+    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    store.apply("votes_changed", { room_id: roomId, seq: ack.seq, card_id: ack.card_id, votes: ack.votes });
+    store.setMine(voteId, ack.mine);
+  } catch (err) {
+    const why = err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
+    say(`Le point n'a pas été pris en compte : ${why}.`, true);
+    if (button.isConnected) button.disabled = false;
+  }
+});
+
+pressToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
+  view.sortBy = pressed ? byVotes : null;
+  draw();
+});
 
 connection = goLive(boot.token, stores, {
   onState: (state, detail) => {

@@ -6,6 +6,8 @@ import { followEvent, phaseAfter, phaseById } from "./lib/phase.js";
 import { currentAndNext, frenchRange, KIND_LABELS } from "./lib/programme.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
+import { renderPublished } from "./lib/synthesis.js";
+import { byVotes, pressToggle, voteDecoration } from "./lib/votes.js";
 import { TimerView } from "./lib/timer.js";
 
 const PROGRAMME_REFRESH_MS = 30000;
@@ -15,13 +17,16 @@ const { event } = boot;
 const scaleLabel = scaleLabels(event);
 const status = document.querySelector("[data-status]");
 
+const board = (event.boards || []).find((b) => b.key === "four_questions") || (event.boards || [])[0];
+
 const stores = new Map();
 const roomNodes = new Map();
 const roomTimers = new Map();
 const eventTimer = new TimerView(document.querySelector("[data-event-timer]"));
+const views = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
-  const view = new BoardView(node, { scaleLabel });
+  const view = new BoardView(node, { scaleLabel, decorate: voteDecoration(() => stores.get(roomId)) });
   const onChange = (store) => {
     // Held cards travel without their words: the screen counts them instead of drawing them.
     const cards = [...store.cards.values()];
@@ -32,6 +37,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
   };
   stores.set(roomId, new RoomStore(roomId, { onChange, onState: (state) => showRoomState(node, state) }));
   roomNodes.set(roomId, node);
+  views.set(roomId, view);
   roomTimers.set(roomId, new TimerView(node.querySelector("[data-room-timer]")));
 }
 
@@ -60,6 +66,33 @@ function showRoomState(room, state) {
   flag.dataset.flag = why || "";
   room.querySelector("[data-room-flag-text]").textContent = why ? ROOM_FLAGS[why] || "" : "";
 }
+
+pressToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
+  for (const [roomId, view] of views) {
+    view.sortBy = pressed ? byVotes : null;
+    const store = stores.get(roomId);
+    store.onChange(store);
+  }
+});
+
+// The published syntheses, room by room, shown instead of the boards when "Synthèses" is pressed.
+const syntheses = new Map();
+const synthesesNode = document.querySelector("[data-syntheses]");
+const roomsNode = document.querySelector(".screen__rooms");
+
+function showSyntheses() {
+  const list = synthesesNode.querySelector("[data-syntheses-list]");
+  const order = [...roomNodes.keys()];
+  const published = [...syntheses.values()].sort((a, b) => order.indexOf(a.room_id) - order.indexOf(b.room_id));
+  list.replaceChildren(...published.map((synthesis) => renderPublished(synthesis, board ? board.columns : [], scaleLabel)));
+  synthesesNode.querySelector("[data-syntheses-empty]").hidden = published.length > 0;
+}
+
+pressToggle(document.querySelector("[data-show-syntheses]"), (pressed) => {
+  synthesesNode.hidden = !pressed;
+  roomsNode.hidden = pressed;
+  if (!pressed) roomNodes.forEach(fitCards);
+});
 
 /** Hide the cards a column cannot show whole, and say how many older ones there are. */
 function fitCards(room) {
@@ -133,8 +166,26 @@ const live = followEvent(event, () => {
 
 const connection = goLive(boot.token, stores, {
   onState: (state) => showState(status, state),
-  on: { presence_changed: showPresence, event_changed: live.take },
-  onConnect: () => live.refresh(),
+  onConnect: async () => {
+    live.refresh();
+    // A screen that connects late (or again) asks for what was published meanwhile.
+    try {
+      const ack = await connection.call("get_syntheses", {}, 10000);
+      if (!ack.ok) return;
+      for (const synthesis of ack.syntheses) syntheses.set(synthesis.room_id, synthesis);
+      showSyntheses();
+    } catch (err) {
+      // The next connection asks again.
+    }
+  },
+  on: {
+    presence_changed: showPresence,
+    event_changed: live.take,
+    synthesis_published: ({ room_id: roomId, synthesis }) => {
+      syntheses.set(roomId, synthesis);
+      showSyntheses();
+    },
+  },
 });
 live.attach(connection);
 eventTimer.set(event.timer);

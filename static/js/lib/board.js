@@ -20,6 +20,10 @@ export class BoardView {
         empty: section.querySelector("[data-empty]"),
       });
     }
+    // `decorate(card, pending)` may return {key, render(article)}: more to show on a card (its dots…).
+    this.decorate = options.decorate || null;
+    // `sortBy(cards)`: another order than newest first (by votes…); null for the default.
+    this.sortBy = null;
     this._drawn = new Map(); // key → {node, signature}
     this._loaded = false; // a render with the room's cards (`ready`) has happened
   }
@@ -30,7 +34,7 @@ export class BoardView {
    */
   render(cards, pending = [], { ready = true } = {}) {
     const byColumn = new Map([...this.columns.keys()].map((key) => [key, []]));
-    const sorted = sortCards(cards);
+    const sorted = this.sortBy ? this.sortBy([...cards]) : sortCards(cards);
     // Pending posts first: the newest thing in a column is what the person just wrote.
     for (const item of [...pending].reverse()) {
       byColumn.get(item.column)?.push({ key: `p:${item.client_id}`, card: item, pending: true });
@@ -61,11 +65,13 @@ export class BoardView {
   // Return the node of an entry, drawn again only when what it shows has changed.
   _node({ key, card, pending }) {
     const extra = this.options.signature ? this.options.signature(card) : null;
+    const decoration = this.decorate ? this.decorate(card, pending) : null;
     const shown = [card.text, card.hidden, card.held, card.pinned, card.edited, card.votes, card.merged];
-    const signature = JSON.stringify([...shown, card.author, card.column, pending, extra]);
+    const signature = JSON.stringify([...shown, card.author, card.column, pending, extra, decoration && decoration.key]);
     const drawn = this._drawn.get(key);
     if (drawn && drawn.signature === signature) return drawn.node;
     const node = renderCard(card, { ...this.options, pending });
+    if (decoration) decoration.render(node);
     if (drawn) {
       drawn.node.replaceWith(node);
     } else if (this._loaded && !this._wasPending(card)) {

@@ -19,6 +19,9 @@ export class RoomStore {
     this.cards = new Map(); // card id → card
     this.state = null; // {locked, activity_state, reveal_mode, premoderation, current_phase_id, timer}
     this.onState = onState;
+
+    // The room's open dot vote {id, dots, mine: {card id: my dots}}, or null when none is open.
+    this.vote = null;
     this.needsSync = true;
     this.onChange = onChange;
     this.onGap = onGap;
@@ -70,6 +73,9 @@ export class RoomStore {
     }
     // The state as of ack.seq; room_changed events kept meanwhile apply on top of it below.
     if (ack.state) this.state = ack.state;
+
+    // The open vote as of ack.seq, with this participant's own dots (changes do not carry them).
+    if ("vote" in ack) this.vote = ack.vote ? { ...ack.vote, mine: { ...(ack.vote.mine || {}) } } : null;
     // What came in meanwhile, by the same rule: duplicates fall away, a gap asks again.
     const waiting = this._buffer;
     this._buffer = [];
@@ -92,6 +98,24 @@ export class RoomStore {
   /** Return the cards of one column, pinned first, then newest first. */
   column(key) {
     return sortCards([...this.cards.values()].filter((card) => card.column === key));
+  }
+
+  /** Take this participant's dots per card id, as a place_dot / withdraw_dot acknowledgement tells them. */
+  setMine(voteId, mine) {
+    if (!this.vote || this.vote.id !== voteId) return;
+    this.vote = { ...this.vote, mine: { ...mine } };
+    this.onChange(this);
+  }
+
+  /** Return how many dots this participant has on a card in the open vote. */
+  myDots(cardId) {
+    return (this.vote && this.vote.mine[String(cardId)]) || 0;
+  }
+
+  /** Return how many dots this participant may still place, or null when no vote is open. */
+  get dotsLeft() {
+    if (!this.vote) return null;
+    return this.vote.dots - Object.values(this.vote.mine).reduce((sum, n) => sum + n, 0);
   }
 
   /** Return whether a card with this client id has reached the board. */
@@ -153,6 +177,21 @@ export class RoomStore {
         // onState runs too (see apply); the board redraws, as the phase and countdown show on it.
         this.state = payload.state;
         return true;
+      case "vote_opened": {
+        // A new vote: counts start again at 0.
+        this.vote = { id: payload.vote.id, dots: payload.vote.dots, mine: {} };
+        for (const [id, card] of this.cards) this.cards.set(id, { ...card, votes: 0 });
+        return true;
+      }
+      case "votes_changed": {
+        const card = this.cards.get(payload.card_id);
+        if (card) this.cards.set(card.id, { ...card, votes: payload.votes });
+        return Boolean(card);
+      }
+      case "vote_closed": {
+        if (this.vote && this.vote.id === payload.vote_id) this.vote = null;
+        return true;
+      }
       default:
         return false; // a numbered change this page does not show: only its number counts
     }

@@ -1,0 +1,33 @@
+"""Syntheses: drafted and published from a facilitator's console, read by the plenary screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collab.domain import syntheses
+from collab.domain.access import Principal
+from collab.realtime import broadcast, event_scope
+from collab.sockets.edge import client_event
+from collab.sockets.schemas import NoPayload, RoomRef, SaveSynthesis
+
+
+@client_event("save_synthesis", SaveSynthesis, roles=("facilitator", "organiser"))
+def on_save_synthesis(principal: Principal, payload: SaveSynthesis) -> dict[str, Any]:
+    """Sent by a facilitator; keeps the draft, seen by the staff only; nothing is broadcast."""
+    return syntheses.save_synthesis(principal, payload.room_id, list(payload.items), dict(payload.texts))
+
+
+@client_event("publish_synthesis", RoomRef, roles=("facilitator", "organiser"))
+def on_publish_synthesis(principal: Principal, payload: RoomRef) -> dict[str, Any]:
+    """Sent by a facilitator; broadcast as `synthesis_published` to the event's screens and consoles."""
+    synthesis = syntheses.publish_synthesis(principal, payload.room_id)
+    broadcast(
+        event_scope(principal.event_id), "synthesis_published", {"room_id": payload.room_id, "synthesis": synthesis}
+    )
+    return {"ok": True, "synthesis": synthesis}
+
+
+@client_event("get_syntheses", NoPayload, roles=("screen", "facilitator", "organiser"))
+def on_get_syntheses(principal: Principal, payload: NoPayload) -> dict[str, Any]:
+    """Sent by a screen or a console as it connects: the published syntheses, and the staff's own drafts."""
+    return syntheses.event_syntheses(principal)

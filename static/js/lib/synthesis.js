@@ -1,0 +1,207 @@
+// A room's synthesis: the facilitator's editor (chosen cards in order, a text per question)
+// and the plenary screen's view of a published one.
+import { el } from "./dom.js";
+
+const TEXT_MAX = 2000;
+
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+}
+
+function reason(err) {
+  if (err.reason === "disconnected") return "pas de connexion au serveur";
+  if (err.reason === "timeout") return "le serveur n'a pas répondu";
+  return err.message;
+}
+
+export class SynthesisEditor {
+  /**
+   * `root`: the editor's section ([data-synthesis-items], [data-synthesis-text=<column>]…).
+   * `cards()`: the room's cards (Map id → card); `call`: the connection's acknowledged call;
+   * `columns`: the board's columns ({key, label}); `onItems()`: the chosen cards changed.
+   */
+  constructor(root, { roomId, cards, call, columns, onItems = () => {} }) {
+    this.root = root;
+    this.roomId = roomId;
+    this.cards = cards;
+    this.call = call;
+    this.labels = new Map(columns.map((column) => [column.key, column.label]));
+    this.onItems = onItems;
+    this.items = [];
+    this.dirty = false; // edited here since the last load or save: a late draft must not overwrite it
+    this.list = root.querySelector("[data-synthesis-items]");
+    this.empty = root.querySelector("[data-synthesis-empty]");
+    this.message = root.querySelector("[data-synthesis-message]");
+    this.texts = new Map([...root.querySelectorAll("[data-synthesis-text]")].map((area) => [area.dataset.synthesisText, area]));
+    for (const area of this.texts.values()) {
+      area.maxLength = TEXT_MAX;
+      area.addEventListener("input", () => (this.dirty = true));
+    }
+    root.addEventListener("click", (click) => this._clicked(click));
+    for (const button of root.querySelectorAll("[data-synthesis-save], [data-synthesis-publish]")) button.disabled = false;
+    this.render();
+  }
+
+  /** Tell whether a card is in the synthesis. */
+  has(cardId) {
+    return this.items.includes(cardId);
+  }
+
+  /** Add a card at the end of the synthesis. */
+  add(cardId) {
+    if (this.has(cardId)) return;
+    this.items.push(cardId);
+    this._changed();
+  }
+
+  /** Take the draft saved on the server, unless this console has unsaved edits. */
+  load(draft) {
+    if (this.dirty || !draft) return;
+    this.items = [...draft.items];
+    for (const [key, area] of this.texts) area.value = draft.texts[key] || "";
+    if (draft.published_at) this.say(`Dernière publication à ${clock(draft.published_at)}.`);
+    this.render();
+    this.onItems();
+  }
+
+  /** Draw the chosen cards, each with Monter / Descendre / Retirer. */
+  render() {
+    const cards = this.cards();
+    this.list.replaceChildren(
+      ...this.items.map((cardId, index) => {
+        const card = cards.get(cardId);
+        const textId = `synthesis-${this.roomId}-${cardId}`;
+        const button = (action, label, disabled = false) =>
+          el(
+            "button",
+            { type: "button", class: "button button--small button--quiet", "data-synthesis-move": action, "data-card-id": cardId, "aria-describedby": textId, disabled },
+            label,
+          );
+        return el(
+          "li",
+          { class: "synthesis-item" },
+          el("p", { class: "synthesis-item__text", id: textId }, card ? card.text : `Carte n° ${cardId}`),
+          el(
+            "p",
+            { class: "synthesis-item__meta" },
+            card ? this.labels.get(card.column) || card.column : "",
+            card && card.hidden ? " · masquée : elle ne sera pas publiée" : "",
+          ),
+          el(
+            "p",
+            { class: "synthesis-item__actions" },
+            button("up", "Monter", index === 0),
+            button("down", "Descendre", index === this.items.length - 1),
+            button("remove", "Retirer"),
+          ),
+        );
+      }),
+    );
+    this.empty.hidden = this.items.length > 0;
+  }
+
+  /** Show a message under the editor. */
+  say(text, isError = false) {
+    this.message.textContent = text;
+    this.message.classList.toggle("synthesis-editor__message--error", isError);
+  }
+
+  /** Save the draft; resolve true when the server kept it. */
+  async save() {
+    const cards = this.cards();
+    // Cards hidden or gone since they were chosen cannot be kept.
+    const items = this.items.filter((id) => cards.has(id) && !cards.get(id).hidden && !cards.get(id).held);
+    const texts = Object.fromEntries([...this.texts].map(([key, area]) => [key, area.value]));
+    try {
+      const ack = await this.call("save_synthesis", { room_id: this.roomId, items, texts }, 5000);
+      if (!ack.ok) throw new Error(ack.error && ack.error.message);
+      this.dirty = false;
+      this.items = [...ack.draft.items];
+      this.render();
+      this.onItems();
+      this.say(`Brouillon enregistré à ${clock(ack.draft.updated_at)}.`);
+      return true;
+    } catch (err) {
+      this.say(`La synthèse n'a pas été enregistrée : ${reason(err)}. Réessayez.`, true);
+      return false;
+    }
+  }
+
+  /** Save, then publish for the plenary screen. */
+  async publish() {
+    if (!(await this.save())) return;
+    try {
+      const ack = await this.call("publish_synthesis", { room_id: this.roomId }, 5000);
+      if (!ack.ok) throw new Error(ack.error && ack.error.message);
+      this.say(`Synthèse publiée à ${clock(ack.synthesis.published_at)} : l'écran peut l'afficher.`);
+    } catch (err) {
+      this.say(`La synthèse n'a pas été publiée : ${reason(err)}. Réessayez.`, true);
+    }
+  }
+
+  _changed() {
+    this.dirty = true;
+    this.render();
+    this.onItems();
+  }
+
+  async _clicked(click) {
+    const button = click.target.closest("button");
+    if (!button || button.disabled) return;
+    if (button.hasAttribute("data-synthesis-move")) {
+      const cardId = Number(button.dataset.cardId);
+      const index = this.items.indexOf(cardId);
+      const action = button.dataset.synthesisMove;
+      if (action === "remove") this.items.splice(index, 1);
+      const to = action === "up" ? index - 1 : action === "down" ? index + 1 : -1;
+      if (to >= 0 && to < this.items.length) [this.items[index], this.items[to]] = [this.items[to], this.items[index]];
+      this._changed();
+      // Keep the focus on the same control of the moved card, for keyboard users.
+      const again = this.list.querySelector(`[data-card-id="${cardId}"][data-synthesis-move="${action}"]`);
+      if (again && !again.disabled) again.focus();
+      return;
+    }
+    const save = button.hasAttribute("data-synthesis-save");
+    if (!save && !button.hasAttribute("data-synthesis-publish")) return;
+    button.disabled = true;
+    try {
+      await (save ? this.save() : this.publish());
+    } finally {
+      button.disabled = false;
+    }
+  }
+}
+
+/**
+ * Render a published synthesis for the screen: the room, a text per question, then the chosen
+ * cards in order. `columns`: the board's columns ({key, label}); `scaleLabel(key)`.
+ */
+export function renderPublished(synthesis, columns, scaleLabel = (key) => key) {
+  const titleId = `synthesis-room-${synthesis.room_id}`;
+  const labels = new Map(columns.map((column) => [column.key, column.label]));
+  const questions = columns
+    .filter((column) => synthesis.texts[column.key])
+    .map((column) =>
+      el("div", { class: "synthesis__question" }, el("h4", { class: "synthesis__label" }, column.label), el("p", { class: "synthesis__text" }, synthesis.texts[column.key])),
+    );
+  const cards = synthesis.cards.map((card) =>
+    el(
+      "li",
+      { class: "synthesis__card" },
+      el("p", { class: "synthesis__cardtext" }, card.text),
+      el(
+        "p",
+        { class: "synthesis__cardmeta" },
+        [labels.get(card.column) || card.column, card.author.pseudonym, scaleLabel(card.author.scale)].filter(Boolean).join(" · "),
+      ),
+    ),
+  );
+  return el(
+    "article",
+    { class: "synthesis", "aria-labelledby": titleId, "data-synthesis-room": synthesis.room_id },
+    el("h3", { class: "synthesis__room", id: titleId }, synthesis.room_name),
+    questions,
+    cards.length ? el("ol", { class: "synthesis__cards" }, cards) : null,
+    !questions.length && !cards.length ? el("p", { class: "synthesis__empty" }, "Synthèse vide.") : null,
+  );
+}
