@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from collab.db import db
 from collab.domain.access import Principal, room_in_event
+from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from collab.domain.rooms import add_change, card_data, next_seq, record_change
 from collab.models import Card, Change, Event, Participant
@@ -113,6 +114,7 @@ def _set_hidden(principal: Principal, card_id: int, hidden: bool) -> Outcome:
         if card.hidden == hidden:
             return Outcome(ack={"ok": True, "seq": None, "card_id": card.id, "hidden": hidden}, change=None)
         card.hidden = hidden
+        record_action(session, principal, card.room_id, "card_hidden" if hidden else "card_restored", card.id)
         if hidden:
             change = record_change(session, card.room_id, "card_hidden", {"card_id": card.id})
         else:
