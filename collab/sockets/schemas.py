@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,3 +37,20 @@ class CardRef(Payload):
     """`hide_card`, `restore_card`: the card to act on."""
 
     card_id: Id
+
+
+class Empty(Payload):
+    """`list_links`, `get_moderation_log`, `get_overview`: nothing to say but the request."""
+
+
+class LinkRef(Payload):
+    """`revoke_link`, `regenerate_link`: the secret link to act on."""
+
+    link_id: Id
+
+
+class CreateLink(Payload):
+    """`create_link`: a new facilitator link (for one room, or every room with `room_id` null) or screen link."""
+
+    role: Literal["facilitator", "screen"]
+    room_id: Id | None = None
