@@ -209,8 +209,9 @@ def facilitator(token: str) -> str:
 
 
 def organiser(token: str) -> str:
-    """Show the organiser's page: the event's links and join code."""
+    """Show the organiser's page: the event's links and join code; its console manages the rest live."""
     principal = _link(token, "organiser")
     links = links_of(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)
-    return render_template("organiser.html", event=event, links=links)
+    boot = {"token": token, "event": event}
+    return render_template("organiser.html", event=event, links=links, boot=boot)

@@ -1,4 +1,6 @@
 // The organiser's page: copy buttons for the links, and the programme's current phase marked.
+import { readBoot } from "./lib/dom.js";
+import { startConsole } from "./lib/organiser-console.js";
 import { currentAndNext } from "./lib/programme.js";
 
 // The clipboard API exists only on HTTPS or localhost; without it the buttons stay hidden.
@@ -33,3 +35,6 @@ function markCurrentPhase() {
 
 markCurrentPhase();
 setInterval(markCurrentPhase, 30000);
+
+// Rooms at a glance, secret links and the moderation log, live (see lib/organiser-console.js).
+startConsole(readBoot());
