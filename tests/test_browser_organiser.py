@@ -85,6 +85,16 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
     expect(fresh.get_by_role("status").first).to_contain_text("Connecté")
     assert organiser.get_by_role("link", name="Salle 2", exact=True).get_attribute("href") == new_url
 
+    # The organiser regenerates their own link: the page moves to the new one and stays connected.
+    own = panel.get_by_role("row").filter(has=organiser.get_by_role("rowheader", name="Organisation (votre lien)"))
+    expect(own.get_by_role("button", name="Révoquer")).to_have_count(0)
+    own.get_by_role("button", name="Régénérer").click()
+    own.get_by_role("button", name="Confirmer le remplacement").click()
+    organiser.wait_for_url(lambda url: url != links["organiser_url"] and "/o/" in url)
+    expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
+    expect(organiser.get_by_role("rowheader", name="Organisation (votre lien)")).to_have_count(1)
+    assert organiser.goto(links["organiser_url"]).status == 404
+
     for watch in watches:
         assert [p for p in watch.problems if "404" not in p] == []
     for context in (organiser_context, facilitator_context, phone_context):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
@@ -16,6 +16,7 @@ from collab.domain.errors import Forbidden, Invalid, NotFound, Unauthorised
 from collab.domain.events import EventLinks, create_event, event_links
 from collab.models import AccessLink, Card, ModerationAction
 from tests.conftest import SECRET, link_principal, participant_principal
+from tests.live import boot_data
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -368,3 +369,20 @@ def test_unknown_links_are_not_found(connect: Connect, event: EventLinks) -> Non
     ack = organiser.emit("create_link", {"role": "facilitator", "room_id": 999}, callback=True)
     assert ack["error"]["code"] == "not_found"
     assert written() == (6, 0, 0)
+
+
+def test_the_organiser_page_and_the_links_command_survive_revoked_links(
+    client: FlaskClient, runner: FlaskCliRunner, event: EventLinks
+) -> None:
+    organiser = link_principal(event.organiser_token)
+    links.revoke_link(organiser, link_id(event.screen_token))
+    links.revoke_link(organiser, link_id(event.rooms[0].facilitator_token))
+    everywhere = links.create_link(SECRET, organiser, "facilitator", None)
+    page = client.get(f"/o/{event.organiser_token}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert event.screen_token not in html and event.rooms[0].facilitator_token not in html
+    assert event.rooms[1].facilitator_token in html
+    assert boot_data(html)["token"] == event.organiser_token
+    printed = runner.invoke(args=["links", event.join_code]).output
+    assert "lien révoqué" in printed and everywhere.token in printed

@@ -10,6 +10,7 @@ if (navigator.clipboard && window.isSecureContext) {
     button.hidden = false;
     button.addEventListener("click", async () => {
       const link = document.getElementById(button.dataset.copy);
+      if (!link.hasAttribute("href")) return; // a revoked link: nothing to copy
       try {
         await navigator.clipboard.writeText(link.href);
         button.textContent = "Copié";

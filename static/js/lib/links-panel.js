@@ -160,6 +160,8 @@ function followCurrentLinks(links) {
     const room = anchor.dataset.linkRoom ? Number(anchor.dataset.linkRoom) : null;
     const current = links.filter((link) => link.role === anchor.dataset.linkRole && link.room_id === room).at(-1);
     if (current) anchor.href = current.url;
-    else anchor.removeAttribute("href");
+    else anchor.removeAttribute("href"); // revoked and not replaced: nothing to open or copy
+    const copy = anchor.id && document.querySelector(`[data-copy="${anchor.id}"]`);
+    if (copy) copy.disabled = !current;
   }
 }
