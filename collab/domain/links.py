@@ -122,7 +122,8 @@ def _rooms(session: Session, event_id: int) -> dict[int, str]:
 
 def _valid_link(session: Session, principal: Principal, link_id: int) -> AccessLink:
     """Return a valid link of the principal's event, or raise NotFound."""
-    link = session.get(AccessLink, link_id)
+    # Locked (PostgreSQL; SQLite's writer lock already is): two regenerations of one link make one new link.
+    link = session.get(AccessLink, link_id, with_for_update=True)
     if link is None or link.event_id != principal.event_id or link.revoked_at is not None:
         raise NotFound(f"no valid link {link_id} in this event")
     return link

@@ -96,14 +96,22 @@ export class LinksPanel {
     const describedBy = `link-${link.id}-label`;
     const questionId = `link-${link.id}-question`;
     const confirm = CONFIRM[action];
-    cell.replaceChildren(
-      el("span", { class: "linktable__question", id: questionId }, confirm.question),
+    const button = (linkAction, text, className, describedByIds) =>
       el(
         "button",
-        { type: "button", class: "button button--small button--danger", "data-link-action": action, "data-link-id": link.id, "aria-describedby": `${describedBy} ${questionId}` },
-        confirm.button,
-      ),
-      el("button", { type: "button", class: "button button--small button--quiet", "data-link-action": "cancel", "data-link-id": link.id, "aria-describedby": describedBy }, "Annuler"),
+        {
+          type: "button",
+          class: `button button--small ${className}`,
+          "data-link-action": linkAction,
+          "data-link-id": link.id,
+          "aria-describedby": describedByIds,
+        },
+        text,
+      );
+    cell.replaceChildren(
+      el("span", { class: "linktable__question", id: questionId }, confirm.question),
+      button(action, confirm.button, "button--danger", `${describedBy} ${questionId}`),
+      button("cancel", "Annuler", "button--quiet", describedBy),
     );
     cell.querySelector("button").focus();
   }
@@ -111,7 +119,10 @@ export class LinksPanel {
   async clicked(click) {
     const button = click.target.closest("button");
     if (!button || button.disabled) return;
-    if (button.matches("[data-create-all-rooms]")) return this.act(button, "create_link", { role: "facilitator", room_id: null }, (ack) => `Nouveau lien créé : ${linkLabel(ack.link)}.`);
+    if (button.matches("[data-create-all-rooms]")) {
+      const payload = { role: "facilitator", room_id: null };
+      return this.act(button, "create_link", payload, (ack) => `Nouveau lien créé : ${linkLabel(ack.link)}.`);
+    }
     const action = button.dataset.linkAction;
     if (!action) return;
     const linkId = Number(button.dataset.linkId);
@@ -125,7 +136,9 @@ export class LinksPanel {
       cell.querySelector("button").focus();
       return;
     }
-    if (action === "revoke") return this.act(button, "revoke_link", { link_id: linkId }, () => `Lien révoqué : ${linkLabel(link)}.`);
+    if (action === "revoke") {
+      return this.act(button, "revoke_link", { link_id: linkId }, () => `Lien révoqué : ${linkLabel(link)}.`);
+    }
     if (action === "regenerate") {
       return this.act(button, "regenerate_link", { link_id: linkId }, (ack) => {
         if (ack.link.current) this.onOwnLink(ack.link.url);
