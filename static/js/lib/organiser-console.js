@@ -1,5 +1,5 @@
 // The organiser's live console: one socket, three panels (rooms at a glance, secret links,
-// moderation log). Figures and log are fetched again, debounced, whenever a room changes.
+// moderation log). Figures and log are fetched again, at most every 400 ms, when rooms change.
 import { LinksPanel } from "./links-panel.js";
 import { LogPanel } from "./log-panel.js";
 import { OverviewPanel } from "./overview-panel.js";
@@ -7,12 +7,18 @@ import { connect, showState } from "./socket.js";
 
 const REFRESH_MS = 400;
 
-/** Return `fn` delayed until `ms` have passed without another call. */
-function debounce(fn, ms) {
+/**
+ * Return `fn` run once, `ms` after the first of a burst of calls: the calls in between are
+ * folded into it, and a steady stream of changes (a busy seminar) still refreshes every `ms`.
+ */
+function coalesce(fn, ms) {
   let timer = null;
   return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
+    if (timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
   };
 }
 
@@ -46,7 +52,7 @@ export function startConsole(boot) {
   };
   const refreshFigures = () => fetchInto("get_overview", (ack) => overview.render(ack.rooms));
   const refreshLog = () => fetchInto("get_moderation_log", (ack) => log.render(ack.entries));
-  const refreshSoon = debounce(() => {
+  const refreshSoon = coalesce(() => {
     refreshFigures();
     refreshLog();
   }, REFRESH_MS);
@@ -72,7 +78,7 @@ export function startConsole(boot) {
     on: { presence_changed: (payload) => overview.showPresence(payload) },
   });
   // Every numbered room change (a card posted, hidden, a room locked…) may move a figure or add
-  // a log line: fetch both again once the burst is over.
+  // a log line: fetch both again shortly after, once for the whole burst.
   connection.socket.onAny((_event, payload) => {
     if (payload && Number.isInteger(payload.seq)) refreshSoon();
   });
