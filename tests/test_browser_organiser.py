@@ -95,7 +95,12 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
     expect(organiser.get_by_role("rowheader", name="Organisation (votre lien)")).to_have_count(1)
     assert organiser.goto(links["organiser_url"]).status == 404
 
-    for watch in watches:
-        assert [p for p in watch.problems if "404" not in p] == []
+    # The revoked page was cut off mid-transport, and the organiser's page left its old link's
+    # socket: Engine.IO may answer a last long-polling request 400 (a session that ended);
+    # that, and the 404s, are what revoking means.
+    cut_off = ("404", "status of 400")
+    expected = {"organiser": cut_off, "facilitator": cut_off, "phone": (), "fresh": ()}
+    for name, watch in zip(expected, watches, strict=True):
+        assert [p for p in watch.problems if not any(e in p for e in expected[name])] == [], name
     for context in (organiser_context, facilitator_context, phone_context):
         context.close()
