@@ -8,6 +8,7 @@ import ifaddr
 from flask import current_app
 
 from collab.domain.events import EventLinks
+from collab.domain.links import LinkInfo
 
 
 def lan_address() -> str:
@@ -40,20 +41,39 @@ def join_url(code: str) -> str:
     return f"{base_url()}/j/{code}"
 
 
+# The path of each role's page: /o/TOKEN, /f/TOKEN, /s/TOKEN.
+ROLE_PATHS = {"organiser": "o", "facilitator": "f", "screen": "s"}
+
+
+def link_url(role: str, token: str | None) -> str | None:
+    """Return the address of a secret link (None for a link that no longer exists)."""
+    if token is None:
+        return None
+    return f"{base_url()}/{ROLE_PATHS[role]}/{token}"
+
+
 def event_links(created: EventLinks) -> dict[str, Any]:
-    """Return every link of a newly created event (its tokens are only known now)."""
-    base = base_url()
+    """Return every valid link of an event as addresses (a revoked one is None)."""
     return {
         "id": created.id,
         "title": created.title,
         "join_code": created.join_code,
         "join_url": join_url(created.join_code),
-        "screen_url": f"{base}/s/{created.screen_token}",
-        "organiser_url": f"{base}/o/{created.organiser_token}",
+        "screen_url": link_url("screen", created.screen_token),
+        "organiser_url": link_url("organiser", created.organiser_token),
         "rooms": [
-            {"id": r.id, "name": r.name, "facilitator_url": f"{base}/f/{r.facilitator_token}"} for r in created.rooms
+            {"id": r.id, "name": r.name, "facilitator_url": link_url("facilitator", r.facilitator_token)}
+            for r in created.rooms
         ],
+        "all_rooms_urls": [link_url("facilitator", token) for token in created.all_rooms_tokens],
     }
+
+
+def link_data(link: LinkInfo) -> dict[str, Any]:
+    """Return a link as the organiser's console receives it: its address instead of its token."""
+    data = link.as_dict()
+    data["url"] = link_url(link.role, data.pop("token"))
+    return data
 
 
 def describe_links(links: dict[str, Any]) -> str:
@@ -62,8 +82,9 @@ def describe_links(links: dict[str, Any]) -> str:
         f"Événement : {links['title']}",
         f"  Code participant : {links['join_code']}",
         f"  Rejoindre        : {links['join_url']}",
-        f"  Écran plénière   : {links['screen_url']}",
-        f"  Organisation     : {links['organiser_url']}",
+        f"  Écran plénière   : {links['screen_url'] or 'lien révoqué'}",
+        f"  Organisation     : {links['organiser_url'] or 'lien révoqué'}",
     ]
-    lines += [f"  Animation {room['name']:<8}: {room['facilitator_url']}" for room in links["rooms"]]
+    lines += [f"  Animation {room['name']:<8}: {room['facilitator_url'] or 'lien révoqué'}" for room in links["rooms"]]
+    lines += [f"  Animation (toutes les salles) : {url}" for url in links.get("all_rooms_urls", [])]
     return "\n".join(lines)

@@ -209,7 +209,7 @@ def facilitator(token: str) -> str:
 
 
 def organiser(token: str) -> str:
-    """Show the organiser's page: the event's links and join code, the day's programme to run and edit."""
+    """Show the organiser's page: links and join code, the day's programme to run and edit, and its console."""
     principal = _link(token, "organiser")
     links = links_of(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)

@@ -25,11 +25,11 @@ MAX_ROOMS = 40
 
 @dataclass
 class RoomLink:
-    """A room with the token of its facilitator link."""
+    """A room with the token of its facilitator link (None once revoked and not regenerated)."""
 
     id: int
     name: str
-    facilitator_token: str
+    facilitator_token: str | None
 
 
 @dataclass
@@ -39,9 +39,11 @@ class EventLinks:
     id: int
     title: str
     join_code: str
-    organiser_token: str
-    screen_token: str
+    organiser_token: str | None
+    screen_token: str | None
     rooms: list[RoomLink] = field(default_factory=list)
+    # Facilitator links for every room, made by the organiser.
+    all_rooms_tokens: list[str] = field(default_factory=list)
 
 
 def normalise_code(code: str) -> str:
@@ -142,23 +144,32 @@ def _add_link(session: Session, secret: str, event_id: int, role: str, room_id: 
 
 
 def event_links(secret: str, event_id: int) -> EventLinks:
-    """Return the tokens of an event's valid links, derived again from their nonces."""
+    """Return the tokens of an event's valid links, derived again from their nonces.
+
+    Per role and room, the newest valid link; facilitator links for every room are all listed.
+    """
     with db.transaction() as session:
         event = session.get(Event, event_id)
         if event is None:
             raise NotFound("no such event")
         links = session.scalars(
-            select(AccessLink).where(AccessLink.event_id == event_id, AccessLink.revoked_at.is_(None))
+            select(AccessLink)
+            .where(AccessLink.event_id == event_id, AccessLink.revoked_at.is_(None))
+            .order_by(AccessLink.id)
         ).all()
         token = {(link.role, link.room_id): link_token(secret, link.nonce) for link in links}
+        all_rooms = [
+            link_token(secret, link.nonce) for link in links if link.role == "facilitator" and link.room_id is None
+        ]
         rooms = session.scalars(select(Room).where(Room.event_id == event_id).order_by(Room.position))
         return EventLinks(
             id=event.id,
             title=event.title,
             join_code=event.join_code,
-            organiser_token=token[("organiser", None)],
-            screen_token=token[("screen", None)],
-            rooms=[RoomLink(id=r.id, name=r.name, facilitator_token=token[("facilitator", r.id)]) for r in rooms],
+            organiser_token=token.get(("organiser", None)),
+            screen_token=token.get(("screen", None)),
+            rooms=[RoomLink(id=r.id, name=r.name, facilitator_token=token.get(("facilitator", r.id))) for r in rooms],
+            all_rooms_tokens=all_rooms,
         )
 
 

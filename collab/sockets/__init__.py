@@ -1,3 +1,11 @@
 """Socket.IO handlers, one module per role or concern; importing this package registers them all."""
 
-from collab.sockets import connection, facilitator, participant, programme, syntheses, votes  # noqa: F401
+from collab.sockets import (  # noqa: F401
+    connection,
+    facilitator,
+    organiser,
+    participant,
+    programme,
+    syntheses,
+    votes,
+)

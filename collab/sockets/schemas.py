@@ -182,3 +182,20 @@ class SaveSynthesis(Payload):
 
 class NoPayload(Payload):
     """`get_syntheses`: an empty object."""
+
+
+class Empty(Payload):
+    """`list_links`, `get_moderation_log`, `get_overview`: nothing to say but the request."""
+
+
+class LinkRef(Payload):
+    """`revoke_link`, `regenerate_link`: the secret link to act on."""
+
+    link_id: Id
+
+
+class CreateLink(Payload):
+    """`create_link`: a new facilitator link (for one room, or every room with `room_id` null) or screen link."""
+
+    role: Literal["facilitator", "screen"]
+    room_id: Id | None = None

@@ -1,7 +1,9 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
-// edited (add, edit, move, delete), rooms renamed; copy buttons for the links.
+// edited (add, edit, move, delete), rooms renamed; copy buttons for the links; and the console
+// (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { el, readBoot } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
+import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
 import { currentAndNext, frenchRange } from "./lib/programme.js";
 import { showState } from "./lib/socket.js";
@@ -23,6 +25,7 @@ if (navigator.clipboard && window.isSecureContext) {
     button.hidden = false;
     button.addEventListener("click", async () => {
       const link = document.getElementById(button.dataset.copy);
+      if (!link.hasAttribute("href")) return; // a revoked link: nothing to copy
       try {
         await navigator.clipboard.writeText(link.href);
         button.textContent = "Copié";
@@ -225,3 +228,6 @@ draw();
 setInterval(() => {
   if (!phaseById(event.programme, event.current_phase_id)) drawProgramme();
 }, 30000);
+
+// Rooms at a glance, secret links and the moderation log, live (see lib/organiser-console.js).
+startConsole(boot);

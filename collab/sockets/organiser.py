@@ -1,0 +1,75 @@
+"""Events sent by the organiser's console: secret links, the moderation log, every room at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+
+from collab.domain import audit, links, overview
+from collab.domain.access import Principal
+from collab.links import link_data
+from collab.realtime import link_scope, socketio
+from collab.sockets.edge import client_event
+from collab.sockets.schemas import CreateLink, Empty, LinkRef
+
+ORGANISER = ("organiser",)
+
+
+def close_link_sockets(link_id: int, keep: str | None = None) -> int:
+    """Disconnect every socket of this process opened with a link (but `keep`); return how many.
+
+    With several workers, a socket held by another worker is refused at its next event, since
+    every event checks the token against the database again.
+    """
+    scope = link_scope(link_id)
+    sids = [sid for sid, _eio_sid in socketio.server.manager.get_participants("/", scope) if sid != keep]
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+    return len(sids)
+
+
+@client_event("list_links", Empty, roles=ORGANISER)
+def on_list_links(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by the organiser's console; acknowledged with every valid secret link and its address."""
+    found = links.list_links(current_app.config["SECRET_KEY"], principal)
+    return {"ok": True, "links": [link_data(link) for link in found]}
+
+
+@client_event("create_link", CreateLink, roles=ORGANISER)
+def on_create_link(principal: Principal, payload: CreateLink) -> dict[str, Any]:
+    """Sent by the organiser; acknowledged with the new link (a facilitator link for all rooms, say)."""
+    link = links.create_link(current_app.config["SECRET_KEY"], principal, payload.role, payload.room_id)
+    return {"ok": True, "link": link_data(link)}
+
+
+@client_event("revoke_link", LinkRef, roles=ORGANISER)
+def on_revoke_link(principal: Principal, payload: LinkRef) -> dict[str, Any]:
+    """Sent by the organiser; the sockets opened with the link are closed at once, its pages answer 404."""
+    revoked = links.revoke_link(principal, payload.link_id)
+    closed = close_link_sockets(revoked["link_id"])
+    return {"ok": True, **revoked, "closed": closed}
+
+
+@client_event("regenerate_link", LinkRef, roles=ORGANISER)
+def on_regenerate_link(principal: Principal, payload: LinkRef) -> dict[str, Any]:
+    """Sent by the organiser; the old link is revoked (its sockets closed) and the new one returned.
+
+    The organiser's own socket stays open when they regenerate their own link, so that it
+    receives the new address; its page then moves to it (every later event on it is refused).
+    """
+    old_id, link = links.regenerate_link(current_app.config["SECRET_KEY"], principal, payload.link_id)
+    closed = close_link_sockets(old_id, keep=request.sid)  # type: ignore[attr-defined]
+    return {"ok": True, "revoked_link_id": old_id, "link": link_data(link), "closed": closed}
+
+
+@client_event("get_moderation_log", Empty, roles=ORGANISER)
+def on_get_moderation_log(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by the organiser's console; acknowledged with the latest moderation actions, newest first."""
+    return {"ok": True, "entries": audit.moderation_log(principal)}
+
+
+@client_event("get_overview", Empty, roles=ORGANISER)
+def on_get_overview(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by the organiser's console; acknowledged with every room's figures."""
+    return {"ok": True, "rooms": overview.room_overview(principal)}

@@ -1,0 +1,180 @@
+// The organiser's secret links: listed, revoked (after a confirmation), regenerated, and one more
+// facilitator link for every room; the page's other link buttons follow the current links.
+import { el } from "./dom.js";
+
+const WHY = { disconnected: "pas de connexion au serveur", timeout: "le serveur n'a pas répondu" };
+
+/** Return the French name of a link: "Animation · Salle 1", "Écran de plénière"… */
+export function linkLabel(link) {
+  if (link.role === "organiser") return link.current ? "Organisation (votre lien)" : "Organisation";
+  if (link.role === "screen") return "Écran de plénière";
+  if (link.role === "facilitator") return `Animation · ${link.room_id === null ? "toutes les salles" : link.room_name}`;
+  return link.role;
+}
+
+function time(iso) {
+  const moment = new Date(iso);
+  return Number.isNaN(moment.getTime()) ? String(iso) : moment.toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+}
+
+const CONFIRM = {
+  revoke: {
+    question: "Révoquer ce lien ? Les pages ouvertes avec lui perdront l'accès aussitôt.",
+    button: "Confirmer la révocation",
+  },
+  regenerate: {
+    question: "Remplacer ce lien par un nouveau ? L'ancien cessera aussitôt de fonctionner.",
+    button: "Confirmer le remplacement",
+  },
+};
+
+export class LinksPanel {
+  /**
+   * `root` holds <tbody data-links-rows>, the [data-create-all-rooms] button and [data-links-message];
+   * `call(event, payload)` sends an acknowledged event; `onChanged()` runs after every change;
+   * `onOwnLink(url)` receives the organiser's own new link after they regenerated it.
+   */
+  constructor(root, { call, onChanged = () => {}, onOwnLink = () => {} }) {
+    this.body = root.querySelector("[data-links-rows]");
+    this.message = root.querySelector("[data-links-message]");
+    this.call = call;
+    this.onChanged = onChanged;
+    this.onOwnLink = onOwnLink;
+    this.links = [];
+    root.addEventListener("click", (click) => this.clicked(click));
+  }
+
+  /** Fetch the links again and show them. */
+  async refresh() {
+    const ack = await this.call("list_links", {});
+    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    this.render(ack.links);
+  }
+
+  render(links) {
+    this.links = links;
+    this.body.replaceChildren(...links.map((link) => this.row(link)));
+    followCurrentLinks(links);
+  }
+
+  row(link) {
+    const labelId = `link-${link.id}-label`;
+    const actions = el("div", { class: "linktable__actions", "data-actions": link.id });
+    this.showActions(actions, link);
+    return el(
+      "tr",
+      { "data-link-id": link.id, "data-role": link.role },
+      el("th", { scope: "row", id: labelId }, linkLabel(link)),
+      el("td", { class: "linktable__url" }, el("a", { href: link.url, target: "_blank", rel: "noopener" }, link.url)),
+      el("td", {}, el("time", { datetime: link.created_at }, time(link.created_at))),
+      el("td", {}, actions),
+    );
+  }
+
+  /** Show a link's buttons: Régénérer, and Révoquer unless it is the organiser's own link. */
+  showActions(cell, link) {
+    const describedBy = `link-${link.id}-label`;
+    const button = (action, text, quiet) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: quiet ? "button button--small button--quiet" : "button button--small",
+          "data-link-action": action,
+          "data-link-id": link.id,
+          "aria-describedby": describedBy,
+        },
+        text,
+      );
+    const buttons = [button("ask-regenerate", "Régénérer", true)];
+    if (!link.current) buttons.push(button("ask-revoke", "Révoquer"));
+    cell.replaceChildren(...buttons);
+  }
+
+  /** Ask before revoking or regenerating: the question, a confirm button and Annuler. */
+  showConfirm(cell, link, action) {
+    const describedBy = `link-${link.id}-label`;
+    const questionId = `link-${link.id}-question`;
+    const confirm = CONFIRM[action];
+    const button = (linkAction, text, className, describedByIds) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: `button button--small ${className}`,
+          "data-link-action": linkAction,
+          "data-link-id": link.id,
+          "aria-describedby": describedByIds,
+        },
+        text,
+      );
+    cell.replaceChildren(
+      el("span", { class: "linktable__question", id: questionId }, confirm.question),
+      button(action, confirm.button, "button--danger", `${describedBy} ${questionId}`),
+      button("cancel", "Annuler", "button--quiet", describedBy),
+    );
+    cell.querySelector("button").focus();
+  }
+
+  async clicked(click) {
+    const button = click.target.closest("button");
+    if (!button || button.disabled) return;
+    if (button.matches("[data-create-all-rooms]")) {
+      const payload = { role: "facilitator", room_id: null };
+      return this.act(button, "create_link", payload, (ack) => `Nouveau lien créé : ${linkLabel(ack.link)}.`);
+    }
+    const action = button.dataset.linkAction;
+    if (!action) return;
+    const linkId = Number(button.dataset.linkId);
+    const link = this.links.find((candidate) => candidate.id === linkId);
+    const cell = button.closest("[data-actions]");
+    if (!link || !cell) return;
+    if (action === "ask-revoke") return this.showConfirm(cell, link, "revoke");
+    if (action === "ask-regenerate") return this.showConfirm(cell, link, "regenerate");
+    if (action === "cancel") {
+      this.showActions(cell, link);
+      cell.querySelector("button").focus();
+      return;
+    }
+    if (action === "revoke") {
+      return this.act(button, "revoke_link", { link_id: linkId }, () => `Lien révoqué : ${linkLabel(link)}.`);
+    }
+    if (action === "regenerate") {
+      return this.act(button, "regenerate_link", { link_id: linkId }, (ack) => {
+        if (ack.link.current) this.onOwnLink(ack.link.url);
+        return `Nouveau lien : ${linkLabel(ack.link)}. L'ancien ne fonctionne plus.`;
+      });
+    }
+  }
+
+  /** Send one change, say what happened, and show the links as they are now. */
+  async act(button, event, payload, done) {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    try {
+      const ack = await this.call(event, payload);
+      if (!ack.ok) throw new Error(ack.error && ack.error.message);
+      this.message.textContent = done(ack);
+      await this.refresh();
+      this.onChanged();
+    } catch (err) {
+      this.message.textContent = `Impossible : ${WHY[err.reason] || err.message}. Réessayez.`;
+      if (button.isConnected) {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+      }
+    }
+  }
+}
+
+/** Point the page's room and screen link buttons at the current links (the newest of each). */
+function followCurrentLinks(links) {
+  for (const anchor of document.querySelectorAll("a[data-link-role]")) {
+    const room = anchor.dataset.linkRoom ? Number(anchor.dataset.linkRoom) : null;
+    const current = links.filter((link) => link.role === anchor.dataset.linkRole && link.room_id === room).at(-1);
+    if (current) anchor.href = current.url;
+    else anchor.removeAttribute("href"); // revoked and not replaced: nothing to open or copy
+    const copy = anchor.id && document.querySelector(`[data-copy="${anchor.id}"]`);
+    if (copy) copy.disabled = !current;
+  }
+}
