@@ -11,9 +11,9 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
 from collab.db import db
-from collab.domain import activities, cards, moderation
+from collab.domain import activities, cards, moderation, programme, syntheses, votes
 from collab.domain.access import hash_token
-from collab.domain.events import EventLinks
+from collab.domain.events import EventLinks, describe_event
 from collab.models import AccessLink, Base
 from tests.conftest import link_principal, participant_principal
 
@@ -28,6 +28,7 @@ ROLES = [
     "revoked_link",
 ]
 STAFF = {"facilitator", "organiser"}
+ORGANISER = {"organiser"}
 EVERY_ROLE = set(ROLES) - {"no_token", "revoked_link"}
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
@@ -52,9 +53,43 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     "lock_room": (lambda s: {"room_id": s["room"], "locked": True}, STAFF),
     "set_activity": (lambda s: {"room_id": s["room"], "state": "paused"}, STAFF),
     "set_card_modes": (lambda s: {"room_id": s["room"], "reveal_mode": False}, STAFF),
+    # The programme and countdowns.
+    "get_event": (lambda s: {}, EVERY_ROLE),
+    "set_phase": (lambda s: {"phase_id": s["phases"][3]}, ORGANISER),
+    "step_phase": (lambda s: {"direction": "next"}, ORGANISER),
+    "set_room_phase": (lambda s: {"room_id": s["room"], "phase_id": s["phases"][4]}, STAFF),
+    "save_phase": (
+        lambda s: {"phase_id": None, "start": "17:00", "end": "17:30", "kind": "pleniere", "title": "Clôture"},
+        ORGANISER,
+    ),
+    "delete_phase": (lambda s: {"phase_id": s["phases"][-1]}, ORGANISER),
+    "move_phase": (lambda s: {"phase_id": s["phases"][1], "position": 2}, ORGANISER),
+    "rename_room": (lambda s: {"room_id": s["room"], "name": "Salle des fêtes"}, ORGANISER),
+    "start_timer": (lambda s: {"room_id": s["room"], "seconds": 600}, STAFF),
+    "add_time": (lambda s: {"room_id": s["room"], "seconds": 60}, STAFF),
+    "stop_timer": (lambda s: {"room_id": s["room"]}, STAFF),
+    # Dot votes and syntheses.
+    "open_vote": (lambda s: {"room_id": s["room"], "dots": 3}, STAFF),
+    "close_vote": (lambda s: {"room_id": s["room"]}, STAFF),
+    "place_dot": (lambda s: {"card_id": s["card"]}, {"participant"}),
+    "withdraw_dot": (lambda s: {"card_id": s["card"]}, {"participant"}),
+    "save_synthesis": (
+        lambda s: {"room_id": s["room"], "items": [s["card"]], "texts": {"pourquoi": "Parce que."}},
+        STAFF,
+    ),
+    "publish_synthesis": (lambda s: {"room_id": s["room"]}, STAFF),
+    # Published syntheses are the event's (the screen shows them); each facilitator gets their own drafts.
+    "get_syntheses": (lambda s: {}, {"screen", "facilitator_of_another_room", *STAFF}),
+    # The organiser's console.
+    "list_links": (lambda s: {}, ORGANISER),
+    "get_moderation_log": (lambda s: {}, ORGANISER),
+    "get_overview": (lambda s: {}, ORGANISER),
+    "create_link": (lambda s: {"role": "facilitator", "room_id": None}, ORGANISER),
+    "revoke_link": (lambda s: {"link_id": s["spare_link"]}, ORGANISER),
+    "regenerate_link": (lambda s: {"link_id": s["spare_link"]}, ORGANISER),
 }
 
-READ_ONLY = {"sync"}
+READ_ONLY = {"sync", "get_event", "get_syntheses", "list_links", "get_moderation_log", "get_overview"}
 
 
 def fingerprint() -> list[tuple[str, list[tuple[Any, ...]]]]:
@@ -87,6 +122,15 @@ def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, A
     queued = post(5)
     activities.set_card_modes(facilitator, room, premoderation=False, reveal_mode=True)
     post(6)  # held until reveal
+    programme.start_timer(facilitator, room, 600)
+    votes.open_vote(facilitator, room, 3)
+    votes.place_dot(principal, ids[0])
+    syntheses.save_synthesis(facilitator, room, [ids[0]], {})
+    phases = [phase["id"] for phase in describe_event(event.id)["programme"]]
+    with db.transaction() as session:
+        spare = session.scalar(
+            select(AccessLink.id).where(AccessLink.token_hash == hash_token(event.rooms[3].facilitator_token))
+        )
     with db.transaction() as session:
         link = session.scalar(
             select(AccessLink).where(AccessLink.token_hash == hash_token(event.rooms[2].facilitator_token))
@@ -100,6 +144,8 @@ def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, A
         "hidden_card": ids[2],
         "merged_card": ids[3],
         "queued_card": queued,
+        "phases": phases,
+        "spare_link": spare,
         "tokens": {
             "no_token": None,
             "participant": author["token"],

@@ -13,7 +13,7 @@ from collab.domain.access import Principal
 from collab.realtime import announce_all, broadcast, everyone_scope
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
-    GetEvent,
+    Empty,
     MovePhase,
     PhaseRef,
     RenameRoom,
@@ -38,8 +38,8 @@ def publish(principal: Principal, outcome: programme.Outcome) -> dict[str, Any]:
     return outcome.ack
 
 
-@client_event("get_event", GetEvent, roles=EVERY_ROLE)
-def on_get_event(principal: Principal, payload: GetEvent) -> dict[str, Any]:
+@client_event("get_event", Empty, roles=EVERY_ROLE)
+def on_get_event(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by every client after each (re)connect; acknowledged with the event's live state."""
     return {"ok": True, **programme.get_event(principal)}
 

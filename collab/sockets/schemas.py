@@ -94,10 +94,6 @@ Seconds = Annotated[int, Field(ge=1, le=3 * 60 * 60)]
 Time = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
-class GetEvent(Payload):
-    """`get_event`: nothing; the event is the caller's."""
-
-
 class SetPhase(Payload):
     """`set_phase`: the phase the whole event moves to."""
 
@@ -180,12 +176,8 @@ class SaveSynthesis(Payload):
     texts: Annotated[dict[Key, Annotated[str, Field(max_length=4000)]], Field(max_length=20)]
 
 
-class NoPayload(Payload):
-    """`get_syntheses`: an empty object."""
-
-
 class Empty(Payload):
-    """`list_links`, `get_moderation_log`, `get_overview`: nothing to say but the request."""
+    """`get_event`, `get_syntheses`, `list_links`, `get_moderation_log`, `get_overview`: an empty object."""
 
 
 class LinkRef(Payload):

@@ -8,7 +8,7 @@ from collab.domain import syntheses
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope
 from collab.sockets.edge import client_event
-from collab.sockets.schemas import NoPayload, RoomRef, SaveSynthesis
+from collab.sockets.schemas import Empty, RoomRef, SaveSynthesis
 
 
 @client_event("save_synthesis", SaveSynthesis, roles=("facilitator", "organiser"))
@@ -27,7 +27,7 @@ def on_publish_synthesis(principal: Principal, payload: RoomRef) -> dict[str, An
     return {"ok": True, "synthesis": synthesis}
 
 
-@client_event("get_syntheses", NoPayload, roles=("screen", "facilitator", "organiser"))
-def on_get_syntheses(principal: Principal, payload: NoPayload) -> dict[str, Any]:
+@client_event("get_syntheses", Empty, roles=("screen", "facilitator", "organiser"))
+def on_get_syntheses(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by a screen or a console as it connects: the published syntheses, and the staff's own drafts."""
     return syntheses.event_syntheses(principal)
