@@ -65,6 +65,7 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     "delete_phase": (lambda s: {"phase_id": s["phases"][-1]}, ORGANISER),
     "move_phase": (lambda s: {"phase_id": s["phases"][1], "position": 2}, ORGANISER),
     "rename_room": (lambda s: {"room_id": s["room"], "name": "Salle des fêtes"}, ORGANISER),
+    "add_room": (lambda s: {"name": "Salle annexe"}, ORGANISER),
     "start_timer": (lambda s: {"room_id": s["room"], "seconds": 600}, STAFF),
     "add_time": (lambda s: {"room_id": s["room"], "seconds": 60}, STAFF),
     "stop_timer": (lambda s: {"room_id": s["room"]}, STAFF),

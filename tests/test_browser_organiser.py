@@ -104,3 +104,38 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
         assert [p for p in watch.problems if not any(e in p for e in expected[name])] == [], name
     for context in (organiser_context, facilitator_context, phone_context):
         context.close()
+
+
+def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromium: Any, server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=2)
+    server.start()
+    organiser = chromium.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    screen = chromium.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    watches = [PageWatch(organiser, server.url), PageWatch(screen, server.url)]
+    organiser.goto(links["organiser_url"])
+    screen.goto(links["screen_url"])
+    expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
+    expect(screen.get_by_role("region", name="Salle 2")).to_be_visible()
+
+    organiser.get_by_label("Nom de la nouvelle salle").fill("Salle du conseil")
+    organiser.get_by_role("button", name="Ajouter une salle").click()
+    expect(organiser.get_by_role("link", name="Salle du conseil")).to_be_visible()
+    expect(screen.get_by_role("region", name="Salle du conseil")).to_be_visible()
+    new_console = organiser.get_by_role("link", name="Salle du conseil").get_attribute("href")
+    assert new_console and "/f/" in new_console
+
+    phone = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(links["join_url"])
+    phone.get_by_label("Pseudonyme").fill("Dominique")
+    phone.get_by_label("Échelle territoriale").select_option(label="Région")
+    phone.get_by_role("radio", name="Salle du conseil").check()
+    phone.get_by_role("button", name="Rejoindre la salle").click()
+    phone.wait_for_url(f"**/e/{links['join_code']}")
+    phone.get_by_label("Colonne").select_option(label="Comment ?")
+    phone.get_by_label("Votre carte").fill("Dans la nouvelle salle")
+    phone.get_by_role("button", name="Envoyer").click()
+    expect(screen.get_by_role("region", name="Salle du conseil").get_by_text("Dans la nouvelle salle")).to_be_visible()
+    for watch in watches:
+        assert watch.problems == []

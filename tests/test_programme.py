@@ -332,3 +332,36 @@ def test_malformed_programme_payloads_are_invalid(connect: Connect, event: Event
     assert received(organiser, "event_changed") == []
     assert describe_event(event.id) == before
     assert stored() == (0, 0)
+
+
+def test_the_organiser_opens_one_more_room_with_its_facilitator_link(
+    event: EventLinks, join: Join, connect: Connect
+) -> None:
+    phone = connect(join(room=0)["token"])
+    screen = connect(event.screen_token)
+    organiser = connect(event.organiser_token)
+    for sio in (phone, screen):
+        sio.get_received()
+    ack = organiser.emit("add_room", {"name": "  Salle   annexe "}, callback=True)
+    assert ack["ok"] and ack["room"]["name"] == "Salle annexe"
+    assert ack["room"]["facilitator_url"].startswith("http://collab.test/f/")
+    for sio in (phone, screen):
+        [changed] = received(sio, "event_changed")
+        assert [room["name"] for room in changed["rooms"]][-1] == "Salle annexe"
+    described = describe_event(event.id)["rooms"]
+    assert len(described) == 5 and described[-1]["situation"] == described[0]["situation"]
+    new_room = ack["room"]["id"]
+    facilitator = connect(ack["room"]["facilitator_url"].rsplit("/", 1)[1])
+    assert facilitator.emit("sync", {"room_id": new_room}, callback=True)["snapshot"] == {"cards": []}
+    assert facilitator.emit("sync", {"room_id": event.rooms[0].id}, callback=True)["error"]["code"] == "forbidden"
+    assert screen.emit("sync", {"room_id": new_room}, callback=True)["ok"]
+
+
+def test_only_the_organiser_adds_a_room_with_a_sensible_name(event: EventLinks, join: Join, connect: Connect) -> None:
+    before = stored()
+    for token in (join()["token"], event.screen_token, event.rooms[0].facilitator_token):
+        assert connect(token).emit("add_room", {"name": "Salle X"}, callback=True)["error"]["code"] == "forbidden"
+    organiser = connect(event.organiser_token)
+    for payload in ({"name": "   "}, {"name": "x" * 81}, {"name": 3}, {"name": "ok", "extra": 1}, {}):
+        assert organiser.emit("add_room", payload, callback=True)["error"]["code"] == "invalid"
+    assert stored() == before and len(describe_event(event.id)["rooms"]) == 4

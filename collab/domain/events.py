@@ -119,8 +119,8 @@ def _insert_event(
             id=event.id,
             title=title,
             join_code=code,
-            organiser_token=_add_link(session, secret, event.id, "organiser", None),
-            screen_token=_add_link(session, secret, event.id, "screen", None),
+            organiser_token=add_link(session, secret, event.id, "organiser", None),
+            screen_token=add_link(session, secret, event.id, "screen", None),
         )
         for n in range(1, room_count + 1):
             room = Room(
@@ -131,12 +131,12 @@ def _insert_event(
             )
             session.add(room)
             session.flush()
-            token = _add_link(session, secret, event.id, "facilitator", room.id)
+            token = add_link(session, secret, event.id, "facilitator", room.id)
             created.rooms.append(RoomLink(id=room.id, name=room.name, facilitator_token=token))
         return created
 
 
-def _add_link(session: Session, secret: str, event_id: int, role: str, room_id: int | None) -> str:
+def add_link(session: Session, secret: str, event_id: int, role: str, room_id: int | None) -> str:
     """Store a new secret link (its hash and nonce) and return its token."""
     nonce, token = new_link(secret)
     session.add(AccessLink(event_id=event_id, role=role, room_id=room_id, nonce=nonce, token_hash=hash_token(token)))

@@ -18,9 +18,10 @@ from collab.db import db
 from collab.domain.access import Principal, room_in_event
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
+from collab.domain.events import MAX_ROOMS, add_link
 from collab.domain.rooms import record_room_changed, room_state, timer_data
 from collab.domain.templates import KEY, PHASE_KINDS, TIME
-from collab.models import Event, Phase, Room
+from collab.models import Event, Phase, Room, Situation
 
 TIMER_MIN = 10
 TIMER_MAX = 3 * 60 * 60
@@ -175,6 +176,37 @@ def rename_room(principal: Principal, room_id: int, name: str) -> Outcome:
             record_action(session, principal, room.id, "rename_room", before=room.name, name=name)
             room.name = name
         return _event_outcome(session, event.id)
+
+
+def add_room(principal: Principal, name: str, secret: str) -> Outcome:
+    """Open one more room (organiser), with the next situation in turn and its facilitator link.
+
+    The acknowledgement carries the new link's token, for the organiser to hand out.
+    """
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= ROOM_NAME_MAX:
+        raise Invalid(f"a room name has 1 to {ROOM_NAME_MAX} characters", field="name")
+    with db.transaction() as session:
+        event = _organiser_event(session, principal)
+        rooms = list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position)))
+        if len(rooms) >= MAX_ROOMS:
+            raise Invalid(f"an event has at most {MAX_ROOMS} rooms")
+        situations = list(
+            session.scalars(select(Situation.id).where(Situation.event_id == event.id).order_by(Situation.position))
+        )
+        room = Room(
+            event_id=event.id,
+            position=(rooms[-1].position + 1) if rooms else 1,
+            name=name,
+            situation_id=situations[len(rooms) % len(situations)] if situations else None,
+        )
+        session.add(room)
+        session.flush()
+        token = add_link(session, secret, event.id, "facilitator", room.id)
+        record_action(session, principal, room.id, "room_added", name=name)
+        outcome = _event_outcome(session, event.id)
+        outcome.ack["room"] = {"id": room.id, "name": room.name, "facilitator_token": token}
+        return outcome
 
 
 def start_timer(principal: Principal, room_id: int | None, seconds: int) -> Outcome:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from collab.domain import programme
 from collab.domain.access import Principal
+from collab.links import link_url
 from collab.realtime import announce_all, broadcast, everyone_scope
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
+    AddRoom,
     Empty,
     MovePhase,
     PhaseRef,
@@ -85,6 +89,19 @@ def on_move_phase(principal: Principal, payload: MovePhase) -> dict[str, Any]:
 def on_rename_room(principal: Principal, payload: RenameRoom) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed` (rooms carry their names)."""
     return publish(principal, programme.rename_room(principal, payload.room_id, payload.name))
+
+
+@client_event("add_room", AddRoom, roles=ORGANISER)
+def on_add_room(principal: Principal, payload: AddRoom) -> dict[str, Any]:
+    """Sent by the organiser; broadcast as `event_changed`; the ack carries the room's facilitator link."""
+    outcome = programme.add_room(principal, payload.name, current_app.config["SECRET_KEY"])
+    room = outcome.ack.pop("room")
+    outcome.ack["room"] = {
+        "id": room["id"],
+        "name": room["name"],
+        "facilitator_url": link_url("facilitator", room["facilitator_token"]),
+    }
+    return publish(principal, outcome)
 
 
 @client_event("start_timer", StartTimer, roles=STAFF)

@@ -139,6 +139,12 @@ class MovePhase(Payload):
     position: Annotated[int, Field(ge=0, le=500)]
 
 
+class AddRoom(Payload):
+    """`add_room`: the new room's name."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class RenameRoom(Payload):
     """`rename_room`: the room and its new name."""
 

@@ -158,7 +158,11 @@ function showRoomPhase(roomId) {
   timers.get(roomId).set(running ? state.timer : null);
 }
 
-const live = followEvent(boot.event, () => roomNodes.forEach((_node, roomId) => showRoomPhase(roomId)));
+// A console of every room draws itself again when a room is opened; a one-room console has nothing to add.
+const allRooms = roomNodes.size === (boot.event.rooms || []).length;
+const live = followEvent(boot.event, () => roomNodes.forEach((_node, roomId) => showRoomPhase(roomId)), {
+  onRoomAdded: () => allRooms && window.location.reload(),
+});
 
 function showPresence({ rooms = [] }) {
   for (const { room_id: roomId, count } of rooms) {

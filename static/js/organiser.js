@@ -215,7 +215,15 @@ for (const renameForm of document.querySelectorAll("[data-rename]")) {
   });
 }
 
-const live = followEvent(event, draw);
+const addRoom = document.querySelector("[data-add-room]");
+addRoom.addEventListener("submit", async (submitted) => {
+  submitted.preventDefault();
+  const ack = await request("add_room", { name: addRoom.elements.name.value }, "La salle n'a pas pu être ajoutée");
+  // The page lists each room with its facilitator link: draw it again with the new one.
+  if (ack) window.location.reload();
+});
+
+const live = followEvent(event, draw, { onRoomAdded: () => window.location.reload() });
 const connection = goLive(boot.token, new Map(), {
   onState: (state) => showState(status, state),
   on: { event_changed: live.take },

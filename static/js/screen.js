@@ -158,11 +158,16 @@ function showProgramme() {
 showProgramme();
 setInterval(showProgramme, PROGRAMME_REFRESH_MS);
 
-const live = followEvent(event, () => {
-  showProgramme();
-  eventTimer.set(event.timer);
-  roomNodes.forEach((_node, roomId) => showRoomClock(roomId));
-});
+// A room opened during the day: the screen draws every room, so it draws itself again.
+const live = followEvent(
+  event,
+  () => {
+    showProgramme();
+    eventTimer.set(event.timer);
+    roomNodes.forEach((_node, roomId) => showRoomClock(roomId));
+  },
+  { onRoomAdded: () => window.location.reload() },
+);
 
 const connection = goLive(boot.token, stores, {
   onState: (state) => showState(status, state),

@@ -43,11 +43,15 @@ export function nextLine(next) {
  * after every (re)connect, and take every `event_changed`. `onEvent(event)` after each update.
  * Returns `{refresh, take}`: `refresh()` to ask again, `take(payload)` for `event_changed`.
  */
-export function followEvent(event, onEvent) {
+export function followEvent(event, onEvent, { onRoomAdded = null } = {}) {
   let connection = null;
   const take = (state, sentAt = null) => {
     if (!state || !Array.isArray(state.programme)) return;
     if (state.now) learnServerTime(state.now, sentAt);
+    // A room opened since the page was drawn: a page that shows every room must be drawn again.
+    const known = new Set((event.rooms || []).map((room) => room.id));
+    const added = (state.rooms || []).filter((room) => !known.has(room.id));
+    if (added.length && onRoomAdded) onRoomAdded(added);
     event.programme = state.programme;
     event.current_phase_id = state.current_phase_id;
     event.timer = state.timer;
