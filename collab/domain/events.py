@@ -205,18 +205,7 @@ def describe_event(event_id: int) -> dict[str, Any]:
             "boards": event.boards,
             "current_phase_id": event.current_phase_id,
             "timer": timer_data(event.timer_ends_at, event.timer_seconds),
-            "programme": [
-                {
-                    "id": p.id,
-                    "start": p.starts_at,
-                    "end": p.ends_at,
-                    "kind": p.kind,
-                    "title": p.title,
-                    "description": p.description,
-                    "activity": p.activity,
-                }
-                for p in phases
-            ],
+            "programme": [phase_data(p) for p in phases],
             "rooms": [
                 {
                     "id": r.id,
@@ -226,6 +215,19 @@ def describe_event(event_id: int) -> dict[str, Any]:
                 for r in rooms
             ],
         }
+
+
+def phase_data(phase: Phase) -> dict[str, Any]:
+    """Return a phase as plain data, as in the event's programme."""
+    return {
+        "id": phase.id,
+        "start": phase.starts_at,
+        "end": phase.ends_at,
+        "kind": phase.kind,
+        "title": phase.title,
+        "description": phase.description,
+        "activity": phase.activity,
+    }
 
 
 def _situation(situation: Situation | None) -> dict[str, Any] | None:

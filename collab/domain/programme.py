@@ -18,7 +18,7 @@ from collab.db import db
 from collab.domain.access import Principal, room_in_event
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
-from collab.domain.events import MAX_ROOMS, add_link
+from collab.domain.events import MAX_ROOMS, add_link, phase_data
 from collab.domain.rooms import record_room_changed, room_state, timer_data
 from collab.domain.templates import KEY, PHASE_KINDS, TIME
 from collab.models import Event, Phase, Room, Situation
@@ -362,17 +362,4 @@ def _state(session: Session, event_id: int) -> dict[str, Any]:
         "timer": timer_data(event.timer_ends_at, event.timer_seconds),
         "rooms": [{"id": r.id, "name": r.name} for r in rooms],
         "now": stamp(server_now()),
-    }
-
-
-def phase_data(phase: Phase) -> dict[str, Any]:
-    """Return a phase as plain data, as in the event's programme."""
-    return {
-        "id": phase.id,
-        "start": phase.starts_at,
-        "end": phase.ends_at,
-        "kind": phase.kind,
-        "title": phase.title,
-        "description": phase.description,
-        "activity": phase.activity,
     }
