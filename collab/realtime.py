@@ -7,6 +7,8 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from collab.domain.outcome import Outcome
+
 socketio = SocketIO()
 
 
@@ -77,3 +79,12 @@ def announce_all(changes: list[dict[str, Any]]) -> None:
     """Broadcast several changes in order."""
     for change in changes:
         announce(change)
+
+
+def publish(event_id: int, outcome: Outcome) -> dict[str, Any]:
+    """Broadcast what a user intent changed (its room changes, then the event's new state, if any) and
+    return its acknowledgement, for the handler to answer with."""
+    announce_all(outcome.changes)
+    if outcome.event is not None:
+        broadcast(everyone_scope(event_id), "event_changed", outcome.event)
+    return outcome.ack

@@ -83,11 +83,22 @@ def principal_for_participant(participant_id: int) -> Principal:
         )
 
 
-def room_in_event(session: Session, principal: Principal, room_id: int) -> Room:
-    """Return the room `room_id` if it belongs to the principal's event and they may watch it."""
-    room = session.get(Room, room_id)
+def room_in_event(session: Session, principal: Principal, room_id: int, lock: bool = False) -> Room:
+    """Return the room `room_id` if it belongs to the principal's event and they may watch it.
+
+    `lock`: take the room's row for the transaction (PostgreSQL), so concurrent changes queue.
+    """
+    room = session.get(Room, room_id, with_for_update=lock)
     if room is None or room.event_id != principal.event_id:
         raise NotFound(f"no room {room_id} in this event")
     if not principal.may_watch(room_id):
         raise Forbidden("this room is not yours")
+    return room
+
+
+def staff_room(session: Session, principal: Principal, room_id: int, lock: bool = False) -> Room:
+    """Return a room of the principal's event that they run (its facilitator, or the organiser), or raise."""
+    room = room_in_event(session, principal, room_id, lock)
+    if not principal.may_moderate(room_id):
+        raise Forbidden("only the room's facilitator or the organiser runs this room")
     return room

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from collab.db import db
-from collab.domain.access import Principal, room_in_event
+from collab.domain.access import Principal, staff_room
 from collab.domain.audit import record_action
-from collab.domain.cards import Outcome
-from collab.domain.errors import Forbidden, Invalid
+from collab.domain.errors import Invalid
 from collab.domain.moderation import reveal_held
+from collab.domain.outcome import Outcome
 from collab.domain.rooms import ACTIVITY_STATES, record_room_changed, room_state
-from collab.models import Room
-
-
-def _staff_room(session: Session, principal: Principal, room_id: int) -> Room:
-    """Return a room the principal runs, or raise."""
-    room = room_in_event(session, principal, room_id)
-    if not principal.may_moderate(room_id):
-        raise Forbidden("only the room's facilitator or the organiser runs it")
-    return room
 
 
 def lock_room(principal: Principal, room_id: int, locked: bool) -> Outcome:
@@ -54,7 +43,7 @@ def set_card_modes(
 def _change_room(principal: Principal, room_id: int, action: str, **values: object) -> Outcome:
     """Set room fields, record `room_changed` (and what follows from it), log the action."""
     with db.transaction() as session:
-        room = _staff_room(session, principal, room_id)
+        room = staff_room(session, principal, room_id)
         if all(getattr(room, key) == value for key, value in values.items()):
             return Outcome(ack={"ok": True, "seq": None, "state": room_state(room)})
         for key, value in values.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Conflict, Forbidden, Invalid, RoomClosed
+from collab.domain.outcome import Outcome
 from collab.domain.rooms import add_change, full_card, next_seq, public_card
 from collab.models import Card, Change, Event, Participant, Room
 
@@ -21,14 +21,6 @@ CLOSED_BECAUSE = {
     "paused": "l'activité est en pause : les cartes restent lisibles, mais on ne poste plus",
     "closed": "l'activité est close",
 }
-
-
-@dataclass
-class Outcome:
-    """What a user intent produced: the acknowledgement, and the changes to broadcast in order."""
-
-    ack: dict[str, Any]
-    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def check_text(text: str) -> str:

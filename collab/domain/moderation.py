@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collab.db import db
-from collab.domain.access import Principal, room_in_event
+from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
-from collab.domain.cards import Outcome, check_text
+from collab.domain.cards import check_text
 from collab.domain.errors import Forbidden, Invalid, NotFound
+from collab.domain.outcome import Outcome
 from collab.domain.rooms import full_card, record_card_change, record_change
 from collab.models import Card
 
@@ -127,9 +128,7 @@ def approve_card(principal: Principal, card_id: int) -> Outcome:
 def reveal_cards(principal: Principal, room_id: int) -> Outcome:
     """Show at once every card of the room held until reveal."""
     with db.transaction() as session:
-        room_in_event(session, principal, room_id)
-        if not principal.may_moderate(room_id):
-            raise Forbidden("only the room's facilitator or the organiser reveals cards")
+        staff_room(session, principal, room_id)
         changes = reveal_held(session, room_id)
         if not changes:
             return Outcome(ack={"ok": True, "seq": None, "revealed": 0})

@@ -7,7 +7,6 @@ own phase and timer are numbered room changes (`room_changed`), like every chang
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collab.db import db
-from collab.domain.access import Principal, room_in_event
+from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import MAX_ROOMS, add_link, phase_data
+from collab.domain.outcome import Outcome
 from collab.domain.rooms import record_room_changed, room_state, timer_data
 from collab.domain.templates import KEY, PHASE_KINDS, TIME
 from collab.models import Event, Phase, Room, Situation
@@ -28,15 +28,6 @@ TIMER_MAX = 3 * 60 * 60
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 ROOM_NAME_MAX = 80
-
-
-@dataclass
-class Outcome:
-    """What a user intent produced: the acknowledgement, the event's new state, the room changes."""
-
-    ack: dict[str, Any]
-    event: dict[str, Any] | None = None
-    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def server_now() -> datetime:
@@ -91,7 +82,7 @@ def _move_event(session: Session, principal: Principal, event: Event, phase: Pha
 def set_room_phase(principal: Principal, room_id: int, phase_id: int | None) -> Outcome:
     """Move one room to a phase of its own, or back to following the event (None); room staff."""
     with db.transaction() as session:
-        room = _staff_room(session, principal, room_id)
+        room = staff_room(session, principal, room_id, lock=True)
         if phase_id is not None:
             _phase(session, principal, phase_id)
         if room.current_phase_id == phase_id:
@@ -256,7 +247,7 @@ def _timer_holder(session: Session, principal: Principal, room_id: int | None) -
     """Return the room whose timer the principal may run, or the event for the organiser."""
     if room_id is None:
         return _organiser_event(session, principal)
-    return _staff_room(session, principal, room_id)
+    return staff_room(session, principal, room_id, lock=True)
 
 
 def _timer_outcome(session: Session, holder: Event | Room) -> Outcome:
@@ -312,16 +303,6 @@ def _organiser_event(session: Session, principal: Principal) -> Event:
     if event is None:
         raise NotFound("no such event")
     return event
-
-
-def _staff_room(session: Session, principal: Principal, room_id: int) -> Room:
-    """Return a room of the event that the principal runs, else raise NotFound or Forbidden."""
-    room = session.get(Room, room_id, with_for_update=True)
-    if room is None or room.event_id != principal.event_id:
-        raise NotFound(f"no room {room_id} in this event")
-    if not principal.may_moderate(room_id):
-        raise Forbidden("only the room's facilitator or the organiser runs the room")
-    return room
 
 
 def _phase(session: Session, principal: Principal, phase_id: int) -> Phase:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collab.db import db
-from collab.domain.access import Principal, room_in_event
+from collab.domain.access import Principal, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid
 from collab.domain.rooms import iso
@@ -28,7 +28,7 @@ def save_synthesis(principal: Principal, room_id: int, items: list[int], texts: 
     if too_long:
         raise Invalid(f"a text has at most {TEXT_MAX} characters", field="texts", columns=too_long)
     with db.transaction() as session:
-        room = _staff_room(session, principal, room_id)
+        room = staff_room(session, principal, room_id)
         event = session.get(Event, room.event_id)
         assert event is not None
         columns = {column["key"] for board in event.boards for column in board["columns"]}
@@ -54,7 +54,7 @@ def save_synthesis(principal: Principal, room_id: int, items: list[int], texts: 
 def publish_synthesis(principal: Principal, room_id: int) -> dict[str, Any]:
     """Freeze a copy of the room's saved synthesis for the plenary screen, and return it."""
     with db.transaction() as session:
-        room = _staff_room(session, principal, room_id)
+        room = staff_room(session, principal, room_id)
         synthesis = session.scalar(select(Synthesis).where(Synthesis.room_id == room_id))
         if synthesis is None:
             raise Conflict("save the synthesis before publishing it")
@@ -105,14 +105,6 @@ def event_syntheses(principal: Principal) -> dict[str, Any]:
             if principal.may_moderate(room.id):
                 drafts.append(_draft(synthesis))
         return {"ok": True, "syntheses": published, "drafts": drafts}
-
-
-def _staff_room(session: Session, principal: Principal, room_id: int) -> Room:
-    """Return the room if the principal runs it, or raise."""
-    room = room_in_event(session, principal, room_id)
-    if not principal.may_moderate(room_id):
-        raise Forbidden("only the room's facilitator or the organiser writes its synthesis")
-    return room
 
 
 def _shown_cards(session: Session, room_id: int, card_ids: list[int]) -> dict[int, tuple[Card, Participant]]:

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collab.db import db
-from collab.domain.access import Principal, room_in_event
+from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
-from collab.domain.cards import Outcome
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from collab.domain.outcome import Outcome
 from collab.domain.rooms import add_change, card_votes, next_seq, open_vote_of, participant_dots
 from collab.models import Card, Dot, DotVote
 
@@ -24,7 +24,7 @@ def open_vote(principal: Principal, room_id: int, dots: int) -> Outcome:
     if not DOTS_MIN <= dots <= DOTS_MAX:
         raise Invalid(f"a vote gives {DOTS_MIN} to {DOTS_MAX} dots", field="dots")
     with db.transaction() as session:
-        _check_staff(session, principal, room_id)
+        staff_room(session, principal, room_id)
         seq = next_seq(session, room_id)
         now = datetime.now(UTC)
         previous = open_vote_of(session, room_id)
@@ -49,7 +49,7 @@ def open_vote(principal: Principal, room_id: int, dots: int) -> Outcome:
 def close_vote(principal: Principal, room_id: int) -> Outcome:
     """Close the room's open vote: dots stay counted, none can be placed or withdrawn any more."""
     with db.transaction() as session:
-        _check_staff(session, principal, room_id)
+        staff_room(session, principal, room_id)
         if open_vote_of(session, room_id) is None:
             return Outcome(ack={"ok": True, "seq": None, "vote_id": None})  # nothing to close
         seq = next_seq(session, room_id)
@@ -94,13 +94,6 @@ def withdraw_dot(principal: Principal, card_id: int) -> Outcome:
         session.delete(dot)
         session.flush()
         return _dots_changed(session, principal, card, seq, vote)
-
-
-def _check_staff(session: Session, principal: Principal, room_id: int) -> None:
-    """Raise unless the principal runs this room of their event."""
-    room_in_event(session, principal, room_id)
-    if not principal.may_moderate(room_id):
-        raise Forbidden("only the room's facilitator or the organiser runs its votes")
 
 
 def _participant_card(session: Session, principal: Principal, card_id: int) -> Card:

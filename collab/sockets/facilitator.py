@@ -10,8 +10,7 @@ from typing import Any
 
 from collab.domain import activities, moderation
 from collab.domain.access import Principal
-from collab.domain.cards import Outcome
-from collab.realtime import announce_all
+from collab.realtime import publish
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
     CardRef,
@@ -27,79 +26,76 @@ from collab.sockets.schemas import (
 STAFF = ("facilitator", "organiser")
 
 
-def _answer(outcome: Outcome) -> dict[str, Any]:
-    """Broadcast what an action changed and return its acknowledgement."""
-    announce_all(outcome.changes)
-    return outcome.ack
-
-
 @client_event("hide_card", CardRef, roles=STAFF)
 def on_hide_card(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Broadcast as `card_hidden`: phones and the screen drop the card, consoles mark it."""
-    return _answer(moderation.hide_card(principal, payload.card_id))
+    return publish(principal.event_id, moderation.hide_card(principal, payload.card_id))
 
 
 @client_event("restore_card", CardRef, roles=STAFF)
 def on_restore_card(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Broadcast as `card_restored` with the whole card, so it comes back everywhere."""
-    return _answer(moderation.restore_card(principal, payload.card_id))
+    return publish(principal.event_id, moderation.restore_card(principal, payload.card_id))
 
 
 @client_event("edit_card", EditCard, roles=STAFF)
 def on_edit_card(principal: Principal, payload: EditCard) -> dict[str, Any]:
     """Broadcast as `card_updated`; the original text is kept."""
-    return _answer(moderation.edit_card(principal, payload.card_id, payload.text))
+    return publish(principal.event_id, moderation.edit_card(principal, payload.card_id, payload.text))
 
 
 @client_event("delete_card", CardRef, roles=STAFF)
 def on_delete_card(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Broadcast as `card_deleted`."""
-    return _answer(moderation.delete_card(principal, payload.card_id))
+    return publish(principal.event_id, moderation.delete_card(principal, payload.card_id))
 
 
 @client_event("pin_card", PinCard, roles=STAFF)
 def on_pin_card(principal: Principal, payload: PinCard) -> dict[str, Any]:
     """Broadcast as `card_updated` (its `pinned` changed)."""
-    return _answer(moderation.pin_card(principal, payload.card_id, payload.pinned))
+    return publish(principal.event_id, moderation.pin_card(principal, payload.card_id, payload.pinned))
 
 
 @client_event("approve_card", CardRef, roles=STAFF)
 def on_approve_card(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Release a card from the pre-moderation queue; broadcast as `card_updated`, whole, to all."""
-    return _answer(moderation.approve_card(principal, payload.card_id))
+    return publish(principal.event_id, moderation.approve_card(principal, payload.card_id))
 
 
 @client_event("reveal_cards", RoomRef, roles=STAFF)
 def on_reveal_cards(principal: Principal, payload: RoomRef) -> dict[str, Any]:
     """Show every card held until reveal at once; broadcast as `cards_revealed`."""
-    return _answer(moderation.reveal_cards(principal, payload.room_id))
+    return publish(principal.event_id, moderation.reveal_cards(principal, payload.room_id))
 
 
 @client_event("merge_cards", MergeCards, roles=STAFF)
 def on_merge_cards(principal: Principal, payload: MergeCards) -> dict[str, Any]:
     """Merge duplicates into one card; broadcast as `cards_merged`."""
-    return _answer(moderation.merge_cards(principal, payload.card_id, list(payload.card_ids)))
+    return publish(principal.event_id, moderation.merge_cards(principal, payload.card_id, list(payload.card_ids)))
 
 
 @client_event("unmerge_card", CardRef, roles=STAFF)
 def on_unmerge_card(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Undo a merge; broadcast as `merge_undone` with every card it brings back."""
-    return _answer(moderation.unmerge_card(principal, payload.card_id))
+    return publish(principal.event_id, moderation.unmerge_card(principal, payload.card_id))
 
 
 @client_event("lock_room", LockRoom, roles=STAFF)
 def on_lock_room(principal: Principal, payload: LockRoom) -> dict[str, Any]:
     """Lock or unlock the room; broadcast as `room_changed`."""
-    return _answer(activities.lock_room(principal, payload.room_id, payload.locked))
+    return publish(principal.event_id, activities.lock_room(principal, payload.room_id, payload.locked))
 
 
 @client_event("set_activity", SetActivity, roles=STAFF)
 def on_set_activity(principal: Principal, payload: SetActivity) -> dict[str, Any]:
     """Open, pause or close the room's activity; broadcast as `room_changed`."""
-    return _answer(activities.set_activity(principal, payload.room_id, payload.state))
+    return publish(principal.event_id, activities.set_activity(principal, payload.room_id, payload.state))
 
 
 @client_event("set_card_modes", SetCardModes, roles=STAFF)
 def on_set_card_modes(principal: Principal, payload: SetCardModes) -> dict[str, Any]:
     """Hold new cards until reveal or approval; broadcast as `room_changed` (and `cards_revealed`)."""
-    return _answer(activities.set_card_modes(principal, payload.room_id, payload.reveal_mode, payload.premoderation))
+    return publish(
+        principal.event_id,
+        activities.set_card_modes(principal, payload.room_id, payload.reveal_mode, payload.premoderation),
+    )

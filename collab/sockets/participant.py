@@ -6,7 +6,7 @@ from typing import Any
 
 from collab.domain import cards
 from collab.domain.access import Principal
-from collab.realtime import announce_all
+from collab.realtime import publish
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import PostCard
 
@@ -18,5 +18,4 @@ def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
     A retry with the same client id gets the same acknowledgement and broadcasts nothing.
     """
     outcome = cards.post_card(principal, payload.client_id, payload.board, payload.column, payload.text)
-    announce_all(outcome.changes)
-    return outcome.ack
+    return publish(principal.event_id, outcome)

@@ -13,7 +13,7 @@ from flask import current_app
 from collab.domain import programme
 from collab.domain.access import Principal
 from collab.links import link_url
-from collab.realtime import announce_all, broadcast, everyone_scope
+from collab.realtime import publish
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
     AddRoom,
@@ -34,14 +34,6 @@ STAFF = ("facilitator", "organiser")
 ORGANISER = ("organiser",)
 
 
-def publish(principal: Principal, outcome: programme.Outcome) -> dict[str, Any]:
-    """Broadcast what an intent changed (room changes, then the event's state) and return its ack."""
-    announce_all(outcome.changes)
-    if outcome.event is not None:
-        broadcast(everyone_scope(principal.event_id), "event_changed", outcome.event)
-    return outcome.ack
-
-
 @client_event("get_event", Empty, roles=EVERY_ROLE)
 def on_get_event(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by every client after each (re)connect; acknowledged with the event's live state."""
@@ -51,44 +43,44 @@ def on_get_event(principal: Principal, payload: Empty) -> dict[str, Any]:
 @client_event("set_phase", SetPhase, roles=ORGANISER)
 def on_set_phase(principal: Principal, payload: SetPhase) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed` to every socket of the event."""
-    return publish(principal, programme.set_phase(principal, payload.phase_id))
+    return publish(principal.event_id, programme.set_phase(principal, payload.phase_id))
 
 
 @client_event("step_phase", StepPhase, roles=ORGANISER)
 def on_step_phase(principal: Principal, payload: StepPhase) -> dict[str, Any]:
     """Sent by the organiser ("Phase suivante" / "Phase précédente"); broadcast as `event_changed`."""
-    return publish(principal, programme.step_phase(principal, payload.direction))
+    return publish(principal.event_id, programme.step_phase(principal, payload.direction))
 
 
 @client_event("set_room_phase", SetRoomPhase, roles=STAFF)
 def on_set_room_phase(principal: Principal, payload: SetRoomPhase) -> dict[str, Any]:
     """Sent by a room's facilitator or the organiser; broadcast as `room_changed` to the room."""
-    return publish(principal, programme.set_room_phase(principal, payload.room_id, payload.phase_id))
+    return publish(principal.event_id, programme.set_room_phase(principal, payload.room_id, payload.phase_id))
 
 
 @client_event("save_phase", SavePhase, roles=ORGANISER)
 def on_save_phase(principal: Principal, payload: SavePhase) -> dict[str, Any]:
     """Sent by the organiser to add or edit a phase; broadcast as `event_changed`."""
     values = payload.model_dump(exclude={"phase_id"})
-    return publish(principal, programme.save_phase(principal, payload.phase_id, values))
+    return publish(principal.event_id, programme.save_phase(principal, payload.phase_id, values))
 
 
 @client_event("delete_phase", PhaseRef, roles=ORGANISER)
 def on_delete_phase(principal: Principal, payload: PhaseRef) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed` (and `room_changed` for rooms that were on it)."""
-    return publish(principal, programme.delete_phase(principal, payload.phase_id))
+    return publish(principal.event_id, programme.delete_phase(principal, payload.phase_id))
 
 
 @client_event("move_phase", MovePhase, roles=ORGANISER)
 def on_move_phase(principal: Principal, payload: MovePhase) -> dict[str, Any]:
     """Sent by the organiser to reorder the programme; broadcast as `event_changed`."""
-    return publish(principal, programme.move_phase(principal, payload.phase_id, payload.position))
+    return publish(principal.event_id, programme.move_phase(principal, payload.phase_id, payload.position))
 
 
 @client_event("rename_room", RenameRoom, roles=ORGANISER)
 def on_rename_room(principal: Principal, payload: RenameRoom) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed` (rooms carry their names)."""
-    return publish(principal, programme.rename_room(principal, payload.room_id, payload.name))
+    return publish(principal.event_id, programme.rename_room(principal, payload.room_id, payload.name))
 
 
 @client_event("add_room", AddRoom, roles=ORGANISER)
@@ -101,22 +93,22 @@ def on_add_room(principal: Principal, payload: AddRoom) -> dict[str, Any]:
         "name": room["name"],
         "facilitator_url": link_url("facilitator", room["facilitator_token"]),
     }
-    return publish(principal, outcome)
+    return publish(principal.event_id, outcome)
 
 
 @client_event("start_timer", StartTimer, roles=STAFF)
 def on_start_timer(principal: Principal, payload: StartTimer) -> dict[str, Any]:
     """Sent by room staff (a room) or the organiser (the event); `room_changed` or `event_changed`."""
-    return publish(principal, programme.start_timer(principal, payload.room_id, payload.seconds))
+    return publish(principal.event_id, programme.start_timer(principal, payload.room_id, payload.seconds))
 
 
 @client_event("add_time", StartTimer, roles=STAFF)
 def on_add_time(principal: Principal, payload: StartTimer) -> dict[str, Any]:
     """Sent by room staff or the organiser to lengthen a countdown; broadcast like `start_timer`."""
-    return publish(principal, programme.add_time(principal, payload.room_id, payload.seconds))
+    return publish(principal.event_id, programme.add_time(principal, payload.room_id, payload.seconds))
 
 
 @client_event("stop_timer", StopTimer, roles=STAFF)
 def on_stop_timer(principal: Principal, payload: StopTimer) -> dict[str, Any]:
     """Sent by room staff or the organiser; broadcast like `start_timer` (its timer is then null)."""
-    return publish(principal, programme.stop_timer(principal, payload.room_id))
+    return publish(principal.event_id, programme.stop_timer(principal, payload.room_id))

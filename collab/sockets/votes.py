@@ -6,7 +6,7 @@ from typing import Any
 
 from collab.domain import votes
 from collab.domain.access import Principal
-from collab.realtime import announce_all
+from collab.realtime import publish
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import CardRef, OpenVote, RoomRef
 
@@ -15,29 +15,25 @@ from collab.sockets.schemas import CardRef, OpenVote, RoomRef
 def on_open_vote(principal: Principal, payload: OpenVote) -> dict[str, Any]:
     """Sent by a facilitator; broadcast as `vote_opened` to the room, its staff and the screens: counts restart at 0."""
     outcome = votes.open_vote(principal, payload.room_id, payload.dots)
-    announce_all(outcome.changes)
-    return outcome.ack
+    return publish(principal.event_id, outcome)
 
 
 @client_event("close_vote", RoomRef, roles=("facilitator", "organiser"))
 def on_close_vote(principal: Principal, payload: RoomRef) -> dict[str, Any]:
     """Sent by a facilitator; broadcast as `vote_closed`: phones drop their dot buttons, counts stay."""
     outcome = votes.close_vote(principal, payload.room_id)
-    announce_all(outcome.changes)
-    return outcome.ack
+    return publish(principal.event_id, outcome)
 
 
 @client_event("place_dot", CardRef, roles=("participant",))
 def on_place_dot(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Sent by a participant; broadcast as `votes_changed` with the card's new total to everyone watching the room."""
     outcome = votes.place_dot(principal, payload.card_id)
-    announce_all(outcome.changes)
-    return outcome.ack
+    return publish(principal.event_id, outcome)
 
 
 @client_event("withdraw_dot", CardRef, roles=("participant",))
 def on_withdraw_dot(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Sent by a participant; broadcast as `votes_changed`, like `place_dot`."""
     outcome = votes.withdraw_dot(principal, payload.card_id)
-    announce_all(outcome.changes)
-    return outcome.ack
+    return publish(principal.event_id, outcome)

@@ -1,0 +1,16 @@
+"""What a user intent produced, for the transport to acknowledge and broadcast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Outcome:
+    """The acknowledgement, the numbered room changes to broadcast in order, and the event's new
+    state when the intent changed it (broadcast as `event_changed`)."""
+
+    ack: dict[str, Any]
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    event: dict[str, Any] | None = None
