@@ -118,6 +118,9 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     screen.goto(links["screen_url"])
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
     expect(screen.get_by_role("region", name="Salle 2")).to_be_visible()
+    expect(organiser.get_by_role("region", name="Liens secrets").get_by_role("row")).to_have_count(5)
+    # Long secret links wrap inside their panel: no sideways scrolling on a laptop.
+    assert organiser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     organiser.get_by_label("Nom de la nouvelle salle").fill("Salle du conseil")
     organiser.get_by_role("button", name="Ajouter une salle").click()
