@@ -224,18 +224,24 @@ addRoom.addEventListener("submit", async (submitted) => {
 });
 
 const live = followEvent(event, draw, { onRoomAdded: () => window.location.reload() });
+let panels = null; // the console's hooks (rooms at a glance, secret links, log), set just below
 const connection = goLive(boot.token, new Map(), {
-  onState: (state) => showState(status, state),
+  onState: (state) => {
+    showState(status, state);
+    panels?.onState(state);
+  },
   on: { event_changed: live.take },
-  onConnect: () => live.refresh(),
+  onConnect: () => {
+    live.refresh();
+    panels?.onConnect();
+  },
 });
 live.attach(connection);
+// Rooms at a glance, secret links and the moderation log, on the same connection (lib/organiser-console.js).
+panels = startConsole(boot, connection);
 
 draw();
 // Before the organiser sets a phase, the clock's guess is marked; it moves on by itself.
 setInterval(() => {
   if (!phaseById(event.programme, event.current_phase_id)) drawProgramme();
 }, 30000);
-
-// Rooms at a glance, secret links and the moderation log, live (see lib/organiser-console.js).
-startConsole(boot);

@@ -1,9 +1,9 @@
-// The organiser's live console: one socket, three panels (rooms at a glance, secret links,
-// moderation log). Figures and log are fetched again, at most every 400 ms, when rooms change.
+// The organiser's live console: three panels (rooms at a glance, secret links, moderation log)
+// on the page's connection. Figures and log are fetched again, at most every 400 ms, when rooms change.
 import { LinksPanel } from "./links-panel.js";
 import { LogPanel } from "./log-panel.js";
 import { OverviewPanel } from "./overview-panel.js";
-import { connect, showState } from "./socket.js";
+import { showState } from "./socket.js";
 
 const REFRESH_MS = 400;
 
@@ -22,8 +22,12 @@ function coalesce(fn, ms) {
   };
 }
 
-/** Start the console on the organiser page described by `boot` ({token, event}); return its connection. */
-export function startConsole(boot) {
+/**
+ * Start the console on the organiser page described by `boot` ({token, event}), over the page's
+ * `connection` (see socket.js). Return the hooks the page calls on its connection's state changes
+ * and (re)connections, or null when the page has no console.
+ */
+export function startConsole(boot, connection) {
   const overviewRoot = document.querySelector("[data-overview]");
   const linksRoot = document.querySelector("[data-links-panel]");
   const logRoot = document.querySelector("[data-log-panel]");
@@ -34,7 +38,6 @@ export function startConsole(boot) {
 
   const overview = new OverviewPanel(overviewRoot);
   const log = new LogPanel(logRoot, (roomId) => roomNames.get(roomId) || `Salle ${roomId}`);
-  let connection = null;
   const call = (event, payload) => connection.call(event, payload);
 
   const warn = (text) => {
@@ -64,7 +67,13 @@ export function startConsole(boot) {
     onOwnLink: (url) => window.location.replace(url),
   });
 
-  connection = connect(boot.token, {
+  connection.socket.on("presence_changed", (payload) => overview.showPresence(payload));
+  // Every numbered room change (a card posted, hidden, a room locked…) may move a figure or add
+  // a log line: fetch both again shortly after, once for the whole burst.
+  connection.socket.onAny((_event, payload) => {
+    if (payload && Number.isInteger(payload.seq)) refreshSoon();
+  });
+  return {
     onState: (state) => {
       showState(status, state);
       if (state === "refused") warn("Ce lien d'organisation n'est plus valable.");
@@ -75,12 +84,5 @@ export function startConsole(boot) {
       refreshLog();
       links.refresh().catch((err) => console.warn("list_links", err.message));
     },
-    on: { presence_changed: (payload) => overview.showPresence(payload) },
-  });
-  // Every numbered room change (a card posted, hidden, a room locked…) may move a figure or add
-  // a log line: fetch both again shortly after, once for the whole burst.
-  connection.socket.onAny((_event, payload) => {
-    if (payload && Number.isInteger(payload.seq)) refreshSoon();
-  });
-  return connection;
+  };
 }
