@@ -12,6 +12,10 @@ from collab.domain.errors import Invalid, NotFound
 TEMPLATES = Path(__file__).resolve().parent.parent / "event_templates"
 DEFAULT_TEMPLATE = "cooperer-territoires"
 PHASE_KINDS = ("accueil", "pleniere", "atelier", "pause", "repas", "fin")
+# What a board's cards carry besides their text (see the built-in template's comment on boards).
+BOARD_KINDS = ("grid", "case_study", "competences")
+COMPETENCE_COLUMNS = {"offre", "besoin"}
+ROLE_MAX = 120
 KEY = re.compile(r"^[a-z0-9_]{1,40}$")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -59,6 +63,11 @@ def check_template(data: dict[str, Any], where: str) -> None:
         require(isinstance(columns, list) and len(columns) > 0, f"board {board['key']}: columns must be a list")
         for column in columns:
             require(_keyed(column, "label"), f"board {board['key']}: each column needs a key and a label")
+        kind = board.setdefault("kind", "grid")
+        require(kind in BOARD_KINDS, f"board {board['key']}: kind must be one of {', '.join(BOARD_KINDS)}")
+        if kind == "competences":
+            keys = {column["key"] for column in columns}
+            require(keys == COMPETENCE_COLUMNS, f"board {board['key']}: a competences board has the columns offre and besoin")
     phases = data.get("phases") or []
     require(isinstance(phases, list) and len(phases) > 0, "phases: a non-empty list")
     for phase in phases:
@@ -66,8 +75,17 @@ def check_template(data: dict[str, Any], where: str) -> None:
         require(phase.get("kind") in PHASE_KINDS, f"phase kind must be one of {', '.join(PHASE_KINDS)}")
         require(all(TIME.match(str(phase.get(k, ""))) for k in ("start", "end")), "phase start/end as HH:MM")
         require(isinstance(phase.get("title"), str) and phase["title"] != "", "each phase needs a title")
+    scale_keys = {scale["key"] for scale in scales}
     for situation in data.get("situations", []):
         require(isinstance(situation.get("title"), str) and situation["title"] != "", "each situation needs a title")
+        require(set(situation.get("scales", [])) <= scale_keys, "a situation's scales are keys of the event's scales")
+        protagonists = situation.get("protagonists", [])
+        require(
+            isinstance(protagonists, list)
+            and all(isinstance(p, str) and 0 < len(p) <= ROLE_MAX for p in protagonists)
+            and len(set(protagonists)) == len(protagonists),
+            f"a situation's protagonists are distinct names of 1 to {ROLE_MAX} characters",
+        )
 
 
 def _keyed(item: Any, label: str) -> bool:
