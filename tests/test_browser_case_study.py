@@ -114,7 +114,63 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     assert console.evaluate(UNNAMED_CONTROLS) == []
     assert screen.evaluate(UNNAMED_CONTROLS) == []
 
+    # Atelier 2: the four questions link back to what atelier 1 wrote on the same situation.
+    console.get_by_label("Phase de la salle").select_option(label="11:45 · Quatre grandes questions")
+    expect(camille.get_by_role("region", name="Pourquoi ?")).to_be_visible()
+    back = camille.locator("[data-atelier1]")
+    back.get_by_text("Voir l'analyse de l'atelier 1").click()
+    expect(back.locator("summary")).to_have_text("Voir l'analyse de l'atelier 1 (3 cartes)")
+    expect(back.get_by_text(idea)).to_be_visible()
+    expect(back).to_contain_text("Chargé·e de mission PAT · Salle 1")
+    expect(room_1.locator("[data-atelier1] summary")).to_have_text("Voir l'analyse de l'atelier 1 (3 cartes)")
+    expect(screen.get_by_role("region", name="Salle 2").locator("[data-atelier1]")).to_be_hidden()
+    if os.environ.get("COLLAB_CASESTUDY_SHOTS"):
+        screen.screenshot(path=f"{os.environ['COLLAB_CASESTUDY_SHOTS']}/casestudy-screen-atelier2.png")
+
     for watch in watches:
         assert watch.problems == []
     for context in contexts:
         context.close()
+
+
+def test_the_organiser_writes_a_situation_and_a_room_takes_it(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=2)
+    server.start()
+    organiser_context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    console_context = chromium.new_context(viewport={"width": 1440, "height": 1000})
+    organiser = organiser_context.new_page()
+    console = console_context.new_page()
+    watches = [PageWatch(organiser, server.url), PageWatch(console, server.url)]
+    organiser.goto(links["organiser_url"])
+    console.goto(links["rooms"][0]["facilitator_url"])
+    expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
+    expect(console.get_by_role("status").first).to_contain_text("Connecté")
+
+    situations = organiser.get_by_role("region", name="Situations")
+    situations.get_by_role("button", name="Ajouter une situation").click()
+    situations.get_by_label("Titre").fill("Une maison de santé entre deux communes")
+    situations.get_by_label("Description").fill("Deux communes voisines, un seul médecin.")
+    situations.get_by_label("Commune").check()
+    situations.get_by_label("Protagonistes (un par ligne)").fill("Maire de A\nMaire de B\nMédecin")
+    situations.get_by_role("button", name="Enregistrer la situation").click()
+    expect(situations.get_by_text("Une maison de santé entre deux communes")).to_be_visible()
+    assert organiser.evaluate(UNNAMED_CONTROLS) == []
+
+    # The facilitator gives the room the new situation: its protagonists are the roles to take.
+    panel = console.get_by_role("region", name="Rôles")
+    panel.get_by_label("Situation de la salle").select_option(label="Une maison de santé entre deux communes")
+    expect(panel.locator('[data-role-name="Médecin"]')).to_contain_text("personne")
+    expect(console.locator("[data-room-situation]")).to_have_text("Une maison de santé entre deux communes")
+
+    # An empty title is refused, and the page says so.
+    situations.get_by_role("button", name="Modifier").last.click()
+    situations.get_by_label("Titre").fill(" ")
+    situations.get_by_role("button", name="Enregistrer la situation").click()
+    expect(organiser.locator("[data-run-message]")).to_contain_text("La situation n'a pas pu être enregistrée")
+
+    for watch in watches:
+        assert watch.problems == []
+    organiser_context.close()
+    console_context.close()

@@ -2,7 +2,7 @@
 // the room's controls (lock, activity, card modes, reveal), its waiting queue, its phase and
 // countdown, its dot vote and its synthesis.
 import { actionRunner, busy } from "./lib/actions.js";
-import { boardFor, RoomBoards } from "./lib/boards.js";
+import { boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { Facets } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
@@ -108,7 +108,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     title.hidden = !situation;
     node.querySelector("[data-situation-details]").hidden = !situation;
     roles.render();
-    atelier1.show(situation ? situation.id : null, view.shown === "four_questions");
+    atelier1.show(situation ? situation.id : null, linksBackToCaseStudy(roomPhase(boot.event, store.state)));
     facetsNode.hidden = view.kind !== "case_study";
     facets.setChoices({ roles: (situation && situation.protagonists) || [], scales: boot.event.scales || [] });
   }

@@ -1,6 +1,6 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, and cards written here sent until they land.
-import { boardByKey, boardFor, RoomBoards } from "./lib/boards.js";
+import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { Facets } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
@@ -145,7 +145,7 @@ function showPhase() {
   showBoard(boardFor(event, phase));
   const board = showsBoard(phase);
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
-  showCaseStudy(board);
+  showCaseStudy(board, linksBackToCaseStudy(phase));
   waiting.hidden = board;
   document.body.dataset.phaseKind = phase ? phase.kind : "";
   if (!board) {
@@ -208,7 +208,7 @@ function sayRole(text, isError = false) {
 }
 
 /** Show the situation, my role or the picker, and the filter bar, as the shown board asks. */
-function showCaseStudy(boardShown) {
+function showCaseStudy(boardShown, atelier2) {
   const situation = situationOf(event, roomId);
   const caseStudy = boardShown && boards.kind === "case_study";
   showSituation(situationNode, situation);
@@ -216,7 +216,7 @@ function showCaseStudy(boardShown) {
   // The case study starts with the situation read: open it once when its board comes.
   if (caseStudy && !caseStudyShown && situation) situationNode.open = true;
   caseStudyShown = caseStudy;
-  atelier1.show(situation ? situation.id : null, boardShown && boards.shown === "four_questions");
+  atelier1.show(situation ? situation.id : null, boardShown && atelier2);
 
   const names = protagonists();
   const role = myRole();

@@ -1,5 +1,5 @@
 // The plenary screen: every room's board live, the programme's now and next, who is connected.
-import { boardFor, RoomBoards } from "./lib/boards.js";
+import { boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { el, plural, readBoot, scaleLabels } from "./lib/dom.js";
 import { Facets, rolesOf } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
@@ -73,7 +73,8 @@ function showSituation(roomId) {
   const title = node.querySelector("[data-room-situation]");
   if (title.textContent !== (situation ? situation.title : "")) title.textContent = situation ? situation.title : "";
   title.hidden = !situation;
-  atelier1.get(roomId).show(situation ? situation.id : null, views.get(roomId).shown === "four_questions");
+  const phase = roomPhase(event, stores.get(roomId).state);
+  atelier1.get(roomId).show(situation ? situation.id : null, linksBackToCaseStudy(phase));
   // The bar shows while a room works on its case study; it offers every room's protagonists.
   const caseStudy = [...views.values()].some((view) => view.kind === "case_study");
   facetsNode.hidden = !caseStudy;

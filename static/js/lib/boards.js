@@ -16,6 +16,14 @@ export function boardFor(event, phase) {
   );
 }
 
+/**
+ * Tell whether `phase` is atelier 2, the four questions, by its activity (not as the fallback
+ * board): the moment a room's situation links back to atelier 1's cards.
+ */
+export function linksBackToCaseStudy(phase) {
+  return Boolean(phase && phase.activity === "four_questions");
+}
+
 /** Return the board with this key among the event's, or null. */
 export function boardByKey(event, key) {
   return (event.boards || []).find((board) => board.key === key) || null;
