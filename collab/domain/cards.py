@@ -16,6 +16,7 @@ from collab.domain.rooms import add_change, full_card, next_seq, public_card
 from collab.models import Card, Change, Event, Participant, Room, Situation
 
 TEXT_MAX = 500
+# As in collab.domain.matching, which is not imported here: scikit-learn is slow to load.
 SKILL_TYPES = ("savoirs", "savoir_faire", "savoir_etre", "methodes")
 SKILL_SCOPES = ("individuel", "collectif")
 KEYWORD_MAX = 40

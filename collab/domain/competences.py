@@ -7,7 +7,7 @@ kept until one of those cards changes; each phone, console and screen asks for i
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,9 +16,12 @@ from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import SKILL_TYPE_LABELS
-from collab.domain.matching import Match, Skill, best_for_need, best_for_offer, gaps, match_competences
 from collab.domain.rooms import card_data
 from collab.models import Card, Event, MatchAcceptance, Participant, Room
+
+if TYPE_CHECKING:
+    # scikit-learn takes about a second to import: the matcher is loaded the first time it is needed.
+    from collab.domain.matching import Match, Skill
 
 CONTACT_MAX = 200
 PROPOSALS = 3
@@ -56,6 +59,8 @@ def get_matches(principal: Principal) -> dict[str, Any]:
     "whom I could help") and the pairs someone already said yes to."""
     if principal.role != "participant" or principal.participant_id is None:
         raise Forbidden("only participants have offers and needs")
+    from collab.domain.matching import best_for_need, best_for_offer
+
     with db.transaction() as session:
         cards, matches = _event_matches(session, principal.event_id)
         accepted = _acceptances(session, principal.event_id)
@@ -130,6 +135,8 @@ def competence_map(principal: Principal) -> dict[str, Any]:
     the needs nobody's offer answers, and the strongest pairs."""
     if principal.role not in ("organiser", "facilitator", "screen"):
         raise Forbidden("the map of competences is for the staff and the screen")
+    from collab.domain.matching import gaps
+
     with db.transaction() as session:
         cards, matches = _event_matches(session, principal.event_id)
         offers = [c for c in cards.values() if c["column"] == "offre"]
@@ -180,6 +187,8 @@ def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str,
         cached = _cache.get(event_id)
         if cached is not None and cached[0] == seen:
             return cards, cached[1]
+    from collab.domain.matching import match_competences
+
     skills = [_skill(card) for card in cards.values()]
     matches = match_competences(
         [s for s in skills if s.side == "offre"],
@@ -192,6 +201,8 @@ def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str,
 
 def _skill(card: dict[str, Any]) -> Skill:
     """Return a competence card as the matcher reads it."""
+    from collab.domain.matching import Skill
+
     skill = card["skill"]
     return Skill(
         id=card["id"],
