@@ -60,8 +60,13 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
         organiser.get_by_role("button", name="Phase suivante").click()
         expect(phone.get_by_role("region", name=title)).to_be_visible()
     organiser.get_by_role("button", name="Phase suivante").click()
+    # The first atelier works on the case study: its board, not the four questions.
+    board = phone.get_by_role("region", name="Finalités")
     expect(board).to_be_visible()
+    expect(phone.get_by_role("region", name="Pourquoi ?")).to_be_hidden()
     expect(phone.locator("[data-waiting]")).to_be_hidden()
+    expect(screen.get_by_role("region", name="Salle 1").get_by_role("region", name="Finalités")).to_be_visible()
+    expect(console.get_by_role("region", name="Finalités")).to_be_visible()
     expect(screen.locator("[data-now-title]")).to_have_text("Décrypter les situations de coopération")
 
     # The facilitator moves their room alone to the pause, then back to following the event.

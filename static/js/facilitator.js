@@ -2,7 +2,7 @@
 // the room's controls (lock, activity, card modes, reveal), its waiting queue, its phase and
 // countdown, its dot vote and its synthesis.
 import { actionRunner, busy } from "./lib/actions.js";
-import { BoardView } from "./lib/board.js";
+import { boardFor, RoomBoards } from "./lib/boards.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { RoomModeration } from "./lib/moderation.js";
@@ -16,6 +16,7 @@ import { byVotes, pointsLabel, pressToggle, voteDecoration } from "./lib/votes.j
 
 const boot = readBoot();
 const scaleLabel = scaleLabels(boot.event);
+// The synthesis is written per question of the four-question grid.
 const board = (boot.event.boards || []).find((b) => b.key === "four_questions") || (boot.event.boards || [])[0];
 const status = document.querySelector("[data-status]");
 const alertBox = document.querySelector("[data-console-message]");
@@ -32,6 +33,7 @@ const stores = new Map();
 const roomNodes = new Map();
 const timers = new Map();
 const editors = new Map();
+const boardViews = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
   const store = new RoomStore(roomId, { staff: true, onChange: draw, onState: (state) => controls.showState(state) });
@@ -61,7 +63,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
       },
     };
   };
-  const view = new BoardView(node, {
+  const view = new RoomBoards(node, {
     staff: true,
     scaleLabel,
     tools: moderation.tools,
@@ -85,6 +87,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
   }
   stores.set(roomId, store);
   roomNodes.set(roomId, node);
+  boardViews.set(roomId, view);
   timers.set(roomId, new TimerView(node.querySelector("[data-timer]")));
   pressToggle(node.querySelector("[data-sort-votes]"), (pressed) => {
     view.sortBy = pressed ? byVotes : null;
@@ -144,6 +147,8 @@ function showRoomPhase(roomId) {
   }
   const own = state && state.current_phase_id ? phaseById(programme, state.current_phase_id) : null;
   const phase = roomPhase(boot.event, state);
+  const board = boardFor(boot.event, phase);
+  boardViews.get(roomId).show(board && board.key);
   select.value = phase ? String(phase.id) : "";
   if (!phase) select.selectedIndex = -1;
   node.querySelector("[data-room-follow]").disabled = !own;
@@ -183,6 +188,7 @@ connection = goLive(boot.token, stores, {
   },
 });
 live.attach(connection);
+roomNodes.forEach((_node, roomId) => showRoomPhase(roomId));
 
 // The room's phase and countdown: a select, "Suivre l'événement", and the timer buttons.
 for (const [roomId, node] of roomNodes) {

@@ -1,7 +1,7 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, and cards written here sent until they land.
-import { BoardView } from "./lib/board.js";
-import { readBoot, scaleLabels } from "./lib/dom.js";
+import { boardFor, RoomBoards } from "./lib/boards.js";
+import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { Outbox } from "./lib/outbox.js";
 import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } from "./lib/phase.js";
@@ -27,7 +27,7 @@ const boot = readBoot();
 const { event, participant } = boot;
 const roomId = boot.room_id;
 const boardNode = document.querySelector(`.board[data-room-id="${roomId}"]`);
-const boardKey = boardNode.querySelector("[data-board]").dataset.board;
+const boardTitle = boardNode.querySelector("[data-board-title]");
 const status = document.querySelector("[data-status]");
 const form = document.querySelector("[data-compose]");
 const columnField = form.elements.column;
@@ -41,7 +41,7 @@ const writeButtons = [...boardNode.querySelectorAll("[data-write]")];
 const votebar = document.querySelector("[data-votebar]");
 const dotsLeft = document.querySelector("[data-dots-left]");
 
-const view = new BoardView(boardNode, {
+const boards = new RoomBoards(boardNode, {
   scaleLabel: scaleLabels(event),
   selfId: participant.id,
   decorate: voteDecoration(() => store, { phone: true }),
@@ -95,8 +95,8 @@ function draw() {
     // A post the board already holds has landed: the board's card replaces its pending drawing.
     for (const item of outbox.pending()) if (store.hasClientId(item.client_id)) outbox.settle(item.client_id);
     const author = { id: participant.id, pseudonym: participant.pseudonym, scale: participant.scale };
-    const pending = outbox.pending().filter((item) => item.board === boardKey).map((item) => ({ ...item, author }));
-    view.render(store.cards.values(), pending, { ready: store.seq !== null });
+    const pending = outbox.pending().map((item) => ({ ...item, author }));
+    boards.render(store.cards.values(), pending, { ready: store.seq !== null });
     votebar.hidden = !store.vote;
     const left = dotsLeftText(store);
     if (dotsLeft.textContent !== left) dotsLeft.textContent = left;
@@ -119,9 +119,19 @@ const waiting = document.querySelector("[data-waiting]");
 const timer = new TimerView(document.querySelector("[data-timer]"));
 const live = followEvent(event, showPhase);
 
-/** Show what the room's current phase asks: the board during an atelier, a waiting screen otherwise. */
+/** Show a board: its title, and its columns in the compose form's select. */
+function showBoard(board) {
+  if (!board || !boards.show(board.key)) return;
+  boardTitle.textContent = board.title;
+  const chosen = columnField.value;
+  columnField.replaceChildren(...board.columns.map((column) => el("option", { value: column.key }, column.label)));
+  if (board.columns.some((column) => column.key === chosen)) columnField.value = chosen;
+}
+
+/** Show what the room's current phase asks: its board during an atelier, a waiting screen otherwise. */
 function showPhase() {
   const phase = roomPhase(event, store.state);
+  showBoard(boardFor(event, phase));
   const board = showsBoard(phase);
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
   waiting.hidden = board;
@@ -154,7 +164,7 @@ form.addEventListener("submit", (submitted) => {
     textField.focus();
     return;
   }
-  outbox.add({ board: boardKey, column: columnField.value, text });
+  outbox.add({ board: boards.shown, column: columnField.value, text });
   textField.value = "";
   updateCount();
   say(connection.connected ? "Envoi…" : "Carte gardée sur ce téléphone : elle partira au retour du réseau.");
@@ -195,7 +205,7 @@ boardNode.addEventListener("click", async (click) => {
 });
 
 pressToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
-  view.sortBy = pressed ? byVotes : null;
+  boards.sortBy = pressed ? byVotes : null;
   draw();
 });
 

@@ -1,8 +1,8 @@
 // The plenary screen: every room's board live, the programme's now and next, who is connected.
-import { BoardView } from "./lib/board.js";
+import { boardFor, RoomBoards } from "./lib/boards.js";
 import { el, plural, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
-import { followEvent, phaseAfter, phaseById } from "./lib/phase.js";
+import { followEvent, phaseAfter, phaseById, roomPhase } from "./lib/phase.js";
 import { currentAndNext, frenchRange, KIND_LABELS } from "./lib/programme.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
@@ -17,6 +17,7 @@ const { event } = boot;
 const scaleLabel = scaleLabels(event);
 const status = document.querySelector("[data-status]");
 
+// The syntheses are written per question of the four-question grid.
 const board = (event.boards || []).find((b) => b.key === "four_questions") || (event.boards || [])[0];
 
 const stores = new Map();
@@ -26,14 +27,14 @@ const eventTimer = new TimerView(document.querySelector("[data-event-timer]"));
 const views = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
-  const view = new BoardView(node, { scaleLabel, decorate: voteDecoration(() => stores.get(roomId)) });
+  const view = new RoomBoards(node, { scaleLabel, decorate: voteDecoration(() => stores.get(roomId)) });
   const onChange = (store) => {
     // Held cards travel without their words: the screen counts them instead of drawing them.
     const cards = [...store.cards.values()];
     view.render(cards.filter((card) => !card.held));
     showHeld(node, cards.filter((card) => card.held === "reveal").length);
-    fitCards(node);
     showRoomClock(roomId);
+    fitCards(node);
   };
   stores.set(roomId, new RoomStore(roomId, { onChange, onState: (state) => showRoomState(node, state) }));
   roomNodes.set(roomId, node);
@@ -41,9 +42,11 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
   roomTimers.set(roomId, new TimerView(node.querySelector("[data-room-timer]")));
 }
 
-/** Show a room's own countdown, and its own phase when it is not the event's. */
+/** Show a room's own countdown, its own phase when it is not the event's, and the board of its phase. */
 function showRoomClock(roomId) {
   const state = stores.get(roomId).state;
+  const shown = boardFor(event, roomPhase(event, state));
+  if (views.get(roomId).show(shown && shown.key)) fitCards(roomNodes.get(roomId));
   roomTimers.get(roomId).set(state ? state.timer : null);
   const own = state && state.current_phase_id ? phaseById(event.programme, state.current_phase_id) : null;
   const label = roomNodes.get(roomId).querySelector("[data-room-phase]");
@@ -96,7 +99,7 @@ pressToggle(document.querySelector("[data-show-syntheses]"), (pressed) => {
 
 /** Hide the cards a column cannot show whole, and say how many older ones there are. */
 function fitCards(room) {
-  for (const list of room.querySelectorAll("[data-cards]")) {
+  for (const list of room.querySelectorAll(".columns:not([hidden]) [data-cards]")) {
     const column = list.closest("[data-column]");
     let more = column.querySelector("[data-more]");
     if (!more) {
@@ -157,6 +160,7 @@ function showProgramme() {
 
 showProgramme();
 setInterval(showProgramme, PROGRAMME_REFRESH_MS);
+roomNodes.forEach((_node, roomId) => showRoomClock(roomId));
 
 // A room opened during the day: the screen draws every room, so it draws itself again.
 const live = followEvent(

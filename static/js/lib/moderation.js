@@ -287,7 +287,7 @@ export class RoomModeration {
     const card = target.closest(".columns article[data-card-id]");
     if (!card) return;
     if (key.key === "ArrowDown" || key.key === "ArrowUp") {
-      const cards = [...this.node.querySelectorAll(".columns article[data-card-id]")];
+      const cards = [...this.node.querySelectorAll(".columns:not([hidden]) article[data-card-id]")];
       const next = cards[cards.indexOf(card) + (key.key === "ArrowDown" ? 1 : -1)];
       if (next) next.focus();
       key.preventDefault();

@@ -1,0 +1,67 @@
+// Which board a room shows (the one its current phase works on), and a room's boards drawn side
+// by side in the page, only the shown one visible.
+import { BoardView } from "./board.js";
+
+/**
+ * Return the board a room shows in `phase`: the board whose key is the phase's activity;
+ * otherwise `four_questions` if the event has it, otherwise its first board (null with none).
+ */
+export function boardFor(event, phase) {
+  const boards = event.boards || [];
+  return (
+    (phase && boards.find((board) => board.key === phase.activity)) ||
+    boards.find((board) => board.key === "four_questions") ||
+    boards[0] ||
+    null
+  );
+}
+
+/** Return the board with this key among the event's, or null. */
+export function boardByKey(event, key) {
+  return (event.boards || []).find((board) => board.key === key) || null;
+}
+
+export class RoomBoards {
+  /**
+   * `root`: an element holding one `.columns[data-board=<key>]` per board (the `columns` macro of
+   * _board.html); `options` go to each board's BoardView. Cards are split by `card.board`.
+   */
+  constructor(root, options = {}) {
+    this.views = new Map();
+    for (const node of root.querySelectorAll(".columns[data-board]")) {
+      this.views.set(node.dataset.board, new BoardView(node, options));
+    }
+    this.shown = null;
+  }
+
+  /** Show the board `key` (the first one if this page has no such board); return true if it changed. */
+  show(key) {
+    const wanted = this.views.has(key) ? key : [...this.views.keys()][0] || null;
+    for (const [board, view] of this.views) view.root.hidden = board !== wanted;
+    const changed = wanted !== this.shown;
+    this.shown = wanted;
+    return changed;
+  }
+
+  /** The BoardView of a board (the shown one without a key). */
+  view(key = this.shown) {
+    return this.views.get(key) || null;
+  }
+
+  /** Order every board's cards by `sortBy(cards)` (null: pinned, then newest first). */
+  set sortBy(sortBy) {
+    for (const view of this.views.values()) view.sortBy = sortBy;
+  }
+
+  /** Draw `cards` and `pending` posts, each on the board it names (`board`). */
+  render(cards, pending = [], options = {}) {
+    const split = (items) => {
+      const byBoard = new Map([...this.views.keys()].map((key) => [key, []]));
+      for (const item of items) byBoard.get(item.board)?.push(item);
+      return byBoard;
+    };
+    const cardsByBoard = split(cards);
+    const pendingByBoard = split(pending);
+    for (const [key, view] of this.views) view.render(cardsByBoard.get(key), pendingByBoard.get(key), options);
+  }
+}
