@@ -3,6 +3,8 @@
 // countdown, its dot vote and its synthesis.
 import { actionRunner, busy } from "./lib/actions.js";
 import { boardFor, RoomBoards } from "./lib/boards.js";
+import { CompetenceMap } from "./lib/competence-map.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { RoomModeration } from "./lib/moderation.js";
@@ -27,6 +29,25 @@ function warn(text) {
 }
 
 let connection = null;
+
+// Atelier 3: the event's competence map, above the rooms while one of them is on the competences board.
+const competenceBoard = (boot.event.boards || []).find(isCompetenceBoard);
+const mapSection = el(
+  "section",
+  { class: "competences-panel", "aria-labelledby": "competences-title", hidden: true },
+  el("h2", { class: "competences-panel__title", id: "competences-title" }, "Nos compétences en partage : la carte de l'événement"),
+  el("div", { id: "console-map" }),
+);
+alertBox.after(mapSection);
+const competenceMap = new CompetenceMap(mapSection.lastElementChild, { call: (...args) => connection.call(...args), event: boot.event });
+
+/** Show the map while a room of this console is on the competences board. */
+function showCompetenceMap() {
+  const shown = Boolean(competenceBoard) && [...boardViews.values()].some((view) => view.shown === competenceBoard.key);
+  mapSection.hidden = !shown;
+  competenceMap.show(shown);
+}
+
 const run = actionRunner((...args) => connection.call(...args), warn);
 
 const stores = new Map();
@@ -68,7 +89,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     scaleLabel,
     tools: moderation.tools,
     signature: moderation.signature,
-    decorate,
+    decorate: combineDecorations(skillDecoration(boot.event), decorate),
   });
   function draw() {
     const keep = moderation.keepFocus();
@@ -149,6 +170,7 @@ function showRoomPhase(roomId) {
   const phase = roomPhase(boot.event, state);
   const board = boardFor(boot.event, phase);
   boardViews.get(roomId).show(board && board.key);
+  showCompetenceMap();
   select.value = phase ? String(phase.id) : "";
   if (!phase) select.selectedIndex = -1;
   node.querySelector("[data-room-follow]").disabled = !own;
@@ -181,10 +203,11 @@ connection = goLive(boot.token, stores, {
     showState(status, state);
     if (state === "refused") warn("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation.");
   },
-  on: { presence_changed: showPresence, event_changed: live.take },
+  on: { presence_changed: showPresence, event_changed: live.take, competences_changed: () => competenceMap.refreshSoon() },
   onConnect: () => {
     live.refresh();
     loadDrafts();
+    competenceMap.refresh();
   },
 });
 live.attach(connection);

@@ -1,8 +1,10 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, and cards written here sent until they land.
-import { boardFor, RoomBoards } from "./lib/boards.js";
+import { boardByKey, boardFor, RoomBoards } from "./lib/boards.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
+import { MatchesPanel } from "./lib/matches.js";
 import { Outbox } from "./lib/outbox.js";
 import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } from "./lib/phase.js";
 import { showState } from "./lib/socket.js";
@@ -15,6 +17,7 @@ const MESSAGES = {
   text: "Une carte compte de 1 à 500 caractères.",
   column: "Cette colonne n'existe pas ; choisissez-en une dans la liste.",
   refused: "Le serveur a refusé cette carte",
+  skill: "Le type, la portée ou les mots-clés de cette compétence ne conviennent pas : vérifiez-les et renvoyez la carte.",
 };
 // Why the room takes no cards now (the room's state, or a post's `room_closed` refusal).
 const CLOSED = {
@@ -38,13 +41,19 @@ const counter = form.querySelector("[data-compose-count]");
 const closedNotice = form.querySelector("[data-compose-closed]");
 const writeButtons = [...boardNode.querySelectorAll("[data-write]")];
 
+// Atelier 3: a competence card's type, scope and keywords, and the matches with other people's cards.
+const skillFields = new SkillFields(form, event, { before: textField.labels[0] });
+const matchesNode = el("section", {});
+boardNode.before(matchesNode);
+const matches = new MatchesPanel(matchesNode, { call: (...args) => connection.call(...args), event });
+
 const votebar = document.querySelector("[data-votebar]");
 const dotsLeft = document.querySelector("[data-dots-left]");
 
 const boards = new RoomBoards(boardNode, {
   scaleLabel: scaleLabels(event),
   selfId: participant.id,
-  decorate: voteDecoration(() => store, { phone: true }),
+  decorate: combineDecorations(skillDecoration(event), voteDecoration(() => store, { phone: true })),
 });
 const store = new RoomStore(roomId, {
   onChange: () => {
@@ -70,6 +79,7 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
           ? "Carte envoyée : elle sera publiée une fois validée par l'animation."
           : "Carte publiée.",
     );
+    if (item.skill) matches.refresh();
   },
   onRejected: (item, error) => {
     const field = error.details && error.details.field;
@@ -81,6 +91,7 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
     const typed = textField.value.trim();
     textField.value = typed ? `${typed}\n\n${item.text}` : item.text;
     if (!typed) columnField.value = item.column;
+    if (!typed && item.skill) skillFields.restore(item.skill);
     updateCount();
     say(reason, true);
   },
@@ -113,6 +124,7 @@ function showRoomState(state) {
   closedNotice.textContent = closed ? `${closed} : on ne peut pas écrire pour l'instant.` : "";
   closedNotice.hidden = !closed;
   for (const control of [textField, columnField, sendButton, ...writeButtons]) control.disabled = Boolean(closed);
+  skillFields.setDisabled(closed);
 }
 
 const waiting = document.querySelector("[data-waiting]");
@@ -135,6 +147,9 @@ function showPhase() {
   const board = showsBoard(phase);
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
   waiting.hidden = board;
+  const competences = board && isCompetenceBoard(boardByKey(event, boards.shown));
+  skillFields.show(competences);
+  matches.show(competences);
   document.body.dataset.phaseKind = phase ? phase.kind : "";
   if (!board) {
     waiting.querySelector("[data-waiting-kind]").textContent = kindLabel(phase);
@@ -164,7 +179,14 @@ form.addEventListener("submit", (submitted) => {
     textField.focus();
     return;
   }
-  outbox.add({ board: boards.shown, column: columnField.value, text });
+  const skill = skillFields.active ? skillFields.read() : null;
+  if (skill && skill.error) {
+    say(skill.error, true);
+    skill.control.focus();
+    return;
+  }
+  outbox.add({ board: boards.shown, column: columnField.value, text, skill: skill && skill.skill });
+  if (skill) skillFields.clear();
   textField.value = "";
   updateCount();
   say(connection.connected ? "Envoi…" : "Carte gardée sur ce téléphone : elle partira au retour du réseau.");
@@ -216,10 +238,15 @@ connection = goLive(boot.token, stores, {
       say("Cette inscription n'est plus reconnue. Rejoignez à nouveau l'événement avec son code.", true);
     }
   },
-  on: { event_changed: live.take },
+  on: {
+    event_changed: live.take,
+    match_changed: () => matches.refresh(),
+    competences_changed: () => matches.refreshSoon(),
+  },
   onConnect: () => {
     live.refresh();
     outbox.flush();
+    matches.refresh();
   },
 });
 live.attach(connection);

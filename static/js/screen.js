@@ -1,5 +1,7 @@
 // The plenary screen: every room's board live, the programme's now and next, who is connected.
-import { boardFor, RoomBoards } from "./lib/boards.js";
+import { boardByKey, boardFor, RoomBoards } from "./lib/boards.js";
+import { CompetenceMap } from "./lib/competence-map.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
 import { el, plural, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { followEvent, phaseAfter, phaseById, roomPhase } from "./lib/phase.js";
@@ -27,7 +29,7 @@ const eventTimer = new TimerView(document.querySelector("[data-event-timer]"));
 const views = new Map();
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
-  const view = new RoomBoards(node, { scaleLabel, decorate: voteDecoration(() => stores.get(roomId)) });
+  const view = new RoomBoards(node, { scaleLabel, decorate: combineDecorations(skillDecoration(event), voteDecoration(() => stores.get(roomId))) });
   const onChange = (store) => {
     // Held cards travel without their words: the screen counts them instead of drawing them.
     const cards = [...store.cards.values()];
@@ -91,11 +93,38 @@ function showSyntheses() {
   synthesesNode.querySelector("[data-syntheses-empty]").hidden = published.length > 0;
 }
 
-pressToggle(document.querySelector("[data-show-syntheses]"), (pressed) => {
-  synthesesNode.hidden = !pressed;
-  roomsNode.hidden = pressed;
-  if (!pressed) roomNodes.forEach(fitCards);
+pressToggle(document.querySelector("[data-show-syntheses]"), (pressed) => showOnScreen(pressed ? "syntheses" : "rooms"));
+
+// Réciprocité: the event's competence map instead of the boards, pressed by hand or during atelier 3.
+const competencesNode = document.querySelector("[data-competences]");
+const competenceMap = new CompetenceMap(competencesNode.querySelector("[data-competence-map]"), {
+  call: (...args) => connection.call(...args),
+  event,
+  gapsShown: 6,
+  topShown: 5,
 });
+const toggles = { syntheses: document.querySelector("[data-show-syntheses]"), competences: document.querySelector("[data-show-competences]") };
+pressToggle(toggles.competences, (pressed) => showOnScreen(pressed ? "competences" : "rooms"));
+
+/** Show the rooms' boards, the published syntheses or the competence map: one at a time. */
+function showOnScreen(what) {
+  roomsNode.hidden = what !== "rooms";
+  synthesesNode.hidden = what !== "syntheses";
+  competencesNode.hidden = what !== "competences";
+  competenceMap.show(what === "competences");
+  for (const [name, button] of Object.entries(toggles)) button.setAttribute("aria-pressed", String(what === name));
+  if (what === "rooms") roomNodes.forEach(fitCards);
+}
+
+let followedPhase = "none"; // the event's phase the screen last followed
+/** When the event moves to atelier 3 (a phase on the competences board), show the map; when it leaves, the boards. */
+function followCompetencePhase() {
+  const phase = phaseById(event.programme, event.current_phase_id);
+  if ((phase ? phase.id : null) === followedPhase) return;
+  followedPhase = phase ? phase.id : null;
+  if (phase && isCompetenceBoard(boardByKey(event, phase.activity))) showOnScreen("competences");
+  else if (!competencesNode.hidden) showOnScreen("rooms");
+}
 
 /** Hide the cards a column cannot show whole, and say how many older ones there are. */
 function fitCards(room) {
@@ -169,6 +198,7 @@ const live = followEvent(
     showProgramme();
     eventTimer.set(event.timer);
     roomNodes.forEach((_node, roomId) => showRoomClock(roomId));
+    followCompetencePhase();
   },
   { onRoomAdded: () => window.location.reload() },
 );
@@ -177,6 +207,7 @@ const connection = goLive(boot.token, stores, {
   onState: (state) => showState(status, state),
   onConnect: async () => {
     live.refresh();
+    competenceMap.refresh();
     // A screen that connects late (or again) asks for what was published meanwhile.
     try {
       const ack = await connection.call("get_syntheses", {}, 10000);
@@ -190,6 +221,7 @@ const connection = goLive(boot.token, stores, {
   on: {
     presence_changed: showPresence,
     event_changed: live.take,
+    competences_changed: () => competenceMap.refreshSoon(),
     synthesis_published: ({ room_id: roomId, synthesis }) => {
       syntheses.set(roomId, synthesis);
       showSyntheses();
@@ -198,3 +230,4 @@ const connection = goLive(boot.token, stores, {
 });
 live.attach(connection);
 eventTimer.set(event.timer);
+followCompetencePhase();

@@ -101,6 +101,7 @@ export class MatchesPanel {
       return;
     }
     this.data = ack;
+    if (this.status.classList.contains("matches__status--error")) this.say("");
     this.render();
   }
 
