@@ -3,7 +3,7 @@
 // countdown, its dot vote and its synthesis.
 import { actionRunner, busy } from "./lib/actions.js";
 import { boardFor, RoomBoards } from "./lib/boards.js";
-import { CompetenceMap } from "./lib/competence-map.js";
+import { CompetenceMap, totalsLine } from "./lib/competence-map.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
@@ -30,16 +30,21 @@ function warn(text) {
 
 let connection = null;
 
-// Atelier 3: the event's competence map, above the rooms while one of them is on the competences board.
+// Atelier 3: the event's competence map, folded above the rooms while one of them is on the competences board.
 const competenceBoard = (boot.event.boards || []).find(isCompetenceBoard);
+const mapTotals = el("span", { class: "competences-panel__totals" });
 const mapSection = el(
-  "section",
-  { class: "competences-panel", "aria-labelledby": "competences-title", hidden: true },
-  el("h2", { class: "competences-panel__title", id: "competences-title" }, "Nos compétences en partage : la carte de l'événement"),
+  "details",
+  { class: "competences-panel", hidden: true },
+  el("summary", { class: "competences-panel__title" }, "Carte des compétences de l'événement", mapTotals),
   el("div", { id: "console-map" }),
 );
 alertBox.after(mapSection);
-const competenceMap = new CompetenceMap(mapSection.lastElementChild, { call: (...args) => connection.call(...args), event: boot.event });
+const competenceMap = new CompetenceMap(mapSection.lastElementChild, {
+  call: (...args) => connection.call(...args),
+  event: boot.event,
+  onRender: (map) => (mapTotals.textContent = ` · ${totalsLine(map.totals)}`),
+});
 
 /** Show the map while a room of this console is on the competences board. */
 function showCompetenceMap() {

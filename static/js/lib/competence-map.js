@@ -3,6 +3,16 @@
 import { el, plural } from "./dom.js";
 import { failure, Refresher, skillLabels, whyLine } from "./competences.js";
 
+/** Return "3 offres, 2 besoins, 4 correspondances": a map's totals in one line. */
+export function totalsLine(totals = {}) {
+  const count = (n = 0, one, many) => `${n} ${plural(n, one, many)}`;
+  return [
+    count(totals.offers, "offre", "offres"),
+    count(totals.needs, "besoin", "besoins"),
+    count(totals.matches, "correspondance", "correspondances"),
+  ].join(", ");
+}
+
 /** Return an SVG bar `value / max` wide; the count is said beside it in text. */
 function bar(value, max, kind) {
   const width = max > 0 ? Math.max(value > 0 ? 1.5 : 0, (100 * value) / max) : 0;
@@ -32,14 +42,16 @@ export class CompetenceMap {
   /**
    * Draw the map into `root` (an element the page placed, with its own heading).
    * `call`: the connection's acknowledged call; `event`: the boot event (skill labels);
-   * `gapsShown`, `topShown`: how many needs without offer and matches to list (the screen has less room).
+   * `gapsShown`, `topShown`: how many needs without offer and matches to list (the screen has less room);
+   * `onRender(map)`: after each drawing (a page may sum it up elsewhere).
    */
-  constructor(root, { call, event, gapsShown = 12, topShown = 10 }) {
+  constructor(root, { call, event, gapsShown = 12, topShown = 10, onRender = () => {} }) {
     this.root = root;
     this.call = call;
     this.labels = skillLabels(event);
     this.limits = { gaps: gapsShown, top: topShown };
     this.data = null;
+    this.onRender = onRender;
     this.visible = false;
     this.refresher = new Refresher(() => this._load());
     root.classList.add("cmap");
@@ -194,5 +206,6 @@ export class CompetenceMap {
       ),
     );
     this.topEmpty.hidden = top.length > 0;
+    this.onRender(map);
   }
 }

@@ -41,6 +41,7 @@ export class MatchesPanel {
     this.data = null; // the last get_matches acknowledgement
     this.openKey = null; // the proposal whose contact form is open
     this.contact = ""; // the contact line last given, offered again in the next form
+    this.saidAt = 0;
     this.refresher = new Refresher(() => this._load());
     root.classList.add("matches");
     root.setAttribute("aria-labelledby", "matches-title");
@@ -101,7 +102,9 @@ export class MatchesPanel {
       return;
     }
     this.data = ack;
-    if (this.status.classList.contains("matches__status--error")) this.say("");
+    // An error is over once a load works; a "done" line, once the cards say it (a few seconds on).
+    const error = this.status.classList.contains("matches__status--error");
+    if (error || Date.now() - this.saidAt > 5000) this.say("");
     this.render();
   }
 
@@ -109,6 +112,7 @@ export class MatchesPanel {
   say(text, isError = false) {
     this.status.textContent = text;
     this.status.classList.toggle("matches__status--error", isError);
+    this.saidAt = Date.now();
   }
 
   /** Draw my cards and their proposals; an open contact form keeps what is typed and the focus. */
