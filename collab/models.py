@@ -122,6 +122,8 @@ class Participant(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
     pseudonym: Mapped[str] = mapped_column(String(40))
     scale: Mapped[str] = mapped_column(String(40))
+    # The protagonist of the room's situation this person plays in the case study, if any.
+    role: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -148,6 +150,11 @@ class Card(Base):
     deleted_at: Mapped[datetime | None] = mapped_column()
     # A duplicate merged into another card (undone by setting it back to None).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"))
+    # The room's situation and the author's role when it was posted (case study), kept as they were.
+    situation_id: Mapped[int | None] = mapped_column(ForeignKey("situations.id", ondelete="SET NULL"))
+    role: Mapped[str | None] = mapped_column(String(120))
+    # On a competences board: {"type", "scope", "keywords"}; None on other boards.
+    skill: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The room sequence number of the change that posted it: the acknowledgement replays from it.
     seq: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -239,3 +246,19 @@ class Synthesis(Base):
     # What the screen shows: the synthesis as it was when published (cards resolved to text).
     published: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column()
+
+
+class MatchAcceptance(Base):
+    """One person's yes to an offer–need pair: both authors saying yes puts them in touch."""
+
+    __tablename__ = "match_acceptances"
+    __table_args__ = (UniqueConstraint("offer_id", "need_id", "participant_id", name="uq_match_acceptances"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    need_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    # How to reach this person (an e-mail, a phone number), shown to the other only once both said yes.
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,6 +15,7 @@ from collab.domain.events import describe_event, event_id_for_code, event_links,
 from collab.domain.participants import describe_participant, join_event
 from collab.links import event_links as links_of
 from collab.links import join_url
+from collab.realtime import broadcast, staff_scope
 from collab.tokens import participant_id_from_token, participant_token, principal_for_token
 
 # Scripts and styles come only from this server: no inline script, no CDN.
@@ -96,6 +97,12 @@ def join(code: str) -> Any:
                 errors["room"] = "Choisissez une salle dans la liste."
                 raise _FormError
             participant = join_event(code, form["pseudonym"], form["scale"], int(form["room"]))
+            # The room's consoles list who is there, to hand out the case study's roles.
+            broadcast(
+                staff_scope(participant["room_id"]),
+                "participant_joined",
+                {"room_id": participant["room_id"], "participant": _role_entry(participant)},
+            )
         except DomainError as exc:
             errors[exc.details.get("field", "form")] = _french(exc)
         except _FormError:
@@ -109,6 +116,12 @@ def join(code: str) -> Any:
     current = _current_participant(code)
     status = 400 if errors else 200
     return render_template("join.html", event=event, form=form, errors=errors, current=current), status
+
+
+def _role_entry(participant: dict[str, Any]) -> dict[str, Any]:
+    """Return a participant as the room's list of roles has them."""
+    keys = ("pseudonym", "scale", "role")
+    return {"participant_id": participant["id"]} | {key: participant[key] for key in keys}
 
 
 class _FormError(Exception):

@@ -11,7 +11,7 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
 from collab.db import db
-from collab.domain import activities, cards, moderation, programme, syntheses, votes
+from collab.domain import activities, cards, case_study, competences, moderation, programme, syntheses, votes
 from collab.domain.access import hash_token
 from collab.domain.events import EventLinks, describe_event
 from collab.models import AccessLink, Base
@@ -88,9 +88,37 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     "create_link": (lambda s: {"role": "facilitator", "room_id": None}, ORGANISER),
     "revoke_link": (lambda s: {"link_id": s["spare_link"]}, ORGANISER),
     "regenerate_link": (lambda s: {"link_id": s["spare_link"]}, ORGANISER),
+    # Atelier 1: rooms A and B work the same situation, so both participants may play its roles.
+    "take_role": (lambda s: {"role": s["role"]}, {"participant", "participant_of_another_room"}),
+    "assign_role": (lambda s: {"participant_id": s["author"], "role": s["role"]}, STAFF),
+    "set_room_situation": (lambda s: {"room_id": s["room"], "situation_id": s["other_situation"]}, STAFF),
+    "save_situation": (lambda s: {"title": "Un cas de plus", "protagonists": ["Maire"]}, ORGANISER),
+    "delete_situation": (lambda s: {"situation_id": s["other_situation"]}, ORGANISER),
+    "get_situation_cards": (lambda s: {"situation_id": s["situation"]}, EVERY_ROLE),
+    # Atelier 3: room A's participant wrote the offer, room B's the need; both said yes already.
+    "get_matches": (lambda s: {}, {"participant", "participant_of_another_room"}),
+    "accept_match": (
+        lambda s: {"offer_id": s["offer"], "need_id": s["need"], "contact": "alix@exemple.fr"},
+        {"participant", "participant_of_another_room"},
+    ),
+    "withdraw_match": (
+        lambda s: {"offer_id": s["offer"], "need_id": s["need"]},
+        {"participant", "participant_of_another_room"},
+    ),
+    "get_competence_map": (lambda s: {}, {"screen", "facilitator_of_another_room", *STAFF}),
 }
 
-READ_ONLY = {"sync", "get_event", "get_syntheses", "list_links", "get_moderation_log", "get_overview"}
+READ_ONLY = {
+    "sync",
+    "get_event",
+    "get_syntheses",
+    "list_links",
+    "get_moderation_log",
+    "get_overview",
+    "get_situation_cards",
+    "get_matches",
+    "get_competence_map",
+}
 
 
 def fingerprint() -> list[tuple[str, list[tuple[Any, ...]]]]:
@@ -117,6 +145,16 @@ def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, A
         return int(ack["card"]["id"])
 
     ids = [post(n) for n in range(5)]
+    situations = describe_event(event.id)["situations"]
+    case_study.set_room_situation(link_principal(event.organiser_token), event.rooms[1].id, situations[0]["id"])
+    skill = {"type": "methodes", "scope": "individuel", "keywords": ["concertation"]}
+    offer = cards.post_card(principal, "scene-offer", "competences", "offre", "J'anime des concertations", skill)
+    need = cards.post_card(
+        participant_principal(other), "scene-need", "competences", "besoin", "Animer une concertation", skill
+    )
+    offer_id, need_id = offer.ack["card"]["id"], need.ack["card"]["id"]
+    for someone in (principal, participant_principal(other)):
+        competences.accept_match(someone, offer_id, need_id, "")
     moderation.hide_card(facilitator, ids[2])
     moderation.merge_cards(facilitator, ids[3], [ids[4]])
     activities.set_card_modes(facilitator, room, premoderation=True)
@@ -140,6 +178,12 @@ def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, A
         link.revoked_at = datetime.now(UTC)
     return {
         "room": event.rooms[0].id,
+        "author": author["id"],
+        "situation": situations[0]["id"],
+        "other_situation": situations[1]["id"],
+        "role": situations[0]["protagonists"][0],
+        "offer": offer_id,
+        "need": need_id,
         "card": ids[0],
         "second_card": ids[1],
         "hidden_card": ids[2],

@@ -137,7 +137,8 @@ def test_the_organiser_edits_the_programme(event: EventLinks) -> None:
     assert [p["id"] for p in deleted.ack["programme"]] == before
     assert deleted.ack["current_phase_id"] is None
     renamed = programme.rename_room(organiser, event.rooms[0].id, "  Salle   du Lac ")
-    assert renamed.ack["rooms"][0] == {"id": event.rooms[0].id, "name": "Salle du Lac"}
+    assert renamed.ack["rooms"][0]["id"] == event.rooms[0].id
+    assert renamed.ack["rooms"][0]["name"] == "Salle du Lac"
     assert describe_event(event.id)["rooms"][0]["name"] == "Salle du Lac"
 
 

@@ -140,7 +140,9 @@ def test_hide_and_restore_reach_the_room(connect: Connect, event: EventLinks, jo
     ack = facilitator.emit("hide_card", {"card_id": posted["id"]}, callback=True)
     assert ack == {"ok": True, "seq": 2, "card_id": posted["id"]}
     for sio in (phone, screen, facilitator):
-        assert received(sio, "card_hidden") == [{"room_id": event.rooms[0].id, "seq": 2, "card_id": posted["id"]}]
+        assert received(sio, "card_hidden") == [
+            {"room_id": event.rooms[0].id, "seq": 2, "card_id": posted["id"], "board": "four_questions"}
+        ]
 
     room = event.rooms[0].id
     assert phone.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"] == []

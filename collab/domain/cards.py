@@ -13,9 +13,13 @@ from collab.domain.access import Principal
 from collab.domain.errors import Conflict, Forbidden, Invalid, RoomClosed
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import add_change, full_card, next_seq, public_card
-from collab.models import Card, Change, Event, Participant, Room
+from collab.models import Card, Change, Event, Participant, Room, Situation
 
 TEXT_MAX = 500
+SKILL_TYPES = ("savoirs", "savoir_faire", "savoir_etre", "methodes")
+SKILL_SCOPES = ("individuel", "collectif")
+KEYWORD_MAX = 40
+KEYWORDS_MAX = 5
 CLOSED_BECAUSE = {
     "locked": "la salle est verrouillée : personne ne peut poster pour l'instant",
     "paused": "l'activité est en pause : les cartes restent lisibles, mais on ne poste plus",
@@ -31,16 +35,22 @@ def check_text(text: str) -> str:
     return text
 
 
-def post_card(principal: Principal, client_id: str, board: str, column: str, text: str) -> Outcome:
+def post_card(
+    principal: Principal, client_id: str, board: str, column: str, text: str, skill: dict[str, Any] | None = None
+) -> Outcome:
     """Post a participant's card into their room; the same client id posted again lands once.
 
     The acknowledgement is built from the stored change, so a retry gets the very same one,
     even after the room was locked. In a room that holds new cards (reveal mode, pre-moderation)
-    the card is seen by its author and the staff only, until revealed or approved.
+    the card is seen by its author and the staff only, until revealed or approved. A card keeps
+    the room's situation and, on a case-study board, its author's role; on a competences board
+    it carries its `skill` (type, scope, keywords).
     """
     if principal.role != "participant" or principal.participant_id is None or principal.room_id is None:
         raise Forbidden("only participants post cards")
     text = check_text(text)
+    if skill is not None:
+        skill = check_skill(skill)
     existing = _previous_post(principal, client_id)
     if existing is not None:
         return Outcome(ack=existing)
@@ -54,7 +64,15 @@ def post_card(principal: Principal, client_id: str, board: str, column: str, tex
             author = session.get(Participant, principal.participant_id)
             assert room is not None and event is not None and author is not None
             _check_open(room)
-            _check_column(event.boards, board, column)
+            kind = _check_column(event.boards, board, column)
+            if (kind == "competences") != (skill is not None):
+                raise Invalid(
+                    "an offer or a need has a type and a scope" if skill is None else "only competences carry a skill",
+                    field="skill",
+                )
+            role = author.role if kind == "case_study" else None
+            if kind == "case_study" and role is None and _has_protagonists(session, room):
+                raise Invalid("choisissez d'abord votre rôle dans la situation", field="role")
             # Pre-moderation comes first: revealing never publishes a card nobody approved.
             held = "moderation" if room.premoderation else "reveal" if room.reveal_mode else None
             card = Card(
@@ -65,6 +83,9 @@ def post_card(principal: Principal, client_id: str, board: str, column: str, tex
                 column=column,
                 text=text,
                 held=held,
+                situation_id=room.situation_id,
+                role=role,
+                skill=skill,
                 seq=seq,
             )
             session.add(card)
@@ -116,11 +137,35 @@ def _previous_post(principal: Principal, client_id: str) -> dict[str, Any] | Non
         return {"ok": True, "seq": card.seq, "card": change.payload["card"]}
 
 
-def _check_column(boards: list[dict[str, Any]], board: str, column: str) -> None:
-    """Raise Invalid unless `column` is a column of `board` in this event."""
+def _check_column(boards: list[dict[str, Any]], board: str, column: str) -> str:
+    """Return the kind of `board` in this event; raise Invalid unless `column` is one of its columns."""
     for known in boards:
         if known["key"] == board:
             if column in {c["key"] for c in known["columns"]}:
-                return
+                return str(known.get("kind", "grid"))
             raise Invalid(f"board {board!r} has no column {column!r}", field="column")
     raise Invalid(f"this event has no board {board!r}", field="board")
+
+
+def _has_protagonists(session: Session, room: Room) -> bool:
+    """Tell whether the room works a situation with protagonists to play."""
+    situation = session.get(Situation, room.situation_id) if room.situation_id else None
+    return bool(situation and situation.protagonists)
+
+
+def check_skill(skill: dict[str, Any]) -> dict[str, Any]:
+    """Return an offer's or a need's skill in its stored form, or raise Invalid naming the problem."""
+    if skill.get("type") not in SKILL_TYPES:
+        raise Invalid(f"a competence's type is one of {', '.join(SKILL_TYPES)}", field="skill")
+    if skill.get("scope") not in SKILL_SCOPES:
+        raise Invalid(f"a competence is {' or '.join(SKILL_SCOPES)}", field="skill")
+    keywords: list[str] = []
+    for keyword in skill.get("keywords", []):
+        keyword = " ".join(str(keyword).split())
+        if not keyword or len(keyword) > KEYWORD_MAX:
+            raise Invalid(f"a keyword has 1 to {KEYWORD_MAX} characters", field="skill")
+        if keyword.casefold() not in {k.casefold() for k in keywords}:
+            keywords.append(keyword)
+    if len(keywords) > KEYWORDS_MAX:
+        raise Invalid(f"at most {KEYWORDS_MAX} keywords", field="skill")
+    return {"type": skill["type"], "scope": skill["scope"], "keywords": keywords}

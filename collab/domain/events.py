@@ -21,6 +21,14 @@ from collab.models import AccessLink, Event, Phase, Room, Situation
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 MAX_ROOMS = 40
+# The words of atelier 3, in the interface's language.
+SKILL_TYPE_LABELS = {
+    "savoirs": "Savoirs",
+    "savoir_faire": "Savoir-faire",
+    "savoir_etre": "Savoir-être",
+    "methodes": "Méthodes",
+}
+SKILL_SCOPE_LABELS = {"individuel": "Individuel", "collectif": "Collectif"}
 
 
 @dataclass
@@ -202,7 +210,11 @@ def describe_event(event_id: int) -> dict[str, Any]:
             "title": event.title,
             "join_code": event.join_code,
             "scales": event.scales,
-            "boards": event.boards,
+            # Boards of events made before boards had a kind are grids.
+            "boards": [{"kind": "grid"} | board for board in event.boards],
+            "skill_types": [{"key": k, "label": label} for k, label in SKILL_TYPE_LABELS.items()],
+            "skill_scopes": [{"key": k, "label": label} for k, label in SKILL_SCOPE_LABELS.items()],
+            "situations": [situation_data(s) for s in sorted(situations.values(), key=lambda s: s.position)],
             "current_phase_id": event.current_phase_id,
             "timer": timer_data(event.timer_ends_at, event.timer_seconds),
             "programme": [phase_data(p) for p in phases],
@@ -210,7 +222,7 @@ def describe_event(event_id: int) -> dict[str, Any]:
                 {
                     "id": r.id,
                     "name": r.name,
-                    "situation": _situation(situations.get(r.situation_id)) if r.situation_id else None,
+                    "situation": situation_data(situations.get(r.situation_id)) if r.situation_id else None,
                 }
                 for r in rooms
             ],
@@ -230,7 +242,7 @@ def phase_data(phase: Phase) -> dict[str, Any]:
     }
 
 
-def _situation(situation: Situation | None) -> dict[str, Any] | None:
+def situation_data(situation: Situation | None) -> dict[str, Any] | None:
     """Return a situation as plain data."""
     if situation is None:
         return None

@@ -55,7 +55,7 @@ def hide_card(principal: Principal, card_id: int) -> Outcome:
         if card.hidden:
             return _unchanged(card)
         card.hidden = True
-        change = record_change(session, card.room_id, "card_hidden", {"card_id": card.id})
+        change = record_change(session, card.room_id, "card_hidden", {"card_id": card.id, "board": card.board})
         record_action(session, principal, card.room_id, "card_hidden", card.id)
         return _done(card, change)
 
@@ -96,7 +96,7 @@ def delete_card(principal: Principal, card_id: int) -> Outcome:
         if session.scalar(select(Card.id).where(Card.merged_into_id == card.id, Card.deleted_at.is_(None))):
             raise Invalid("this card holds merged duplicates: undo the merge first")
         card.deleted_at = datetime.now(UTC)
-        change = record_change(session, card.room_id, "card_deleted", {"card_id": card.id})
+        change = record_change(session, card.room_id, "card_deleted", {"card_id": card.id, "board": card.board})
         record_action(session, principal, card.room_id, "card_deleted", card.id, text=card.text)
         return _done(card, change)
 

@@ -54,4 +54,5 @@ def describe_participant_row(participant: Participant, room: Room) -> dict[str, 
         "room_name": room.name,
         "pseudonym": participant.pseudonym,
         "scale": participant.scale,
+        "role": participant.role,
     }

@@ -1,6 +1,6 @@
 """The programme that drives the day: phases, the event's and each room's current phase, countdowns.
 
-Event-wide state (programme, event phase and timer, room names) is not numbered: every change
+Event-wide state (programme, event phase and timer, rooms and situations) is not numbered: every change
 returns the whole of it, broadcast to every socket of the event as `event_changed`. A room's
 own phase and timer are numbered room changes (`room_changed`), like every change in a room.
 """
@@ -17,7 +17,7 @@ from collab.db import db
 from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
-from collab.domain.events import MAX_ROOMS, add_link, phase_data
+from collab.domain.events import MAX_ROOMS, add_link, phase_data, situation_data
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import record_room_changed, room_state, timer_data
 from collab.domain.templates import KEY, PHASE_KINDS, TIME
@@ -49,7 +49,7 @@ def get_event(principal: Principal) -> dict[str, Any]:
 def set_phase(principal: Principal, phase_id: int) -> Outcome:
     """Move the whole event to a phase of its programme (organiser)."""
     with db.transaction() as session:
-        event = _organiser_event(session, principal)
+        event = organiser_event(session, principal)
         phase = _phase(session, principal, phase_id)
         return _move_event(session, principal, event, phase)
 
@@ -57,7 +57,7 @@ def set_phase(principal: Principal, phase_id: int) -> Outcome:
 def step_phase(principal: Principal, direction: str) -> Outcome:
     """Move the whole event to the next or the previous phase of the programme (organiser)."""
     with db.transaction() as session:
-        event = _organiser_event(session, principal)
+        event = organiser_event(session, principal)
         phases = _phases(session, event.id)
         ids = [p.id for p in phases]
         at = ids.index(event.current_phase_id) if event.current_phase_id in ids else None
@@ -76,7 +76,7 @@ def _move_event(session: Session, principal: Principal, event: Event, phase: Pha
     """Set the event's phase, log it, and return the new state."""
     event.current_phase_id = phase.id
     record_action(session, principal, None, "set_phase", phase_id=phase.id, title=phase.title)
-    return _event_outcome(session, event.id)
+    return event_outcome(session, event.id)
 
 
 def set_room_phase(principal: Principal, room_id: int, phase_id: int | None) -> Outcome:
@@ -100,7 +100,7 @@ def save_phase(principal: Principal, phase_id: int | None, values: dict[str, Any
     """
     clean = _phase_values(values)
     with db.transaction() as session:
-        event = _organiser_event(session, principal)
+        event = organiser_event(session, principal)
         if phase_id is None:
             phases = _phases(session, event.id)
             position = next((i for i, p in enumerate(phases) if p.starts_at > clean["starts_at"]), len(phases))
@@ -116,7 +116,7 @@ def save_phase(principal: Principal, phase_id: int | None, values: dict[str, Any
                 setattr(phase, key, value)
             action = "edit_phase"
         record_action(session, principal, None, action, phase_id=phase.id, title=phase.title)
-        outcome = _event_outcome(session, event.id)
+        outcome = event_outcome(session, event.id)
         outcome.ack["phase_id"] = phase.id
         return outcome
 
@@ -124,7 +124,7 @@ def save_phase(principal: Principal, phase_id: int | None, values: dict[str, Any
 def delete_phase(principal: Principal, phase_id: int) -> Outcome:
     """Remove a phase (organiser); the event and the rooms that were on it go back to no phase / the event's."""
     with db.transaction() as session:
-        event = _organiser_event(session, principal)
+        event = organiser_event(session, principal)
         phase = _phase(session, principal, phase_id)
         if event.current_phase_id == phase.id:
             event.current_phase_id = None
@@ -136,7 +136,7 @@ def delete_phase(principal: Principal, phase_id: int) -> Outcome:
         session.delete(phase)
         session.flush()
         _renumber(_phases(session, event.id))
-        outcome = _event_outcome(session, event.id)
+        outcome = event_outcome(session, event.id)
         outcome.changes = changes
         return outcome
 
@@ -144,7 +144,7 @@ def delete_phase(principal: Principal, phase_id: int) -> Outcome:
 def move_phase(principal: Principal, phase_id: int, position: int) -> Outcome:
     """Put a phase at `position` (0 is first) in the programme (organiser)."""
     with db.transaction() as session:
-        event = _organiser_event(session, principal)
+        event = organiser_event(session, principal)
         phase = _phase(session, principal, phase_id)
         phases = [p for p in _phases(session, event.id) if p.id != phase.id]
         if not 0 <= position <= len(phases):
@@ -152,7 +152,7 @@ def move_phase(principal: Principal, phase_id: int, position: int) -> Outcome:
         phases.insert(position, phase)
         _renumber(phases)
         record_action(session, principal, None, "move_phase", phase_id=phase.id, position=position)
-        return _event_outcome(session, event.id)
+        return event_outcome(session, event.id)
 
 
 def rename_room(principal: Principal, room_id: int, name: str) -> Outcome:
@@ -161,12 +161,12 @@ def rename_room(principal: Principal, room_id: int, name: str) -> Outcome:
     if not 1 <= len(name) <= ROOM_NAME_MAX:
         raise Invalid(f"a room name has 1 to {ROOM_NAME_MAX} characters", field="name")
     with db.transaction() as session:
-        event = _organiser_event(session, principal)
+        event = organiser_event(session, principal)
         room = room_in_event(session, principal, room_id)
         if room.name != name:
             record_action(session, principal, room.id, "rename_room", before=room.name, name=name)
             room.name = name
-        return _event_outcome(session, event.id)
+        return event_outcome(session, event.id)
 
 
 def add_room(principal: Principal, name: str, secret: str) -> Outcome:
@@ -178,7 +178,7 @@ def add_room(principal: Principal, name: str, secret: str) -> Outcome:
     if not 1 <= len(name) <= ROOM_NAME_MAX:
         raise Invalid(f"a room name has 1 to {ROOM_NAME_MAX} characters", field="name")
     with db.transaction() as session:
-        event = _organiser_event(session, principal)
+        event = organiser_event(session, principal)
         rooms = list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position)))
         if len(rooms) >= MAX_ROOMS:
             raise Invalid(f"an event has at most {MAX_ROOMS} rooms")
@@ -195,7 +195,7 @@ def add_room(principal: Principal, name: str, secret: str) -> Outcome:
         session.flush()
         token = add_link(session, secret, event.id, "facilitator", room.id)
         record_action(session, principal, room.id, "room_added", name=name)
-        outcome = _event_outcome(session, event.id)
+        outcome = event_outcome(session, event.id)
         outcome.ack["room"] = {"id": room.id, "name": room.name, "facilitator_token": token}
         return outcome
 
@@ -246,7 +246,7 @@ def stop_timer(principal: Principal, room_id: int | None) -> Outcome:
 def _timer_holder(session: Session, principal: Principal, room_id: int | None) -> Event | Room:
     """Return the room whose timer the principal may run, or the event for the organiser."""
     if room_id is None:
-        return _organiser_event(session, principal)
+        return organiser_event(session, principal)
     return staff_room(session, principal, room_id, lock=True)
 
 
@@ -256,7 +256,7 @@ def _timer_outcome(session: Session, holder: Event | Room) -> Outcome:
         change = record_room_changed(session, holder)
         ack = {"ok": True, **change["payload"], "now": stamp(server_now())}
         return Outcome(ack=ack, changes=[change])
-    return _event_outcome(session, holder.id)
+    return event_outcome(session, holder.id)
 
 
 def _check_seconds(seconds: int, least: int) -> None:
@@ -294,7 +294,7 @@ def _phase_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _organiser_event(session: Session, principal: Principal) -> Event:
+def organiser_event(session: Session, principal: Principal) -> Event:
     """Return the principal's event if they are its organiser, else raise Forbidden."""
     if principal.role != "organiser":
         raise Forbidden("only the organiser runs the event's programme")
@@ -324,7 +324,7 @@ def _renumber(phases: list[Phase]) -> None:
         phase.position = position
 
 
-def _event_outcome(session: Session, event_id: int) -> Outcome:
+def event_outcome(session: Session, event_id: int) -> Outcome:
     """Return the outcome of an event-wide change: its new state, acknowledged and broadcast."""
     session.flush()
     state = _state(session, event_id)
@@ -337,10 +337,15 @@ def _state(session: Session, event_id: int) -> dict[str, Any]:
     if event is None:
         raise NotFound("no such event")
     rooms = session.scalars(select(Room).where(Room.event_id == event_id).order_by(Room.position))
+    situations = list(
+        session.scalars(select(Situation).where(Situation.event_id == event_id).order_by(Situation.position))
+    )
+    by_id = {s.id: situation_data(s) for s in situations}
     return {
         "programme": [phase_data(p) for p in _phases(session, event_id)],
         "current_phase_id": event.current_phase_id,
         "timer": timer_data(event.timer_ends_at, event.timer_seconds),
-        "rooms": [{"id": r.id, "name": r.name} for r in rooms],
+        "rooms": [{"id": r.id, "name": r.name, "situation": by_id.get(r.situation_id or 0)} for r in rooms],
+        "situations": [by_id[s.id] for s in situations],
         "now": stamp(server_now()),
     }

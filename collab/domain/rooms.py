@@ -104,6 +104,7 @@ def sync_room(principal: Principal, room_id: int, since: int | None, max_replay:
             "seq": room.seq,
             "state": room_state(room),
             "vote": vote_state(session, principal, room_id),
+            "roles": room_roles(session, room_id),
         }
         if since is not None and 0 <= since <= room.seq and room.seq - since <= max_replay:
             changes = session.scalars(
@@ -149,6 +150,18 @@ def board_cards(session: Session, principal: Principal, room_id: int) -> list[di
         else:
             result.append(full)
     return result
+
+
+def room_roles(session: Session, room_id: int) -> list[dict[str, Any]]:
+    """Return every participant of a room with the protagonist they play (None: no role yet)."""
+    people = session.scalars(select(Participant).where(Participant.room_id == room_id).order_by(Participant.id))
+    return [{"participant_id": p.id, "pseudonym": p.pseudonym, "scale": p.scale, "role": p.role} for p in people]
+
+
+def record_roles_changed(session: Session, room_id: int) -> dict[str, Any]:
+    """Record a `roles_changed` change carrying who plays what in the room."""
+    session.flush()
+    return record_change(session, room_id, "roles_changed", {"roles": room_roles(session, room_id)})
 
 
 def card_votes(session: Session, room_id: int) -> dict[int, int]:
@@ -243,6 +256,9 @@ def card_data(
         "held": card.held,
         "pinned": card.pinned,
         "edited": card.original_text is not None,
+        "situation_id": card.situation_id,
+        "role": card.role,
+        "skill": card.skill,
         "votes": votes + sum(m["votes"] for m in merged),
         "merged": merged,
         "author": {"id": author.id, "pseudonym": author.pseudonym, "scale": author.scale},
@@ -252,7 +268,7 @@ def card_data(
 
 def public_card(card: dict[str, Any]) -> dict[str, Any]:
     """Return a held card as everyone but its author and the staff see it: there, without its words."""
-    return card | {"text": None, "client_id": None, "author": None, "merged": []}
+    return card | {"text": None, "client_id": None, "author": None, "merged": [], "role": None, "skill": None}
 
 
 def iso(moment: datetime) -> str:

@@ -67,7 +67,10 @@ def check_template(data: dict[str, Any], where: str) -> None:
         require(kind in BOARD_KINDS, f"board {board['key']}: kind must be one of {', '.join(BOARD_KINDS)}")
         if kind == "competences":
             keys = {column["key"] for column in columns}
-            require(keys == COMPETENCE_COLUMNS, f"board {board['key']}: a competences board has the columns offre and besoin")
+            require(
+                keys == COMPETENCE_COLUMNS,
+                f"board {board['key']}: a competences board has the columns offre and besoin",
+            )
     phases = data.get("phases") or []
     require(isinstance(phases, list) and len(phases) > 0, "phases: a non-empty list")
     for phase in phases:

@@ -17,5 +17,6 @@ def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
 
     A retry with the same client id gets the same acknowledgement and broadcasts nothing.
     """
-    outcome = cards.post_card(principal, payload.client_id, payload.board, payload.column, payload.text)
+    skill = payload.skill.model_dump() if payload.skill is not None else None
+    outcome = cards.post_card(principal, payload.client_id, payload.board, payload.column, payload.text, skill)
     return publish(principal.event_id, outcome)

@@ -23,6 +23,15 @@ class Sync(Payload):
     since: Annotated[int, Field(ge=0, le=2**53)] | None = None
 
 
+class Skill(Payload):
+    """An offer's or a need's type, scope and keywords (atelier 3)."""
+
+    type: Key
+    scope: Key
+    # Wider than the domain's limits, so too many or too long keywords get the domain's clear message.
+    keywords: Annotated[list[Annotated[str, Field(max_length=80)]], Field(max_length=10)] = []
+
+
 class PostCard(Payload):
     """`post_card`: a card for one column of a board, with the client's own id for retries."""
 
@@ -31,6 +40,8 @@ class PostCard(Payload):
     column: Key
     # Twice the domain's limit, so an over-long card gets the domain's clear message.
     text: Annotated[str, Field(max_length=1000)]
+    # On a competences board only.
+    skill: Skill | None = None
 
 
 class CardRef(Payload):
@@ -197,3 +208,63 @@ class CreateLink(Payload):
 
     role: Literal["facilitator", "screen"]
     room_id: Id | None = None
+
+
+# Atelier 1: situations and roles (collab/sockets/case_study.py).
+
+Role = Annotated[str, Field(min_length=1, max_length=240)]
+
+
+class TakeRole(Payload):
+    """`take_role`: the protagonist this participant plays, or null for none."""
+
+    role: Role | None
+
+
+class AssignRole(Payload):
+    """`assign_role`: a participant and the protagonist they play, or null for none."""
+
+    participant_id: Id
+    role: Role | None
+
+
+class SetRoomSituation(Payload):
+    """`set_room_situation`: the situation a room works, or null for none."""
+
+    room_id: Id
+    situation_id: Id | None
+
+
+class SaveSituation(Payload):
+    """`save_situation`: a new situation (`situation_id` null) or the new values of one."""
+
+    situation_id: Id | None = None
+    # Longer than the domain's limits, so an over-long text gets the domain's clear message.
+    title: Annotated[str, Field(max_length=400)]
+    description: Annotated[str, Field(max_length=4000)] = ""
+    scales: Annotated[list[Key], Field(max_length=40)] = []
+    protagonists: Annotated[list[Role], Field(max_length=40)] = []
+
+
+class SituationRef(Payload):
+    """`delete_situation`, `get_situation_cards`: the situation to act on or read."""
+
+    situation_id: Id
+
+
+# Atelier 3: competences (collab/sockets/competences.py).
+
+
+class MatchRef(Payload):
+    """`withdraw_match`: an offer–need pair."""
+
+    offer_id: Id
+    need_id: Id
+
+
+class AcceptMatch(Payload):
+    """`accept_match`: an offer–need pair, and how the other may reach me once both said yes ("" for no way)."""
+
+    offer_id: Id
+    need_id: Id
+    contact: Annotated[str, Field(max_length=400)] = ""
