@@ -6,10 +6,13 @@ import { boardFor, RoomBoards } from "./lib/boards.js";
 import { CompetenceMap, totalsLine } from "./lib/competence-map.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
+import { Facets } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
 import { RoomModeration } from "./lib/moderation.js";
 import { followEvent, phaseById, roomPhase } from "./lib/phase.js";
+import { RolesPanel } from "./lib/roles-panel.js";
 import { RoomControls } from "./lib/room-controls.js";
+import { situationOf, SituationCards } from "./lib/situation.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
 import { SynthesisEditor } from "./lib/synthesis.js";
@@ -60,11 +63,22 @@ const roomNodes = new Map();
 const timers = new Map();
 const editors = new Map();
 const boardViews = new Map();
+const caseStudies = new Map(); // room id → showCaseStudy()
+const atelierLinks = new Map(); // room id → its SituationCards
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
   const store = new RoomStore(roomId, { staff: true, onChange: draw, onState: (state) => controls.showState(state) });
   const moderation = new RoomModeration(node, store, { run, redraw: () => draw(store) });
   const controls = new RoomControls(node, store, { run });
+  const roles = new RolesPanel(node.querySelector("[data-roles-panel]"), store, { event: boot.event, run });
+  const atelier1 = new SituationCards(node.querySelector("[data-atelier1]"), {
+    call: (...args) => connection.call(...args),
+    event: boot.event,
+    eager: true,
+  });
+  atelierLinks.set(roomId, atelier1);
+  const facetsNode = node.querySelector("[data-facets]");
+  const facets = new Facets(facetsNode, { id: `room-${roomId}-facets`, onChange: () => draw() });
   const votes = voteDecoration(() => store);
   // A card's dots, and the button that puts it in the synthesis (or says it is there).
   const decorate = (card, pending) => {
@@ -96,6 +110,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     signature: moderation.signature,
     decorate: combineDecorations(skillDecoration(boot.event), decorate),
   });
+  view.facets = facets;
   function draw() {
     const keep = moderation.keepFocus();
     view.render(store.cards.values());
@@ -111,6 +126,19 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     showVote(node, store);
     editors.get(roomId)?.render();
   }
+  // The room's situation, roles, filter bar and link to atelier 1: after its cards, and when the event changes.
+  function showCaseStudy() {
+    const situation = situationOf(boot.event, roomId);
+    const title = node.querySelector("[data-room-situation]");
+    if (title.textContent !== (situation ? situation.title : "")) title.textContent = situation ? situation.title : "";
+    title.hidden = !situation;
+    node.querySelector("[data-situation-details]").hidden = !situation;
+    roles.render();
+    atelier1.show(situation ? situation.id : null, view.shown === "four_questions");
+    facetsNode.hidden = view.kind !== "case_study";
+    facets.setChoices({ roles: (situation && situation.protagonists) || [], scales: boot.event.scales || [] });
+  }
+  caseStudies.set(roomId, showCaseStudy);
   stores.set(roomId, store);
   roomNodes.set(roomId, node);
   boardViews.set(roomId, view);
@@ -176,6 +204,7 @@ function showRoomPhase(roomId) {
   const board = boardFor(boot.event, phase);
   boardViews.get(roomId).show(board && board.key);
   showCompetenceMap();
+  caseStudies.get(roomId)();
   select.value = phase ? String(phase.id) : "";
   if (!phase) select.selectedIndex = -1;
   node.querySelector("[data-room-follow]").disabled = !own;
@@ -213,6 +242,7 @@ connection = goLive(boot.token, stores, {
     live.refresh();
     loadDrafts();
     competenceMap.refresh();
+    atelierLinks.forEach((cards) => cards.refresh());
   },
 });
 live.attach(connection);

@@ -1,11 +1,13 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
-// edited (add, edit, move, delete), rooms renamed; copy buttons for the links; and the console
+// edited (add, edit, move, delete), rooms renamed, situations edited (lib/situations-panel.js);
+// copy buttons for the links; and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { el, readBoot } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
 import { currentAndNext, frenchRange } from "./lib/programme.js";
+import { SituationsPanel } from "./lib/situations-panel.js";
 import { showState } from "./lib/socket.js";
 import { TimerView } from "./lib/timer.js";
 
@@ -110,10 +112,13 @@ function drawRooms() {
   }
 }
 
+const situations = new SituationsPanel(document.querySelector("[data-situations-panel]"), { event, request });
+
 function draw() {
   drawProgramme();
   drawRun();
   drawRooms();
+  situations.render();
 }
 
 function openForm(phase) {

@@ -3,11 +3,13 @@
 import { boardByKey, boardFor, RoomBoards } from "./lib/boards.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
+import { Facets } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
 import { MatchesPanel } from "./lib/matches.js";
 import { Outbox } from "./lib/outbox.js";
 import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } from "./lib/phase.js";
 import { showState } from "./lib/socket.js";
+import { showSituation, situationOf, SituationCards } from "./lib/situation.js";
 import { RoomStore } from "./lib/store.js";
 import { TimerView } from "./lib/timer.js";
 import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/votes.js";
@@ -16,6 +18,7 @@ const TEXT_MAX = 500;
 const MESSAGES = {
   text: "Une carte compte de 1 à 500 caractères.",
   column: "Cette colonne n'existe pas ; choisissez-en une dans la liste.",
+  role: "Choisissez d'abord votre rôle : votre carte vous attend ci-dessous.",
   refused: "Le serveur a refusé cette carte",
   skill: "Le type, la portée ou les mots-clés de cette compétence ne conviennent pas : vérifiez-les et renvoyez la carte.",
 };
@@ -84,6 +87,12 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
   onRejected: (item, error) => {
     const field = error.details && error.details.field;
     const closed = error.code === "room_closed" && CLOSED[error.details && error.details.reason];
+    if (field === "role") {
+      // The server knows this person without a role (for now): ask for one, the text waits.
+      roleAck = { seq: (store.seq || 0) + 1, role: null };
+      picking = true;
+      showPhase();
+    }
     const reason = closed
       ? `${closed} : votre carte n'a pas été publiée. Elle vous attend ci-dessous.`
       : MESSAGES[field] || `${MESSAGES.refused} : ${error.message}`;
@@ -106,7 +115,9 @@ function draw() {
     // A post the board already holds has landed: the board's card replaces its pending drawing.
     for (const item of outbox.pending()) if (store.hasClientId(item.client_id)) outbox.settle(item.client_id);
     const author = { id: participant.id, pseudonym: participant.pseudonym, scale: participant.scale };
-    const pending = outbox.pending().map((item) => ({ ...item, author }));
+    const role = myRole();
+    const caseStudy = (item) => (boardByKey(event, item.board) || {}).kind === "case_study";
+    const pending = outbox.pending().map((item) => ({ ...item, author, role: caseStudy(item) ? role : null }));
     boards.render(store.cards.values(), pending, { ready: store.seq !== null });
     votebar.hidden = !store.vote;
     const left = dotsLeftText(store);
@@ -146,6 +157,7 @@ function showPhase() {
   showBoard(boardFor(event, phase));
   const board = showsBoard(phase);
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
+  showCaseStudy(board);
   waiting.hidden = board;
   const competences = board && isCompetenceBoard(boardByKey(event, boards.shown));
   skillFields.show(competences);
@@ -162,6 +174,126 @@ function showPhase() {
   timer.set(roomTimer || event.timer || null);
 }
 
+// ---- The case study: the room's situation, my role, the filter bar; atelier 2 links back. ----
+
+const situationNode = document.querySelector("[data-situation]");
+const atelier1 = new SituationCards(document.querySelector("[data-atelier1]"), {
+  call: (...args) => connection.call(...args),
+  event,
+});
+const rolesNode = boardNode.querySelector("[data-roles]");
+const choices = rolesNode.querySelector("[data-role-choices]");
+const facetsNode = boardNode.querySelector("[data-facets]");
+const facets = new Facets(facetsNode, { id: "facets", onChange: draw });
+boards.facets = facets;
+// My role as take_role acknowledged it ({seq, role}), until the room's numbered changes reach that seq.
+let roleAck = null;
+let picking = false; // the picker is open although I have a role ("Changer de rôle")
+let caseStudyShown = false;
+
+/** Return the protagonist I play in the room's situation, or null. */
+function myRole() {
+  if (roleAck && (store.seq === null || store.seq < roleAck.seq)) return roleAck.role;
+  const mine = store.roles.find((entry) => entry.participant_id === participant.id);
+  return mine ? mine.role : null;
+}
+
+function protagonists() {
+  const situation = situationOf(event, roomId);
+  return (situation && situation.protagonists) || [];
+}
+
+/** Tell whether writing waits for a role: the case-study board, a situation with protagonists, no role. */
+function needsRole() {
+  return boards.kind === "case_study" && protagonists().length > 0 && !myRole();
+}
+
+/** Bring the role picker to the person: they must choose before writing. */
+function askRole() {
+  picking = true;
+  showPhase();
+  sayRole("Choisissez d'abord votre rôle pour écrire.", true);
+  choices.querySelector("button")?.focus();
+}
+
+function sayRole(text, isError = false) {
+  const line = rolesNode.querySelector("[data-role-message]");
+  line.textContent = text;
+  line.classList.toggle("roles__message--error", isError);
+}
+
+/** Show the situation, my role or the picker, and the filter bar, as the shown board asks. */
+function showCaseStudy(boardShown) {
+  const situation = situationOf(event, roomId);
+  const caseStudy = boardShown && boards.kind === "case_study";
+  showSituation(situationNode, situation);
+  situationNode.hidden = !boardShown || !situation;
+  // The case study starts with the situation read: open it once when its board comes.
+  if (caseStudy && !caseStudyShown && situation) situationNode.open = true;
+  caseStudyShown = caseStudy;
+  atelier1.show(situation ? situation.id : null, boardShown && boards.shown === "four_questions");
+
+  const names = protagonists();
+  const role = myRole();
+  const wantsRole = needsRole();
+  rolesNode.hidden = !caseStudy || names.length === 0;
+  const mine = rolesNode.querySelector("[data-my-role]");
+  const text = role ? `Vous jouez : ${role}` : "Vous n'avez pas encore de rôle.";
+  if (mine.textContent !== text) mine.textContent = text;
+  const open = wantsRole || picking;
+  rolesNode.querySelector("[data-role-picker]").hidden = !open;
+  rolesNode.querySelector("[data-role-cancel]").hidden = !role;
+  rolesNode.querySelector("[data-change-role]").hidden = open || !role;
+  if (choices.dataset.names !== JSON.stringify(names)) {
+    choices.replaceChildren(
+      ...names.map((name) =>
+        el("li", {}, el("button", { type: "button", class: "button roles__choice", "data-role": name, "aria-pressed": "false" }, name)),
+      ),
+    );
+    choices.dataset.names = JSON.stringify(names);
+  }
+  for (const button of choices.querySelectorAll("[data-role]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.role === role));
+  }
+
+  facetsNode.hidden = !caseStudy;
+  facets.setChoices({ roles: names, scales: event.scales || [] });
+  form.hidden = !boardShown || wantsRole;
+}
+
+rolesNode.addEventListener("click", async (click) => {
+  const button = click.target.closest("button");
+  if (!button || button.disabled) return;
+  if (button.hasAttribute("data-change-role")) {
+    picking = true;
+    showPhase();
+    choices.querySelector('[aria-pressed="true"]')?.focus();
+    return;
+  }
+  if (button.hasAttribute("data-role-cancel")) {
+    picking = false;
+    sayRole("");
+    showPhase();
+    return;
+  }
+  if (!button.hasAttribute("data-role")) return;
+  button.disabled = true;
+  try {
+    const ack = await connection.call("take_role", { role: button.dataset.role }, 5000);
+    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    roleAck = { seq: Number.isInteger(ack.seq) ? ack.seq : (store.seq || 0) + 1, role: ack.role ?? button.dataset.role };
+    picking = false;
+    sayRole(`Rôle choisi : ${roleAck.role}.`);
+    draw();
+    showPhase();
+  } catch (err) {
+    const why = err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
+    sayRole(`Le rôle n'a pas été pris : ${why}.`, true);
+  } finally {
+    if (button.isConnected) button.disabled = false;
+  }
+});
+
 function say(text, isError = false) {
   message.textContent = text;
   message.classList.toggle("compose__message--error", isError);
@@ -177,6 +309,10 @@ form.addEventListener("submit", (submitted) => {
   if (!text) {
     say("Écrivez d'abord votre carte.", true);
     textField.focus();
+    return;
+  }
+  if (needsRole()) {
+    askRole();
     return;
   }
   const skill = skillFields.active ? skillFields.read() : null;
@@ -202,6 +338,7 @@ textField.addEventListener("keydown", (key) => {
 for (const button of writeButtons) {
   button.disabled = false;
   button.addEventListener("click", () => {
+    if (needsRole()) return askRole();
     columnField.value = button.dataset.write;
     textField.focus();
   });
@@ -247,6 +384,7 @@ connection = goLive(boot.token, stores, {
     live.refresh();
     outbox.flush();
     matches.refresh();
+    atelier1.refresh();
   },
 });
 live.attach(connection);

@@ -3,11 +3,13 @@ import { boardByKey, boardFor, RoomBoards } from "./lib/boards.js";
 import { CompetenceMap } from "./lib/competence-map.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
 import { el, plural, readBoot, scaleLabels } from "./lib/dom.js";
+import { Facets, rolesOf } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
 import { followEvent, phaseAfter, phaseById, roomPhase } from "./lib/phase.js";
 import { currentAndNext, frenchRange, KIND_LABELS } from "./lib/programme.js";
 import { showState } from "./lib/socket.js";
 import { RoomStore } from "./lib/store.js";
+import { situationOf, SituationCards } from "./lib/situation.js";
 import { renderPublished } from "./lib/synthesis.js";
 import { byVotes, pressToggle, voteDecoration } from "./lib/votes.js";
 import { TimerView } from "./lib/timer.js";
@@ -27,9 +29,18 @@ const roomNodes = new Map();
 const roomTimers = new Map();
 const eventTimer = new TimerView(document.querySelector("[data-event-timer]"));
 const views = new Map();
+const atelier1 = new Map();
+// One filter bar for every room's case-study board.
+const facetsNode = document.querySelector("[data-facets]");
+const facets = new Facets(facetsNode, {
+  id: "facets",
+  onChange: () => stores.forEach((store) => store.onChange(store)),
+});
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
   const view = new RoomBoards(node, { scaleLabel, decorate: combineDecorations(skillDecoration(event), voteDecoration(() => stores.get(roomId))) });
+  view.facets = facets;
+  atelier1.set(roomId, new SituationCards(node.querySelector("[data-atelier1]"), { call: (...args) => connection.call(...args), event, eager: true }));
   const onChange = (store) => {
     // Held cards travel without their words: the screen counts them instead of drawing them.
     const cards = [...store.cards.values()];
@@ -49,11 +60,27 @@ function showRoomClock(roomId) {
   const state = stores.get(roomId).state;
   const shown = boardFor(event, roomPhase(event, state));
   if (views.get(roomId).show(shown && shown.key)) fitCards(roomNodes.get(roomId));
+  showSituation(roomId);
   roomTimers.get(roomId).set(state ? state.timer : null);
   const own = state && state.current_phase_id ? phaseById(event.programme, state.current_phase_id) : null;
   const label = roomNodes.get(roomId).querySelector("[data-room-phase]");
   label.hidden = !own || own.id === event.current_phase_id;
   label.textContent = own ? own.title : "";
+}
+
+/** Show a room's situation in its header, with the link to atelier 1 during the four questions. */
+function showSituation(roomId) {
+  const node = roomNodes.get(roomId);
+  const situation = situationOf(event, roomId);
+  const title = node.querySelector("[data-room-situation]");
+  if (title.textContent !== (situation ? situation.title : "")) title.textContent = situation ? situation.title : "";
+  title.hidden = !situation;
+  atelier1.get(roomId).show(situation ? situation.id : null, views.get(roomId).shown === "four_questions");
+  // The bar shows while a room works on its case study; it offers every room's protagonists.
+  const caseStudy = [...views.values()].some((view) => view.kind === "case_study");
+  facetsNode.hidden = !caseStudy;
+  const situations = (event.rooms || []).map((room) => room.situation).filter(Boolean);
+  facets.setChoices({ roles: rolesOf(situations), scales: event.scales || [] });
 }
 
 function showHeld(room, count) {
@@ -208,6 +235,7 @@ const connection = goLive(boot.token, stores, {
   onConnect: async () => {
     live.refresh();
     competenceMap.refresh();
+    atelier1.forEach((cards) => cards.refresh());
     // A screen that connects late (or again) asks for what was published meanwhile.
     try {
       const ack = await connection.call("get_syntheses", {}, 10000);

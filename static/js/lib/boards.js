@@ -32,6 +32,14 @@ export class RoomBoards {
       this.views.set(node.dataset.board, new BoardView(node, options));
     }
     this.shown = null;
+    // A Facets bar (facets.js) filtering and grouping the case-study board's cards, or null.
+    this.facets = null;
+  }
+
+  /** The kind of the shown board ("grid", "case_study", "competences"), or "". */
+  get kind() {
+    const view = this.view();
+    return view ? view.root.dataset.boardKind || "" : "";
   }
 
   /** Show the board `key` (the first one if this page has no such board); return true if it changed. */
@@ -62,6 +70,9 @@ export class RoomBoards {
     };
     const cardsByBoard = split(cards);
     const pendingByBoard = split(pending);
-    for (const [key, view] of this.views) view.render(cardsByBoard.get(key), pendingByBoard.get(key), options);
+    for (const [key, view] of this.views) {
+      if (this.facets && view.root.dataset.boardKind === "case_study") this.facets.applyTo(view);
+      view.render(cardsByBoard.get(key), pendingByBoard.get(key), options);
+    }
   }
 }

@@ -69,6 +69,7 @@ export function renderCard(
     "p",
     { class: "card__meta" },
     el("span", { class: own ? "card__author card__author--self" : "card__author" }, own ? "Vous" : author.pseudonym || ""),
+    card.role ? el("span", { class: "card__role" }, card.role) : null,
     author.scale ? el("span", { class: "card__scale" }, scaleLabel(author.scale)) : null,
     merged.length && !staff
       ? el("span", { class: "card__with" }, `avec ${merged.map((m) => (m.author && m.author.pseudonym) || "?").join(", ")}`)

@@ -55,8 +55,14 @@ export function followEvent(event, onEvent, { onRoomAdded = null } = {}) {
     event.programme = state.programme;
     event.current_phase_id = state.current_phase_id;
     event.timer = state.timer;
+    // Boards, scales and situations travel too once the server sends them (organiser edits).
+    for (const key of ["boards", "scales", "situations"]) if (Array.isArray(state[key])) event[key] = state[key];
+    const sent = new Map((state.rooms || []).map((room) => [room.id, room]));
     const names = new Map((state.rooms || []).map((room) => [room.id, room.name]));
-    for (const room of event.rooms || []) if (names.has(room.id)) room.name = names.get(room.id);
+    for (const room of event.rooms || []) {
+      if (names.has(room.id)) room.name = names.get(room.id);
+      if (sent.has(room.id) && "situation" in sent.get(room.id)) room.situation = sent.get(room.id).situation;
+    }
     for (const node of document.querySelectorAll("[data-room-name]")) {
       const name = names.get(Number(node.dataset.roomName));
       if (name && node.textContent !== name) node.textContent = name;

@@ -20,6 +20,9 @@ export class RoomStore {
     this.state = null; // {locked, activity_state, reveal_mode, premoderation, current_phase_id, timer}
     this.onState = onState;
 
+    // Every participant of the room with the protagonist they play (case study):
+    // [{participant_id, pseudonym, scale, role}], role null when none.
+    this.roles = [];
     // The room's open dot vote {id, dots, mine: {card id: my dots}}, or null when none is open.
     this.vote = null;
     this.needsSync = true;
@@ -73,6 +76,7 @@ export class RoomStore {
     }
     // The state as of ack.seq; room_changed events kept meanwhile apply on top of it below.
     if (ack.state) this.state = ack.state;
+    if (Array.isArray(ack.roles)) this.roles = ack.roles;
 
     // The open vote as of ack.seq, with this participant's own dots (changes do not carry them).
     if ("vote" in ack) this.vote = ack.vote ? { ...ack.vote, mine: { ...(ack.vote.mine || {}) } } : null;
@@ -176,6 +180,9 @@ export class RoomStore {
       case "room_changed":
         // onState runs too (see apply); the board redraws, as the phase and countdown show on it.
         this.state = payload.state;
+        return true;
+      case "roles_changed":
+        this.roles = payload.roles || [];
         return true;
       case "vote_opened": {
         // A new vote: counts start again at 0.

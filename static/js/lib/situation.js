@@ -1,0 +1,132 @@
+// A room's situation (case study): its text shown where the room works, and the link from the
+// four-question grid of atelier 2 back to what atelier 1 wrote about the same situation.
+import { el, plural } from "./dom.js";
+
+/** Return the situation of room `roomId` in `event`, or null. */
+export function situationOf(event, roomId) {
+  const room = (event.rooms || []).find((r) => r.id === roomId);
+  return (room && room.situation) || null;
+}
+
+/**
+ * Fill the elements of `root` that show a situation: [data-situation-title],
+ * [data-situation-description], [data-situation-protagonists] (a list), hiding the empty ones.
+ */
+export function showSituation(root, situation) {
+  const title = root.querySelector("[data-situation-title]");
+  const description = root.querySelector("[data-situation-description]");
+  const protagonists = root.querySelector("[data-situation-protagonists]");
+  if (title && title.textContent !== (situation ? situation.title : "")) title.textContent = situation ? situation.title : "";
+  if (description) {
+    description.textContent = (situation && situation.description) || "";
+    description.hidden = !description.textContent;
+  }
+  if (protagonists) {
+    const names = (situation && situation.protagonists) || [];
+    const wanted = JSON.stringify(names);
+    if (protagonists.dataset.shown !== wanted) {
+      protagonists.replaceChildren(...names.map((name) => el("li", { class: "tag" }, name)));
+      protagonists.dataset.shown = wanted;
+    }
+    for (const node of root.querySelectorAll("[data-situation-protagonists-only]")) node.hidden = names.length === 0;
+  }
+}
+
+/**
+ * The disclosure "Voir l'analyse de l'atelier 1 (N cartes)" in `details` (a <details> holding
+ * <summary>): it loads `get_situation_cards` over `call` and lists the cards by column of the
+ * case-study board, each with its role and its room. `eager`: load as soon as it is shown
+ * (to say how many cards); otherwise on first opening.
+ */
+export class SituationCards {
+  constructor(details, { call, event, eager = false }) {
+    this.details = details;
+    this.call = call;
+    this.event = event;
+    this.eager = eager;
+    this.situationId = null;
+    this.loaded = null; // the situation id the list was loaded for
+    this.summary = details.querySelector("summary");
+    this.body = details.querySelector("[data-situation-cards]") || details.appendChild(el("div", { class: "atelier1__body" }));
+    details.addEventListener("toggle", () => {
+      if (details.open) this.load();
+    });
+  }
+
+  /** Show the disclosure for situation `situationId` (hide it with null); `visible`: false to hide it. */
+  show(situationId, visible = true) {
+    const id = visible ? situationId : null;
+    this.details.hidden = id === null;
+    if (id === this.situationId) return;
+    this.situationId = id;
+    this.loaded = null;
+    this.details.open = false;
+    this.summary.textContent = "Voir l'analyse de l'atelier 1";
+    this.body.replaceChildren();
+    if (id !== null && this.eager) this.load();
+  }
+
+  /** Load again if shown and wanted (after a (re)connection). */
+  refresh() {
+    if (this.situationId !== null && !this.details.hidden && (this.eager || this.details.open)) this.load();
+  }
+
+  /** Ask the server for the situation's cards and draw them. */
+  async load() {
+    const id = this.situationId;
+    if (id === null) return;
+    let ack;
+    try {
+      ack = await this.call("get_situation_cards", { situation_id: id }, 10000);
+    } catch {
+      ack = null;
+    }
+    if (id !== this.situationId) return; // the room changed situation meanwhile
+    if (!ack || !ack.ok) {
+      // Not loaded: the next opening or (re)connection asks again.
+      const why = ack ? "L'analyse de l'atelier 1 n'a pas pu être chargée." : "Pas de connexion au serveur pour l'instant.";
+      this.body.replaceChildren(el("p", { class: "atelier1__empty" }, why));
+      return;
+    }
+    this.loaded = id;
+    this._draw(ack.cards || []);
+  }
+
+  _draw(cards) {
+    const n = cards.length;
+    this.summary.textContent = `Voir l'analyse de l'atelier 1 (${n} ${plural(n, "carte", "cartes")})`;
+    const board = (this.event.boards || []).find((b) => b.kind === "case_study") || { columns: [] };
+    const groups = board.columns
+      .map((column) => ({ column, cards: cards.filter((card) => card.column === column.key) }))
+      .filter((group) => group.cards.length);
+    if (!groups.length) {
+      this.body.replaceChildren(el("p", { class: "atelier1__empty" }, "Aucune carte écrite sur cette situation à l'atelier 1."));
+      return;
+    }
+    this.body.replaceChildren(
+      ...groups.map(({ column, cards: inColumn }) =>
+        el(
+          "section",
+          { class: "atelier1__column" },
+          el("p", { class: "atelier1__title" }, column.label),
+          el(
+            "ul",
+            { class: "atelier1__cards" },
+            inColumn.map((card) =>
+              el(
+                "li",
+                { class: "atelier1__card" },
+                el("span", { class: "atelier1__text" }, card.text),
+                el(
+                  "span",
+                  { class: "atelier1__meta" },
+                  [card.role, card.room_name].filter(Boolean).join(" · "),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+}

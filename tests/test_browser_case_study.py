@@ -1,0 +1,120 @@
+"""In real Chromium, phone-sized: atelier 1's case study. Phones take a role and write with it,
+the console sees who plays whom and gives roles, filters work as cards arrive, the screen follows."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tests.live import LiveServer
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server  # noqa: F401  (fixtures)
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+SITUATION = "Un projet alimentaire territorial à trois intercommunalités"
+
+
+def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=2)
+    server.start()
+    contexts: list[Any] = []
+    watches: list[PageWatch] = []
+
+    def open_page(url: str, **options: Any) -> Any:
+        context = chromium.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        watches.append(PageWatch(page, server.url))
+        page.goto(url)
+        return page
+
+    def join(pseudonym: str, scale: str) -> Any:
+        page = open_page(links["join_url"], **PHONE)
+        page.get_by_label("Pseudonyme").fill(pseudonym)
+        page.get_by_label("Échelle territoriale").select_option(label=scale)
+        page.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
+        page.get_by_role("button", name="Rejoindre la salle").click()
+        page.wait_for_url(f"**/e/{links['join_code']}")
+        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        return page
+
+    def post(page: Any, text: str, column: str) -> None:
+        page.get_by_label("Colonne").select_option(label=column)
+        page.get_by_label("Votre carte").fill(text)
+        page.get_by_role("button", name="Envoyer").click()
+
+    camille = join("Camille", "Commune")
+    bao = join("Bao", "Région")
+    screen = open_page(links["screen_url"], viewport={"width": 1920, "height": 1080})
+    console = open_page(links["rooms"][0]["facilitator_url"], viewport={"width": 1440, "height": 1000})
+    expect(console.get_by_role("status").first).to_contain_text("Connecté")
+
+    # The facilitator moves the room to atelier 1: the phones show the case study and its situation.
+    console.get_by_label("Phase de la salle").select_option(label="10:30 · Décrypter les situations de coopération")
+    actors = camille.get_by_role("region", name="Jeux d'acteurs")
+    expect(actors).to_be_visible()
+    expect(camille.get_by_role("region", name="Pourquoi ?")).to_be_hidden()
+    expect(camille.get_by_text(SITUATION)).to_be_visible()
+
+    # Before a role, the phone offers the protagonists instead of the compose form.
+    roles = camille.get_by_role("region", name="Votre rôle")
+    expect(roles.get_by_role("button", name="Chargé·e de mission PAT")).to_be_visible()
+    expect(camille.get_by_label("Votre carte")).to_be_hidden()
+    assert camille.evaluate(UNNAMED_CONTROLS) == []
+    roles.get_by_role("button", name="Chargé·e de mission PAT").click()
+    expect(roles.get_by_text("Vous jouez : Chargé·e de mission PAT")).to_be_visible()
+    expect(camille.get_by_label("Votre carte")).to_be_visible()
+
+    # The console sees the role taken, and the roles nobody plays.
+    panel = console.get_by_role("region", name="Rôles")
+    taken = panel.locator('[data-role-name="Chargé·e de mission PAT"]')
+    expect(taken).to_contain_text("Camille")
+    expect(panel.locator('[data-role-name="Élu·e communautaire"]')).to_contain_text("personne")
+    expect(panel.get_by_text("Sans rôle : Bao")).to_be_visible()
+
+    # A card written with the role: the neighbour sees it with the role and the author's scale.
+    idea = "La chambre d'agriculture veut garder la main sur l'animation"
+    post(camille, idea, "Jeux d'acteurs")
+    card = bao.get_by_role("region", name="Jeux d'acteurs").get_by_role("article").filter(has_text=idea)
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Chargé·e de mission PAT")
+    expect(card).to_contain_text("Commune")
+    room_1 = screen.get_by_role("region", name="Salle 1")
+    expect(room_1.get_by_role("region", name="Jeux d'acteurs").get_by_text(idea)).to_be_visible()
+
+    # The facilitator gives Bao a role; Bao writes with it.
+    panel.get_by_label("Participant").select_option(label="Bao")
+    panel.get_by_label("Rôle", exact=True).select_option(label="Élu·e communautaire")
+    panel.get_by_role("button", name="Attribuer le rôle").click()
+    expect(bao.get_by_text("Vous jouez : Élu·e communautaire")).to_be_visible()
+    expect(panel.locator('[data-role-name="Élu·e communautaire"]')).to_contain_text("Bao")
+    other = "Les élus veulent une légumerie avant tout"
+    post(bao, other, "Jeux d'acteurs")
+    expect(actors.get_by_text(other)).to_be_visible()
+
+    # Filtering by role on a phone hides the other roles' cards, live.
+    camille.get_by_label("Rôle", exact=True).select_option(label="Élu·e communautaire")
+    expect(actors.get_by_text(other)).to_be_visible()
+    expect(actors.get_by_text(idea)).to_be_hidden()
+    late = "Un second élu rejoint la table"
+    post(bao, late, "Jeux d'acteurs")
+    expect(actors.get_by_text(late)).to_be_visible()
+    camille.get_by_label("Rôle", exact=True).select_option(label="tous")
+    camille.get_by_label("Regrouper par").select_option(label="échelle")
+    expect(actors.locator(".cards__group")).to_have_text(["Commune", "Région"])
+    expect(actors.get_by_text(idea)).to_be_visible()
+
+    # No horizontal scroll on the phone; screenshots for a look at 390 px.
+    assert camille.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if os.environ.get("COLLAB_CASESTUDY_SHOTS"):
+        camille.screenshot(path=f"{os.environ['COLLAB_CASESTUDY_SHOTS']}/casestudy-phone.png", full_page=True)
+        console.set_viewport_size({"width": 390, "height": 844})
+        panel.screenshot(path=f"{os.environ['COLLAB_CASESTUDY_SHOTS']}/casestudy-console-roles.png")
+    assert console.evaluate(UNNAMED_CONTROLS) == []
+    assert screen.evaluate(UNNAMED_CONTROLS) == []
+
+    for watch in watches:
+        assert watch.problems == []
+    for context in contexts:
+        context.close()
