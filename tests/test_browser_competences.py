@@ -145,8 +145,11 @@ def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, s
         target = Path(shots)
         target.mkdir(parents=True, exist_ok=True)
         bao.wait_for_timeout(600)  # let the calm fade-in finish
-        bao.screenshot(path=str(target / "competences-phone.png"), full_page=True)
-        camille.screenshot(path=str(target / "competences-phone-offer.png"), full_page=True)
+        # What a phone shows (the compose form stays at the bottom): the matches, then the board.
+        bao.screenshot(path=str(target / "competences-phone.png"))
+        bao.get_by_role("region", name="Il me manque").get_by_role("article").first.scroll_into_view_if_needed()
+        bao.screenshot(path=str(target / "competences-phone-board.png"))
+        camille.screenshot(path=str(target / "competences-phone-offer.png"))
         screen.screenshot(path=str(target / "competences-screen.png"))
         console.screenshot(path=str(target / "competences-console.png"))
 
