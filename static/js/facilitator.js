@@ -3,6 +3,8 @@
 // countdown, its dot vote and its synthesis.
 import { actionRunner, busy } from "./lib/actions.js";
 import { boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
+import { CompetenceMap, totalsLine } from "./lib/competence-map.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { Facets } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
@@ -30,6 +32,30 @@ function warn(text) {
 }
 
 let connection = null;
+
+// Atelier 3: the event's competence map, folded above the rooms while one of them is on the competences board.
+const competenceBoard = (boot.event.boards || []).find(isCompetenceBoard);
+const mapTotals = el("span", { class: "competences-panel__totals" });
+const mapSection = el(
+  "details",
+  { class: "competences-panel", hidden: true },
+  el("summary", { class: "competences-panel__title" }, "Carte des compétences de l'événement", mapTotals),
+  el("div", { id: "console-map" }),
+);
+alertBox.after(mapSection);
+const competenceMap = new CompetenceMap(mapSection.lastElementChild, {
+  call: (...args) => connection.call(...args),
+  event: boot.event,
+  onRender: (map) => (mapTotals.textContent = ` · ${totalsLine(map.totals)}`),
+});
+
+/** Show the map while a room of this console is on the competences board. */
+function showCompetenceMap() {
+  const shown = Boolean(competenceBoard) && [...boardViews.values()].some((view) => view.shown === competenceBoard.key);
+  mapSection.hidden = !shown;
+  competenceMap.show(shown);
+}
+
 const run = actionRunner((...args) => connection.call(...args), warn);
 
 const stores = new Map();
@@ -82,7 +108,7 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     scaleLabel,
     tools: moderation.tools,
     signature: moderation.signature,
-    decorate,
+    decorate: combineDecorations(skillDecoration(boot.event), decorate),
   });
   view.facets = facets;
   function draw() {
@@ -177,6 +203,7 @@ function showRoomPhase(roomId) {
   const phase = roomPhase(boot.event, state);
   const board = boardFor(boot.event, phase);
   boardViews.get(roomId).show(board && board.key);
+  showCompetenceMap();
   caseStudies.get(roomId)();
   select.value = phase ? String(phase.id) : "";
   if (!phase) select.selectedIndex = -1;
@@ -210,10 +237,11 @@ connection = goLive(boot.token, stores, {
     showState(status, state);
     if (state === "refused") warn("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation.");
   },
-  on: { presence_changed: showPresence, event_changed: live.take },
+  on: { presence_changed: showPresence, event_changed: live.take, competences_changed: () => competenceMap.refreshSoon() },
   onConnect: () => {
     live.refresh();
     loadDrafts();
+    competenceMap.refresh();
     atelierLinks.forEach((cards) => cards.refresh());
   },
 });

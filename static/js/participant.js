@@ -1,9 +1,11 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, and cards written here sent until they land.
 import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { Facets } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
+import { MatchesPanel } from "./lib/matches.js";
 import { Outbox } from "./lib/outbox.js";
 import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } from "./lib/phase.js";
 import { showState } from "./lib/socket.js";
@@ -18,6 +20,7 @@ const MESSAGES = {
   column: "Cette colonne n'existe pas ; choisissez-en une dans la liste.",
   role: "Choisissez d'abord votre rôle : votre carte vous attend ci-dessous.",
   refused: "Le serveur a refusé cette carte",
+  skill: "Le type, la portée ou les mots-clés de cette compétence ne conviennent pas : vérifiez-les et renvoyez la carte.",
 };
 // Why the room takes no cards now (the room's state, or a post's `room_closed` refusal).
 const CLOSED = {
@@ -41,13 +44,19 @@ const counter = form.querySelector("[data-compose-count]");
 const closedNotice = form.querySelector("[data-compose-closed]");
 const writeButtons = [...boardNode.querySelectorAll("[data-write]")];
 
+// Atelier 3: a competence card's type, scope and keywords, and the matches with other people's cards.
+const skillFields = new SkillFields(form, event, { before: textField.labels[0] });
+const matchesNode = el("section", {});
+boardNode.before(matchesNode);
+const matches = new MatchesPanel(matchesNode, { call: (...args) => connection.call(...args), event });
+
 const votebar = document.querySelector("[data-votebar]");
 const dotsLeft = document.querySelector("[data-dots-left]");
 
 const boards = new RoomBoards(boardNode, {
   scaleLabel: scaleLabels(event),
   selfId: participant.id,
-  decorate: voteDecoration(() => store, { phone: true }),
+  decorate: combineDecorations(skillDecoration(event), voteDecoration(() => store, { phone: true })),
 });
 const store = new RoomStore(roomId, {
   onChange: () => {
@@ -73,6 +82,7 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
           ? "Carte envoyée : elle sera publiée une fois validée par l'animation."
           : "Carte publiée.",
     );
+    if (item.skill) matches.refresh();
   },
   onRejected: (item, error) => {
     const field = error.details && error.details.field;
@@ -90,6 +100,7 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
     const typed = textField.value.trim();
     textField.value = typed ? `${typed}\n\n${item.text}` : item.text;
     if (!typed) columnField.value = item.column;
+    if (!typed && item.skill) skillFields.restore(item.skill);
     updateCount();
     say(reason, true);
   },
@@ -124,6 +135,7 @@ function showRoomState(state) {
   closedNotice.textContent = closed ? `${closed} : on ne peut pas écrire pour l'instant.` : "";
   closedNotice.hidden = !closed;
   for (const control of [textField, columnField, sendButton, ...writeButtons]) control.disabled = Boolean(closed);
+  skillFields.setDisabled(closed);
 }
 
 const waiting = document.querySelector("[data-waiting]");
@@ -147,6 +159,9 @@ function showPhase() {
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
   showCaseStudy(board, linksBackToCaseStudy(phase));
   waiting.hidden = board;
+  const competences = board && isCompetenceBoard(boardByKey(event, boards.shown));
+  skillFields.show(competences);
+  matches.show(competences);
   document.body.dataset.phaseKind = phase ? phase.kind : "";
   if (!board) {
     waiting.querySelector("[data-waiting-kind]").textContent = kindLabel(phase);
@@ -300,7 +315,14 @@ form.addEventListener("submit", (submitted) => {
     askRole();
     return;
   }
-  outbox.add({ board: boards.shown, column: columnField.value, text });
+  const skill = skillFields.active ? skillFields.read() : null;
+  if (skill && skill.error) {
+    say(skill.error, true);
+    skill.control.focus();
+    return;
+  }
+  outbox.add({ board: boards.shown, column: columnField.value, text, skill: skill && skill.skill });
+  if (skill) skillFields.clear();
   textField.value = "";
   updateCount();
   say(connection.connected ? "Envoi…" : "Carte gardée sur ce téléphone : elle partira au retour du réseau.");
@@ -353,10 +375,15 @@ connection = goLive(boot.token, stores, {
       say("Cette inscription n'est plus reconnue. Rejoignez à nouveau l'événement avec son code.", true);
     }
   },
-  on: { event_changed: live.take },
+  on: {
+    event_changed: live.take,
+    match_changed: () => matches.refresh(),
+    competences_changed: () => matches.refreshSoon(),
+  },
   onConnect: () => {
     live.refresh();
     outbox.flush();
+    matches.refresh();
     atelier1.refresh();
   },
 });

@@ -1,5 +1,7 @@
 // The plenary screen: every room's board live, the programme's now and next, who is connected.
-import { boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
+import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
+import { CompetenceMap } from "./lib/competence-map.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
 import { el, plural, readBoot, scaleLabels } from "./lib/dom.js";
 import { Facets, rolesOf } from "./lib/facets.js";
 import { goLive } from "./lib/live.js";
@@ -36,7 +38,7 @@ const facets = new Facets(facetsNode, {
 });
 for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const roomId = Number(node.dataset.roomId);
-  const view = new RoomBoards(node, { scaleLabel, decorate: voteDecoration(() => stores.get(roomId)) });
+  const view = new RoomBoards(node, { scaleLabel, decorate: combineDecorations(skillDecoration(event), voteDecoration(() => stores.get(roomId))) });
   view.facets = facets;
   atelier1.set(roomId, new SituationCards(node.querySelector("[data-atelier1]"), { call: (...args) => connection.call(...args), event, eager: true }));
   const onChange = (store) => {
@@ -119,11 +121,38 @@ function showSyntheses() {
   synthesesNode.querySelector("[data-syntheses-empty]").hidden = published.length > 0;
 }
 
-pressToggle(document.querySelector("[data-show-syntheses]"), (pressed) => {
-  synthesesNode.hidden = !pressed;
-  roomsNode.hidden = pressed;
-  if (!pressed) roomNodes.forEach(fitCards);
+pressToggle(document.querySelector("[data-show-syntheses]"), (pressed) => showOnScreen(pressed ? "syntheses" : "rooms"));
+
+// Réciprocité: the event's competence map instead of the boards, pressed by hand or during atelier 3.
+const competencesNode = document.querySelector("[data-competences]");
+const competenceMap = new CompetenceMap(competencesNode.querySelector("[data-competence-map]"), {
+  call: (...args) => connection.call(...args),
+  event,
+  gapsShown: 6,
+  topShown: 5,
 });
+const toggles = { syntheses: document.querySelector("[data-show-syntheses]"), competences: document.querySelector("[data-show-competences]") };
+pressToggle(toggles.competences, (pressed) => showOnScreen(pressed ? "competences" : "rooms"));
+
+/** Show the rooms' boards, the published syntheses or the competence map: one at a time. */
+function showOnScreen(what) {
+  roomsNode.hidden = what !== "rooms";
+  synthesesNode.hidden = what !== "syntheses";
+  competencesNode.hidden = what !== "competences";
+  competenceMap.show(what === "competences");
+  for (const [name, button] of Object.entries(toggles)) button.setAttribute("aria-pressed", String(what === name));
+  if (what === "rooms") roomNodes.forEach(fitCards);
+}
+
+let followedPhase = "none"; // the event's phase the screen last followed
+/** When the event moves to atelier 3 (a phase on the competences board), show the map; when it leaves, the boards. */
+function followCompetencePhase() {
+  const phase = phaseById(event.programme, event.current_phase_id);
+  if ((phase ? phase.id : null) === followedPhase) return;
+  followedPhase = phase ? phase.id : null;
+  if (phase && isCompetenceBoard(boardByKey(event, phase.activity))) showOnScreen("competences");
+  else if (!competencesNode.hidden) showOnScreen("rooms");
+}
 
 /** Hide the cards a column cannot show whole, and say how many older ones there are. */
 function fitCards(room) {
@@ -197,6 +226,7 @@ const live = followEvent(
     showProgramme();
     eventTimer.set(event.timer);
     roomNodes.forEach((_node, roomId) => showRoomClock(roomId));
+    followCompetencePhase();
   },
   { onRoomAdded: () => window.location.reload() },
 );
@@ -205,6 +235,7 @@ const connection = goLive(boot.token, stores, {
   onState: (state) => showState(status, state),
   onConnect: async () => {
     live.refresh();
+    competenceMap.refresh();
     atelier1.forEach((cards) => cards.refresh());
     // A screen that connects late (or again) asks for what was published meanwhile.
     try {
@@ -219,6 +250,7 @@ const connection = goLive(boot.token, stores, {
   on: {
     presence_changed: showPresence,
     event_changed: live.take,
+    competences_changed: () => competenceMap.refreshSoon(),
     synthesis_published: ({ room_id: roomId, synthesis }) => {
       syntheses.set(roomId, synthesis);
       showSyntheses();
@@ -227,3 +259,4 @@ const connection = goLive(boot.token, stores, {
 });
 live.attach(connection);
 eventTimer.set(event.timer);
+followCompetencePhase();

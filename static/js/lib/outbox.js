@@ -45,9 +45,10 @@ export class Outbox {
     return [...this.items];
   }
 
-  /** Store a new card (before anything is sent), then try to send it; return it. */
-  add({ board, column, text }) {
+  /** Store a new card (before anything is sent), then try to send it; return it. `skill`: on the competences board. */
+  add({ board, column, text, skill = null }) {
     const item = { client_id: newClientId(), board, column, text, created_at: new Date().toISOString() };
+    if (skill) item.skill = skill;
     this.items.push(item);
     this._save();
     this.onChange();
@@ -82,8 +83,10 @@ export class Outbox {
     this._sending.add(id);
     let ack;
     try {
-      const { client_id, board, column, text } = item;
-      ack = await this.send({ client_id, board, column, text }, SEND_TIMEOUT_MS);
+      const { client_id, board, column, text, skill } = item;
+      const payload = { client_id, board, column, text };
+      if (skill) payload.skill = skill;
+      ack = await this.send(payload, SEND_TIMEOUT_MS);
     } catch (err) {
       // No acknowledgement (offline, or no answer in time): keep it and try again.
       this._sending.delete(id);
