@@ -19,9 +19,12 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix collab tests bench app.py
 	$(VENV)/bin/ruff format collab tests bench app.py
 
-# Card round trip on a real server, collab's durability against the NORMAL baseline.
+# Card round trip on a real server (durability against the NORMAL baseline); competence matching;
+# what one new offer costs when every phone asks for its pairs again.
 bench: $(VENV)/.dev $(VENDOR)
 	$(PY) -m bench.post_latency
+	$(PY) -m bench.matching
+	$(PY) -m bench.competences_herd
 
 # The README's screenshot of the plenary screen, taken by the browser test.
 screenshots: $(VENV)/.dev $(VENDOR)

@@ -183,3 +183,19 @@ def test_the_map_shows_types_gaps_and_strong_pairs(connect: Connect, event: Even
     alix.emit("post_card", {"client_id": "client-grid-2", "board": "four_questions", "column": "comment", "text": "x"})
     assert received(bao, "competences_changed") == []
     assert alix.emit("get_competence_map", {}, callback=True)["error"]["code"] == "forbidden"
+
+
+def test_pairs_follow_a_room_renamed_and_a_card_edited(connect: Connect, event: EventLinks, join: Join) -> None:
+    alix = connect(join(room=0, pseudonym="Alix")["token"])
+    bao = connect(join(room=1, pseudonym="Bao")["token"])
+    organiser = connect(event.organiser_token)
+    offer = post(alix, "offre", "Je connais bien les fonds européens LEADER", kind="savoirs", keywords=["LEADER"])
+    post(bao, "besoin", "Monter un dossier de fonds européens LEADER", kind="savoirs", keywords=["LEADER"])
+    before = bao.emit("get_matches", {}, callback=True)["needs"][0]["matches"][0]
+    assert before["offer"]["room_name"] == event.rooms[0].name
+
+    assert organiser.emit("rename_room", {"room_id": event.rooms[0].id, "name": "Salle du Lac"}, callback=True)["ok"]
+    edited = {"card_id": offer["card"]["id"], "text": "Je connais les fonds LEADER et le FEDER"}
+    assert organiser.emit("edit_card", edited, callback=True)["ok"]
+    after = bao.emit("get_matches", {}, callback=True)["needs"][0]["matches"][0]
+    assert (after["offer"]["room_name"], after["offer"]["text"]) == ("Salle du Lac", edited["text"])

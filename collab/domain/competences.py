@@ -29,8 +29,11 @@ TOP = 10
 COMPETENCES_KIND = "competences"
 
 _cache_lock = threading.Lock()
-# event id → (what the cards were, the pairs computed from them)
-_cache: dict[int, tuple[tuple[Any, ...], list[Match]]] = {}
+# event id → (its creation time, its rooms' names and sequence numbers; its competence cards by
+# id; their pairs).
+# Every change to a card takes its room's next number, so unchanged numbers are unchanged cards:
+# after one offer is posted, the first phone to ask computes the pairs, the others read them.
+_cache: dict[int, tuple[tuple[Any, ...], dict[int, dict[str, Any]], list[Match]]] = {}
 
 
 def competence_boards(session: Session, event_id: int) -> set[str]:
@@ -162,7 +165,22 @@ def competence_map(principal: Principal) -> dict[str, Any]:
 
 
 def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str, Any]], list[Match]]:
-    """Return the event's visible competence cards by id, and the pairs proposed between them."""
+    """Return the event's visible competence cards by id, and the pairs proposed between them.
+
+    Callers read what is returned and never change it: it is shared until the cards change.
+    """
+    # Read before the cards: a change committed in between makes the next call compute again.
+    # The event's creation time tells apart two databases (tests) whose events have the same id.
+    version = (
+        session.scalar(select(Event.created_at).where(Event.id == event_id)),
+        *session.execute(
+            select(Room.id, Room.seq, Room.name).where(Room.event_id == event_id).order_by(Room.id)
+        ).tuples(),
+    )
+    with _cache_lock:
+        cached = _cache.get(event_id)
+        if cached is not None and cached[0] == version:
+            return cached[1], cached[2]
     boards = competence_boards(session, event_id)
     rows = session.execute(
         select(Card, Participant, Room)
@@ -182,11 +200,6 @@ def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str,
     cards = {
         card.id: card_data(card, author) | {"room_id": room.id, "room_name": room.name} for card, author, room in rows
     }
-    seen = tuple((c["id"], c["column"], c["text"], repr(c["skill"])) for c in cards.values())
-    with _cache_lock:
-        cached = _cache.get(event_id)
-        if cached is not None and cached[0] == seen:
-            return cards, cached[1]
     from collab.domain.matching import match_competences
 
     skills = [_skill(card) for card in cards.values()]
@@ -195,7 +208,7 @@ def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str,
         [s for s in skills if s.side == "besoin"],
     )
     with _cache_lock:
-        _cache[event_id] = (seen, matches)
+        _cache[event_id] = (version, cards, matches)
     return cards, matches
 
 
