@@ -26,9 +26,9 @@ bench: $(VENV)/.dev $(VENDOR)
 	$(PY) -m bench.matching
 	$(PY) -m bench.competences_herd
 
-# The README's screenshot of the plenary screen, taken by the browser test.
+# The README's screenshots (plenary screen, case study, competences), taken by the browser tests.
 screenshots: $(VENV)/.dev $(VENDOR)
-	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py
+	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py tests/test_browser_case_study.py tests/test_browser_competences.py
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -113,6 +113,13 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
     assert neighbour.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     if os.environ.get("COLLAB_SCREENSHOTS"):
+        # The README's screen is at 11h45, atelier 2: the organiser moves the day there.
+        organiser = console_context.new_page()
+        organiser.goto(links["organiser_url"])
+        row = organiser.locator("tr", has_text="Quatre grandes questions")
+        row.get_by_role("button", name="Aller à cette phase").click()
+        expect(screen.locator("[data-now-title]")).to_have_text("Quatre grandes questions")
+        organiser.close()
         for n, text in enumerate(["Un projet commun lisible par les habitants", "Des élus qui se parlent"]):
             neighbour.get_by_label("Colonne").select_option(index=n + 1)
             neighbour.get_by_label("Votre carte").fill(text)

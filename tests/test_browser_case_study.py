@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from tests.live import LiveServer
+from tests.live import ROOT, LiveServer
 from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server  # noqa: F401  (fixtures)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -107,10 +107,16 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
 
     # No horizontal scroll on the phone; screenshots for a look at 390 px.
     assert camille.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    if os.environ.get("COLLAB_CASESTUDY_SHOTS"):
-        camille.screenshot(path=f"{os.environ['COLLAB_CASESTUDY_SHOTS']}/casestudy-phone.png", full_page=True)
+    if os.environ.get("COLLAB_SCREENSHOTS"):
+        # `make screenshots`: the README's phone in the case study, and the console's roles panel.
+        target = ROOT / os.environ["COLLAB_SCREENSHOTS"]
+        target.mkdir(parents=True, exist_ok=True)
+        camille.wait_for_timeout(600)  # let the calm fade-in finish
+        # What the phone shows once the situation is read: my role, the filter bar, the board.
+        camille.locator("[data-roles]").evaluate("node => node.scrollIntoView()")
+        camille.screenshot(path=str(target / "screenshot-case-study-phone.png"))
         console.set_viewport_size({"width": 390, "height": 844})
-        panel.screenshot(path=f"{os.environ['COLLAB_CASESTUDY_SHOTS']}/casestudy-console-roles.png")
+        panel.screenshot(path=str(target / "screenshot-case-study-roles.png"))
     assert console.evaluate(UNNAMED_CONTROLS) == []
     assert screen.evaluate(UNNAMED_CONTROLS) == []
 
@@ -124,8 +130,6 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     expect(back).to_contain_text("Chargé·e de mission PAT · Salle 1")
     expect(room_1.locator("[data-atelier1] summary")).to_have_text("Voir l'analyse de l'atelier 1 (3 cartes)")
     expect(screen.get_by_role("region", name="Salle 2").locator("[data-atelier1]")).to_be_hidden()
-    if os.environ.get("COLLAB_CASESTUDY_SHOTS"):
-        screen.screenshot(path=f"{os.environ['COLLAB_CASESTUDY_SHOTS']}/casestudy-screen-atelier2.png")
 
     for watch in watches:
         assert watch.problems == []

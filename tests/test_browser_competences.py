@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
-from tests.live import LiveServer
+from tests.live import ROOT, LiveServer
 from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server  # noqa: F401  (fixtures)
 
 OFFER = "J'anime des ateliers de concertation avec les habitants sur les mobilités douces"
@@ -140,18 +139,13 @@ def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, s
     screen.get_by_role("button", name="Réciprocité").click()
     expect(screen_map).to_be_visible()
 
-    shots = os.environ.get("COLLAB_COMPETENCES_SHOTS")
-    if shots:
-        target = Path(shots)
+    if os.environ.get("COLLAB_SCREENSHOTS"):
+        # `make screenshots`: the README's phone put in touch, and the screen's competence map.
+        target = ROOT / os.environ["COLLAB_SCREENSHOTS"]
         target.mkdir(parents=True, exist_ok=True)
         bao.wait_for_timeout(600)  # let the calm fade-in finish
-        # What a phone shows (the compose form stays at the bottom): the matches, then the board.
-        bao.screenshot(path=str(target / "competences-phone.png"))
-        bao.get_by_role("region", name="Il me manque").get_by_role("article").first.scroll_into_view_if_needed()
-        bao.screenshot(path=str(target / "competences-phone-board.png"))
-        camille.screenshot(path=str(target / "competences-phone-offer.png"))
-        screen.screenshot(path=str(target / "competences-screen.png"))
-        console.screenshot(path=str(target / "competences-console.png"))
+        bao.screenshot(path=str(target / "screenshot-competences-phone.png"))
+        screen.screenshot(path=str(target / "screenshot-competences-screen.png"))
 
     for watch in watches:
         assert watch.problems == []

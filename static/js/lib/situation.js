@@ -36,7 +36,8 @@ export function showSituation(root, situation) {
  * The disclosure "Voir l'analyse de l'atelier 1 (N cartes)" in `details` (a <details> holding
  * <summary>): it loads `get_situation_cards` over `call` and lists the cards by column of the
  * case-study board, each with its role and its room. `eager`: load as soon as it is shown
- * (to say how many cards); otherwise on first opening.
+ * (to say how many cards), and stay out of sight while there is none (a projector shows no
+ * empty disclosure); otherwise on first opening.
  */
 export class SituationCards {
   constructor(details, { call, event, eager = false }) {
@@ -56,19 +57,21 @@ export class SituationCards {
   /** Show the disclosure for situation `situationId` (hide it with null); `visible`: false to hide it. */
   show(situationId, visible = true) {
     const id = visible ? situationId : null;
-    this.details.hidden = id === null;
+    if (id === null) this.details.hidden = true;
+    else if (!this.eager || this.loaded === id) this.details.hidden = false;
     if (id === this.situationId) return;
     this.situationId = id;
     this.loaded = null;
     this.details.open = false;
     this.summary.textContent = "Voir l'analyse de l'atelier 1";
     this.body.replaceChildren();
+    if (this.eager) this.details.hidden = true; // until its cards are counted
     if (id !== null && this.eager) this.load();
   }
 
   /** Load again if shown and wanted (after a (re)connection). */
   refresh() {
-    if (this.situationId !== null && !this.details.hidden && (this.eager || this.details.open)) this.load();
+    if (this.situationId !== null && (this.eager || (!this.details.hidden && this.details.open))) this.load();
   }
 
   /** Ask the server for the situation's cards and draw them. */
@@ -94,6 +97,7 @@ export class SituationCards {
 
   _draw(cards) {
     const n = cards.length;
+    if (this.eager) this.details.hidden = n === 0 || this.situationId === null;
     this.summary.textContent = `Voir l'analyse de l'atelier 1 (${n} ${plural(n, "carte", "cartes")})`;
     const board = (this.event.boards || []).find((b) => b.kind === "case_study") || { columns: [] };
     const groups = board.columns
