@@ -48,7 +48,9 @@ def touches_competences(event_id: int, changes: list[dict[str, Any]]) -> bool:
     for change in changes:
         payload = change["payload"]
         cards = [payload["card"]] if isinstance(payload.get("card"), dict) else list(payload.get("cards", []))
-        boards.update(card.get("board") for card in cards)
+        # Only competence cards carry a skill: most changes are told apart without the database.
+        if any(card.get("skill") for card in cards):
+            return True
         if isinstance(payload.get("board"), str):
             boards.add(payload["board"])
     if not boards:
