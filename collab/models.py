@@ -35,6 +35,10 @@ class Event(Base):
     # The event-wide countdown: when it ends and how long it was set for.
     timer_ends_at: Mapped[datetime | None] = mapped_column()
     timer_seconds: Mapped[int | None] = mapped_column()
+    # What the organiser has the plenary screen show ({"mode": …, and what the mode needs}); None: the rooms.
+    screen: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A closed event is read-only: its pages and exports stay open to the holders of its links.
+    closed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -262,3 +266,39 @@ class MatchAcceptance(Base):
     # How to reach this person (an e-mail, a phone number), shown to the other only once both said yes.
     contact: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Hypothesis(Base):
+    """A hypothesis the plenary tests: participants vote validée, infirmée or à nuancer."""
+
+    __tablename__ = "hypotheses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(Text)
+    # Cards of the ateliers that support or question it (card ids, in the organiser's order).
+    evidence: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # "draft" (not yet put to the vote), "open", "closed".
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    # What the plenary concluded, recorded by the organiser.
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HypothesisVote(Base):
+    """One participant's verdict on a hypothesis, with an optional reason; changeable while the vote is open."""
+
+    __tablename__ = "hypothesis_votes"
+    __table_args__ = (UniqueConstraint("hypothesis_id", "participant_id", name="uq_hypothesis_votes"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hypothesis_id: Mapped[int] = mapped_column(ForeignKey("hypotheses.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    # "validee", "infirmee" or "a_nuancer".
+    verdict: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
