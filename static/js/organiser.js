@@ -1,8 +1,9 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
 // edited (add, edit, move, delete), rooms renamed, situations edited (lib/situations-panel.js);
-// copy buttons for the links; and the console
+// the plenary's hypotheses (lib/hypotheses-panel.js); copy buttons for the links; and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { el, readBoot } from "./lib/dom.js";
+import { HypothesesPanel } from "./lib/hypotheses-panel.js";
 import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
@@ -229,15 +230,24 @@ addRoom.addEventListener("submit", async (submitted) => {
 });
 
 const live = followEvent(event, draw, { onRoomAdded: () => window.location.reload() });
+const hypotheses = new HypothesesPanel(document.querySelector("[data-hypotheses-panel]"), {
+  call: (...args) => connection.call(...args),
+});
 let panels = null; // the console's hooks (rooms at a glance, secret links, log), set just below
 const connection = goLive(boot.token, new Map(), {
   onState: (state) => {
     showState(status, state);
     panels?.onState(state);
   },
-  on: { event_changed: live.take },
+  on: {
+    event_changed: live.take,
+    // The broadcast leaves drafts out: ask for the whole list again.
+    hypotheses_changed: () => hypotheses.refresh(),
+    hypothesis_results: (payload) => hypotheses.showResults(payload),
+  },
   onConnect: () => {
     live.refresh();
+    hypotheses.refresh();
     panels?.onConnect();
   },
 });
