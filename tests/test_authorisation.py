@@ -106,6 +106,9 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
         {"participant", "participant_of_another_room"},
     ),
     "get_competence_map": (lambda s: {}, {"screen", "facilitator_of_another_room", *STAFF}),
+    # After the seminar: the organiser closes the event (read-only) and may reopen it.
+    "close_event": (lambda s: {}, ORGANISER),
+    "reopen_event": (lambda s: {}, ORGANISER),
 }
 
 READ_ONLY = {

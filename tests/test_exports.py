@@ -71,7 +71,7 @@ def test_the_markdown_report_lists_visible_cards_and_the_organiser_version_the_h
         "Validée : 1 · Infirmée : 0 · À nuancer : 1 (2 votes)",
         "**Conclusion.** Validée, à condition de nommer cet intérêt.",
         "J'anime des concertations avec les habitants (Camille) ↔ Associer les habitants",
-        "### Besoins sans réponse",
+        "#### Besoins sans réponse",
     ):
         assert text in public, text
     assert HIDDEN not in public and HELD not in public

@@ -34,12 +34,26 @@ def _ranked(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(cards, key=lambda c: (not c["pinned"], -c["votes"]))
 
 
+def hour(value: str) -> str:
+    """Return "10h30" for "10:30" and "9h" for "09:00", as the programme is printed."""
+    hours, minutes = value.split(":")
+    return f"{int(hours)}h{'' if minutes == '00' else minutes}"
+
+
+def plural(count: int, word: str) -> str:
+    """Return "1 carte", "3 cartes"."""
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
 def atelier_titles(record: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Return, per board key, the atelier that works it (title and hours, from the programme)."""
     titles: dict[str, dict[str, str]] = {}
     for phase in record["programme"]:
         if phase["activity"] and phase["activity"] not in titles:
-            titles[phase["activity"]] = {"title": phase["title"], "hours": f"{phase['start']}–{phase['end']}"}
+            titles[phase["activity"]] = {
+                "title": phase["title"],
+                "hours": f"{hour(phase['start'])} – {hour(phase['end'])}",
+            }
     return titles
 
 
@@ -123,6 +137,8 @@ def report_context(record: dict[str, Any], organiser: bool) -> dict[str, Any]:
         "competences": record["competences"],
         "participants": len(record["participants"]),
         "marks": card_marks,
+        "plural": plural,
+        "hour": hour,
     }
 
 
@@ -162,7 +178,7 @@ def report_markdown(record: dict[str, Any], organiser: bool = False) -> str:
     for atelier in ctx["ateliers"]:
         hours = f" ({atelier['hours']})" if atelier["hours"] else ""
         out += ["", f"## Atelier {atelier['number']} : {md(atelier['title'])}{hours}", ""]
-        out.append(f"{md(atelier['board_title'])} — {atelier['count']} cartes.")
+        out.append(f"{md(atelier['board_title'])} — {plural(atelier['count'], 'carte')}.")
         if atelier["scales"]:
             out.append("Par échelle : " + ", ".join(f"{md(s['label'])} {s['count']}" for s in atelier["scales"]) + ".")
         for group in atelier["groups"]:
@@ -173,9 +189,12 @@ def report_markdown(record: dict[str, Any], organiser: bool = False) -> str:
             for question in group["questions"]:
                 out += ["", f"#### {md(question['label'])}", ""]
                 out += [_card_line(c, organiser) for c in question["cards"]] or ["_Aucune carte._"]
+        if atelier["kind"] == "competences":
+            out += _competences_md(ctx)
+    if not any(a["kind"] == "competences" for a in ctx["ateliers"]):
+        out += _competences_md(ctx)
     out += _syntheses_md(ctx)
     out += _hypotheses_md(ctx)
-    out += _competences_md(ctx)
     return "\n".join(out) + "\n"
 
 
@@ -216,19 +235,19 @@ def _hypotheses_md(ctx: dict[str, Any]) -> list[str]:
 def _competences_md(ctx: dict[str, Any]) -> list[str]:
     """Return the competence map: totals by type, the strongest pairs and the needs unanswered."""
     competences = ctx["competences"]
-    out = ["", "## Compétences en partage"]
+    out = ["", "### Rapprochements et besoins sans réponse"]
     if not competences:
         return [*out, "", "_Carte des compétences non calculée._"]
     totals = competences["totals"]
     out += ["", f"{totals['offers']} apports, {totals['needs']} besoins, {totals['matches']} rapprochements possibles."]
     out += ["", "| Type | Apports | Besoins |", "| --- | ---: | ---: |"]
     out += [f"| {t['label']} | {t['offers']} | {t['needs']} |" for t in competences["types"]]
-    out += ["", "### Rapprochements proposés", ""]
+    out += ["", "#### Rapprochements proposés", ""]
     out += [
         f"- {md(m['offer']['text'])} ({md(m['offer']['author']['pseudonym'])}) ↔ "
         f"{md(m['need']['text'])} ({md(m['need']['author']['pseudonym'])})"
         for m in competences["top"]
     ] or ["_Aucun._"]
-    out += ["", "### Besoins sans réponse", ""]
+    out += ["", "#### Besoins sans réponse", ""]
     out += [f"- {md(g['text'])} ({md(g['author']['pseudonym'])})" for g in competences["gaps"]] or ["_Aucun._"]
     return out
