@@ -25,7 +25,6 @@ def seed_day(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str
     ]
     who = [principal_for_participant(p["id"]) for p in people]
     facilitator = principal_for_link(event.rooms[0].facilitator_token)
-    organiser = principal_for_link(event.organiser_token)
     situation = describe_event(event.id)["situations"][0]
     case_study.take_role(who[0], situation["protagonists"][0])
     n = iter(range(1000))
@@ -78,5 +77,4 @@ def seed_day(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str
                 hypothesis_id=hypothesis.id, participant_id=people[1]["id"], verdict="a_nuancer", reason="Pas toujours"
             )
         )
-    _ = organiser
     return {"people": people, "cards": made, "situation": situation}

@@ -76,7 +76,7 @@ def test_the_markdown_report_lists_visible_cards_and_the_organiser_version_the_h
         assert text in public, text
     assert HIDDEN not in public and HELD not in public
     organiser = export_file(event.id, "md", organiser=True).body
-    assert f"**\\[masquée\\]** {HIDDEN}" in organiser.replace("**[masquée]**", "**\\[masquée\\]**")
+    assert f"- **[masquée]** {HIDDEN}" in organiser
     assert HELD in organiser and "en attente de modération" in organiser
 
 
