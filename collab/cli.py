@@ -1,4 +1,4 @@
-"""Flask commands: create an event from a template, print an event's links."""
+"""Flask commands: create an event from a template, print an event's links, export and import an event."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from flask import Flask, current_app
 from collab.domain.errors import DomainError
 from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
 from collab.domain.templates import DEFAULT_TEMPLATE
+from collab.exports.archive import restore_event
+from collab.exports.files import FORMATS, export_file
 from collab.links import describe_links
 from collab.links import event_links as links_of
 
@@ -18,6 +20,8 @@ def init_app(app: Flask) -> None:
     """Register collab's commands on the app."""
     app.cli.add_command(create_event_command)
     app.cli.add_command(links_command)
+    app.cli.add_command(export_event_command)
+    app.cli.add_command(import_event_command)
 
 
 @click.command("create-event")
@@ -56,3 +60,39 @@ def _print_links(links: dict[str, object], as_json: bool) -> None:
         click.echo(json.dumps(links, ensure_ascii=False))
     else:
         click.echo(describe_links(links))
+
+
+@click.command("export-event")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--organiser", is_flag=True, help="Report (md, html): list the hidden and held cards too, marked.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+def export_event_command(code: str, fmt: str, organiser: bool, output: str | None) -> None:
+    """Export the event with this join code: json (archive), md or html (report), csv (cards)."""
+    try:
+        file = export_file(event_id_for_code(code), fmt, organiser)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    if output is None:
+        click.echo(file.body, nl=False)
+        return
+    # The CSV's BOM and CRLF are kept as they are: no newline translation.
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        out.write(file.body)
+    click.echo(f"{file.filename} written to {output}", err=True)
+
+
+@click.command("import-event")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_event_command(path: str) -> None:
+    """Restore an event from its JSON archive (made by export-event) into this database."""
+    try:
+        with open(path, encoding="utf-8") as source:
+            data = json.load(source)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {path} as JSON: {exc}") from None
+    try:
+        restored = restore_event(data)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Imported event {restored['join_code']} ({restored['title']}), id {restored['id']}.")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import segno
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
 
+from collab import export_views
 from collab.domain.access import Principal
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
@@ -38,12 +39,14 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/o/<token>", view_func=organiser)
     app.add_url_rule("/healthz", view_func=healthz)
     app.after_request(secure_headers)
+    export_views.init_app(app)
     app.errorhandler(404)(not_found)
 
 
 def secure_headers(response: Response) -> Response:
     """Add the Content-Security-Policy and keep secret links out of Referer headers."""
-    response.headers["Content-Security-Policy"] = CSP
+    # A page that sets its own policy (a report carrying its style) keeps it.
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Secret links are in URLs: never send them to another site (same-site form posts keep
     # their Origin header, which the join form checks).
@@ -131,6 +134,8 @@ class _FormError(Exception):
 def _french(exc: DomainError) -> str:
     """Return the message a person sees for a refused join."""
     field = exc.details.get("field")
+    if exc.code == "closed":
+        return "Ce séminaire est clos : il n'est plus possible de le rejoindre."
     return {
         "pseudonym": "Un pseudonyme compte de 1 à 40 caractères.",
         "scale": "Choisissez une échelle territoriale dans la liste.",

@@ -129,6 +129,9 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
         lambda s: {"hypothesis_id": s["hypotheses"][0], "verdict": "a_nuancer", "reason": "Selon l'échelle"},
         {"participant", "participant_of_another_room"},
     ),
+    # After the seminar: the organiser closes the event (read-only) and may reopen it.
+    "close_event": (lambda s: {}, ORGANISER),
+    "reopen_event": (lambda s: {}, ORGANISER),
 }
 
 READ_ONLY = {

@@ -57,3 +57,9 @@ class RoomClosed(DomainError):
     """The room takes no cards now: locked, or its activity paused or closed."""
 
     code = "room_closed"
+
+
+class EventClosed(DomainError):
+    """The event is closed: it is read, no longer written."""
+
+    code = "closed"

@@ -220,6 +220,7 @@ def describe_event(event_id: int) -> dict[str, Any]:
             "situations": [situation_data(s) for s in sorted(situations.values(), key=lambda s: s.position)],
             "current_phase_id": event.current_phase_id,
             "timer": timer_data(event.timer_ends_at, event.timer_seconds),
+            "closed": event.closed_at is not None,
             "programme": [phase_data(p) for p in phases],
             "rooms": [
                 {

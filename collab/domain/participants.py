@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from collab.db import db
-from collab.domain.errors import Invalid, NotFound
+from collab.domain.errors import EventClosed, Invalid, NotFound
 from collab.domain.events import normalise_code
 from collab.models import Event, Participant, Room
 
@@ -23,6 +23,8 @@ def join_event(code: str, pseudonym: str, scale: str, room_id: int) -> dict[str,
         event = session.scalar(select(Event).where(Event.join_code == normalise_code(code)))
         if event is None:
             raise NotFound("no event has this code")
+        if event.closed_at is not None:
+            raise EventClosed("this event is closed: nobody joins it any more")
         if scale not in {s["key"] for s in event.scales}:
             raise Invalid("choose a territorial scale from the list", field="scale")
         room = session.get(Room, room_id)

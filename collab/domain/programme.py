@@ -347,5 +347,6 @@ def _state(session: Session, event_id: int) -> dict[str, Any]:
         "timer": timer_data(event.timer_ends_at, event.timer_seconds),
         "rooms": [{"id": r.id, "name": r.name, "situation": by_id.get(r.situation_id or 0)} for r in rooms],
         "situations": [by_id[s.id] for s in situations],
+        "closed": event.closed_at is not None,
         "now": stamp(server_now()),
     }

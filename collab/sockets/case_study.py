@@ -46,7 +46,7 @@ def on_delete_situation(principal: Principal, payload: SituationRef) -> dict[str
     return publish(principal.event_id, case_study.delete_situation(principal, payload.situation_id))
 
 
-@client_event("get_situation_cards", SituationRef, roles=EVERY_ROLE)
+@client_event("get_situation_cards", SituationRef, roles=EVERY_ROLE, writes=False)
 def on_get_situation_cards(principal: Principal, payload: SituationRef) -> dict[str, Any]:
     """Sent by the four-question grid of atelier 2, to link back to atelier 1's analysis; nothing is broadcast."""
     return case_study.situation_cards(principal, payload.situation_id)

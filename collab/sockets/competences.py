@@ -11,7 +11,7 @@ from collab.sockets.edge import client_event
 from collab.sockets.schemas import AcceptMatch, Empty, MatchRef
 
 
-@client_event("get_matches", Empty, roles=("participant",))
+@client_event("get_matches", Empty, roles=("participant",), writes=False)
 def on_get_matches(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by a phone on the competences board: my offers and needs with the pairs proposed; nothing is broadcast."""
     return competences.get_matches(principal)
@@ -33,7 +33,7 @@ def on_withdraw_match(principal: Principal, payload: MatchRef) -> dict[str, Any]
     return {"ok": True}
 
 
-@client_event("get_competence_map", Empty, roles=("organiser", "facilitator", "screen"))
+@client_event("get_competence_map", Empty, roles=("organiser", "facilitator", "screen"), writes=False)
 def on_get_competence_map(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by a console or the screen: the event's map of offers, needs, gaps and strongest pairs."""
     return competences.competence_map(principal)

@@ -71,7 +71,7 @@ def on_unknown(event: str, *args: Any) -> dict[str, Any]:
     return error("unknown_event", "this event does not exist")
 
 
-@client_event("sync", Sync, roles=("participant", "facilitator", "screen", "organiser"))
+@client_event("sync", Sync, roles=("participant", "facilitator", "screen", "organiser"), writes=False)
 def on_sync(principal: Principal, payload: Sync) -> dict[str, Any]:
     """Sent by a client after (re)connecting with the last `seq` it has for a room.
 

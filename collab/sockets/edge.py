@@ -11,6 +11,7 @@ from flask import request, session
 from pydantic import BaseModel, ValidationError
 
 from collab.domain.access import Principal
+from collab.domain.closing import is_closed
 from collab.domain.errors import DomainError, Forbidden, Unauthorised
 from collab.realtime import socketio
 from collab.tokens import principal_for_token
@@ -18,6 +19,8 @@ from collab.tokens import principal_for_token
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
 TOKEN_KEY = "collab_token"
+# Every client event registered: its name → (the roles allowed, whether it writes).
+REGISTERED: dict[str, tuple[tuple[str, ...], bool]] = {}
 
 
 def error(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -33,11 +36,16 @@ def current_principal() -> Principal:
     return principal_for_token(session.get(TOKEN_KEY))
 
 
-def client_event(name: str, schema: type[P], roles: tuple[str, ...]) -> Callable[..., Any]:
+def client_event(
+    name: str, schema: type[P], roles: tuple[str, ...], writes: bool = True, while_closed: bool = False
+) -> Callable[..., Any]:
     """Register a client→server event: authorise, validate, call, and always acknowledge.
 
     The handler receives the principal and the validated payload and returns the acknowledgement.
+    `writes`: the event changes something, so a closed event refuses it (`closed`), unless
+    `while_closed` (reopening the event). Reading events pass `writes=False`.
     """
+    REGISTERED[name] = (roles, writes)
 
     def register(handler: Callable[[Principal, P], dict[str, Any]]) -> Callable[..., Any]:
         @functools.wraps(handler)
@@ -52,6 +60,8 @@ def client_event(name: str, schema: type[P], roles: tuple[str, ...]) -> Callable
                     payload = schema.model_validate(args[0])
                 except ValidationError as exc:
                     return error("invalid", f"malformed {name} payload", fields=_fields(exc))
+                if writes and not while_closed and is_closed(principal.event_id):
+                    return error("closed", "the seminar is closed: it can be read, no longer changed")
                 return handler(principal, payload)
             except DomainError as exc:
                 return exc.as_ack()

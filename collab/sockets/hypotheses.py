@@ -33,13 +33,13 @@ def _changed(principal: Principal, result: tuple[dict[str, Any], dict[str, Any]]
     return ack
 
 
-@client_event("get_hypotheses", Empty, roles=EVERY_ROLE)
+@client_event("get_hypotheses", Empty, roles=EVERY_ROLE, writes=False)
 def on_get_hypotheses(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by every client as it connects; the organiser reads drafts too, a participant their own votes."""
     return hypotheses.get_hypotheses(principal)
 
 
-@client_event("get_evidence_cards", Empty, roles=ORGANISER)
+@client_event("get_evidence_cards", Empty, roles=ORGANISER, writes=False)
 def on_get_evidence_cards(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's hypothesis form: the event's visible cards, to cite as evidence."""
     return hypotheses.evidence_choices(principal)

@@ -29,7 +29,7 @@ def close_link_sockets(link_id: int, keep: str | None = None) -> int:
     return len(sids)
 
 
-@client_event("list_links", Empty, roles=ORGANISER)
+@client_event("list_links", Empty, roles=ORGANISER, writes=False)
 def on_list_links(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's console; acknowledged with every valid secret link and its address."""
     found = links.list_links(current_app.config["SECRET_KEY"], principal)
@@ -63,13 +63,13 @@ def on_regenerate_link(principal: Principal, payload: LinkRef) -> dict[str, Any]
     return {"ok": True, "revoked_link_id": old_id, "link": link_data(link), "closed": closed}
 
 
-@client_event("get_moderation_log", Empty, roles=ORGANISER)
+@client_event("get_moderation_log", Empty, roles=ORGANISER, writes=False)
 def on_get_moderation_log(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's console; acknowledged with the latest moderation actions, newest first."""
     return {"ok": True, "entries": audit.moderation_log(principal)}
 
 
-@client_event("get_overview", Empty, roles=ORGANISER)
+@client_event("get_overview", Empty, roles=ORGANISER, writes=False)
 def on_get_overview(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's console; acknowledged with every room's figures."""
     return {"ok": True, "rooms": overview.room_overview(principal)}

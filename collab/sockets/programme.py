@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 
-from collab.domain import programme
+from collab.domain import closing, programme
 from collab.domain.access import Principal
 from collab.links import link_url
 from collab.realtime import publish
@@ -34,7 +34,7 @@ STAFF = ("facilitator", "organiser")
 ORGANISER = ("organiser",)
 
 
-@client_event("get_event", Empty, roles=EVERY_ROLE)
+@client_event("get_event", Empty, roles=EVERY_ROLE, writes=False)
 def on_get_event(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by every client after each (re)connect; acknowledged with the event's live state."""
     return {"ok": True, **programme.get_event(principal)}
@@ -112,3 +112,18 @@ def on_add_time(principal: Principal, payload: StartTimer) -> dict[str, Any]:
 def on_stop_timer(principal: Principal, payload: StopTimer) -> dict[str, Any]:
     """Sent by room staff or the organiser; broadcast like `start_timer` (its timer is then null)."""
     return publish(principal.event_id, programme.stop_timer(principal, payload.room_id))
+
+
+@client_event("close_event", Empty, roles=ORGANISER)
+def on_close_event(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by the organiser when the seminar is over; broadcast as `event_changed` (`closed: true`).
+
+    From then on every writing event of the event is refused with `closed`; pages, sync and exports stay.
+    """
+    return publish(principal.event_id, closing.close_event(principal))
+
+
+@client_event("reopen_event", Empty, roles=ORGANISER, while_closed=True)
+def on_reopen_event(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by the organiser to open a closed event again; broadcast as `event_changed` (`closed: false`)."""
+    return publish(principal.event_id, closing.reopen_event(principal))

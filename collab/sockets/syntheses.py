@@ -27,7 +27,7 @@ def on_publish_synthesis(principal: Principal, payload: RoomRef) -> dict[str, An
     return {"ok": True, "synthesis": synthesis}
 
 
-@client_event("get_syntheses", Empty, roles=("screen", "facilitator", "organiser"))
+@client_event("get_syntheses", Empty, roles=("screen", "facilitator", "organiser"), writes=False)
 def on_get_syntheses(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by a screen or a console as it connects: the published syntheses, and the staff's own drafts."""
     return syntheses.event_syntheses(principal)

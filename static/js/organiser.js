@@ -49,6 +49,7 @@ function warn(text) {
 async function request(name, payload, failed) {
   try {
     const ack = await connection.call(name, payload, 5000);
+    if (!ack.ok && ack.error && ack.error.code === "closed") throw new Error("le séminaire est clos ; rouvrez-le pour modifier");
     if (!ack.ok) throw new Error(ack.error && ack.error.message);
     warn("");
     return ack;
@@ -229,10 +230,37 @@ addRoom.addEventListener("submit", async (submitted) => {
   if (ack) window.location.reload();
 });
 
-const live = followEvent(event, draw, { onRoomAdded: () => window.location.reload() });
 const hypotheses = new HypothesesPanel(document.querySelector("[data-hypotheses-panel]"), {
   call: (...args) => connection.call(...args),
 });
+// Closing (in the Exports panel): the event becomes read-only for everyone; reopening undoes it.
+const closingPanel = document.querySelector("[data-closing-panel]");
+const closeButton = closingPanel.querySelector("[data-close-event]");
+const reopenButton = closingPanel.querySelector("[data-reopen-event]");
+const closingText = closingPanel.querySelector("[data-closing-text]");
+
+function drawClosing() {
+  closeButton.hidden = Boolean(event.closed);
+  reopenButton.hidden = !event.closed;
+  closingText.textContent = event.closed
+    ? "Le séminaire est clos : tout reste consultable, plus rien ne peut être modifié."
+    : "Une fois le séminaire clos, plus personne ne peut rejoindre ni écrire ; les pages et les exports restent consultables.";
+}
+
+closeButton.addEventListener("click", () => {
+  if (!window.confirm("Clore le séminaire ? Plus personne ne pourra rejoindre ni écrire.")) return;
+  request("close_event", {}, "Le séminaire n'a pas pu être clos");
+});
+reopenButton.addEventListener("click", () => request("reopen_event", {}, "Le séminaire n'a pas pu être rouvert"));
+
+const live = followEvent(
+  event,
+  () => {
+    draw();
+    drawClosing();
+  },
+  { onRoomAdded: () => window.location.reload() },
+);
 let panels = null; // the console's hooks (rooms at a glance, secret links, log), set just below
 const connection = goLive(boot.token, new Map(), {
   onState: (state) => {

@@ -25,6 +25,7 @@ const MESSAGES = {
 };
 // Why the room takes no cards now (the room's state, or a post's `room_closed` refusal).
 const CLOSED = {
+  event: "Séminaire clos",
   locked: "La salle est verrouillée",
   paused: "Activité en pause",
   closed: "Activité close",
@@ -87,7 +88,8 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
   },
   onRejected: (item, error) => {
     const field = error.details && error.details.field;
-    const closed = error.code === "room_closed" && CLOSED[error.details && error.details.reason];
+    const closed =
+      error.code === "closed" ? CLOSED.event : error.code === "room_closed" && CLOSED[error.details && error.details.reason];
     if (field === "role") {
       // The server knows this person without a role (for now): ask for one, the text waits.
       roleAck = { seq: (store.seq || 0) + 1, role: null };
@@ -130,7 +132,8 @@ function draw() {
 
 /** Let the person write only while the room takes cards; say why not otherwise. */
 function showRoomState(state) {
-  const why = !state ? null : state.locked ? "locked" : state.activity_state !== "open" ? state.activity_state : null;
+  const roomWhy = !state ? null : state.locked ? "locked" : state.activity_state !== "open" ? state.activity_state : null;
+  const why = event.closed ? "event" : roomWhy;
   const closed = why ? CLOSED[why] || CLOSED.closed : "";
   form.classList.toggle("compose--closed", Boolean(closed));
   closedNotice.textContent = closed ? `${closed} : on ne peut pas écrire pour l'instant.` : "";
@@ -145,7 +148,10 @@ const hypotheses = new PhoneHypotheses(document.querySelector("[data-hypotheses]
   call: (...args) => connection.call(...args),
 });
 const timer = new TimerView(document.querySelector("[data-timer]"));
-const live = followEvent(event, showPhase);
+const live = followEvent(event, () => {
+  showPhase();
+  showRoomState(store.state);
+});
 
 /** Show a board: its title, and its columns in the compose form's select. */
 function showBoard(board) {

@@ -5,6 +5,7 @@ const WHY = {
   forbidden: "cette salle n'est pas confiée à ce lien",
   not_found: "cette carte n'existe plus (supprimée ou fusionnée entre-temps)",
   conflict: "une autre modification est passée avant",
+  closed: "le séminaire est clos, plus rien ne peut être modifié",
   internal: "erreur du serveur, rien n'a été changé",
   disconnected: "pas de connexion au serveur",
   timeout: "le serveur n'a pas répondu",

@@ -1,4 +1,5 @@
 // The event's live state (programme, current phase, timer, room names) and what a phase asks for.
+import { showClosed } from "./closed.js";
 import { frenchTime, KIND_LABELS } from "./programme.js";
 import { learnServerTime } from "./timer.js";
 
@@ -55,6 +56,10 @@ export function followEvent(event, onEvent, { onRoomAdded = null } = {}) {
     event.programme = state.programme;
     event.current_phase_id = state.current_phase_id;
     event.timer = state.timer;
+    if (typeof state.closed === "boolean") {
+      event.closed = state.closed;
+      showClosed(state.closed);
+    }
     // Boards, scales and situations travel too once the server sends them (organiser edits).
     for (const key of ["boards", "scales", "situations"]) if (Array.isArray(state[key])) event[key] = state[key];
     const sent = new Map((state.rooms || []).map((room) => [room.id, room]));

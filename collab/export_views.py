@@ -1,0 +1,58 @@
+"""HTTP exports: the organiser's downloads, and the self-diagnosis grid participants keep; render only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, abort, render_template
+
+from collab.domain.errors import NotFound, Unauthorised
+from collab.domain.events import event_id_for_code, normalise_code
+from collab.exports.files import export_file
+from collab.exports.grid import self_diagnosis
+from collab.exports.record import event_record
+from collab.tokens import principal_for_token
+
+# Download name → (format, organiser's version).
+DOWNLOADS = {
+    "report.md": ("md", False),
+    "report.html": ("html", False),
+    "report-organiser.html": ("html", True),
+    "cards.csv": ("csv", False),
+    "event.json": ("json", False),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the export routes."""
+    app.add_url_rule("/o/<token>/export/<name>", view_func=download)
+    app.add_url_rule("/j/<code>/grille", view_func=grid)
+
+
+def download(token: str, name: str) -> Response:
+    """Send one export of the organiser's event as a file to keep (404 for any other link or name)."""
+    try:
+        principal = principal_for_token(token)
+    except Unauthorised:
+        abort(404)
+    if principal.role != "organiser" or name not in DOWNLOADS:
+        abort(404)
+    fmt, organiser = DOWNLOADS[name]
+    file = export_file(principal.event_id, fmt, organiser)
+    response = Response(file.body, mimetype=file.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    if file.style_hash:
+        # The report carries its own style (a file kept offline): allow that one style block.
+        from collab.views import CSP
+
+        response.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", f"style-src {file.style_hash}")
+    return response
+
+
+def grid(code: str) -> Any:
+    """Show the self-diagnosis grid of an event to anyone with its join code (a phone, a printer)."""
+    try:
+        event_id = event_id_for_code(normalise_code(code))
+    except NotFound:
+        abort(404)
+    return render_template("grid.html", grid=self_diagnosis(event_record(event_id, competences=False)))
