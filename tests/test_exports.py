@@ -45,7 +45,7 @@ def test_the_record_holds_every_card_with_its_flags_and_the_day_around_it(
     assert [p["pseudonym"] for p in record["participants"]] == ["Camille", "Bao", "Inès"]
     assert record["syntheses"][0]["texts"] == {"pourquoi": "Coopérer pour ne pas rester seul."}
     assert record["dot_votes"][0]["placed"] == 2
-    hypothesis = record["hypotheses"][0]
+    hypothesis = next(h for h in record["hypotheses"] if h["text"] == "La coopération suppose un intérêt partagé")
     assert {r["verdict"]: r["count"] for r in hypothesis["results"]} == {"validee": 1, "infirmee": 0, "a_nuancer": 1}
     assert hypothesis["reasons"] == [{"verdict": "a_nuancer", "label": "À nuancer", "reason": "Pas toujours"}]
     assert record["competences"]["totals"]["offers"] == 1

@@ -133,7 +133,8 @@ def report_context(record: dict[str, Any], organiser: bool) -> dict[str, Any]:
         "ateliers": report_outline(record, organiser),
         "labels": question_labels(record),
         "syntheses": record["syntheses"],
-        "hypotheses": record["hypotheses"],
+        # A hypothesis never put to the vote is a draft of the organiser's, not part of the day.
+        "hypotheses": [h for h in record["hypotheses"] if h["state"] != "draft"],
         "competences": record["competences"],
         "participants": len(record["participants"]),
         "marks": card_marks,
