@@ -8,6 +8,7 @@ from collab.sockets import (  # noqa: F401
     organiser,
     participant,
     programme,
+    screen,
     syntheses,
     votes,
 )
