@@ -1,12 +1,13 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
 // edited (add, edit, move, delete), rooms renamed, situations edited (lib/situations-panel.js);
-// copy buttons for the links; and the console
+// copy buttons for the links; the plenary screen's remote (lib/screen-remote.js); and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { el, readBoot } from "./lib/dom.js";
 import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
 import { currentAndNext, frenchRange } from "./lib/programme.js";
+import { ScreenRemote } from "./lib/screen-remote.js";
 import { SituationsPanel } from "./lib/situations-panel.js";
 import { showState } from "./lib/socket.js";
 import { TimerView } from "./lib/timer.js";
@@ -228,6 +229,24 @@ addRoom.addEventListener("submit", async (submitted) => {
   if (ack) window.location.reload();
 });
 
+const remote = new ScreenRemote(document.querySelector("[data-screen-remote]"), {
+  event,
+  call: (...args) => connection.call(...args),
+  screen: boot.screen,
+});
+
+/** Ask what the screen shows and how many syntheses it has to show (after each connection, each publication). */
+async function followScreen() {
+  try {
+    const shown = await connection.call("get_screen", {}, 10000);
+    if (shown.ok) remote.take(shown.screen);
+    const published = await connection.call("get_syntheses", {}, 10000);
+    if (published.ok) remote.setPublished(published.syntheses.length);
+  } catch {
+    // The next connection asks again.
+  }
+}
+
 const live = followEvent(event, draw, { onRoomAdded: () => window.location.reload() });
 let panels = null; // the console's hooks (rooms at a glance, secret links, log), set just below
 const connection = goLive(boot.token, new Map(), {
@@ -235,9 +254,14 @@ const connection = goLive(boot.token, new Map(), {
     showState(status, state);
     panels?.onState(state);
   },
-  on: { event_changed: live.take },
+  on: {
+    event_changed: live.take,
+    screen_changed: ({ screen }) => remote.take(screen),
+    synthesis_published: () => followScreen(),
+  },
   onConnect: () => {
     live.refresh();
+    followScreen();
     panels?.onConnect();
   },
 });
