@@ -5,6 +5,13 @@ import { el } from "./dom.js";
 const SETTLE_MS = 2000;
 const SIZES = 8; // font-size steps, .wordcloud__word--s1 … --s8 in screen-modes.css
 
+/** Return a word's colour, 0..3, from its letters: the same word keeps its colour whatever comes around it. */
+export function colourOf(word) {
+  let hash = 0;
+  for (const char of word) hash = (hash * 31 + char.codePointAt(0)) % 9973;
+  return hash % 4;
+}
+
 /** Return a word's size step, 1..SIZES, on a square-root scale between the least and the most used. */
 export function sizeStep(count, least, most) {
   if (most <= least) return Math.ceil(SIZES / 2);
@@ -72,7 +79,10 @@ export class WordCloudView {
         const fresh = before !== null && !before.has(w.word);
         return el(
           "li",
-          { class: `wordcloud__word wordcloud__word--s${step}${fresh ? " card--new" : ""}`, "data-count": w.count },
+          {
+            class: `wordcloud__word wordcloud__word--s${step} wordcloud__word--c${colourOf(w.word)}${fresh ? " card--new" : ""}`,
+            "data-count": w.count,
+          },
           w.word,
         );
       }),
