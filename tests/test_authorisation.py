@@ -11,7 +11,17 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
 from collab.db import db
-from collab.domain import activities, cards, case_study, competences, moderation, programme, syntheses, votes
+from collab.domain import (
+    activities,
+    cards,
+    case_study,
+    competences,
+    hypotheses,
+    moderation,
+    programme,
+    syntheses,
+    votes,
+)
 from collab.domain.access import hash_token
 from collab.domain.events import EventLinks, describe_event
 from collab.models import AccessLink, Base
@@ -111,6 +121,19 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     "get_screen": (lambda s: {}, {"screen", "facilitator_of_another_room", *STAFF}),
     "get_combined_board": (lambda s: {"board": "four_questions"}, {"screen", "facilitator_of_another_room", *STAFF}),
     "get_word_cloud": (lambda s: {"board": None}, {"screen", "facilitator_of_another_room", *STAFF}),
+    # The plenary's hypotheses: the first is open, the others are drafts.
+    "get_hypotheses": (lambda s: {}, EVERY_ROLE),
+    "get_evidence_cards": (lambda s: {}, ORGANISER),
+    "save_hypothesis": (lambda s: {"text": "Une de plus", "evidence": [s["card"]]}, ORGANISER),
+    "delete_hypothesis": (lambda s: {"hypothesis_id": s["hypotheses"][3]}, ORGANISER),
+    "move_hypothesis": (lambda s: {"hypothesis_id": s["hypotheses"][3], "position": 0}, ORGANISER),
+    "open_hypothesis": (lambda s: {"hypothesis_id": s["hypotheses"][1]}, ORGANISER),
+    "close_hypothesis": (lambda s: {"hypothesis_id": s["hypotheses"][0]}, ORGANISER),
+    "conclude_hypothesis": (lambda s: {"hypothesis_id": s["hypotheses"][0], "conclusion": "Validée."}, ORGANISER),
+    "vote_hypothesis": (
+        lambda s: {"hypothesis_id": s["hypotheses"][0], "verdict": "a_nuancer", "reason": "Selon l'échelle"},
+        {"participant", "participant_of_another_room"},
+    ),
 }
 
 READ_ONLY = {
@@ -126,6 +149,8 @@ READ_ONLY = {
     "get_screen",
     "get_combined_board",
     "get_word_cloud",
+    "get_hypotheses",
+    "get_evidence_cards",
 }
 
 
@@ -174,6 +199,9 @@ def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, A
     votes.place_dot(principal, ids[0])
     syntheses.save_synthesis(facilitator, room, [ids[0]], {})
     phases = [phase["id"] for phase in describe_event(event.id)["programme"]]
+    organiser = link_principal(event.organiser_token)
+    hypothesis_ids = [h["id"] for h in hypotheses.get_hypotheses(organiser)["hypotheses"]]
+    hypotheses.open_hypothesis(organiser, hypothesis_ids[0])
     with db.transaction() as session:
         spare = session.scalar(
             select(AccessLink.id).where(AccessLink.token_hash == hash_token(event.rooms[3].facilitator_token))
@@ -198,6 +226,7 @@ def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, A
         "merged_card": ids[3],
         "queued_card": queued,
         "phases": phases,
+        "hypotheses": hypothesis_ids,
         "spare_link": spare,
         "tokens": {
             "no_token": None,

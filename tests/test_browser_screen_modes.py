@@ -37,8 +37,11 @@ def socket(url: str, token: str) -> Any:
     return sio
 
 
-def seed(live: LiveServer, links: dict[str, Any]) -> None:
-    """Post the cards from three phones and publish rooms 1 and 2's syntheses."""
+def seed(live: LiveServer, links: dict[str, Any]) -> tuple[Any, list[int]]:
+    """Post the cards from three phones, publish rooms 1 and 2's syntheses, put two hypotheses to the vote.
+
+    Return a phone still connected and the ids of the two hypotheses (the first closed, the second open).
+    """
     rooms = links["rooms"]
     phones = [
         socket(live.url, participant_token(live.url, links["join_code"], f"Participant {i + 1}", room["id"]))
@@ -57,8 +60,17 @@ def seed(live: LiveServer, links: dict[str, Any]) -> None:
         assert saved["ok"], saved
         assert console.call("publish_synthesis", {"room_id": rooms[index]["id"]}, timeout=10)["ok"]
         console.disconnect()
-    for phone in phones:
+    organiser = socket(live.url, links["organiser_url"].rsplit("/", 1)[1])
+    drafts = [h["id"] for h in organiser.call("get_hypotheses", {}, timeout=10)["hypotheses"]][:2]
+    for hypothesis_id in drafts:
+        assert organiser.call("open_hypothesis", {"hypothesis_id": hypothesis_id}, timeout=10)["ok"]
+        for phone, verdict in zip(phones, ("validee", "a_nuancer", "a_nuancer"), strict=True):
+            vote = {"hypothesis_id": hypothesis_id, "verdict": verdict, "reason": "Selon l'échelle du projet"}
+            assert phone.call("vote_hypothesis", vote, timeout=10)["ok"]
+    organiser.disconnect()
+    for phone in phones[1:]:
         phone.disconnect()
+    return phones[0], drafts
 
 
 def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server: LiveServer) -> None:  # noqa: F811
@@ -66,7 +78,7 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
 
     links = server.create_event(rooms=3)
     server.start()
-    seed(server, links)
+    phone, hypotheses = seed(server, links)
     screen_context = chromium.new_context(viewport={"width": 1920, "height": 1080})
     organiser_context = chromium.new_context(viewport={"width": 1440, "height": 900})
     screen = screen_context.new_page()
@@ -153,7 +165,21 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
     expect(syntheses.get_by_role("article")).to_contain_text("Salle 2")
     expect(syntheses).to_contain_text("2 / 2")
     expect(remote).to_contain_text("2 / 2")
-    # Past the last synthesis: the next mode (no hypothesis yet: the competences).
+    # Past the last synthesis: the hypotheses put to the vote, one per slide, with live bars.
+    organiser.keyboard.press("ArrowRight")
+    hypothesis = screen.get_by_role("region", name="Hypothèse 1 / 2 · vote clos")
+    expect(hypothesis).to_be_visible()
+    expect(hypothesis.locator('[data-verdict="a_nuancer"]')).to_contain_text("2 · 67 %")
+    organiser.keyboard.press("ArrowRight")
+    hypothesis = screen.get_by_role("region", name="Hypothèse 2 / 2 · vote ouvert")
+    expect(hypothesis).to_be_visible()
+    expect(hypothesis).to_contain_text("3 votes")
+    vote = {"hypothesis_id": hypotheses[1], "verdict": "infirmee", "reason": ""}
+    assert phone.call("vote_hypothesis", vote, timeout=10)["ok"]
+    expect(hypothesis.locator('[data-verdict="infirmee"]')).to_contain_text("1 · 33 %")
+    expect(hypothesis.locator('[data-verdict="validee"]')).to_contain_text("0 · 0 %")
+    shows("hypothesis")
+    phone.disconnect()
     organiser.keyboard.press("ArrowRight")
     expect(screen.get_by_role("region", name="Réciprocité : nos compétences en partage")).to_be_visible()
     shows("competences")

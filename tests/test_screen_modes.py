@@ -67,10 +67,10 @@ def stored_screen(event: EventLinks) -> Any:
         return row.screen
 
 
-def add_hypothesis(event: EventLinks) -> int:
+def add_hypothesis(event: EventLinks, state: str = "open") -> int:
     """Store a hypothesis of the event and return its id."""
     with db.transaction() as session:
-        hypothesis = Hypothesis(event_id=event.id, position=0, text="La coopération demande du temps.")
+        hypothesis = Hypothesis(event_id=event.id, position=9, text="La coopération demande du temps.", state=state)
         session.add(hypothesis)
         session.flush()
         return hypothesis.id
@@ -130,6 +130,10 @@ def test_the_hypothesis_mode_names_a_hypothesis_of_the_event(connect: Connect, e
     with db.transaction() as session:
         hypothesis = session.get(Hypothesis, hypothesis_id)
         session.delete(hypothesis)
+    draft = add_hypothesis(event, state="draft")
+    refused = organiser.emit("set_screen", {"mode": "hypothesis", "hypothesis_id": draft}, callback=True)
+    assert refused["error"]["code"] == "invalid"
+    assert stored_screen(event) == {"mode": "hypothesis", "hypothesis_id": hypothesis_id}
     # A hypothesis removed since: the screen goes back to the rooms rather than show nothing.
     assert organiser.emit("get_screen", {}, callback=True)["screen"] == {"mode": "rooms"}
 

@@ -15,7 +15,7 @@ from collab.domain.access import hash_token, link_token, new_link
 from collab.domain.errors import Invalid, NotFound
 from collab.domain.rooms import timer_data
 from collab.domain.templates import DEFAULT_TEMPLATE, load_template
-from collab.models import AccessLink, Event, Phase, Room, Situation
+from collab.models import AccessLink, Event, Hypothesis, Phase, Room, Situation
 
 # No 0/O, 1/I/L: a code read aloud or copied from a projector is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -62,7 +62,7 @@ def normalise_code(code: str) -> str:
 def create_event(
     secret: str, template: str = DEFAULT_TEMPLATE, rooms: int | None = None, title: str | None = None
 ) -> EventLinks:
-    """Create an event from a template, with its rooms, programme, situations and links."""
+    """Create an event from a template, with its rooms, programme, situations, draft hypotheses and links."""
     data = load_template(template)
     room_count = data.get("rooms", 4) if rooms is None else rooms
     if not 1 <= room_count <= MAX_ROOMS:
@@ -122,6 +122,9 @@ def _insert_event(
             for position, situation in enumerate(data.get("situations", []))
         ]
         session.add_all(situations)
+        # The plenary's hypotheses, as drafts: no evidence yet, the day's cards do not exist.
+        for position, hypothesis in enumerate(data.get("hypotheses", [])):
+            session.add(Hypothesis(event_id=event.id, position=position, text=" ".join(hypothesis["text"].split())))
         session.flush()
         created = EventLinks(
             id=event.id,

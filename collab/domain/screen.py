@@ -84,6 +84,9 @@ def _checked(session: Session, event: Event, values: dict[str, Any]) -> dict[str
         hypothesis = session.get(Hypothesis, value) if isinstance(value, int) else None
         if hypothesis is None or hypothesis.event_id != event.id:
             raise NotFound(f"no hypothesis {value} in this event", field="hypothesis_id")
+        if hypothesis.state == "draft":
+            # Screens read only the hypotheses put to the vote: a draft is the organiser's.
+            raise Invalid("a draft hypothesis is not shown: put it to the vote first", field="hypothesis_id")
         screen["hypothesis_id"] = hypothesis.id
     elif takes == "slide":
         slide = 0 if value is None else value

@@ -1,4 +1,4 @@
-"""Event templates: a seminar's programme, rooms, boards and situations, as TOML data files."""
+"""Event templates: a seminar's programme, rooms, boards, situations and hypotheses, as TOML data files."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ PHASE_KINDS = ("accueil", "pleniere", "atelier", "pause", "repas", "fin")
 BOARD_KINDS = ("grid", "case_study", "competences")
 COMPETENCE_COLUMNS = {"offre", "besoin"}
 ROLE_MAX = 120
+HYPOTHESIS_MAX = 500
+HYPOTHESES_MAX = 50
 KEY = re.compile(r"^[a-z0-9_]{1,40}$")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -89,6 +91,15 @@ def check_template(data: dict[str, Any], where: str) -> None:
             and len(set(protagonists)) == len(protagonists),
             f"a situation's protagonists are distinct names of 1 to {ROLE_MAX} characters",
         )
+    hypotheses = data.get("hypotheses", [])
+    require(isinstance(hypotheses, list) and len(hypotheses) <= HYPOTHESES_MAX, f"hypotheses: at most {HYPOTHESES_MAX}")
+    for hypothesis in hypotheses:
+        text = hypothesis.get("text") if isinstance(hypothesis, dict) else None
+        require(
+            isinstance(text, str) and 0 < len(" ".join(text.split())) <= HYPOTHESIS_MAX,
+            f"each hypothesis needs a text of 1 to {HYPOTHESIS_MAX} characters",
+        )
+        require(set(hypothesis) == {"text"}, "a hypothesis has a text only (evidence is picked from the day's cards)")
 
 
 def _keyed(item: Any, label: str) -> bool:

@@ -5,6 +5,7 @@ from collab.sockets import (  # noqa: F401
     competences,
     connection,
     facilitator,
+    hypotheses,
     organiser,
     participant,
     programme,

@@ -287,3 +287,43 @@ class BoardChoice(Payload):
     """`get_combined_board`, `get_word_cloud`: a board's key, or null (the four questions; the whole day)."""
 
     board: Key | None = None
+
+
+# The plenary's hypotheses (collab/sockets/hypotheses.py).
+
+
+class SaveHypothesis(Payload):
+    """`save_hypothesis`: a new hypothesis (`hypothesis_id` null) or the new text and evidence of one."""
+
+    hypothesis_id: Id | None = None
+    # Longer than the domain's limits, so an over-long text gets the domain's clear message.
+    text: Annotated[str, Field(max_length=1000)]
+    evidence: Annotated[list[Id], Field(max_length=40)] = []
+
+
+class HypothesisRef(Payload):
+    """`delete_hypothesis`, `open_hypothesis`, `close_hypothesis`: the hypothesis to act on."""
+
+    hypothesis_id: Id
+
+
+class MoveHypothesis(Payload):
+    """`move_hypothesis`: the hypothesis and its new place (0 is first)."""
+
+    hypothesis_id: Id
+    position: Annotated[int, Field(ge=0, le=500)]
+
+
+class ConcludeHypothesis(Payload):
+    """`conclude_hypothesis`: what the plenary concluded ("" for nothing yet)."""
+
+    hypothesis_id: Id
+    conclusion: Annotated[str, Field(max_length=4000)]
+
+
+class VoteHypothesis(Payload):
+    """`vote_hypothesis`: a participant's verdict on the open hypothesis, and why (may be empty)."""
+
+    hypothesis_id: Id
+    verdict: Literal["validee", "infirmee", "a_nuancer"]
+    reason: Annotated[str, Field(max_length=560)] = ""

@@ -1,8 +1,10 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
 // edited (add, edit, move, delete), rooms renamed, situations edited (lib/situations-panel.js);
-// copy buttons for the links; the plenary screen's remote (lib/screen-remote.js); and the console
+// the plenary's hypotheses (lib/hypotheses-panel.js); the plenary screen's remote (lib/screen-remote.js);
+// copy buttons for the links; and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { el, readBoot } from "./lib/dom.js";
+import { HypothesesPanel } from "./lib/hypotheses-panel.js";
 import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
@@ -242,12 +244,18 @@ async function followScreen() {
     if (shown.ok) remote.take(shown.screen);
     const published = await connection.call("get_syntheses", {}, 10000);
     if (published.ok) remote.setPublished(published.syntheses.length);
+    // The organiser reads drafts too; the screen shows only those put to the vote.
+    const listed = await connection.call("get_hypotheses", {}, 10000);
+    if (listed.ok) remote.setHypotheses(listed.hypotheses.filter((h) => h.state !== "draft"));
   } catch {
     // The next connection asks again.
   }
 }
 
 const live = followEvent(event, draw, { onRoomAdded: () => window.location.reload() });
+const hypotheses = new HypothesesPanel(document.querySelector("[data-hypotheses-panel]"), {
+  call: (...args) => connection.call(...args),
+});
 let panels = null; // the console's hooks (rooms at a glance, secret links, log), set just below
 const connection = goLive(boot.token, new Map(), {
   onState: (state) => {
@@ -258,10 +266,17 @@ const connection = goLive(boot.token, new Map(), {
     event_changed: live.take,
     screen_changed: ({ screen }) => remote.take(screen),
     synthesis_published: () => followScreen(),
+    // The broadcast leaves drafts out: ask for the whole list again.
+    hypotheses_changed: ({ hypotheses: shown }) => {
+      hypotheses.refresh();
+      remote.setHypotheses(shown);
+    },
+    hypothesis_results: (payload) => hypotheses.showResults(payload),
   },
   onConnect: () => {
     live.refresh();
     followScreen();
+    hypotheses.refresh();
     panels?.onConnect();
   },
 });

@@ -1,9 +1,10 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
-// the countdown, and cards written here sent until they land.
+// the countdown, cards written here sent until they land, and the plenary's hypothesis votes.
 import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { Facets } from "./lib/facets.js";
+import { PhoneHypotheses } from "./lib/hypotheses.js";
 import { goLive } from "./lib/live.js";
 import { MatchesPanel } from "./lib/matches.js";
 import { Outbox } from "./lib/outbox.js";
@@ -139,6 +140,10 @@ function showRoomState(state) {
 }
 
 const waiting = document.querySelector("[data-waiting]");
+// The plenary's hypotheses: the open one to vote on whatever the phase, the results when no board shows.
+const hypotheses = new PhoneHypotheses(document.querySelector("[data-hypotheses]"), {
+  call: (...args) => connection.call(...args),
+});
 const timer = new TimerView(document.querySelector("[data-timer]"));
 const live = followEvent(event, showPhase);
 
@@ -159,6 +164,7 @@ function showPhase() {
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
   showCaseStudy(board, linksBackToCaseStudy(phase));
   waiting.hidden = board;
+  hypotheses.showResults(!board);
   const competences = board && isCompetenceBoard(boardByKey(event, boards.shown));
   skillFields.show(competences);
   matches.show(competences);
@@ -379,12 +385,14 @@ connection = goLive(boot.token, stores, {
     event_changed: live.take,
     match_changed: () => matches.refresh(),
     competences_changed: () => matches.refreshSoon(),
+    hypotheses_changed: (payload) => hypotheses.take(payload),
   },
   onConnect: () => {
     live.refresh();
     outbox.flush();
     matches.refresh();
     atelier1.refresh();
+    hypotheses.refresh();
   },
 });
 live.attach(connection);

@@ -40,7 +40,7 @@ const rooms = new RoomsView(view("rooms"), {
   },
 });
 const syntheses = new SynthesesView(view("syntheses"), { event, scaleLabel });
-const hypothesis = new HypothesisView(view("hypothesis"));
+const hypothesis = new HypothesisView(view("hypothesis"), { call });
 const competencesNode = view("competences");
 const competenceMap = new CompetenceMap(competencesNode.querySelector("[data-competence-map]"), { call, event, gapsShown: 6, topShown: 5 });
 const competences = {
@@ -101,6 +101,7 @@ const connection = goLive(boot.token, rooms.stores, {
     rooms.refreshSituations();
     combined.refresh();
     wordcloud.refresh();
+    hypothesis.refresh();
     try {
       // What the organiser chose while this screen was away, and what was published meanwhile.
       const shown = await call("get_screen", {}, 10000);
@@ -116,6 +117,8 @@ const connection = goLive(boot.token, rooms.stores, {
     event_changed: live.take,
     screen_changed: ({ screen }) => modes.set(screen),
     competences_changed: () => competenceMap.refreshSoon(),
+    hypotheses_changed: ({ hypotheses }) => hypothesis.take(hypotheses),
+    hypothesis_results: (payload) => hypothesis.results(payload),
     synthesis_published: ({ synthesis }) => syntheses.take([synthesis]),
   },
 });

@@ -1,0 +1,329 @@
+"""The plenary's hypotheses: the organiser puts them to the vote, participants say validée, infirmée or à nuancer.
+
+At most one hypothesis is open at a time: opening one closes the one that was open, so phones
+always know which one they are voting on. A closed hypothesis may be opened again; its votes stay.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from collab.db import db
+from collab.domain.access import Principal
+from collab.domain.audit import record_action
+from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from collab.domain.programme import organiser_event
+from collab.domain.rooms import card_data, iso
+from collab.models import Card, Hypothesis, HypothesisVote, Participant, Room
+
+TEXT_MAX = 500
+EVIDENCE_MAX = 20
+CONCLUSION_MAX = 2000
+REASON_MAX = 280
+REASONS_SHOWN = 6
+HYPOTHESES_MAX = 50
+# The cards the organiser picks evidence from: the event's newest visible ones.
+EVIDENCE_CHOICES_MAX = 2000
+VERDICTS = ("validee", "infirmee", "a_nuancer")
+STATES = ("draft", "open", "closed")
+
+Broadcast = dict[str, Any]
+
+
+def get_hypotheses(principal: Principal) -> dict[str, Any]:
+    """Return the hypotheses in order: all of them for the organiser, the open and closed ones for others.
+
+    A participant also reads their own vote on each (`mine`).
+    """
+    with db.transaction() as session:
+        listed = _listed(session, principal.event_id, drafts=principal.role == "organiser")
+        if principal.participant_id is not None:
+            mine = _votes_of(session, principal.participant_id, [h["id"] for h in listed])
+            listed = [h | {"mine": mine.get(h["id"])} for h in listed]
+        return {"ok": True, "hypotheses": listed}
+
+
+def evidence_choices(principal: Principal) -> dict[str, Any]:
+    """Return the cards the organiser may cite as evidence: every visible card of the event, newest first."""
+    with db.transaction() as session:
+        organiser_event(session, principal)
+        rows = session.execute(
+            _visible_cards(principal.event_id).order_by(Card.id.desc()).limit(EVIDENCE_CHOICES_MAX)
+        ).tuples()
+        cards = [_evidence_card(card, author, room) for card, author, room in rows]
+        return {"ok": True, "cards": cards}
+
+
+def save_hypothesis(
+    principal: Principal, hypothesis_id: int | None, text: str, evidence: list[int]
+) -> tuple[dict[str, Any], Broadcast]:
+    """Write a new hypothesis (`hypothesis_id` None, as a draft, last) or change one's text and evidence."""
+    text = " ".join(text.split())
+    if not 1 <= len(text) <= TEXT_MAX:
+        raise Invalid(f"a hypothesis has 1 to {TEXT_MAX} characters", field="text")
+    if len(evidence) > EVIDENCE_MAX or len(set(evidence)) != len(evidence):
+        raise Invalid(f"a hypothesis cites up to {EVIDENCE_MAX} different cards", field="evidence")
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        if evidence:
+            shown = set(session.scalars(select(Card.id).where(Card.id.in_(evidence)).where(_visible(event.id))))
+            missing = [card_id for card_id in evidence if card_id not in shown]
+            if missing:
+                raise Invalid("these cards are not visible cards of the event", field="evidence", cards=missing)
+        if hypothesis_id is None:
+            count = session.scalar(select(func.count()).where(Hypothesis.event_id == event.id)) or 0
+            if count >= HYPOTHESES_MAX:
+                raise Invalid(f"an event has at most {HYPOTHESES_MAX} hypotheses", field="hypothesis_id")
+            hypothesis = Hypothesis(event_id=event.id, position=count, text=text, evidence=list(evidence))
+            session.add(hypothesis)
+            session.flush()
+            _renumber(_ordered(session, event.id))
+        else:
+            hypothesis = _hypothesis(session, principal, hypothesis_id)
+            hypothesis.text = text
+            hypothesis.evidence = list(evidence)
+        session.flush()
+        record_action(session, principal, None, "save_hypothesis", hypothesis_id=hypothesis.id, evidence=len(evidence))
+        return _organiser_change(session, event.id, hypothesis)
+
+
+def delete_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
+    """Remove a hypothesis and its votes (organiser)."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        hypothesis = _hypothesis(session, principal, hypothesis_id)
+        record_action(session, principal, None, "delete_hypothesis", hypothesis_id=hypothesis.id, text=hypothesis.text)
+        session.execute(delete(HypothesisVote).where(HypothesisVote.hypothesis_id == hypothesis.id))
+        session.delete(hypothesis)
+        session.flush()
+        _renumber(_ordered(session, event.id))
+        return _organiser_change(session, event.id, None)
+
+
+def move_hypothesis(principal: Principal, hypothesis_id: int, position: int) -> tuple[dict[str, Any], Broadcast]:
+    """Put a hypothesis at `position` (0 is first) in the order the plenary takes them (organiser)."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        hypothesis = _hypothesis(session, principal, hypothesis_id)
+        others = [h for h in _ordered(session, event.id) if h.id != hypothesis.id]
+        if not 0 <= position <= len(others):
+            raise Invalid(f"position is 0 to {len(others)}", field="position")
+        others.insert(position, hypothesis)
+        _renumber(others)
+        record_action(session, principal, None, "move_hypothesis", hypothesis_id=hypothesis.id, position=position)
+        return _organiser_change(session, event.id, hypothesis)
+
+
+def open_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
+    """Put a hypothesis to the vote; the one that was open closes (organiser)."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        hypothesis = _hypothesis(session, principal, hypothesis_id)
+        now = datetime.now(UTC)
+        closed = None
+        if hypothesis.state != "open":
+            for other in session.scalars(
+                select(Hypothesis).where(Hypothesis.event_id == event.id, Hypothesis.state == "open")
+            ):
+                other.state, other.closed_at, closed = "closed", now, other.id
+            hypothesis.state, hypothesis.opened_at, hypothesis.closed_at = "open", now, None
+            record_action(session, principal, None, "open_hypothesis", hypothesis_id=hypothesis.id, closed=closed)
+        return _organiser_change(session, event.id, hypothesis)
+
+
+def close_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
+    """End the vote on a hypothesis: its results stand, votes are no longer taken (organiser)."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        hypothesis = _hypothesis(session, principal, hypothesis_id)
+        if hypothesis.state == "draft":
+            raise Conflict("this hypothesis was never put to the vote")
+        if hypothesis.state == "open":
+            hypothesis.state, hypothesis.closed_at = "closed", datetime.now(UTC)
+            record_action(session, principal, None, "close_hypothesis", hypothesis_id=hypothesis.id)
+        return _organiser_change(session, event.id, hypothesis)
+
+
+def conclude_hypothesis(principal: Principal, hypothesis_id: int, conclusion: str) -> tuple[dict[str, Any], Broadcast]:
+    """Record what the plenary concluded about a hypothesis ("" takes the conclusion away); organiser."""
+    conclusion = conclusion.strip()
+    if len(conclusion) > CONCLUSION_MAX:
+        raise Invalid(f"a conclusion has at most {CONCLUSION_MAX} characters", field="conclusion")
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        hypothesis = _hypothesis(session, principal, hypothesis_id)
+        hypothesis.conclusion = conclusion
+        record_action(session, principal, None, "conclude_hypothesis", hypothesis_id=hypothesis.id)
+        return _organiser_change(session, event.id, hypothesis)
+
+
+def vote_hypothesis(
+    principal: Principal, hypothesis_id: int, verdict: str, reason: str
+) -> tuple[dict[str, Any], Broadcast]:
+    """Give or change a participant's verdict on the open hypothesis; return the ack and the new results.
+
+    One row per participant and hypothesis, whatever the number of their sockets voting at once.
+    """
+    if principal.role != "participant" or principal.participant_id is None:
+        raise Forbidden("only participants vote")
+    if verdict not in VERDICTS:
+        raise Invalid(f"a verdict is one of {', '.join(VERDICTS)}", field="verdict")
+    reason = " ".join(reason.split())
+    if len(reason) > REASON_MAX:
+        raise Invalid(f"a reason has at most {REASON_MAX} characters", field="reason")
+    with db.transaction() as session:
+        # A shared lock: votes go side by side, a close waits for them (and they for it).
+        hypothesis = session.get(Hypothesis, hypothesis_id, with_for_update={"read": True})
+        if hypothesis is None or hypothesis.event_id != principal.event_id:
+            raise NotFound(f"no hypothesis {hypothesis_id} in this event")
+        if hypothesis.state != "open":
+            raise Conflict("the vote on this hypothesis is not open", state=hypothesis.state)
+        _upsert_vote(session, hypothesis.id, principal.participant_id, verdict, reason)
+        entry = _entry(session, hypothesis)
+        ack = {"ok": True, "hypothesis": entry | {"mine": {"verdict": verdict, "reason": reason}}}
+        return ack, {"hypothesis_id": hypothesis.id, "results": entry["results"], "reasons": entry["reasons"]}
+
+
+def _upsert_vote(session: Session, hypothesis_id: int, participant_id: int, verdict: str, reason: str) -> None:
+    """Insert the vote, or update it in place when the participant already voted (INSERT … ON CONFLICT)."""
+    now = datetime.now(UTC)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(HypothesisVote).values(
+        hypothesis_id=hypothesis_id,
+        participant_id=participant_id,
+        verdict=verdict,
+        reason=reason,
+        created_at=now,
+        updated_at=now,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["hypothesis_id", "participant_id"],
+            set_={"verdict": verdict, "reason": reason, "updated_at": now},
+        )
+    )
+
+
+def _organiser_change(
+    session: Session, event_id: int, hypothesis: Hypothesis | None
+) -> tuple[dict[str, Any], Broadcast]:
+    """Return the organiser's ack (every hypothesis, drafts too) and `hypotheses_changed` (no drafts)."""
+    session.flush()
+    listed = _listed(session, event_id, drafts=True)
+    ack: dict[str, Any] = {"ok": True, "hypotheses": listed}
+    if hypothesis is not None:
+        ack["hypothesis"] = next(h for h in listed if h["id"] == hypothesis.id)
+    return ack, {"hypotheses": [h for h in listed if h["state"] != "draft"]}
+
+
+def _listed(session: Session, event_id: int, drafts: bool) -> list[dict[str, Any]]:
+    """Return an event's hypotheses in order, as H objects (without `mine`)."""
+    return [_entry(session, h) for h in _ordered(session, event_id) if drafts or h.state != "draft"]
+
+
+def _entry(session: Session, hypothesis: Hypothesis) -> dict[str, Any]:
+    """Return one hypothesis as clients read it: its evidence as everyone may see it, its results."""
+    rows = session.execute(
+        select(HypothesisVote.verdict, func.count())
+        .where(HypothesisVote.hypothesis_id == hypothesis.id)
+        .group_by(HypothesisVote.verdict)
+    ).tuples()
+    counts = {verdict: int(n) for verdict, n in rows}
+    results = {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}
+    reasons = session.execute(
+        select(HypothesisVote.verdict, HypothesisVote.reason)
+        .where(HypothesisVote.hypothesis_id == hypothesis.id, HypothesisVote.reason != "")
+        .order_by(HypothesisVote.updated_at.desc(), HypothesisVote.id.desc())
+        .limit(REASONS_SHOWN)
+    ).tuples()
+    return {
+        "id": hypothesis.id,
+        "position": hypothesis.position,
+        "text": hypothesis.text,
+        "evidence": _evidence(session, hypothesis),
+        "state": hypothesis.state,
+        "conclusion": hypothesis.conclusion,
+        "opened_at": iso(hypothesis.opened_at) if hypothesis.opened_at else None,
+        "closed_at": iso(hypothesis.closed_at) if hypothesis.closed_at else None,
+        "results": results | {"total": sum(results.values())},
+        "reasons": [{"verdict": verdict, "reason": reason} for verdict, reason in reasons],
+    }
+
+
+def _evidence(session: Session, hypothesis: Hypothesis) -> list[dict[str, Any]]:
+    """Return the cited cards still visible, in the organiser's order (hidden or deleted ones left out)."""
+    if not hypothesis.evidence:
+        return []
+    rows = session.execute(_visible_cards(hypothesis.event_id).where(Card.id.in_(hypothesis.evidence))).tuples()
+    found = {
+        card.id: card_data(card, author) | {"room_id": room.id, "room_name": room.name} for card, author, room in rows
+    }
+    return [found[card_id] for card_id in hypothesis.evidence if card_id in found]
+
+
+def _evidence_card(card: Card, author: Participant, room: Room) -> dict[str, Any]:
+    """Return a card as evidence: a card object with its room's id and name."""
+    return card_data(card, author) | {"room_id": room.id, "room_name": room.name}
+
+
+def _visible(event_id: int) -> Any:
+    """Return the condition of a card everyone in the event may read (joined with its room)."""
+    return (
+        Card.room_id.in_(select(Room.id).where(Room.event_id == event_id))
+        & Card.hidden.is_(False)
+        & Card.held.is_(None)
+        & Card.deleted_at.is_(None)
+        & Card.merged_into_id.is_(None)
+    )
+
+
+def _visible_cards(event_id: int) -> Any:
+    """Return a query of the event's visible cards with their author and room."""
+    return (
+        select(Card, Participant, Room)
+        .join(Participant, Card.participant_id == Participant.id)
+        .join(Room, Card.room_id == Room.id)
+        .where(_visible(event_id))
+    )
+
+
+def _votes_of(session: Session, participant_id: int, ids: list[int]) -> dict[int, dict[str, str]]:
+    """Return a participant's votes on these hypotheses, by hypothesis id."""
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(HypothesisVote).where(
+            HypothesisVote.participant_id == participant_id, HypothesisVote.hypothesis_id.in_(ids)
+        )
+    )
+    return {row.hypothesis_id: {"verdict": row.verdict, "reason": row.reason} for row in rows}
+
+
+def _hypothesis(session: Session, principal: Principal, hypothesis_id: int) -> Hypothesis:
+    """Return a hypothesis of the principal's event, or raise NotFound."""
+    hypothesis = session.get(Hypothesis, hypothesis_id)
+    if hypothesis is None or hypothesis.event_id != principal.event_id:
+        raise NotFound(f"no hypothesis {hypothesis_id} in this event")
+    return hypothesis
+
+
+def _ordered(session: Session, event_id: int) -> list[Hypothesis]:
+    """Return an event's hypotheses in the plenary's order."""
+    return list(
+        session.scalars(
+            select(Hypothesis).where(Hypothesis.event_id == event_id).order_by(Hypothesis.position, Hypothesis.id)
+        )
+    )
+
+
+def _renumber(hypotheses: list[Hypothesis]) -> None:
+    """Number hypotheses 0, 1, 2… in the order given."""
+    for position, hypothesis in enumerate(hypotheses):
+        hypothesis.position = position

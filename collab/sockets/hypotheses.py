@@ -1,0 +1,90 @@
+"""The plenary's hypotheses: entered and put to the vote by the organiser, voted on from phones.
+
+Every change the organiser makes reaches every socket of the event as `hypotheses_changed`
+(the open and closed hypotheses: phones learn that a vote opened or closed); each vote reaches
+the screens and consoles only, as `hypothesis_results`, so 150 phones voting do not wake 150 phones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collab.domain import hypotheses
+from collab.domain.access import Principal
+from collab.realtime import broadcast, event_scope, everyone_scope
+from collab.sockets.edge import client_event
+from collab.sockets.schemas import (
+    ConcludeHypothesis,
+    Empty,
+    HypothesisRef,
+    MoveHypothesis,
+    SaveHypothesis,
+    VoteHypothesis,
+)
+
+EVERY_ROLE = ("participant", "facilitator", "screen", "organiser")
+ORGANISER = ("organiser",)
+
+
+def _changed(principal: Principal, result: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    """Broadcast `hypotheses_changed` to the whole event and return the organiser's acknowledgement."""
+    ack, changed = result
+    broadcast(everyone_scope(principal.event_id), "hypotheses_changed", changed)
+    return ack
+
+
+@client_event("get_hypotheses", Empty, roles=EVERY_ROLE)
+def on_get_hypotheses(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by every client as it connects; the organiser reads drafts too, a participant their own votes."""
+    return hypotheses.get_hypotheses(principal)
+
+
+@client_event("get_evidence_cards", Empty, roles=ORGANISER)
+def on_get_evidence_cards(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by the organiser's hypothesis form: the event's visible cards, to cite as evidence."""
+    return hypotheses.evidence_choices(principal)
+
+
+@client_event("save_hypothesis", SaveHypothesis, roles=ORGANISER)
+def on_save_hypothesis(principal: Principal, payload: SaveHypothesis) -> dict[str, Any]:
+    """Sent by the organiser; broadcast as `hypotheses_changed` to every socket of the event."""
+    result = hypotheses.save_hypothesis(principal, payload.hypothesis_id, payload.text, list(payload.evidence))
+    return _changed(principal, result)
+
+
+@client_event("delete_hypothesis", HypothesisRef, roles=ORGANISER)
+def on_delete_hypothesis(principal: Principal, payload: HypothesisRef) -> dict[str, Any]:
+    """Sent by the organiser; broadcast as `hypotheses_changed`."""
+    return _changed(principal, hypotheses.delete_hypothesis(principal, payload.hypothesis_id))
+
+
+@client_event("move_hypothesis", MoveHypothesis, roles=ORGANISER)
+def on_move_hypothesis(principal: Principal, payload: MoveHypothesis) -> dict[str, Any]:
+    """Sent by the organiser; broadcast as `hypotheses_changed`."""
+    return _changed(principal, hypotheses.move_hypothesis(principal, payload.hypothesis_id, payload.position))
+
+
+@client_event("open_hypothesis", HypothesisRef, roles=ORGANISER)
+def on_open_hypothesis(principal: Principal, payload: HypothesisRef) -> dict[str, Any]:
+    """Sent by the organiser; broadcast as `hypotheses_changed`: phones show the vote (the previous one closed)."""
+    return _changed(principal, hypotheses.open_hypothesis(principal, payload.hypothesis_id))
+
+
+@client_event("close_hypothesis", HypothesisRef, roles=ORGANISER)
+def on_close_hypothesis(principal: Principal, payload: HypothesisRef) -> dict[str, Any]:
+    """Sent by the organiser; broadcast as `hypotheses_changed`: phones show the results."""
+    return _changed(principal, hypotheses.close_hypothesis(principal, payload.hypothesis_id))
+
+
+@client_event("conclude_hypothesis", ConcludeHypothesis, roles=ORGANISER)
+def on_conclude_hypothesis(principal: Principal, payload: ConcludeHypothesis) -> dict[str, Any]:
+    """Sent by the organiser; broadcast as `hypotheses_changed`: phones and screens show the conclusion."""
+    return _changed(principal, hypotheses.conclude_hypothesis(principal, payload.hypothesis_id, payload.conclusion))
+
+
+@client_event("vote_hypothesis", VoteHypothesis, roles=("participant",))
+def on_vote_hypothesis(principal: Principal, payload: VoteHypothesis) -> dict[str, Any]:
+    """Sent by a participant; broadcast as `hypothesis_results` to the event's screens and consoles only."""
+    ack, results = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
+    broadcast(event_scope(principal.event_id), "hypothesis_results", results)
+    return ack
