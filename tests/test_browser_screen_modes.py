@@ -205,6 +205,8 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
     expect(late.locator("body")).to_have_attribute("data-mode", "competences")
 
     assert organiser.evaluate(UNNAMED_CONTROLS) == []
+    if shots:
+        remote.screenshot(path=str(shots / "screenshot-organiser-remote.png"))
     for watch in watches:
         assert watch.problems == []
     screen_context.close()

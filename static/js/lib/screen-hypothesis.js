@@ -51,6 +51,6 @@ export class HypothesisView {
     const index = this.hypotheses.findIndex((h) => h.id === this.hypothesisId);
     const shown = this.hypotheses[index];
     this.position.textContent = shown ? `${index + 1} / ${this.hypotheses.length}${shown.state === "open" ? " · vote ouvert" : " · vote clos"}` : "";
-    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 3 }) : el("p", { class: "hypothesis-screen__none" }, "Hypothèse en préparation."));
+    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2 }) : el("p", { class: "hypothesis-screen__none" }, "Hypothèse en préparation."));
   }
 }
