@@ -14,6 +14,7 @@ from collab.domain.access import Principal
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
 from collab.domain.participants import describe_participant, join_event
+from collab.domain.screen import get_screen
 from collab.links import event_links as links_of
 from collab.links import join_url
 from collab.realtime import broadcast, staff_scope
@@ -213,7 +214,7 @@ def screen(token: str) -> str:
     """Show the plenary screen: every room's grid, the join QR code, presence and programme."""
     principal = _link(token, "screen")
     event = describe_event(principal.event_id)
-    boot = {"token": token, "event": event, "join_url": join_url(event["join_code"])}
+    boot = {"token": token, "event": event, "join_url": join_url(event["join_code"]), "screen": get_screen(principal)}
     return render_template("screen.html", event=event, boot=boot, join_url=boot["join_url"])
 
 
@@ -231,5 +232,5 @@ def organiser(token: str) -> str:
     principal = _link(token, "organiser")
     links = links_of(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)
-    boot = {"token": token, "event": event}
+    boot = {"token": token, "event": event, "screen": get_screen(principal)}
     return render_template("organiser.html", event=event, links=links, boot=boot)

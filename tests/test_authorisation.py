@@ -116,6 +116,11 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
         {"participant", "participant_of_another_room"},
     ),
     "get_competence_map": (lambda s: {}, {"screen", "facilitator_of_another_room", *STAFF}),
+    # The plenary screen: the organiser drives it; screens and every console read it.
+    "set_screen": (lambda s: {"mode": "room", "room_id": s["room"]}, ORGANISER),
+    "get_screen": (lambda s: {}, {"screen", "facilitator_of_another_room", *STAFF}),
+    "get_combined_board": (lambda s: {"board": "four_questions"}, {"screen", "facilitator_of_another_room", *STAFF}),
+    "get_word_cloud": (lambda s: {"board": None}, {"screen", "facilitator_of_another_room", *STAFF}),
     # The plenary's hypotheses: the first is open, the others are drafts.
     "get_hypotheses": (lambda s: {}, EVERY_ROLE),
     "get_evidence_cards": (lambda s: {}, ORGANISER),
@@ -144,6 +149,9 @@ READ_ONLY = {
     "get_situation_cards",
     "get_matches",
     "get_competence_map",
+    "get_screen",
+    "get_combined_board",
+    "get_word_cloud",
     "get_hypotheses",
     "get_evidence_cards",
 }

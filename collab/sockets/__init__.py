@@ -9,6 +9,7 @@ from collab.sockets import (  # noqa: F401
     organiser,
     participant,
     programme,
+    screen,
     syntheses,
     votes,
 )

@@ -270,6 +270,25 @@ class AcceptMatch(Payload):
     contact: Annotated[str, Field(max_length=400)] = ""
 
 
+# The plenary screen (collab/sockets/screen.py).
+
+
+class SetScreen(Payload):
+    """`set_screen`: the screen's mode and the one value it takes (room_id, board, slide or hypothesis_id)."""
+
+    mode: Literal["welcome", "rooms", "room", "combined", "syntheses", "hypothesis", "competences", "wordcloud"]
+    room_id: Id | None = None
+    board: Key | None = None
+    slide: Annotated[int, Field(ge=0, le=500)] | None = None
+    hypothesis_id: Id | None = None
+
+
+class BoardChoice(Payload):
+    """`get_combined_board`, `get_word_cloud`: a board's key, or null (the four questions; the whole day)."""
+
+    board: Key | None = None
+
+
 # The plenary's hypotheses (collab/sockets/hypotheses.py).
 
 

@@ -1,6 +1,7 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
 // edited (add, edit, move, delete), rooms renamed, situations edited (lib/situations-panel.js);
-// the plenary's hypotheses (lib/hypotheses-panel.js); copy buttons for the links; and the console
+// the plenary's hypotheses (lib/hypotheses-panel.js); the plenary screen's remote (lib/screen-remote.js);
+// copy buttons for the links; and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { el, readBoot } from "./lib/dom.js";
 import { HypothesesPanel } from "./lib/hypotheses-panel.js";
@@ -8,6 +9,7 @@ import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
 import { currentAndNext, frenchRange } from "./lib/programme.js";
+import { ScreenRemote } from "./lib/screen-remote.js";
 import { SituationsPanel } from "./lib/situations-panel.js";
 import { showState } from "./lib/socket.js";
 import { TimerView } from "./lib/timer.js";
@@ -230,6 +232,27 @@ addRoom.addEventListener("submit", async (submitted) => {
   if (ack) window.location.reload();
 });
 
+const remote = new ScreenRemote(document.querySelector("[data-screen-remote]"), {
+  event,
+  call: (...args) => connection.call(...args),
+  screen: boot.screen,
+});
+
+/** Ask what the screen shows and how many syntheses it has to show (after each connection, each publication). */
+async function followScreen() {
+  try {
+    const shown = await connection.call("get_screen", {}, 10000);
+    if (shown.ok) remote.take(shown.screen);
+    const published = await connection.call("get_syntheses", {}, 10000);
+    if (published.ok) remote.setPublished(published.syntheses.length);
+    // The organiser reads drafts too; the screen shows only those put to the vote.
+    const listed = await connection.call("get_hypotheses", {}, 10000);
+    if (listed.ok) remote.setHypotheses(listed.hypotheses.filter((h) => h.state !== "draft"));
+  } catch {
+    // The next connection asks again.
+  }
+}
+
 const hypotheses = new HypothesesPanel(document.querySelector("[data-hypotheses-panel]"), {
   call: (...args) => connection.call(...args),
 });
@@ -269,12 +292,18 @@ const connection = goLive(boot.token, new Map(), {
   },
   on: {
     event_changed: live.take,
+    screen_changed: ({ screen }) => remote.take(screen),
+    synthesis_published: () => followScreen(),
     // The broadcast leaves drafts out: ask for the whole list again.
-    hypotheses_changed: () => hypotheses.refresh(),
+    hypotheses_changed: ({ hypotheses: shown }) => {
+      hypotheses.refresh();
+      remote.setHypotheses(shown);
+    },
     hypothesis_results: (payload) => hypotheses.showResults(payload),
   },
   onConnect: () => {
     live.refresh();
+    followScreen();
     hypotheses.refresh();
     panels?.onConnect();
   },

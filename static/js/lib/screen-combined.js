@@ -1,0 +1,99 @@
+// The screen's combined board: one board's questions with every room's cards, the same idea from
+// several rooms grouped (the server groups them: get_combined_board). Asked again a moment after cards change.
+import { el } from "./dom.js";
+import { fitList } from "./screen-rooms.js";
+
+const SETTLE_MS = 1200; // a burst of cards (a reveal, a merge) brings one request
+
+export class CombinedView {
+  constructor(root, { call }) {
+    this.root = root;
+    this.call = call;
+    this.title = root.querySelector("[data-combined-title]");
+    this.columns = root.querySelector("[data-combined-columns]");
+    this.status = root.querySelector("[data-combined-status]");
+    this.board = null;
+    this.seen = null; // card ids already drawn for this board: the others fade in
+    this.timer = null;
+    this.asking = 0;
+  }
+
+  /** Show the combined board of `board` (a board key). */
+  show(board) {
+    if (board !== this.board) {
+      this.board = board;
+      this.seen = null;
+      this.columns.replaceChildren();
+    }
+    this.root.hidden = false;
+    this.refresh();
+  }
+
+  hide() {
+    this.root.hidden = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Cards changed somewhere: ask again once they settle. */
+  changed() {
+    if (this.root.hidden) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh(), SETTLE_MS);
+  }
+
+  async refresh() {
+    if (this.root.hidden) return;
+    const asked = ++this.asking;
+    let ack;
+    try {
+      ack = await this.call("get_combined_board", { board: this.board }, 10000);
+    } catch {
+      return; // the next change or connection asks again
+    }
+    if (asked !== this.asking || !ack || !ack.ok) return;
+    this.render(ack);
+  }
+
+  render(board) {
+    this.title.textContent = `${board.title} · toutes les salles`;
+    const first = this.seen === null;
+    const seen = new Set();
+    const total = board.columns.reduce((n, column) => n + column.groups.length, 0);
+    this.status.hidden = total > 0;
+    this.columns.replaceChildren(
+      ...board.columns.map((column) => {
+        const id = `combined-${column.key}`;
+        const groups = column.groups.map((group) => {
+          const isNew = !first && group.cards.some((card) => !this.seen.has(card.id));
+          group.cards.forEach((card) => seen.add(card.id));
+          return el(
+            "li",
+            { class: `cgroup${group.cards.length > 1 ? " cgroup--shared" : ""}${isNew ? " card--new" : ""}` },
+            group.rooms > 1 ? el("p", { class: "cgroup__rooms" }, `${group.rooms} salles`) : null,
+            el(
+              "ul",
+              { class: "cgroup__cards" },
+              group.cards.map((card) =>
+                el("li", { class: "ccard" }, el("p", { class: "ccard__text" }, card.text), el("p", { class: "ccard__room" }, card.room_name)),
+              ),
+            ),
+          );
+        });
+        const more = el("p", { class: "column__more", hidden: true });
+        return el(
+          "section",
+          { class: "column ccolumn", "aria-labelledby": id, "data-combined-column": column.key },
+          el("header", { class: "column__head" }, el("h3", { class: "column__title", id }, column.label)),
+          el("ol", { class: "cards cgroups" }, groups),
+          groups.length ? null : el("p", { class: "column__empty" }, "Aucune carte."),
+          more,
+        );
+      }),
+    );
+    this.seen = seen;
+    for (const column of this.columns.children) {
+      fitList(column.querySelector(".cgroups"), column.querySelector(".column__more"), "autre idée", "autres idées");
+    }
+  }
+}
+

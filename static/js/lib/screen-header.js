@@ -1,0 +1,48 @@
+// The screen's top line: the programme's now and next, the event's countdown, who is connected.
+import { plural } from "./dom.js";
+import { phaseAfter, phaseById } from "./phase.js";
+import { currentAndNext, frenchRange, KIND_LABELS } from "./programme.js";
+import { TimerView } from "./timer.js";
+
+/** Return `{current, next}`: the phase the organiser moved the day to and the one after it, or the clock's guess. */
+export function nowAndNext(event) {
+  const programme = event.programme || [];
+  const set = phaseById(programme, event.current_phase_id);
+  return set ? { current: set, next: phaseAfter(programme, set) } : currentAndNext(programme);
+}
+
+/** Return the line under a phase's title: its hours, and its kind when the title does not say it. */
+export function phaseTime(phase) {
+  const kind = KIND_LABELS[phase.kind] || phase.kind;
+  return kind === phase.title ? frenchRange(phase) : `${frenchRange(phase)} · ${kind}`;
+}
+
+export class ScreenHeader {
+  constructor(root, event) {
+    this.root = root;
+    this.event = event;
+    this.timer = new TimerView(root.querySelector("[data-event-timer]"));
+  }
+
+  /** Now and next, and the event's countdown. */
+  render() {
+    const { event } = this;
+    const programme = event.programme || [];
+    const { current, next } = nowAndNext(event);
+    const describe = (phase, empty) => (phase ? { title: phase.title, time: phaseTime(phase) } : { title: empty, time: "" });
+    const started = programme.length > 0 && next !== programme[0];
+    const idle = !next ? "La journée est terminée" : started ? "Transition" : "La journée va commencer";
+    const now = describe(current, idle);
+    const then = describe(next, "—");
+    this.root.querySelector("[data-now-title]").textContent = now.title;
+    this.root.querySelector("[data-now-time]").textContent = now.time;
+    this.root.querySelector("[data-next-title]").textContent = then.title;
+    this.root.querySelector("[data-next-time]").textContent = then.time;
+    this.timer.set(event.timer);
+  }
+
+  showPresence(total) {
+    this.root.querySelector("[data-presence-total]").textContent = String(total);
+    this.root.querySelector("[data-presence-label]").textContent = plural(total, "participant connecté", "participants connectés");
+  }
+}

@@ -1,0 +1,56 @@
+// The screen's hypothesis: the one the organiser shows, with its live result bars (lib/hypotheses.js).
+import { el } from "./dom.js";
+import { renderResults } from "./hypotheses.js";
+
+export class HypothesisView {
+  constructor(root, { call }) {
+    this.root = root;
+    this.call = call;
+    this.body = root.querySelector("[data-hypothesis-body]");
+    this.position = root.querySelector("[data-hypothesis-position]");
+    this.hypotheses = []; // the open and closed ones, in the plenary's order
+    this.hypothesisId = null;
+  }
+
+  show(hypothesisId) {
+    this.hypothesisId = hypothesisId;
+    this.root.hidden = false;
+    this.render();
+  }
+
+  hide() {
+    this.root.hidden = true;
+  }
+
+  /** Ask for the hypotheses (after each connection). */
+  async refresh() {
+    try {
+      const ack = await this.call("get_hypotheses", {}, 10000);
+      if (ack && ack.ok) this.take(ack.hypotheses);
+    } catch {
+      // The next connection asks again.
+    }
+  }
+
+  /** Take the open and closed hypotheses (`get_hypotheses`, `hypotheses_changed`). */
+  take(hypotheses) {
+    this.hypotheses = hypotheses || [];
+    if (!this.root.hidden) this.render();
+  }
+
+  /** Take one hypothesis's new counts and reasons (`hypothesis_results`). */
+  results({ hypothesis_id: id, results, reasons }) {
+    const found = this.hypotheses.find((h) => h.id === id);
+    if (!found) return;
+    found.results = results;
+    found.reasons = reasons;
+    if (!this.root.hidden && id === this.hypothesisId) this.render();
+  }
+
+  render() {
+    const index = this.hypotheses.findIndex((h) => h.id === this.hypothesisId);
+    const shown = this.hypotheses[index];
+    this.position.textContent = shown ? `${index + 1} / ${this.hypotheses.length}${shown.state === "open" ? " · vote ouvert" : " · vote clos"}` : "";
+    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2 }) : el("p", { class: "hypothesis-screen__none" }, "Hypothèse en préparation."));
+  }
+}

@@ -1,0 +1,182 @@
+// The screen's rooms: every room's board live side by side ("rooms"), or one of them large ("room").
+import { boardFor, linksBackToCaseStudy, RoomBoards } from "./boards.js";
+import { combineDecorations, skillDecoration } from "./competences.js";
+import { el, plural } from "./dom.js";
+import { Facets, rolesOf } from "./facets.js";
+import { phaseById, roomPhase } from "./phase.js";
+import { RoomStore } from "./store.js";
+import { situationOf, SituationCards } from "./situation.js";
+import { byVotes, pressToggle, voteDecoration } from "./votes.js";
+import { TimerView } from "./timer.js";
+
+const ROOM_FLAGS = { locked: "Salle verrouillée", paused: "En pause", closed: "Activité close" };
+
+export class RoomsView {
+  /**
+   * `root`: the <main> holding one `.room[data-room-id]` section per room; `event`: the boot event;
+   * `call`: the connection's acknowledged call; `onCards()`: after any change of any room's cards.
+   */
+  constructor(root, { event, call, scaleLabel, onCards = () => {} }) {
+    this.root = root;
+    this.event = event;
+    this.count = root.dataset.rooms;
+    this.stores = new Map();
+    this.nodes = new Map();
+    this.timers = new Map();
+    this.views = new Map();
+    this.atelier1 = new Map();
+    this.single = null; // the room shown alone, or null for every room
+    // One filter bar for every room's case-study board.
+    this.facetsNode = document.querySelector("[data-facets]");
+    this.facets = new Facets(this.facetsNode, {
+      id: "facets",
+      onChange: () => this.stores.forEach((store) => store.onChange(store)),
+    });
+    for (const node of root.querySelectorAll(".room[data-room-id]")) {
+      const roomId = Number(node.dataset.roomId);
+      const decorate = combineDecorations(skillDecoration(event), voteDecoration(() => this.stores.get(roomId)));
+      const view = new RoomBoards(node, { scaleLabel, decorate });
+      view.facets = this.facets;
+      this.atelier1.set(roomId, new SituationCards(node.querySelector("[data-atelier1]"), { call, event, eager: true }));
+      const onChange = (store) => {
+        // Held cards travel without their words: the screen counts them instead of drawing them.
+        const cards = [...store.cards.values()];
+        view.render(cards.filter((card) => !card.held));
+        this._showHeld(node, cards.filter((card) => card.held === "reveal").length);
+        this.showClock(roomId);
+        this.fit(node);
+        onCards();
+      };
+      this.stores.set(roomId, new RoomStore(roomId, { onChange, onState: (state) => this._showState(node, state) }));
+      this.nodes.set(roomId, node);
+      this.views.set(roomId, view);
+      this.timers.set(roomId, new TimerView(node.querySelector("[data-room-timer]")));
+    }
+    pressToggle(document.querySelector("[data-sort-votes]"), (pressed) => {
+      for (const [roomId, view] of this.views) {
+        view.sortBy = pressed ? byVotes : null;
+        const store = this.stores.get(roomId);
+        store.onChange(store);
+      }
+    });
+    let resizeTimer = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => this.fitAll(), 150);
+    });
+    this.nodes.forEach((_node, roomId) => this.showClock(roomId));
+  }
+
+  /** Show every room (`roomId` null) or one room alone, large. */
+  show(roomId = null) {
+    this.single = this.nodes.has(roomId) ? roomId : null;
+    this.root.hidden = false;
+    this.root.dataset.rooms = this.single ? "1" : this.count;
+    this.root.classList.toggle("screen__rooms--single", Boolean(this.single));
+    for (const [id, node] of this.nodes) node.hidden = this.single !== null && id !== this.single;
+    this.fitAll();
+  }
+
+  hide() {
+    this.root.hidden = true;
+  }
+
+  /** Draw every room's clock and board again (the event's phase or timer changed). */
+  refreshClocks() {
+    this.nodes.forEach((_node, roomId) => this.showClock(roomId));
+  }
+
+  refreshSituations() {
+    this.atelier1.forEach((cards) => cards.refresh());
+  }
+
+  fitAll() {
+    this.nodes.forEach((node) => this.fit(node));
+  }
+
+  /** Show each room's count of connected participants. */
+  showPresence(rooms = []) {
+    for (const { room_id: roomId, count } of rooms) {
+      const node = this.nodes.get(roomId);
+      if (!node) continue;
+      node.querySelector("[data-room-count]").textContent = String(count);
+      node.querySelector("[data-room-count-label]").textContent = plural(count, "connecté", "connectés");
+    }
+  }
+
+  /** Show a room's own countdown, its own phase when it is not the event's, and the board of its phase. */
+  showClock(roomId) {
+    const { event } = this;
+    const state = this.stores.get(roomId).state;
+    const shown = boardFor(event, roomPhase(event, state));
+    if (this.views.get(roomId).show(shown && shown.key)) this.fit(this.nodes.get(roomId));
+    this._showSituation(roomId);
+    this.timers.get(roomId).set(state ? state.timer : null);
+    const own = state && state.current_phase_id ? phaseById(event.programme, state.current_phase_id) : null;
+    const label = this.nodes.get(roomId).querySelector("[data-room-phase]");
+    label.hidden = !own || own.id === event.current_phase_id;
+    label.textContent = own ? own.title : "";
+  }
+
+  /** Show a room's situation in its header, with the link to atelier 1 during the four questions. */
+  _showSituation(roomId) {
+    const { event } = this;
+    const node = this.nodes.get(roomId);
+    const situation = situationOf(event, roomId);
+    const title = node.querySelector("[data-room-situation]");
+    if (title.textContent !== (situation ? situation.title : "")) title.textContent = situation ? situation.title : "";
+    title.hidden = !situation;
+    const phase = roomPhase(event, this.stores.get(roomId).state);
+    this.atelier1.get(roomId).show(situation ? situation.id : null, linksBackToCaseStudy(phase));
+    // The bar shows while a room works on its case study; it offers every room's protagonists.
+    this.facetsNode.hidden = ![...this.views.values()].some((view) => view.kind === "case_study");
+    const situations = (event.rooms || []).map((room) => room.situation).filter(Boolean);
+    this.facets.setChoices({ roles: rolesOf(situations), scales: event.scales || [] });
+  }
+
+  _showHeld(room, count) {
+    const line = room.querySelector("[data-held-count]");
+    line.textContent = `${count} ${plural(count, "carte en attente de révélation", "cartes en attente de révélation")}`;
+    line.hidden = count === 0;
+  }
+
+  _showState(room, state) {
+    const why = !state ? null : state.locked ? "locked" : state.activity_state !== "open" ? state.activity_state : null;
+    const flag = room.querySelector("[data-room-flag]");
+    flag.hidden = !why;
+    flag.dataset.flag = why || "";
+    room.querySelector("[data-room-flag-text]").textContent = why ? ROOM_FLAGS[why] || "" : "";
+  }
+
+  /** Hide the cards a column cannot show whole, and say how many older ones there are. */
+  fit(room) {
+    if (this.root.hidden || room.hidden) return;
+    for (const list of room.querySelectorAll(".columns:not([hidden]) [data-cards]")) {
+      const column = list.closest("[data-column]");
+      let more = column.querySelector("[data-more]");
+      if (!more) {
+        more = el("p", { class: "column__more", "data-more": "" });
+        column.append(more);
+      }
+      fitList(list, more, "autre carte", "autres cartes");
+    }
+  }
+}
+
+/**
+ * Hide the items of `list` that do not fit whole below the first one, and say how many in `more`.
+ * The first item always shows, faded out at the bottom if it is too long for the space.
+ */
+export function fitList(list, more, one, many) {
+  const limit = list.clientHeight;
+  let clipped = 0;
+  [...list.children].forEach((item, index) => {
+    const cut = index > 0 && (clipped > 0 || item.offsetTop + item.offsetHeight > limit);
+    item.classList.toggle("cards__item--clipped", cut);
+    if (cut) clipped += 1;
+  });
+  const first = list.firstElementChild;
+  list.classList.toggle("cards--cut", Boolean(first && first.offsetTop + first.offsetHeight > limit));
+  more.textContent = clipped ? `+ ${clipped} ${plural(clipped, one, many)}` : "";
+  more.hidden = clipped === 0;
+}

@@ -1,0 +1,93 @@
+// The screen's word cloud: the words the cards use most, sized by use, in alphabetical order so that
+// a refresh only grows, shrinks or adds words where they belong: nothing jumps.
+import { el } from "./dom.js";
+
+const SETTLE_MS = 2000;
+const SIZES = 8; // font-size steps, .wordcloud__word--s1 … --s8 in screen-modes.css
+
+/** Return a word's colour, 0..3, from its letters: the same word keeps its colour whatever comes around it. */
+export function colourOf(word) {
+  let hash = 0;
+  for (const char of word) hash = (hash * 31 + char.codePointAt(0)) % 9973;
+  return hash % 4;
+}
+
+/** Return a word's size step, 1..SIZES, on a square-root scale between the least and the most used. */
+export function sizeStep(count, least, most) {
+  if (most <= least) return Math.ceil(SIZES / 2);
+  const share = (Math.sqrt(count) - Math.sqrt(least)) / (Math.sqrt(most) - Math.sqrt(least));
+  return 1 + Math.round(share * (SIZES - 1));
+}
+
+export class WordCloudView {
+  constructor(root, { event, call }) {
+    this.root = root;
+    this.event = event;
+    this.call = call;
+    this.cloud = root.querySelector("[data-wordcloud]");
+    this.title = root.querySelector("[data-wordcloud-title]");
+    this.empty = root.querySelector("[data-wordcloud-empty]");
+    this.board = null;
+    this.timer = null;
+    this.asking = 0;
+    this.drawn = null; // the words drawn, to fade in only the new ones
+  }
+
+  /** Show the words of `board` (a board key), or of the whole day (null). */
+  show(board = null) {
+    if (board !== this.board || this.root.hidden) this.drawn = null;
+    this.board = board;
+    const found = (this.event.boards || []).find((b) => b.key === board);
+    this.title.textContent = found ? `Les mots de l'atelier : ${found.title}` : "Les mots de la journée";
+    this.root.hidden = false;
+    this.refresh();
+  }
+
+  hide() {
+    this.root.hidden = true;
+    clearTimeout(this.timer);
+  }
+
+  changed() {
+    if (this.root.hidden) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh(), SETTLE_MS);
+  }
+
+  async refresh() {
+    if (this.root.hidden) return;
+    const asked = ++this.asking;
+    let ack;
+    try {
+      ack = await this.call("get_word_cloud", { board: this.board }, 10000);
+    } catch {
+      return;
+    }
+    if (asked !== this.asking || !ack || !ack.ok) return;
+    this.render(ack.words);
+  }
+
+  render(words) {
+    const counts = words.map((w) => w.count);
+    const least = Math.min(...counts);
+    const most = Math.max(...counts);
+    const sorted = [...words].sort((a, b) => a.word.localeCompare(b.word, "fr", { sensitivity: "base" }));
+    const before = this.drawn;
+    this.cloud.replaceChildren(
+      ...sorted.map((w) => {
+        const step = sizeStep(w.count, least, most);
+        const fresh = before !== null && !before.has(w.word);
+        return el(
+          "li",
+          {
+            class: `wordcloud__word wordcloud__word--s${step} wordcloud__word--c${colourOf(w.word)}${fresh ? " card--new" : ""}`,
+            "data-count": w.count,
+          },
+          w.word,
+        );
+      }),
+    );
+    this.drawn = new Set(words.map((w) => w.word));
+    this.empty.hidden = words.length > 0;
+  }
+}
