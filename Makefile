@@ -20,15 +20,16 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format collab tests bench app.py
 
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
-# what one new offer costs when every phone asks for its pairs again.
+# what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day.
 bench: $(VENV)/.dev $(VENDOR)
 	$(PY) -m bench.post_latency
 	$(PY) -m bench.matching
 	$(PY) -m bench.competences_herd
+	$(PY) -m bench.plenary
 
-# The README's screenshots (plenary screen, case study, competences), taken by the browser tests.
+# The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests.
 screenshots: $(VENV)/.dev $(VENDOR)
-	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py tests/test_browser_case_study.py tests/test_browser_competences.py
+	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py tests/test_browser_case_study.py tests/test_browser_competences.py tests/test_browser_screen_modes.py
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
