@@ -12,46 +12,7 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.live import LiveServer, participant_token
-
-
-class Phone:
-    """A python-socketio client that records what it receives and keeps the room's last seq."""
-
-    def __init__(self, url: str, token: str) -> None:
-        self.sio = socketio.Client(reconnection=False)
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.arrived = threading.Condition()
-        for name in ("card_posted", "card_hidden", "card_restored", "presence_changed"):
-            self.sio.on(name, self._recorder(name))
-        self.url, self.token = url, token
-
-    def _recorder(self, name: str) -> Any:
-        def record(payload: dict[str, Any]) -> None:
-            with self.arrived:
-                self.events.append((name, payload))
-                self.arrived.notify_all()
-
-        return record
-
-    def connect(self) -> Phone:
-        """Connect over websocket with the token."""
-        self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
-        return self
-
-    def call(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Emit an event and return its acknowledgement."""
-        return dict(self.sio.call(event, payload, timeout=10))
-
-    def wait_for(self, name: str, count: int, timeout: float = 10) -> list[dict[str, Any]]:
-        """Wait until `count` events called `name` arrived, and return them."""
-        deadline = time.monotonic() + timeout
-        with self.arrived:
-            while len(got := [p for n, p in self.events if n == name]) < count:
-                left = deadline - time.monotonic()
-                assert left > 0, f"only {len(got)} of {count} {name} arrived"
-                self.arrived.wait(left)
-        return got
+from tests.live import LiveServer, Phone, participant_token, post
 
 
 @pytest.fixture
@@ -60,13 +21,6 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
     yield live
     live.stop()
-
-
-def post(phone: Phone, client_id: str, text: str) -> dict[str, Any]:
-    """Post a card into the Pourquoi ? column."""
-    return phone.call(
-        "post_card", {"client_id": client_id, "board": "four_questions", "column": "pourquoi", "text": text}
-    )
 
 
 def test_make_run_on_an_empty_database_creates_and_prints_the_demo_event(tmp_path: Path) -> None:
