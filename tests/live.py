@@ -1,4 +1,4 @@
-"""A real collab server process for tests: `python app.py` on a free port and a temporary SQLite file."""
+"""A real collab server process for tests (`python app.py` on a free port, a temporary SQLite file) and its clients."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import requests
+import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,3 +119,49 @@ def boot_data(page: str) -> dict[str, Any]:
     found = re.search(r'<script[^>]*id="boot"[^>]*>(.*?)</script>', page, re.S)
     assert found, "the page carries no boot data"
     return dict(json.loads(found.group(1)))
+
+
+class Phone:
+    """A python-socketio client that records what it receives and keeps the room's last seq."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.arrived = threading.Condition()
+        for name in ("card_posted", "card_hidden", "card_restored", "presence_changed"):
+            self.sio.on(name, self._recorder(name))
+        self.url, self.token = url, token
+
+    def _recorder(self, name: str) -> Any:
+        def record(payload: dict[str, Any]) -> None:
+            with self.arrived:
+                self.events.append((name, payload))
+                self.arrived.notify_all()
+
+        return record
+
+    def connect(self) -> Phone:
+        """Connect over websocket with the token."""
+        self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+        return self
+
+    def call(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Emit an event and return its acknowledgement."""
+        return dict(self.sio.call(event, payload, timeout=10))
+
+    def wait_for(self, name: str, count: int, timeout: float = 10) -> list[dict[str, Any]]:
+        """Wait until `count` events called `name` arrived, and return them."""
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while len(got := [p for n, p in self.events if n == name]) < count:
+                left = deadline - time.monotonic()
+                assert left > 0, f"only {len(got)} of {count} {name} arrived"
+                self.arrived.wait(left)
+        return got
+
+
+def post(phone: Phone, client_id: str, text: str) -> dict[str, Any]:
+    """Post a card into the Pourquoi ? column."""
+    return phone.call(
+        "post_card", {"client_id": client_id, "board": "four_questions", "column": "pourquoi", "text": text}
+    )

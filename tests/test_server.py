@@ -12,46 +12,7 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.live import LiveServer, participant_token
-
-
-class Phone:
-    """A python-socketio client that records what it receives and keeps the room's last seq."""
-
-    def __init__(self, url: str, token: str) -> None:
-        self.sio = socketio.Client(reconnection=False)
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.arrived = threading.Condition()
-        for name in ("card_posted", "card_hidden", "card_restored", "presence_changed"):
-            self.sio.on(name, self._recorder(name))
-        self.url, self.token = url, token
-
-    def _recorder(self, name: str) -> Any:
-        def record(payload: dict[str, Any]) -> None:
-            with self.arrived:
-                self.events.append((name, payload))
-                self.arrived.notify_all()
-
-        return record
-
-    def connect(self) -> Phone:
-        """Connect over websocket with the token."""
-        self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
-        return self
-
-    def call(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Emit an event and return its acknowledgement."""
-        return dict(self.sio.call(event, payload, timeout=10))
-
-    def wait_for(self, name: str, count: int, timeout: float = 10) -> list[dict[str, Any]]:
-        """Wait until `count` events called `name` arrived, and return them."""
-        deadline = time.monotonic() + timeout
-        with self.arrived:
-            while len(got := [p for n, p in self.events if n == name]) < count:
-                left = deadline - time.monotonic()
-                assert left > 0, f"only {len(got)} of {count} {name} arrived"
-                self.arrived.wait(left)
-        return got
+from tests.live import LiveServer, Phone, participant_token, post
 
 
 @pytest.fixture
@@ -60,13 +21,6 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
     yield live
     live.stop()
-
-
-def post(phone: Phone, client_id: str, text: str) -> dict[str, Any]:
-    """Post a card into the Pourquoi ? column."""
-    return phone.call(
-        "post_card", {"client_id": client_id, "board": "four_questions", "column": "pourquoi", "text": text}
-    )
 
 
 def test_make_run_on_an_empty_database_creates_and_prints_the_demo_event(tmp_path: Path) -> None:
@@ -141,3 +95,105 @@ def test_a_bad_token_is_refused_by_the_real_server(server: LiveServer) -> None:
     server.start()
     with pytest.raises(socketio.exceptions.ConnectionError):
         Phone(server.url, "forged").connect()
+
+
+def post_from_both(phones: tuple[Phone, Phone], client_id: str, text: str) -> list[dict[str, Any]]:
+    """Post the same card from two sockets at the same moment; return both acknowledgements."""
+    start = threading.Barrier(2)
+    acks: list[dict[str, Any]] = [{}, {}]
+
+    def one(n: int) -> None:
+        start.wait(timeout=10)
+        acks[n] = post(phones[n], client_id, text)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return acks
+
+
+def posted_until_sentinel(watcher: Phone, sentinel: str) -> list[dict[str, Any]]:
+    """Post a sentinel card from `watcher` and return the cards it received up to its own one.
+
+    A socket's messages leave the server in order: a broadcast made before the sentinel's post
+    arrives before the sentinel's `card_posted`, so no waiting is needed to know none came.
+    """
+    post(watcher, sentinel, sentinel)
+    deadline = time.monotonic() + 10
+    with watcher.arrived:
+        while not any(n == "card_posted" and p["card"]["client_id"] == sentinel for n, p in watcher.events):
+            assert time.monotonic() < deadline, "the sentinel card never came back"
+            watcher.arrived.wait(0.5)
+        cards = [p["card"] for n, p in watcher.events if n == "card_posted"]
+        watcher.events.clear()
+    return cards[: [card["client_id"] for card in cards].index(sentinel)]
+
+
+def test_one_client_id_posted_at_once_from_two_sockets_lands_once_also_after_a_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    server = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0", "COLLAB_DATABASE_URL": database_url})
+    try:
+        links = server.create_event(rooms=1)
+        server.start()
+        room, code = links["rooms"][0]["id"], links["join_code"]
+        token = participant_token(server.url, code, "Élise", room)
+        watcher_token = participant_token(server.url, code, "Fanny", room)
+        twins = {f"twin-card-{n:02}": f"Carte jumelle {n}" for n in range(20)}
+
+        phones = (Phone(server.url, token).connect(), Phone(server.url, token).connect())
+        watcher = Phone(server.url, watcher_token).connect()
+        first = {client_id: post_from_both(phones, client_id, text) for client_id, text in twins.items()}
+        for client_id, (one, other) in first.items():
+            assert one["ok"] and one == other, client_id
+        # One broadcast per card, none for the second post of each.
+        assert [card["client_id"] for card in posted_until_sentinel(watcher, "sentinel-1")] == list(twins)
+        for phone in (*phones, watcher):
+            phone.sio.disconnect()
+
+        server.stop(signal.SIGKILL)
+        server.start()
+        phones = (Phone(server.url, token).connect(), Phone(server.url, token).connect())
+        watcher = Phone(server.url, watcher_token).connect()
+        for client_id, text in twins.items():
+            assert post_from_both(phones, client_id, text) == first[client_id]
+        assert posted_until_sentinel(watcher, "sentinel-2") == []
+
+        synced = watcher.call("sync", {"room_id": room, "since": None})
+        texts = [card["text"] for card in synced["snapshot"]["cards"]]
+        assert texts == [*twins.values(), "sentinel-1", "sentinel-2"]
+        assert synced["seq"] == len(texts)  # numbers without gaps: a refused duplicate took none
+        for phone in (*phones, watcher):
+            phone.sio.disconnect()
+    finally:
+        server.stop()
+
+
+def test_one_client_id_posted_at_once_through_two_server_processes_lands_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    """One eventlet process runs a post's database work without yielding, so the twins above are
+    served one after the other; two processes on one database really race, into the unique index."""
+    env = {"COLLAB_CREATE_DEMO": "0", "COLLAB_DATABASE_URL": database_url}
+    first_server, second_server = LiveServer(tmp_path, env), LiveServer(tmp_path, env)
+    try:
+        links = first_server.create_event(rooms=1)
+        first_server.start()
+        second_server.start()
+        room = links["rooms"][0]["id"]
+        token = participant_token(first_server.url, links["join_code"], "Gaël", room)
+        phones = (Phone(first_server.url, token).connect(), Phone(second_server.url, token).connect())
+        twins = {f"twin-process-{n:02}": f"Carte jumelle {n}" for n in range(30)}
+        for client_id, text in twins.items():
+            one, other = post_from_both(phones, client_id, text)
+            assert one["ok"] and one == other, client_id
+        synced = phones[0].call("sync", {"room_id": room, "since": None})
+        assert [card["text"] for card in synced["snapshot"]["cards"]] == list(twins.values())
+        assert synced["seq"] == len(twins)
+        for phone in phones:
+            phone.sio.disconnect()
+    finally:
+        first_server.stop()
+        second_server.stop()

@@ -122,6 +122,8 @@ function draw() {
     const caseStudy = (item) => (boardByKey(event, item.board) || {}).kind === "case_study";
     const pending = outbox.pending().map((item) => ({ ...item, author, role: caseStudy(item) ? role : null }));
     boards.render(store.cards.values(), pending, { ready: store.seq !== null });
+    // The last change applied, as the server numbers it: what a support person (or a test) compares with the server's.
+    boardNode.dataset.seq = store.seq === null ? "" : String(store.seq);
     votebar.hidden = !store.vote;
     const left = dotsLeftText(store);
     if (dotsLeft.textContent !== left) dotsLeft.textContent = left;
