@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := static/vendor/socket.io.esm.min.js
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test faults lint bench screenshots clean
 
 run: $(VENV)/.runtime $(VENDOR)
 	$(PY) app.py
@@ -15,17 +15,23 @@ test: $(VENV)/.dev $(VENDOR)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
+# The real-server tests that take more than a minute (marker `faults`): the soak, among others.
+faults: $(VENV)/.dev $(VENDOR)
+	$(PY) -m pytest -m faults -s --timeout=1800
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix collab tests bench app.py
 	$(VENV)/bin/ruff format collab tests bench app.py
 
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
-# what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day.
+# what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day;
+# phones' ping delays while the organiser exports a full day and others write (the event loop).
 bench: $(VENV)/.dev $(VENDOR)
 	$(PY) -m bench.post_latency
 	$(PY) -m bench.matching
 	$(PY) -m bench.competences_herd
 	$(PY) -m bench.plenary
+	$(PY) -m bench.event_loop
 
 # The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests.
 screenshots: $(VENV)/.dev $(VENDOR)
