@@ -15,21 +15,24 @@ test: $(VENV)/.dev $(VENDOR)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
-# The fault tests that take more than a minute (a crash storm of 10,000 posts…); .ci/run runs them after make test.
+# The real-server tests that take more than a minute (marker `faults`): the crash storm of 10,000
+# posts, the soak (COLLAB_SOAK_SECONDS, 600 by default), the long fuzzing; .ci/run runs them after make test.
 faults: $(VENV)/.dev $(VENDOR)
-	$(PY) -m pytest -m faults -s
+	$(PY) -m pytest -m faults -s --timeout=1800
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix collab tests bench app.py
 	$(VENV)/bin/ruff format collab tests bench app.py
 
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
-# what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day.
+# what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day;
+# phones' ping delays while the organiser exports a full day and others write (the event loop).
 bench: $(VENV)/.dev $(VENDOR)
 	$(PY) -m bench.post_latency
 	$(PY) -m bench.matching
 	$(PY) -m bench.competences_herd
 	$(PY) -m bench.plenary
+	$(PY) -m bench.event_loop
 
 # The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests.
 screenshots: $(VENV)/.dev $(VENDOR)

@@ -15,6 +15,7 @@ from collab.exports.archive import archive_event
 from collab.exports.record import event_record
 from collab.exports.report import report_context, report_markdown
 from collab.exports.table import cards_csv
+from collab.offload import offload
 
 FORMATS = ("json", "md", "html", "csv")
 
@@ -38,20 +39,33 @@ def report_css() -> tuple[str, str]:
 
 
 def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
-    """Return an event's export in `fmt` (json, md, html or csv); `organiser`: the report with hidden cards."""
+    """Return an event's export in `fmt` (json, md, html or csv); `organiser`: the report with hidden cards.
+
+    The database is read here; the text is written off the event loop (collab.offload).
+    """
     if fmt == "json":
         archive = archive_event(event_id)
-        body = json.dumps(archive, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        body = offload(_archive_text, archive)
         return ExportFile(body, "application/json", f"{archive['join_code']}-archive.json")
     if fmt == "csv":
         record = event_record(event_id, competences=False)
-        return ExportFile(cards_csv(record), "text/csv", f"{record['event']['join_code']}-cartes.csv")
+        return ExportFile(offload(cards_csv, record), "text/csv", f"{record['event']['join_code']}-cartes.csv")
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown export format {fmt!r}")
     record = event_record(event_id)
     name = f"{record['event']['join_code']}-compte-rendu{'-organisation' if organiser else ''}"
     if fmt == "md":
-        return ExportFile(report_markdown(record, organiser), "text/markdown", f"{name}.md")
+        return ExportFile(offload(report_markdown, record, organiser), "text/markdown", f"{name}.md")
     css, style_hash = report_css()
-    body = render_template("exports/report.html", css=css, **report_context(record, organiser))
+    body = offload(_report_html, record, organiser, css)
     return ExportFile(body, "text/html", f"{name}.html", style_hash)
+
+
+def _archive_text(archive: dict[str, object]) -> str:
+    """Return the archive as the JSON file keeps it."""
+    return json.dumps(archive, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _report_html(record: dict[str, object], organiser: bool, css: str) -> str:
+    """Return the report as a standalone HTML page."""
+    return render_template("exports/report.html", css=css, **report_context(record, organiser))
