@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := static/vendor/socket.io.esm.min.js
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test faults lint bench screenshots clean
 
 run: $(VENV)/.runtime $(VENDOR)
 	$(PY) app.py
@@ -14,6 +14,10 @@ test: $(VENV)/.dev $(VENDOR)
 	$(VENV)/bin/ruff format --check collab tests bench app.py
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# The long runs (over a minute each): fault injection and the full fuzz.
+faults: $(VENV)/.dev $(VENDOR)
+	$(PY) -m pytest -m faults
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix collab tests bench app.py
