@@ -11,6 +11,7 @@ from collab import sockets  # noqa: F401  (registers the Socket.IO handlers befo
 from collab.config import ROOT, Config
 from collab.db import db
 from collab.realtime import same_origin_or, socketio
+from collab.sockets.frames import cap_polling_bodies, guard_frames
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,6 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    guard_frames(socketio.server)
+    app.wsgi_app = cap_polling_bodies(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])  # type: ignore[method-assign]
 
     from collab import cli, views
 

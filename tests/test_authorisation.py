@@ -170,6 +170,11 @@ def fingerprint() -> list[tuple[str, list[tuple[Any, ...]]]]:
 @pytest.fixture
 def scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """Room A (reveal mode) with visible, hidden, merged, queued and held cards; room B; a revoked link."""
+    return build_scene(event, join)
+
+
+def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """Build the scene of the matrix in `event` (see `scene`); `join(room, pseudonym)` joins a participant."""
     author = join(room=0, pseudonym="Auteur")
     other = join(room=1, pseudonym="Voisin")
     principal = participant_principal(author)

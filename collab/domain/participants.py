@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +18,9 @@ PSEUDONYM_MAX = 40
 def join_event(code: str, pseudonym: str, scale: str, room_id: int) -> dict[str, Any]:
     """Register a participant in a room of the event with this join code and return them."""
     pseudonym = " ".join(pseudonym.split())
-    if not pseudonym or len(pseudonym) > PSEUDONYM_MAX:
-        raise Invalid(f"a pseudonym has 1 to {PSEUDONYM_MAX} characters", field="pseudonym")
+    # Control characters (NUL among them, which PostgreSQL refuses) are no part of a name.
+    if not pseudonym or len(pseudonym) > PSEUDONYM_MAX or any(unicodedata.category(c) == "Cc" for c in pseudonym):
+        raise Invalid(f"a pseudonym has 1 to {PSEUDONYM_MAX} characters, none a control character", field="pseudonym")
     with db.transaction() as session:
         event = session.scalar(select(Event).where(Event.join_code == normalise_code(code)))
         if event is None:

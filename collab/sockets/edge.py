@@ -21,6 +21,8 @@ P = TypeVar("P", bound=BaseModel)
 TOKEN_KEY = "collab_token"
 # Every client event registered: its name → (the roles allowed, whether it writes).
 REGISTERED: dict[str, tuple[tuple[str, ...], bool]] = {}
+# Every client event registered: its name → the schema of its one payload.
+SCHEMAS: dict[str, type[BaseModel]] = {}
 
 
 def error(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -46,6 +48,7 @@ def client_event(
     `while_closed` (reopening the event). Reading events pass `writes=False`.
     """
     REGISTERED[name] = (roles, writes)
+    SCHEMAS[name] = schema
 
     def register(handler: Callable[[Principal, P], dict[str, Any]]) -> Callable[..., Any]:
         @functools.wraps(handler)

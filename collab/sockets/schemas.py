@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Key = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")]
 Id = Annotated[int, Field(ge=1, le=2**53)]
@@ -14,6 +14,33 @@ class Payload(BaseModel):
     """Base of every client payload: strict types, no extra keys."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_character(cls, data: Any) -> Any:
+        """Refuse a NUL character in any string: PostgreSQL cannot store one, and no text needs it."""
+        if _has_nul(data):
+            raise ValueError("text must not contain the NUL character")
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    """Tell whether a NUL character is in `value`, its keys or its items.
+
+    A loop, not recursion: a payload nested a few hundred deep must not exhaust the stack.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 class Sync(Payload):
