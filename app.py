@@ -12,7 +12,6 @@ import eventlet  # noqa: E402
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
-import importlib  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
 
@@ -46,9 +45,6 @@ def serve(host: str, port: int) -> None:
     # Accepted connections inherit the option from the listening socket.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     max_connections = int(os.environ.get("COLLAB_MAX_CONNECTIONS", "5000"))
-    # The matcher (scikit-learn) takes about a second to import: do it now, in an OS thread, rather
-    # than on the loop when the first phone asks for its pairs or the organiser for the report.
-    eventlet.spawn_n(eventlet.tpool.execute, importlib.import_module, "collab.domain.matching")
     eventlet.wsgi.server(listener, app, log_output=False, max_size=max_connections)
 
 

@@ -43,6 +43,18 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     live.stop()
 
 
+def join_form(page: Any, join_code: str, pseudonym: str, room: str, scale: str = "Intercommunalité") -> None:
+    """Fill and send the join form open in `page`, and wait until the phone's board is connected."""
+    from playwright.sync_api import expect
+
+    page.get_by_label("Pseudonyme").fill(pseudonym)
+    page.get_by_label("Échelle territoriale").select_option(label=scale)
+    page.get_by_role("group", name="Salle").get_by_role("radio", name=room).check()
+    page.get_by_role("button", name="Rejoindre la salle").click()
+    page.wait_for_url(f"**/e/{join_code}")
+    expect(page.get_by_role("status").first).to_contain_text("Connecté")
+
+
 class PageWatch:
     """Collects what a page's console and network say went wrong."""
 
@@ -82,12 +94,7 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
 
     def join(context: Any, pseudonym: str, room: str) -> Any:
         page = open_page(context, links["join_url"])
-        page.get_by_label("Pseudonyme").fill(pseudonym)
-        page.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
-        page.get_by_role("group", name="Salle").get_by_role("radio", name=room).check()
-        page.get_by_role("button", name="Rejoindre la salle").click()
-        page.wait_for_url(f"**/e/{links['join_code']}")
-        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        join_form(page, links["join_code"], pseudonym, room)
         return page
 
     phone = join(phone_context, "Camille", "Salle 1")

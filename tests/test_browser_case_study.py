@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from tests.live import ROOT, LiveServer
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server  # noqa: F401  (fixtures)
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SITUATION = "Un projet alimentaire territorial à trois intercommunalités"
@@ -31,12 +31,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
 
     def join(pseudonym: str, scale: str) -> Any:
         page = open_page(links["join_url"], **PHONE)
-        page.get_by_label("Pseudonyme").fill(pseudonym)
-        page.get_by_label("Échelle territoriale").select_option(label=scale)
-        page.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
-        page.get_by_role("button", name="Rejoindre la salle").click()
-        page.wait_for_url(f"**/e/{links['join_code']}")
-        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        join_form(page, links["join_code"], pseudonym, "Salle 1", scale=scale)
         return page
 
     def post(page: Any, text: str, column: str) -> None:

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from tests.live import ROOT, LiveServer
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server  # noqa: F401  (fixtures)
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
 
 OFFER = "J'anime des ateliers de concertation avec les habitants sur les mobilités douces"
 NEED = "Comment associer la population au futur plan vélo de l'intercommunalité ?"
@@ -31,12 +31,7 @@ def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, s
 
     def join(pseudonym: str, room: str) -> Any:
         page = open_page(links["join_url"], **PHONE)
-        page.get_by_label("Pseudonyme").fill(pseudonym)
-        page.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
-        page.get_by_role("group", name="Salle").get_by_role("radio", name=room).check()
-        page.get_by_role("button", name="Rejoindre la salle").click()
-        page.wait_for_url(f"**/e/{links['join_code']}")
-        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        join_form(page, links["join_code"], pseudonym, room)
         return page
 
     def write(page: Any, column: str, text: str, kind: str, scope: str, keywords: str) -> None:

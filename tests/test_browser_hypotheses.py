@@ -8,7 +8,7 @@ from typing import Any
 
 from tests import test_browser
 from tests.live import LiveServer
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch, join_form
 
 # The same Chromium and live server as the main browser test.
 chromium = test_browser.chromium
@@ -40,12 +40,7 @@ def test_a_hypothesis_is_put_to_the_vote_and_concluded(chromium: Any, server: Li
 
     def join(context: Any, pseudonym: str, room: str) -> Any:
         page = open_page(context, links["join_url"])
-        page.get_by_label("Pseudonyme").fill(pseudonym)
-        page.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
-        page.get_by_role("group", name="Salle").get_by_role("radio", name=room).check()
-        page.get_by_role("button", name="Rejoindre la salle").click()
-        page.wait_for_url(f"**/e/{links['join_code']}")
-        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        join_form(page, links["join_code"], pseudonym, room)
         return page
 
     alix = join(alix_context, "Alix", "Salle 1")

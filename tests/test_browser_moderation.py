@@ -34,12 +34,7 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
 
     def join(pseudonym: str) -> Any:
         page = open_page(links["join_url"], **PHONE)
-        page.get_by_label("Pseudonyme").fill(pseudonym)
-        page.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
-        page.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
-        page.get_by_role("button", name="Rejoindre la salle").click()
-        page.wait_for_url(f"**/e/{links['join_code']}")
-        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        test_browser.join_form(page, links["join_code"], pseudonym, "Salle 1")
         return page
 
     def post(page: Any, text: str, column: str = "Pourquoi ?") -> None:

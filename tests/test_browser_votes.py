@@ -8,7 +8,7 @@ from typing import Any
 
 from tests import test_browser
 from tests.live import LiveServer
-from tests.test_browser import PageWatch
+from tests.test_browser import PageWatch, join_form
 
 # The same Chromium and live server as the main browser test.
 chromium = test_browser.chromium
@@ -40,12 +40,7 @@ def test_a_dot_vote_and_a_published_synthesis(chromium: Any, server: LiveServer,
 
     def join(context: Any, pseudonym: str) -> Any:
         page = open_page(context, links["join_url"])
-        page.get_by_label("Pseudonyme").fill(pseudonym)
-        page.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
-        page.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
-        page.get_by_role("button", name="Rejoindre la salle").click()
-        page.wait_for_url(f"**/e/{links['join_code']}")
-        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        join_form(page, links["join_code"], pseudonym, "Salle 1")
         return page
 
     phone = join(phone_context, "Camille")

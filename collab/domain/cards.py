@@ -11,14 +11,12 @@ from sqlalchemy.orm import Session
 from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Conflict, Forbidden, Invalid, RoomClosed
+from collab.domain.matching import SKILL_SCOPES, SKILL_TYPES
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import add_change, full_card, next_seq, public_card
 from collab.models import Card, Change, Event, Participant, Room, Situation
 
 TEXT_MAX = 500
-# As in collab.domain.matching, which is not imported here: scikit-learn is slow to load.
-SKILL_TYPES = ("savoirs", "savoir_faire", "savoir_etre", "methodes")
-SKILL_SCOPES = ("individuel", "collectif")
 KEYWORD_MAX = 40
 KEYWORDS_MAX = 5
 CLOSED_BECAUSE = {

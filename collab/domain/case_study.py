@@ -14,7 +14,7 @@ from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import situation_data
 from collab.domain.outcome import Outcome
 from collab.domain.programme import event_outcome, organiser_event
-from collab.domain.rooms import add_change, card_data, next_seq, record_roles_changed, room_roles
+from collab.domain.rooms import SHOWN_TO_ALL, card_data, next_seq, record_roles_changed
 from collab.domain.templates import ROLE_MAX
 from collab.models import Card, Event, Participant, Room, Situation
 
@@ -36,7 +36,7 @@ def take_role(principal: Principal, role: str | None) -> Outcome:
         room = session.get(Room, principal.room_id)
         assert participant is not None and room is not None
         participant.role = _check_role(session, room, role)
-        change = _roles_changed(session, room.id, seq)
+        change = record_roles_changed(session, room.id, seq)
         return Outcome(ack={"ok": True, "seq": change["payload"]["seq"], "role": participant.role}, changes=[change])
 
 
@@ -50,7 +50,7 @@ def assign_role(principal: Principal, participant_id: int, role: str | None) -> 
         seq = next_seq(session, room.id)
         participant.role = _check_role(session, room, role)
         record_action(session, principal, room.id, "assign_role", participant_id=participant.id, role=participant.role)
-        change = _roles_changed(session, room.id, seq)
+        change = record_roles_changed(session, room.id, seq)
         return Outcome(ack={"ok": True, "seq": change["payload"]["seq"]}, changes=[change])
 
 
@@ -137,21 +137,12 @@ def situation_cards(principal: Principal, situation_id: int) -> dict[str, Any]:
             .where(
                 Card.situation_id == situation.id,
                 Card.board.in_(boards),
-                Card.hidden.is_(False),
-                Card.held.is_(None),
-                Card.deleted_at.is_(None),
-                Card.merged_into_id.is_(None),
+                SHOWN_TO_ALL,
             )
             .order_by(Room.position, Card.seq)
         ).tuples()
         cards = [card_data(card, author) | {"room_id": room.id, "room_name": room.name} for card, author, room in rows]
         return {"ok": True, "situation": situation_data(situation), "cards": cards}
-
-
-def _roles_changed(session: Session, room_id: int, seq: int) -> dict[str, Any]:
-    """Record `roles_changed` under the number the transaction took first."""
-    session.flush()
-    return add_change(session, room_id, seq, "roles_changed", {"roles": room_roles(session, room_id)})
 
 
 def _check_role(session: Session, room: Room, role: str | None) -> str | None:

@@ -17,6 +17,7 @@ from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.matching import folded_words, ngram_weights
+from collab.domain.rooms import SHOWN_TO_ALL
 from collab.models import Card, Event, Participant, Room
 
 # Measured on hand-made pairs (tests/test_screen_modes.py): rewordings of one idea score 0.64–0.96
@@ -48,8 +49,7 @@ def combined_board(principal: Principal, board_key: str | None) -> dict[str, Any
             .join(Room, Card.room_id == Room.id)
             .join(Participant, Card.participant_id == Participant.id)
             .where(Room.event_id == event.id, Card.board == key)
-            .where(Card.deleted_at.is_(None), Card.merged_into_id.is_(None), Card.hidden.is_(False))
-            .where(Card.held.is_(None))
+            .where(SHOWN_TO_ALL)
             .order_by(Card.id)
         ).tuples()
         cards: list[dict[str, Any]] = [

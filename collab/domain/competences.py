@@ -7,7 +7,7 @@ kept until one of those cards changes; each phone, console and screen asks for i
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,12 +16,9 @@ from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import SKILL_TYPE_LABELS
-from collab.domain.rooms import card_data
+from collab.domain.matching import Match, Skill, best_for_need, best_for_offer, gaps, match_competences
+from collab.domain.rooms import SHOWN_TO_ALL, card_data
 from collab.models import Card, Event, MatchAcceptance, Participant, Room
-
-if TYPE_CHECKING:
-    # scikit-learn takes about a second to import: the matcher is loaded the first time it is needed.
-    from collab.domain.matching import Match, Skill
 
 CONTACT_MAX = 200
 PROPOSALS = 3
@@ -64,8 +61,6 @@ def get_matches(principal: Principal) -> dict[str, Any]:
     "whom I could help") and the pairs someone already said yes to."""
     if principal.role != "participant" or principal.participant_id is None:
         raise Forbidden("only participants have offers and needs")
-    from collab.domain.matching import best_for_need, best_for_offer
-
     with db.transaction() as session:
         cards, matches = _event_matches(session, principal.event_id)
         accepted = _acceptances(session, principal.event_id)
@@ -96,13 +91,7 @@ def accept_match(principal: Principal, offer_id: int, need_id: int, contact: str
         raise Invalid(f"a contact line has at most {CONTACT_MAX} characters", field="contact")
     with db.transaction() as session:
         offer, need, me = _pair(session, principal, offer_id, need_id)
-        row = session.scalar(
-            select(MatchAcceptance).where(
-                MatchAcceptance.offer_id == offer.id,
-                MatchAcceptance.need_id == need.id,
-                MatchAcceptance.participant_id == me,
-            )
-        )
+        row = _acceptance(session, offer.id, need.id, me)
         if row is None:
             session.add(
                 MatchAcceptance(
@@ -123,13 +112,7 @@ def withdraw_match(principal: Principal, offer_id: int, need_id: int) -> set[int
     """Take back my yes to a pair; return the participants to tell."""
     with db.transaction() as session:
         offer, need, me = _pair(session, principal, offer_id, need_id)
-        row = session.scalar(
-            select(MatchAcceptance).where(
-                MatchAcceptance.offer_id == offer.id,
-                MatchAcceptance.need_id == need.id,
-                MatchAcceptance.participant_id == me,
-            )
-        )
+        row = _acceptance(session, offer.id, need.id, me)
         if row is not None:
             session.delete(row)
         return {offer.participant_id, need.participant_id}
@@ -140,8 +123,6 @@ def competence_map(principal: Principal) -> dict[str, Any]:
     the needs nobody's offer answers, and the strongest pairs."""
     if principal.role not in ("organiser", "facilitator", "screen"):
         raise Forbidden("the map of competences is for the staff and the screen")
-    from collab.domain.matching import gaps
-
     with db.transaction() as session:
         cards, matches = _event_matches(session, principal.event_id)
         offers = [c for c in cards.values() if c["column"] == "offre"]
@@ -192,18 +173,13 @@ def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str,
             Room.event_id == event_id,
             Card.board.in_(boards),
             Card.skill.is_not(None),
-            Card.hidden.is_(False),
-            Card.held.is_(None),
-            Card.deleted_at.is_(None),
-            Card.merged_into_id.is_(None),
+            SHOWN_TO_ALL,
         )
         .order_by(Card.id)
     ).tuples()
     cards = {
         card.id: card_data(card, author) | {"room_id": room.id, "room_name": room.name} for card, author, room in rows
     }
-    from collab.domain.matching import match_competences
-
     skills = [_skill(card) for card in cards.values()]
     matches = match_competences(
         [s for s in skills if s.side == "offre"],
@@ -216,8 +192,6 @@ def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str,
 
 def _skill(card: dict[str, Any]) -> Skill:
     """Return a competence card as the matcher reads it."""
-    from collab.domain.matching import Skill
-
     skill = card["skill"]
     return Skill(
         id=card["id"],
@@ -268,6 +242,17 @@ def _entry(
         "my_contact": yes.get(me),
     }
     return entry
+
+
+def _acceptance(session: Session, offer_id: int, need_id: int, participant_id: int) -> MatchAcceptance | None:
+    """Return one person's yes to a pair, if they said it."""
+    return session.scalar(
+        select(MatchAcceptance).where(
+            MatchAcceptance.offer_id == offer_id,
+            MatchAcceptance.need_id == need_id,
+            MatchAcceptance.participant_id == participant_id,
+        )
+    )
 
 
 def _pair(session: Session, principal: Principal, offer_id: int, need_id: int) -> tuple[Card, Card, int]:

@@ -18,8 +18,8 @@ from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from collab.domain.programme import organiser_event
-from collab.domain.rooms import card_data, iso
+from collab.domain.programme import organiser_event, renumber
+from collab.domain.rooms import SHOWN_TO_ALL, card_data, iso
 from collab.models import Card, Hypothesis, HypothesisVote, Participant, Room
 
 TEXT_MAX = 500
@@ -83,7 +83,7 @@ def save_hypothesis(
             hypothesis = Hypothesis(event_id=event.id, position=count, text=text, evidence=list(evidence))
             session.add(hypothesis)
             session.flush()
-            _renumber(_ordered(session, event.id))
+            renumber(_ordered(session, event.id))
         else:
             hypothesis = _hypothesis(session, principal, hypothesis_id)
             hypothesis.text = text
@@ -102,7 +102,7 @@ def delete_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[st
         session.execute(delete(HypothesisVote).where(HypothesisVote.hypothesis_id == hypothesis.id))
         session.delete(hypothesis)
         session.flush()
-        _renumber(_ordered(session, event.id))
+        renumber(_ordered(session, event.id))
         return _organiser_change(session, event.id, None)
 
 
@@ -115,7 +115,7 @@ def move_hypothesis(principal: Principal, hypothesis_id: int, position: int) -> 
         if not 0 <= position <= len(others):
             raise Invalid(f"position is 0 to {len(others)}", field="position")
         others.insert(position, hypothesis)
-        _renumber(others)
+        renumber(others)
         record_action(session, principal, None, "move_hypothesis", hypothesis_id=hypothesis.id, position=position)
         return _organiser_change(session, event.id, hypothesis)
 
@@ -275,13 +275,7 @@ def _evidence_card(card: Card, author: Participant, room: Room) -> dict[str, Any
 
 def _visible(event_id: int) -> Any:
     """Return the condition of a card everyone in the event may read (joined with its room)."""
-    return (
-        Card.room_id.in_(select(Room.id).where(Room.event_id == event_id))
-        & Card.hidden.is_(False)
-        & Card.held.is_(None)
-        & Card.deleted_at.is_(None)
-        & Card.merged_into_id.is_(None)
-    )
+    return Card.room_id.in_(select(Room.id).where(Room.event_id == event_id)) & SHOWN_TO_ALL
 
 
 def _visible_cards(event_id: int) -> Any:
@@ -321,9 +315,3 @@ def _ordered(session: Session, event_id: int) -> list[Hypothesis]:
             select(Hypothesis).where(Hypothesis.event_id == event_id).order_by(Hypothesis.position, Hypothesis.id)
         )
     )
-
-
-def _renumber(hypotheses: list[Hypothesis]) -> None:
-    """Number hypotheses 0, 1, 2… in the order given."""
-    for position, hypothesis in enumerate(hypotheses):
-        hypothesis.position = position

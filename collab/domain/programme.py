@@ -7,6 +7,7 @@ own phase and timer are numbered room changes (`room_changed`), like every chang
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from collab.domain.events import MAX_ROOMS, add_link, phase_data, situation_data
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import record_room_changed, room_state, timer_data
 from collab.domain.templates import KEY, PHASE_KINDS, TIME
-from collab.models import Event, Phase, Room, Situation
+from collab.models import Event, Hypothesis, Phase, Room, Situation
 
 TIMER_MIN = 10
 TIMER_MAX = 3 * 60 * 60
@@ -107,7 +108,7 @@ def save_phase(principal: Principal, phase_id: int | None, values: dict[str, Any
             phase = Phase(event_id=event.id, position=position, **clean)
             phases.insert(position, phase)
             session.add(phase)
-            _renumber(phases)
+            renumber(phases)
             session.flush()
             action = "add_phase"
         else:
@@ -135,7 +136,7 @@ def delete_phase(principal: Principal, phase_id: int) -> Outcome:
         record_action(session, principal, None, "delete_phase", phase_id=phase.id, title=phase.title)
         session.delete(phase)
         session.flush()
-        _renumber(_phases(session, event.id))
+        renumber(_phases(session, event.id))
         outcome = event_outcome(session, event.id)
         outcome.changes = changes
         return outcome
@@ -150,7 +151,7 @@ def move_phase(principal: Principal, phase_id: int, position: int) -> Outcome:
         if not 0 <= position <= len(phases):
             raise Invalid(f"position is 0 to {len(phases)}", field="position")
         phases.insert(position, phase)
-        _renumber(phases)
+        renumber(phases)
         record_action(session, principal, None, "move_phase", phase_id=phase.id, position=position)
         return event_outcome(session, event.id)
 
@@ -318,10 +319,10 @@ def _phases(session: Session, event_id: int) -> list[Phase]:
     return list(session.scalars(select(Phase).where(Phase.event_id == event_id).order_by(Phase.position, Phase.id)))
 
 
-def _renumber(phases: list[Phase]) -> None:
-    """Number phases 0, 1, 2… in the order given."""
-    for position, phase in enumerate(phases):
-        phase.position = position
+def renumber(rows: Sequence[Phase | Hypothesis]) -> None:
+    """Number rows the organiser orders (phases, hypotheses) 0, 1, 2… in the order given."""
+    for position, row in enumerate(rows):
+        row.position = position
 
 
 def event_outcome(session: Session, event_id: int) -> Outcome:

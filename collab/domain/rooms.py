@@ -20,6 +20,8 @@ from collab.domain.errors import NotFound
 from collab.models import Card, Change, Dot, DotVote, Participant, Room
 
 ACTIVITY_STATES = ("open", "paused", "closed")
+# A card everyone may read: not hidden, held, deleted, nor merged into another.
+SHOWN_TO_ALL = Card.hidden.is_(False) & Card.held.is_(None) & Card.deleted_at.is_(None) & Card.merged_into_id.is_(None)
 
 
 def next_seq(session: Session, room_id: int) -> int:
@@ -158,10 +160,12 @@ def room_roles(session: Session, room_id: int) -> list[dict[str, Any]]:
     return [{"participant_id": p.id, "pseudonym": p.pseudonym, "scale": p.scale, "role": p.role} for p in people]
 
 
-def record_roles_changed(session: Session, room_id: int) -> dict[str, Any]:
-    """Record a `roles_changed` change carrying who plays what in the room."""
+def record_roles_changed(session: Session, room_id: int, seq: int | None = None) -> dict[str, Any]:
+    """Record a `roles_changed` change carrying who plays what in the room, under `seq` if the
+    transaction already took its number (to lock the room first), else under the next one."""
     session.flush()
-    return record_change(session, room_id, "roles_changed", {"roles": room_roles(session, room_id)})
+    seq = next_seq(session, room_id) if seq is None else seq
+    return add_change(session, room_id, seq, "roles_changed", {"roles": room_roles(session, room_id)})
 
 
 def card_votes(session: Session, room_id: int) -> dict[int, int]:

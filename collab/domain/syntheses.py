@@ -12,7 +12,7 @@ from collab.db import db
 from collab.domain.access import Principal, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid
-from collab.domain.rooms import iso
+from collab.domain.rooms import SHOWN_TO_ALL, iso
 from collab.models import Card, Event, Participant, Room, Synthesis
 
 TEXT_MAX = 2000
@@ -117,10 +117,7 @@ def _shown_cards(session: Session, room_id: int, card_ids: list[int]) -> dict[in
         .where(
             Card.id.in_(card_ids),
             Card.room_id == room_id,
-            Card.hidden.is_(False),
-            Card.held.is_(None),
-            Card.deleted_at.is_(None),
-            Card.merged_into_id.is_(None),
+            SHOWN_TO_ALL,
         )
     ).tuples()
     return {card.id: (card, author) for card, author in rows}

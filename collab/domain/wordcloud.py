@@ -18,6 +18,7 @@ from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.matching import fold
+from collab.domain.rooms import SHOWN_TO_ALL
 from collab.models import Card, Event, Room
 
 TOP = 60
@@ -52,8 +53,7 @@ def word_cloud(principal: Principal, board_key: str | None) -> dict[str, Any]:
             select(Card.text)
             .join(Room, Card.room_id == Room.id)
             .where(Room.event_id == event.id)
-            .where(Card.deleted_at.is_(None), Card.merged_into_id.is_(None), Card.hidden.is_(False))
-            .where(Card.held.is_(None))
+            .where(SHOWN_TO_ALL)
             .order_by(Card.id)
         )
         if board_key is not None:

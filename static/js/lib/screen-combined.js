@@ -1,21 +1,18 @@
 // The screen's combined board: one board's questions with every room's cards, the same idea from
 // several rooms grouped (the server groups them: get_combined_board). Asked again a moment after cards change.
 import { el } from "./dom.js";
+import { QueryView } from "./screen-query.js";
 import { fitList } from "./screen-rooms.js";
 
 const SETTLE_MS = 1200; // a burst of cards (a reveal, a merge) brings one request
 
-export class CombinedView {
+export class CombinedView extends QueryView {
   constructor(root, { call }) {
-    this.root = root;
-    this.call = call;
+    super(root, { call, name: "get_combined_board", settleMs: SETTLE_MS });
     this.title = root.querySelector("[data-combined-title]");
     this.columns = root.querySelector("[data-combined-columns]");
     this.status = root.querySelector("[data-combined-status]");
-    this.board = null;
     this.seen = null; // card ids already drawn for this board: the others fade in
-    this.timer = null;
-    this.asking = 0;
   }
 
   /** Show the combined board of `board` (a board key). */
@@ -27,31 +24,6 @@ export class CombinedView {
     }
     this.root.hidden = false;
     this.refresh();
-  }
-
-  hide() {
-    this.root.hidden = true;
-    clearTimeout(this.timer);
-  }
-
-  /** Cards changed somewhere: ask again once they settle. */
-  changed() {
-    if (this.root.hidden) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), SETTLE_MS);
-  }
-
-  async refresh() {
-    if (this.root.hidden) return;
-    const asked = ++this.asking;
-    let ack;
-    try {
-      ack = await this.call("get_combined_board", { board: this.board }, 10000);
-    } catch {
-      return; // the next change or connection asks again
-    }
-    if (asked !== this.asking || !ack || !ack.ok) return;
-    this.render(ack);
   }
 
   render(board) {

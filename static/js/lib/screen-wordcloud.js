@@ -1,6 +1,7 @@
 // The screen's word cloud: the words the cards use most, sized by use, in alphabetical order so that
 // a refresh only grows, shrinks or adds words where they belong: nothing jumps.
 import { el } from "./dom.js";
+import { QueryView } from "./screen-query.js";
 
 const SETTLE_MS = 2000;
 const SIZES = 8; // font-size steps, .wordcloud__word--s1 … --s8 in screen-modes.css
@@ -19,17 +20,13 @@ export function sizeStep(count, least, most) {
   return 1 + Math.round(share * (SIZES - 1));
 }
 
-export class WordCloudView {
+export class WordCloudView extends QueryView {
   constructor(root, { event, call }) {
-    this.root = root;
+    super(root, { call, name: "get_word_cloud", settleMs: SETTLE_MS });
     this.event = event;
-    this.call = call;
     this.cloud = root.querySelector("[data-wordcloud]");
     this.title = root.querySelector("[data-wordcloud-title]");
     this.empty = root.querySelector("[data-wordcloud-empty]");
-    this.board = null;
-    this.timer = null;
-    this.asking = 0;
     this.drawn = null; // the words drawn, to fade in only the new ones
   }
 
@@ -43,31 +40,7 @@ export class WordCloudView {
     this.refresh();
   }
 
-  hide() {
-    this.root.hidden = true;
-    clearTimeout(this.timer);
-  }
-
-  changed() {
-    if (this.root.hidden) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), SETTLE_MS);
-  }
-
-  async refresh() {
-    if (this.root.hidden) return;
-    const asked = ++this.asking;
-    let ack;
-    try {
-      ack = await this.call("get_word_cloud", { board: this.board }, 10000);
-    } catch {
-      return;
-    }
-    if (asked !== this.asking || !ack || !ack.ok) return;
-    this.render(ack.words);
-  }
-
-  render(words) {
+  render({ words }) {
     const counts = words.map((w) => w.count);
     const least = Math.min(...counts);
     const most = Math.max(...counts);
