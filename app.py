@@ -13,7 +13,9 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 import os  # noqa: E402
+import resource  # noqa: E402
 import socket  # noqa: E402
+from typing import Any  # noqa: E402
 
 import eventlet.tpool  # noqa: E402
 import eventlet.wsgi  # noqa: E402
@@ -45,7 +47,36 @@ def serve(host: str, port: int) -> None:
     # Accepted connections inherit the option from the listening socket.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     max_connections = int(os.environ.get("COLLAB_MAX_CONNECTIONS", "5000"))
-    eventlet.wsgi.server(listener, app, log_output=False, max_size=max_connections)
+    allow_open_files(max_connections + 100)
+    eventlet.wsgi.server(listener, without_websocket_compression(app), log_output=False, max_size=max_connections)
+
+
+def without_websocket_compression(wsgi_app: Any) -> Any:
+    """Wrap the app so that websocket handshakes never negotiate permessage-deflate.
+
+    Every browser offers it and eventlet always accepts it: each connection then keeps a zlib
+    compressor and decompressor (about 100 KiB), and every message is compressed once per
+    recipient, so a card sent to 250 phones is deflated 250 times. Cards are a few hundred bytes
+    on a local network: declining costs little bandwidth and saves most of the memory and CPU
+    (bench/scale.py, README "Performance"). Node's `ws` server declines by default for the same reasons.
+    """
+
+    def declining(environ: dict[str, Any], start_response: Any) -> Any:
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+
+    return declining
+
+
+def allow_open_files(wanted: int) -> None:
+    """Raise the soft limit of open files towards `wanted` (a socket each), as far as the hard limit allows.
+
+    Many systems start processes with a soft limit of 1,024: the 1,025th phone would be refused.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < ceiling:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
 
 
 if __name__ == "__main__":
