@@ -338,6 +338,13 @@ def main() -> None:
     targets = args.targets.split(",")
     people = max(args.phones, args.idle_phones if "C" in scenarios else 0)
     results: dict[str, dict[str, Any]] = {}
+    RESULTS.mkdir(exist_ok=True)
+    output = args.output or RESULTS / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    machine = {"cpus": os.cpu_count(), "uname": " ".join(os.uname()), "command": " ".join(sys.argv)}
+
+    def save() -> None:
+        output.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=1, default=str))
+
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
         template = Path(tmp) / "day.sqlite3"
@@ -355,12 +362,9 @@ def main() -> None:
                     results[name][target_name] = SCENARIOS[name](target, day, args)
                 finally:
                     target.stop()
-    report = table(results)
-    print(report)
-    RESULTS.mkdir(exist_ok=True)
-    output = args.output or RESULTS / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    machine = {"cpus": os.cpu_count(), "uname": " ".join(os.uname()), "command": " ".join(sys.argv)}
-    output.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=1, default=str))
+                save()  # a run cut short keeps what it measured
+    print(table(results))
+    save()
     print(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
 
 

@@ -1,10 +1,20 @@
-"""The one way out to clients: broadcast(scope, event, payload) over Flask-SocketIO."""
+"""The one way out to clients: broadcast(scope, event, payload) over Flask-SocketIO.
+
+Numbered room changes do not go out one message each: those of a room within one tick
+(BROADCAST_TICK_MS) leave together as one `changes` message, and aggregates (vote results,
+presence counts) at most once per TALLY_MS. A thousand phones in four rooms then cost the server
+a message per phone per tick, not per change (docs/protocol.md, "Batched changes").
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_socketio import SocketIO
 
 from collab.domain.competences import touches_competences
@@ -54,32 +64,152 @@ def link_scope(link_id: int) -> str:
 
 
 def broadcast(scope: str | list[str], event: str, payload: dict[str, Any]) -> None:
-    """Send `event` to every socket in `scope` (one or several rooms; a socket gets it once)."""
-    socketio.emit(event, payload, to=scope)
+    """Send `event` to every socket in `scope` (one or several rooms; a socket gets it once).
+
+    The room changes waiting for their tick go out first, so that every socket receives
+    everything in the order it happened.
+    """
+    with _lock:
+        _flush_all()
+        socketio.emit(event, payload, to=scope)
 
 
 def announce(change: dict[str, Any] | None) -> None:
-    """Broadcast a numbered room change returned by the domain, to each audience its version.
+    """Queue a numbered room change returned by the domain for the room's next `changes` message.
 
-    The author's own sockets get the full version before the public one; both carry the same
-    `seq`, so the public one arrives second and is dropped as a duplicate.
+    Each audience gets its version: the staff the full one, the others the public one when it
+    differs. The author's own sockets get the full version before the public one: it goes to them at
+    once (after what was waiting for the room); both carry the same `seq`, so the public one arrives
+    second and is dropped as a duplicate.
     """
     if change is None:
         return
     room_id = change["payload"]["room_id"]
-    if change.get("public") is None:
-        broadcast([room_scope(room_id), staff_scope(room_id)], change["event"], change["payload"])
-        return
-    if change.get("author_id") is not None:
-        broadcast(participant_scope(change["author_id"]), change["event"], change["payload"])
-    broadcast(staff_scope(room_id), change["event"], change["payload"])
-    broadcast(room_scope(room_id), change["event"], change["public"])
+    full = {"event": change["event"], "payload": change["payload"]}
+    public = None if change.get("public") is None else {"event": change["event"], "payload": change["public"]}
+    with _lock:
+        if public is not None and change.get("author_id") is not None:
+            _flush_room(room_id)
+            _emit_changes(participant_scope(change["author_id"]), room_id, [full])
+        waiting = _rooms.setdefault(room_id, _RoomBatch())
+        waiting.staff.append(full)
+        waiting.public.append(public or full)
+        waiting.diverged = waiting.diverged or public is not None
+    _flush_after(_tick())
 
 
 def announce_all(changes: list[dict[str, Any]]) -> None:
-    """Broadcast several changes in order."""
+    """Queue several changes in order."""
     for change in changes:
         announce(change)
+
+
+def tally(scope: str, event: str, key: tuple[Any, ...], payload: dict[str, Any]) -> None:
+    """Send an aggregate (counts, results) at most once per TALLY_MS for each `key`, the latest one.
+
+    The first goes out at once; those that come within the interval replace one another and the
+    last of them goes out when it ends, so the final counts always arrive.
+    """
+    interval = _tally_interval()
+    with _lock:
+        _tallies[key] = (scope, event, payload)
+        if key in _tally_timers:
+            return
+        wait = _tally_sent.get(key, -interval) + interval - time.monotonic()
+        if wait <= 0:
+            _send_tally(key)
+            return
+        _tally_timers.add(key)
+    socketio.start_background_task(_send_tally_later, key, wait)
+
+
+def flush() -> None:
+    """Send every room's waiting changes now."""
+    with _lock:
+        _flush_all()
+
+
+@dataclass
+class _RoomBatch:
+    """A room's changes waiting for the tick: the staff's versions and the others' (the same unless `diverged`)."""
+
+    staff: list[dict[str, Any]] = field(default_factory=list)
+    public: list[dict[str, Any]] = field(default_factory=list)
+    diverged: bool = False
+
+
+# One lock for the queues and the sends, so that two flushes never interleave their messages.
+_lock = threading.RLock()
+_rooms: dict[int, _RoomBatch] = {}
+_flush_scheduled = False
+_tallies: dict[tuple[Any, ...], tuple[str, str, dict[str, Any]]] = {}
+_tally_sent: dict[tuple[Any, ...], float] = {}
+_tally_timers: set[tuple[Any, ...]] = set()
+
+
+def _tick() -> float:
+    """Return how long a room change may wait for others (seconds); 0 sends each at once."""
+    return float(current_app.config.get("BROADCAST_TICK_MS", 30)) / 1000 if has_app_context() else 0.0
+
+
+def _tally_interval() -> float:
+    """Return the shortest time between two sends of one aggregate (seconds)."""
+    return float(current_app.config.get("TALLY_MS", 250)) / 1000 if has_app_context() else 0.0
+
+
+def _flush_after(tick: float) -> None:
+    """Send the waiting changes now (tick 0), or once the tick has passed."""
+    global _flush_scheduled
+    if tick <= 0:
+        flush()
+        return
+    with _lock:
+        if _flush_scheduled:
+            return
+        _flush_scheduled = True
+    socketio.start_background_task(_flush_later, tick)
+
+
+def _flush_later(tick: float) -> None:
+    socketio.sleep(tick)
+    flush()
+
+
+def _flush_all() -> None:
+    global _flush_scheduled
+    _flush_scheduled = False
+    for room_id in list(_rooms):
+        _flush_room(room_id)
+
+
+def _flush_room(room_id: int) -> None:
+    waiting = _rooms.pop(room_id, None)
+    if waiting is None:
+        return
+    if waiting.diverged:
+        _emit_changes(staff_scope(room_id), room_id, waiting.staff)
+        _emit_changes(room_scope(room_id), room_id, waiting.public)
+    else:
+        _emit_changes([room_scope(room_id), staff_scope(room_id)], room_id, waiting.staff)
+
+
+def _emit_changes(scope: str | list[str], room_id: int, changes: list[dict[str, Any]]) -> None:
+    socketio.emit("changes", {"room_id": room_id, "changes": changes}, to=scope)
+
+
+def _send_tally(key: tuple[Any, ...]) -> None:
+    waiting = _tallies.pop(key, None)
+    if waiting is not None:
+        scope, event, payload = waiting
+        _tally_sent[key] = time.monotonic()
+        socketio.emit(event, payload, to=scope)
+
+
+def _send_tally_later(key: tuple[Any, ...], wait: float) -> None:
+    socketio.sleep(wait)
+    with _lock:
+        _tally_timers.discard(key)
+        _send_tally(key)
 
 
 def publish(event_id: int, outcome: Outcome) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from collab.domain.access import Principal, principal_for_link, principal_for_pa
 from collab.domain.events import EventLinks, create_event
 from collab.domain.participants import join_event
 from collab.realtime import socketio
+from tests.live import unbatched
 
 SECRET = "test-secret-key"
 POSTGRES_URL = os.environ.get("COLLAB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -72,6 +73,9 @@ def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
             "DATABASE_URL": database_url,
             "SECRET_KEY": SECRET,
             "PUBLIC_URL": "http://collab.test",
+            # Every change and count goes out at once: a test reads what it caused right after the call.
+            "BROADCAST_TICK_MS": 0,
+            "TALLY_MS": 0,
         }
     )
     with app.app_context():
@@ -138,4 +142,4 @@ def connect(app: Flask) -> Iterator[Callable[[str | None], SocketIOTestClient]]:
 
 def received(sio: SocketIOTestClient, name: str) -> list[Any]:
     """Return the payloads of the `name` events a test client received (and forget all received)."""
-    return [message["args"][0] for message in sio.get_received() if message["name"] == name]
+    return [message["args"][0] for message in unbatched(sio.get_received()) if message["name"] == name]

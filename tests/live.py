@@ -121,21 +121,41 @@ def boot_data(page: str) -> dict[str, Any]:
     return dict(json.loads(found.group(1)))
 
 
+def each_event(name: str, payload: Any) -> list[tuple[str, Any]]:
+    """Return a received event as the events it stands for: a `changes` batch as its changes, in order."""
+    if name == "changes":
+        return [(change["event"], change["payload"]) for change in payload["changes"]]
+    return [(name, payload)]
+
+
+def unbatched(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a Socket.IO test client's received messages with each `changes` batch replaced by its changes."""
+    return [
+        {"name": name, "args": [payload], "namespace": message.get("namespace", "/")}
+        for message in messages
+        for name, payload in each_event(message["name"], message["args"][0] if message["args"] else None)
+    ]
+
+
 class Phone:
     """A python-socketio client that records what it receives and keeps the room's last seq."""
 
     def __init__(self, url: str, token: str) -> None:
         self.sio = socketio.Client(reconnection=False)
         self.events: list[tuple[str, dict[str, Any]]] = []
+        # The `changes` messages as they came (each a batch), to see how changes were grouped.
+        self.batches: list[dict[str, Any]] = []
         self.arrived = threading.Condition()
-        for name in ("card_posted", "card_hidden", "card_restored", "presence_changed"):
+        for name in ("changes", "presence_changed", "hypothesis_results"):
             self.sio.on(name, self._recorder(name))
         self.url, self.token = url, token
 
     def _recorder(self, name: str) -> Any:
         def record(payload: dict[str, Any]) -> None:
             with self.arrived:
-                self.events.append((name, payload))
+                if name == "changes":
+                    self.batches.append(payload)
+                self.events.extend(each_event(name, payload))
                 self.arrived.notify_all()
 
         return record

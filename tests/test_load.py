@@ -13,7 +13,7 @@ import requests
 import socketio
 
 from tests.crowd import Pinging, build_day, connect_all, delays_between
-from tests.live import LiveServer, participant_token
+from tests.live import LiveServer, each_event, participant_token
 
 VENUE_PHONES = 150
 
@@ -34,11 +34,11 @@ class VenuePhone:
         self.url, self.token, self.room_id = url, token, room_id
         self.seen: set[str] = set()
         self.lock = threading.Lock()
-        self.sio.on("card_posted", self._seen)
+        self.sio.on("changes", self._seen)
 
-    def _seen(self, payload: dict[str, Any]) -> None:
+    def _seen(self, batch: dict[str, Any]) -> None:
         with self.lock:
-            self.seen.add(payload["card"]["text"])
+            self.seen.update(p["card"]["text"] for name, p in each_event("changes", batch) if name == "card_posted")
 
     def connect(self) -> None:
         """Connect over websocket, as the phone page does."""

@@ -17,6 +17,7 @@ from collab.domain.errors import RoomClosed
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, ModerationAction
 from tests.conftest import link_principal, participant_principal, received
+from tests.live import unbatched
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -160,7 +161,7 @@ def test_leaving_reveal_mode_reveals_what_it_held(room: dict[str, Any]) -> None:
     room["bao"].get_received()
     ack = staff(room, "set_card_modes", {"reveal_mode": False})
     assert ack["ok"] and ack["state"]["reveal_mode"] is False
-    names = [m["name"] for m in room["bao"].get_received()]
+    names = [m["name"] for m in unbatched(room["bao"].get_received())]
     assert names == ["room_changed", "cards_revealed"]
 
 

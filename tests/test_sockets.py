@@ -13,6 +13,7 @@ from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Card, Change
 from tests.conftest import received
+from tests.live import unbatched
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -169,7 +170,7 @@ def test_a_phone_that_was_away_catches_up_exactly(connect: Connect, event: Event
     seq = 0
     for n in range(3):
         other.emit("post_card", card(client_id=f"client-a{n:03}", text=f"avant {n}"), callback=True)
-    for message in phone.get_received():
+    for message in unbatched(phone.get_received()):
         if message["name"] == "card_posted":
             payload = message["args"][0]
             board[payload["card"]["id"]] = payload["card"]

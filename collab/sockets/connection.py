@@ -12,7 +12,6 @@ from collab.domain.access import Principal
 from collab.domain.errors import Unauthorised
 from collab.domain.events import describe_event
 from collab.realtime import (
-    broadcast,
     event_scope,
     everyone_scope,
     link_scope,
@@ -20,6 +19,7 @@ from collab.realtime import (
     room_scope,
     socketio,
     staff_scope,
+    tally,
 )
 from collab.sockets.edge import TOKEN_KEY, client_event, error
 from collab.sockets.schemas import Sync
@@ -34,7 +34,8 @@ def on_connect(auth: Any = None) -> None:
     organiser the staff side; a participant also joins their own scope, a link its link scope;
     every socket joins the event's `everyone` scope (`event_changed`).
 
-    A participant's arrival is broadcast to the event's screens and consoles as `presence_changed`.
+    A participant's arrival is broadcast to the event's screens and consoles as `presence_changed`
+    (throttled: a thousand phones arriving at once make a few messages, the last with every one).
     """
     token = auth.get("token") if isinstance(auth, dict) else None
     try:
@@ -50,7 +51,7 @@ def on_connect(auth: Any = None) -> None:
     if principal.participant_id is not None:
         join_room(participant_scope(principal.participant_id))
         counts = presence.participant_connected(request.sid, principal)  # type: ignore[attr-defined]
-        broadcast(event_scope(principal.event_id), "presence_changed", _presence(counts))
+        _presence_changed(principal.event_id, counts)
     else:
         join_room(event_scope(principal.event_id))
         emit("presence_changed", _presence(presence.connected_counts(principal.event_id)))
@@ -61,8 +62,7 @@ def on_disconnect(reason: Any = None) -> None:
     """A socket closed; if it was a participant's last one, the screens' count goes down."""
     closed = presence.socket_closed(request.sid)  # type: ignore[attr-defined]
     if closed is not None:
-        event_id, counts = closed
-        broadcast(event_scope(event_id), "presence_changed", _presence(counts))
+        _presence_changed(*closed)
 
 
 @socketio.on("*")
@@ -86,6 +86,11 @@ def _watched_rooms(principal: Principal) -> list[int]:
     if principal.room_id is not None:
         return [principal.room_id]
     return [room["id"] for room in describe_event(principal.event_id)["rooms"]]
+
+
+def _presence_changed(event_id: int, counts: dict[int, int]) -> None:
+    """Send the event's screens and consoles the new counts: an aggregate, at most once per TALLY_MS."""
+    tally(event_scope(event_id), "presence_changed", ("presence_changed", event_id), _presence(counts))
 
 
 def _presence(counts: dict[int, int]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Every change the organiser makes reaches every socket of the event as `hypotheses_changed`
 (the open and closed hypotheses: phones learn that a vote opened or closed); each vote reaches
-the screens and consoles only, as `hypothesis_results`, so 150 phones voting do not wake 150 phones.
+the screens and consoles only, as `hypothesis_results`, so 150 phones voting do not wake 150 phones;
+the results are an aggregate, sent at most once per TALLY_MS however fast the votes come.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from collab.domain import hypotheses
 from collab.domain.access import Principal
-from collab.realtime import broadcast, event_scope, everyone_scope
+from collab.realtime import broadcast, event_scope, everyone_scope, tally
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
     ConcludeHypothesis,
@@ -84,7 +85,8 @@ def on_conclude_hypothesis(principal: Principal, payload: ConcludeHypothesis) ->
 
 @client_event("vote_hypothesis", VoteHypothesis, roles=("participant",))
 def on_vote_hypothesis(principal: Principal, payload: VoteHypothesis) -> dict[str, Any]:
-    """Sent by a participant; broadcast as `hypothesis_results` to the event's screens and consoles only."""
+    """Sent by a participant; `hypothesis_results` to the event's screens and consoles only (throttled)."""
     ack, results = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
-    broadcast(event_scope(principal.event_id), "hypothesis_results", results)
+    key = ("hypothesis_results", payload.hypothesis_id)
+    tally(event_scope(principal.event_id), "hypothesis_results", key, results)
     return ack

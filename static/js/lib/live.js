@@ -32,7 +32,7 @@ export function goLive(token, stores, { onState, onConnect = () => {}, on = {} }
     },
   });
   // Any numbered change (it carries room_id and seq) goes to its room, whatever its name.
-  connection.socket.onAny((event, payload) => {
+  connection.onAny((event, payload) => {
     if (payload && Number.isInteger(payload.seq) && stores.has(payload.room_id)) {
       stores.get(payload.room_id).apply(event, payload);
     }

@@ -70,7 +70,7 @@ export function startConsole(boot, connection) {
   connection.socket.on("presence_changed", (payload) => overview.showPresence(payload));
   // Every numbered room change (a card posted, hidden, a room locked…) may move a figure or add
   // a log line: fetch both again shortly after, once for the whole burst.
-  connection.socket.onAny((_event, payload) => {
+  connection.onAny((_event, payload) => {
     if (payload && Number.isInteger(payload.seq)) refreshSoon();
   });
   return {

@@ -22,7 +22,8 @@ export class CallError extends Error {
  * Connect with `token` and return `{socket, call, state}`.
  *
  * handlers: `onState(state, detail)` on every change of state, `onConnect()` after every
- * (re)connection (the moment to sync), and `on: {event: fn}` for server→client events.
+ * (re)connection (the moment to sync), and `on: {event: fn}` for server→client events (the
+ * changes of a `changes` batch included, one by one).
  */
 export function connect(token, { onState = () => {}, onConnect = () => {}, on = {} } = {}) {
   // Default transports (long-polling, then upgrade to websocket): works behind any proxy.
@@ -38,6 +39,10 @@ export function connect(token, { onState = () => {}, onConnect = () => {}, on = 
   const lost = () => setState(navigator.onLine === false ? "offline" : "reconnecting");
 
   for (const [name, handler] of Object.entries(on)) socket.on(name, handler);
+  // A room's numbered changes arrive batched (`changes`, docs/protocol.md): each goes to its handler.
+  socket.on("changes", (batch) => {
+    for (const change of batch.changes || []) if (on[change.event]) on[change.event](change.payload);
+  });
 
   socket.on("connect", () => {
     clearTimeout(retryTimer);
@@ -73,9 +78,18 @@ export function connect(token, { onState = () => {}, onConnect = () => {}, on = 
     }
   }
 
+  /** Call `listener(event, payload)` for every server→client event, each change of a batch on its own. */
+  function onAny(listener) {
+    socket.onAny((event, payload) => {
+      if (event !== "changes") listener(event, payload);
+      else for (const change of (payload && payload.changes) || []) listener(change.event, change.payload);
+    });
+  }
+
   return {
     socket,
     call,
+    onAny,
     get connected() {
       return socket.connected;
     },
