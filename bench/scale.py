@@ -16,7 +16,8 @@ bench/scale_load.mjs (Node, raw WebSockets, pinned to core 1; its CPU share is r
 - D, ceiling: A's card rate raised step by step (--step-seconds each) until card → phone p99
   passes 1 s; card deliveries/s at the last step under 1 s, and the ratio to the baseline's.
 
-Prints a table and writes bench/results/scale-<time>.json.
+Prints a table and writes bench/results/scale-<time>.json. `--profile` samples each server with
+py-spy while the load runs and prints where its time went (bench/results/profile-*.txt).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -37,7 +39,7 @@ from tests.live import ROOT, LiveServer, free_port
 SECRET = "bench-scale-secret-key-not-for-production"
 RESULTS = ROOT / "bench" / "results"
 GENERATOR = ROOT / "bench" / "scale_load.mjs"
-CARD_RATES = [20, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960]
+CARD_RATES = [20, 30, 40, 50, 60, 80, 100, 120, 160, 200, 240, 320, 400, 480, 640]
 
 
 def build(database_url: str, people: int, rooms: int = 4) -> dict[str, Any]:
@@ -90,6 +92,8 @@ class Target:
         self.process: subprocess.Popen[bytes] | None = None
         self.live: LiveServer | None = None
         self.url = ""
+        # Where py-spy writes the server's collapsed stacks while the load runs (None: not profiled).
+        self.profile: Path | None = None
 
     def start(self) -> None:
         """Start the server and pin every thread of it to core 0."""
@@ -167,6 +171,7 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump({"url": target.url, **config}, file)
     cpu0 = wall0 = 0.0
+    profiler: subprocess.Popen[bytes] | None = None
     try:
         gen = subprocess.Popen(
             ["taskset", "-c", "1", "node", str(GENERATOR), file.name],
@@ -181,6 +186,8 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
             message = json.loads(line)
             if message["phase"] == "connected":
                 cpu0, wall0 = target.cpu_s(), time.monotonic()
+                if target.profile is not None:
+                    profiler = _profile(target)
                 print(f"  {target.name}: {message['clients']} clients in {message['seconds']:.1f} s", flush=True)
                 if on_connected is not None:
                     result |= on_connected()
@@ -198,9 +205,40 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
         if gen.wait(timeout=60) != 0:
             raise RuntimeError(f"the generator failed against {target.name}")
         result["server_cpu_share"] = (target.cpu_s() - cpu0) / max(1e-9, time.monotonic() - wall0)
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=60)
+            assert target.profile is not None
+            result["profile"] = profile_summary(target.profile)
         return result
     finally:
         os.unlink(file.name)
+
+
+def _profile(target: Target) -> subprocess.Popen[bytes]:
+    """Start py-spy on the server, sampling without pausing it, collapsed stacks into target.profile."""
+    assert target.process is not None and target.profile is not None
+    py_spy = Path(sys.executable).parent / "py-spy"
+    options = ["--nonblocking", "--idle", "--rate", "200", "--format", "raw", "--output", str(target.profile)]
+    return subprocess.Popen(
+        [str(py_spy), "record", "--pid", str(target.process.pid), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def profile_summary(path: Path, top: int = 30) -> list[tuple[str, float]]:
+    """Return the functions that hold the most samples (inclusive), with their share of all samples."""
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        samples = int(count)
+        total += samples
+        for frame in set(stack.split(";")):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+    ranked = sorted(inclusive.items(), key=lambda item: -item[1])[:top]
+    return [(frame, n / max(1, total)) for frame, n in ranked]
 
 
 def _ms(value: float | None) -> str:
@@ -329,6 +367,7 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=60)
     parser.add_argument("--step-seconds", type=float, default=10, help="D: seconds per card rate")
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--profile", action="store_true", help="py-spy on the servers: bench/results/profile-*.txt")
     parser.add_argument("--build", nargs=3, metavar=("DATABASE_URL", "PEOPLE", "ROOMS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -343,7 +382,8 @@ def main() -> None:
     machine = {"cpus": os.cpu_count(), "uname": " ".join(os.uname()), "command": " ".join(sys.argv)}
 
     def save() -> None:
-        output.write_text(json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=1, default=str))
+        saved = {"machine": machine, "args": vars(args), "results": results}
+        output.write_text(json.dumps(saved, indent=1, default=str))
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
@@ -357,6 +397,8 @@ def main() -> None:
                 workdir = Path(tempfile.mkdtemp(dir=tmp))
                 (workdir / "collab.sqlite3").write_bytes(template.read_bytes())
                 target = Target(target_name, workdir, day)
+                if args.profile:
+                    target.profile = RESULTS / f"profile-{name}-{target_name}.txt"
                 target.start()
                 try:
                     results[name][target_name] = SCENARIOS[name](target, day, args)
@@ -364,6 +406,12 @@ def main() -> None:
                     target.stop()
                 save()  # a run cut short keeps what it measured
     print(table(results))
+    for name, pair in results.items():
+        for target_name, result in pair.items():
+            if "profile" in result:
+                print(f"\n{name} {target_name}: share of py-spy samples (inclusive)")
+                for frame, share in result["profile"]:
+                    print(f"  {share:6.1%}  {frame}")
     save()
     print(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
 
