@@ -205,7 +205,8 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
                 phone = message["phone_ms"]
                 print(
                     f"  {target.name}: {message['rate']} cards/s, phone p99 {_ms(phone['p99'])}, "
-                    f"lost {message['lost_deliveries']}",
+                    f"lost {message['lost_deliveries']}, "
+                    f"{message.get('cards_per_phone_message', 1):.2f} cards per message",
                     flush=True,
                 )
             elif message["phase"] == "result":
@@ -331,7 +332,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                     f"screen p99 {_ms(s['screen_ms']['p99'])}; console p99 {_ms(s['console_ms']['p99'])}; "
                     f"phone p50 {_ms(s['phone_ms']['p50'])} p99 {_ms(s['phone_ms']['p99'])}; "
                     f"lost {s['lost_deliveries']}/{s['expected_deliveries']}; "
-                    f"server CPU {s['server_us_per_delivery']:.0f} µs per delivery; {share}"
+                    f"server CPU {s['server_us_per_delivery']:.0f} µs per delivery; "
+                    f"{s.get('cards_per_phone_message', 1):.2f} cards per message; {share}"
                 )
             elif name == "B":
                 lines.append(

@@ -141,11 +141,14 @@ const ackedAt = []; // card number → time acknowledged, or undefined
 const reached = []; // card number → receptions by clients other than the author
 const authorGot = []; // card number → the author received it
 let lat = null; // the current step's latencies per kind
+let phoneFrames = 0; // messages carrying cards that phones received in the current step
 
 for (const [index, phone] of phones.entries()) {
   phone.onEvent = (text) => {
     const now = performance.now();
+    let carried = false;
     for (const m of text.matchAll(CLIENT_ID)) {
+      carried = true;
       const n = Number(m[1]);
       if (authorOf[n] === index) {
         if (authorGot[n]) continue; // the public version after the author's own
@@ -155,6 +158,7 @@ for (const [index, phone] of phones.entries()) {
       }
       if (lat) lat.phone.push(now - sentAt[n]);
     }
+    if (carried && lat) phoneFrames += 1;
   };
 }
 for (const client of [...screens, ...consoles]) {
@@ -170,6 +174,7 @@ for (const client of [...screens, ...consoles]) {
 
 async function postCards(rate, seconds, drainMs) {
   lat = { ack: [], screen: [], console: [], phone: [] };
+  phoneFrames = 0;
   const first = cardCount;
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
@@ -234,6 +239,7 @@ async function postCards(rate, seconds, drainMs) {
     screen_ms: summary(lat.screen),
     console_ms: summary(lat.console),
     phone_ms: summary(lat.phone),
+    cards_per_phone_message: lat.phone.length / Math.max(1, phoneFrames),
     generator_cpu: cpuSend,
   };
   lat = null;
