@@ -149,7 +149,7 @@ _tally_timers: set[tuple[Any, ...]] = set()
 
 def _tick() -> float:
     """Return how long a room change may wait for others (seconds); 0 sends each at once."""
-    return float(current_app.config.get("BROADCAST_TICK_MS", 30)) / 1000 if has_app_context() else 0.0
+    return float(current_app.config.get("BROADCAST_TICK_MS", 50)) / 1000 if has_app_context() else 0.0
 
 
 def _tally_interval() -> float:
