@@ -59,7 +59,7 @@ class Config:
         self.CREATE_DEMO = _env("CREATE_DEMO", "1") == "1"
         # A reconnecting client further behind than this gets a snapshot, not a replay.
         self.MAX_REPLAY = int(_env("MAX_REPLAY", "500"))
-        # A room's changes within this many milliseconds leave as one `changes` message (0: each at once).
+        # Room changes leave at most once per this many milliseconds, each room's as one message (0: each at once).
         self.BROADCAST_TICK_MS = int(_env("BROADCAST_TICK_MS", "50"))
         # Aggregates (vote results, presence counts) leave at most once per this many milliseconds.
         self.TALLY_MS = int(_env("TALLY_MS", "250"))

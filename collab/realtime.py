@@ -1,7 +1,7 @@
 """The one way out to clients: broadcast(scope, event, payload) over Flask-SocketIO.
 
-Numbered room changes do not go out one message each: those of a room within one tick
-(BROADCAST_TICK_MS) leave together as one `changes` message, and aggregates (vote results,
+Numbered room changes do not go out one message each: changes leave at most once per tick
+(BROADCAST_TICK_MS), each room's together as one `changes` message, and aggregates (vote results,
 presence counts) at most once per TALLY_MS. A thousand phones in four rooms then cost the server
 a message per phone per tick, not per change (docs/protocol.md, "Batched changes").
 """
@@ -75,7 +75,10 @@ def broadcast(scope: str | list[str], event: str, payload: dict[str, Any]) -> No
 
 
 def announce(change: dict[str, Any] | None) -> None:
-    """Queue a numbered room change returned by the domain for the room's next `changes` message.
+    """Send a numbered room change returned by the domain in the room's next `changes` message.
+
+    It leaves at once when no changes left within the last tick; otherwise it waits for the end of
+    that tick, with every change that comes meanwhile.
 
     Each audience gets its version: the staff the full one, the others the public one when it
     differs. The author's own sockets get the full version before the public one: it goes to them at
@@ -142,6 +145,7 @@ class _RoomBatch:
 _lock = threading.RLock()
 _rooms: dict[int, _RoomBatch] = {}
 _flush_scheduled = False
+_last_flush = 0.0  # when changes last left (time.monotonic)
 _tallies: dict[tuple[Any, ...], tuple[str, str, dict[str, Any]]] = {}
 _tally_sent: dict[tuple[Any, ...], float] = {}
 _tally_timers: set[tuple[Any, ...]] = set()
@@ -158,16 +162,20 @@ def _tally_interval() -> float:
 
 
 def _flush_after(tick: float) -> None:
-    """Send the waiting changes now (tick 0), or once the tick has passed."""
+    """Send the waiting changes at once if nothing left in the last tick, else when that tick ends.
+
+    A lone change waits for nothing; a burst leaves at most once per tick, gathered.
+    """
     global _flush_scheduled
-    if tick <= 0:
-        flush()
-        return
     with _lock:
         if _flush_scheduled:
             return
+        wait = _last_flush + tick - time.monotonic()
+        if wait <= 0:
+            _flush_all()
+            return
         _flush_scheduled = True
-    socketio.start_background_task(_flush_later, tick)
+    socketio.start_background_task(_flush_later, wait)
 
 
 def _flush_later(tick: float) -> None:
@@ -176,8 +184,10 @@ def _flush_later(tick: float) -> None:
 
 
 def _flush_all() -> None:
-    global _flush_scheduled
+    global _flush_scheduled, _last_flush
     _flush_scheduled = False
+    if _rooms:
+        _last_flush = time.monotonic()
     for room_id in list(_rooms):
         _flush_room(room_id)
 
