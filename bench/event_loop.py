@@ -31,7 +31,7 @@ import requests
 import socketio
 
 from tests.crowd import Pinging, build_day, connect_all, delays_between, summary
-from tests.live import LiveServer
+from tests.live import UNLIMITED, LiveServer
 
 EXPORTS = ("event.json", "report.html")
 
@@ -142,7 +142,7 @@ def measure(people: int, pingers_n: int, writers_n: int, phase: float, interval:
         built = time.monotonic()
         day = build_day(database_url, people)
         built = time.monotonic() - built
-        server = LiveServer(workdir, {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": day["secret"]})
+        server = LiveServer(workdir, {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": day["secret"]} | UNLIMITED)
         server.start()
         try:
             tokens = day["participant_tokens"]

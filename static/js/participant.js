@@ -2,7 +2,7 @@
 // the countdown, cards written here sent until they land, and the plenary's hypothesis votes.
 import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
-import { el, readBoot, scaleLabels } from "./lib/dom.js";
+import { el, readBoot, scaleLabels, tooMany } from "./lib/dom.js";
 import { Facets } from "./lib/facets.js";
 import { PhoneHypotheses } from "./lib/hypotheses.js";
 import { goLive } from "./lib/live.js";
@@ -367,7 +367,7 @@ boardNode.addEventListener("click", async (click) => {
   button.disabled = true;
   try {
     const ack = await connection.call(name, { card_id: Number(button.dataset.cardId) }, 5000);
-    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    if (!ack.ok) throw new Error(ack.error && ack.error.code === "rate_limited" ? tooMany(ack.error) : ack.error && ack.error.message);
     store.apply("votes_changed", { room_id: roomId, seq: ack.seq, card_id: ack.card_id, votes: ack.votes });
     store.setMine(voteId, ack.mine);
   } catch (err) {

@@ -144,3 +144,9 @@ export function renderCard(
 export function plural(count, one, many) {
   return count > 1 ? many : one;
 }
+
+/** Return the French sentence of a `rate_limited` refusal: how long to wait before the next one. */
+export function tooMany(error) {
+  const seconds = Math.max(1, Math.ceil(Number(error.details && error.details.retry_after) || 1));
+  return `trop d'envois d'affilée, réessayez dans ${seconds} s`;
+}

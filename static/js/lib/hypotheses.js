@@ -1,6 +1,6 @@
 // The plenary's hypotheses: their results drawn as bars (phone, console, screen), and the phone's
 // vote — validée, infirmée or à nuancer, with an optional reason — while one is open.
-import { el } from "./dom.js";
+import { el, tooMany } from "./dom.js";
 
 export const VERDICTS = [
   { key: "validee", label: "Validée" },
@@ -199,7 +199,9 @@ export class PhoneHypotheses {
       const ack = await this.call("vote_hypothesis", { hypothesis_id: open.id, verdict, reason }, 5000);
       if (!ack.ok) {
         status.textContent =
-          ack.error && ack.error.code === "conflict" ? "Le vote sur cette hypothèse est clos." : `Vote non pris en compte : ${ack.error && ack.error.message}.`;
+          ack.error && ack.error.code === "conflict"
+            ? "Le vote sur cette hypothèse est clos."
+            : `Vote non pris en compte : ${ack.error && ack.error.code === "rate_limited" ? tooMany(ack.error) : ack.error && ack.error.message}.`;
         return;
       }
       this.mine.set(open.id, ack.hypothesis.mine);
