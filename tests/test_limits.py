@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,11 +35,11 @@ def card(n: int, client_id: str | None = None) -> dict[str, Any]:
     }
 
 
-def test_the_defaults_are_the_documented_numbers() -> None:
-    config = Config(INSTANCE_PATH="/tmp/collab-limits-defaults", SECRET_KEY="x")
-    assert config.RATE_POSTS == Rate(20, 60)
-    assert config.RATE_VOTES == Rate(30, 30)
-    assert Config(INSTANCE_PATH="/tmp/collab-limits-defaults", SECRET_KEY="x", RATE_POSTS="0").RATE_POSTS is None
+def test_the_defaults_are_the_documented_numbers(tmp_path: Path) -> None:
+    config = Config(INSTANCE_PATH=tmp_path, SECRET_KEY="x")
+    posts, votes = config.RATE_POSTS, config.RATE_VOTES
+    assert posts == Rate(20, 60) and votes == Rate(30, 30)
+    assert Config(INSTANCE_PATH=tmp_path, SECRET_KEY="x", RATE_POSTS="0").RATE_POSTS is None
     for wrong in ("20", "a/60", "0/60", "20/0", "20/-1", "*"):
         with pytest.raises(ValueError):
             Rate.parse(wrong)

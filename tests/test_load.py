@@ -13,7 +13,7 @@ import requests
 import socketio
 
 from tests.crowd import Pinging, build_day, connect_all, delays_between
-from tests.live import LiveServer, participant_token
+from tests.live import UNLIMITED, LiveServer, participant_token
 
 VENUE_PHONES = 150
 
