@@ -8,7 +8,7 @@ import { HypothesesPanel } from "./lib/hypotheses-panel.js";
 import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
-import { currentAndNext, frenchRange } from "./lib/programme.js";
+import { currentAndNext, timeRange } from "./lib/programme.js";
 import { ScreenRemote } from "./lib/screen-remote.js";
 import { SituationsPanel } from "./lib/situations-panel.js";
 import { showState } from "./lib/socket.js";
@@ -79,7 +79,7 @@ function drawProgramme() {
       const row = el(
         "tr",
         { "data-phase-id": phase.id, class: current && current.id === phase.id ? "is-current" : null, "aria-current": current && current.id === phase.id ? "time" : null },
-        el("td", { class: "programme__time" }, frenchRange(phase)),
+        el("td", { class: "programme__time" }, timeRange(phase)),
         el("td", {}, el("span", { class: `kind kind--${phase.kind}` }, kindLabel(phase))),
         el(
           "td",
@@ -99,8 +99,8 @@ function drawRun() {
   const programme = event.programme || [];
   const current = phaseById(programme, event.current_phase_id);
   const next = current ? phaseAfter(programme, current) : programme[0] || null;
-  document.querySelector("[data-run-now]").textContent = current ? `${current.title} (${frenchRange(current)})` : "Pas encore commencé";
-  document.querySelector("[data-run-next]").textContent = next ? `${next.title} (${frenchRange(next)})` : "—";
+  document.querySelector("[data-run-now]").textContent = current ? `${current.title} (${timeRange(current)})` : "Pas encore commencé";
+  document.querySelector("[data-run-next]").textContent = next ? `${next.title} (${timeRange(next)})` : "—";
   document.querySelector('[data-step="previous"]').disabled = !current || programme[0] === current;
   document.querySelector('[data-step="next"]').disabled = !next;
   const running = Boolean(event.timer);

@@ -1,7 +1,7 @@
 // The screen's top line: the programme's now and next, the event's countdown, who is connected.
 import { plural } from "./dom.js";
 import { phaseAfter, phaseById } from "./phase.js";
-import { currentAndNext, frenchRange, KIND_LABELS } from "./programme.js";
+import { currentAndNext, timeRange, KIND_LABELS } from "./programme.js";
 import { TimerView } from "./timer.js";
 
 /** Return `{current, next}`: the phase the organiser moved the day to and the one after it, or the clock's guess. */
@@ -14,7 +14,7 @@ export function nowAndNext(event) {
 /** Return the line under a phase's title: its hours, and its kind when the title does not say it. */
 export function phaseTime(phase) {
   const kind = KIND_LABELS[phase.kind] || phase.kind;
-  return kind === phase.title ? frenchRange(phase) : `${frenchRange(phase)} · ${kind}`;
+  return kind === phase.title ? timeRange(phase) : `${timeRange(phase)} · ${kind}`;
 }
 
 export class ScreenHeader {

@@ -1,6 +1,6 @@
 // The screen's welcome: the event's title, the day's programme with now and next, how to join, who is here.
 import { el, plural } from "./dom.js";
-import { frenchRange } from "./programme.js";
+import { timeRange } from "./programme.js";
 import { nowAndNext } from "./screen-header.js";
 
 export class WelcomeView {
@@ -32,7 +32,7 @@ export class WelcomeView {
         return el(
           "li",
           { class: `welcome__phase${state ? ` welcome__phase--${state}` : ""}`, "aria-current": state === "now" ? "time" : null },
-          el("span", { class: "welcome__time" }, frenchRange(phase)),
+          el("span", { class: "welcome__time" }, timeRange(phase)),
           el("span", { class: "welcome__title" }, phase.title),
           state ? el("span", { class: "welcome__tag" }, state === "now" ? "En ce moment" : "Ensuite") : null,
         );
