@@ -109,6 +109,33 @@ def test_the_phone_page_keeps_the_language_chosen_on_the_join_page(client: Flask
     assert "Envoyer" in french and '<html lang="fr">' in french
 
 
+# Per staff page: French words that must be gone in English, and their English.
+STAFF_PAGES = {
+    "screen": (
+        "/s/{screen}",
+        ("En ce moment", "Toutes les salles", "Pour participer"),
+        ("Now", "All rooms", "To take part"),
+    ),
+}
+
+
+@pytest.mark.parametrize("page", sorted(STAFF_PAGES))
+def test_staff_pages_are_french_by_default_and_english_on_demand(
+    client: FlaskClient, event: EventLinks, page: str
+) -> None:
+    path, french_words, english_words = STAFF_PAGES[page]
+    url = path.format(
+        screen=event.screen_token, organiser=event.organiser_token, facilitator=event.rooms[0].facilitator_token
+    )
+    french = client.get(url).get_data(as_text=True)
+    assert all(word in french for word in french_words)
+    english = client.get(url, query_string={"lang": "en"}).get_data(as_text=True)
+    assert all(word in english for word in english_words)
+    assert not [word for word in french_words if word in english]
+    # The event's own content stays as the organiser wrote it.
+    assert event.title in english and "Salle 1" in english
+
+
 def test_a_refused_join_is_explained_in_the_chosen_language(client: FlaskClient, event: EventLinks) -> None:
     client.get("/", query_string={"lang": "en"})
     form = {"pseudonym": "", "scale": "intercommunalite", "room": str(event.rooms[0].id)}
