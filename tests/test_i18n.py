@@ -116,6 +116,11 @@ STAFF_PAGES = {
         ("En ce moment", "Toutes les salles", "Pour participer"),
         ("Now", "All rooms", "To take part"),
     ),
+    "facilitator": (
+        "/f/{facilitator}",
+        ("Raccourcis", "Verrouiller la salle", "Publier la synthèse", "9h30 · "),
+        ("Shortcuts", "Lock the room", "Publish the synthesis", "9:30\u202fAM · "),
+    ),
 }
 
 

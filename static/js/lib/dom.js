@@ -140,8 +140,3 @@ export function renderCard(
   }
   return article;
 }
-
-/** Return "1 participant connecté" / "3 participants connectés" style French plurals. */
-export function plural(count, one, many) {
-  return count > 1 ? many : one;
-}
