@@ -121,6 +121,11 @@ STAFF_PAGES = {
         ("Raccourcis", "Verrouiller la salle", "Publier la synthèse", "9h30 · "),
         ("Shortcuts", "Lock the room", "Publish the synthesis", "9:30\u202fAM · "),
     ),
+    "organiser": (
+        "/o/{organiser}",
+        ("Phase suivante", "Liens secrets", "Clore le séminaire", "9h30 – 10h"),
+        ("Next phase", "Secret links", "Close the seminar", "9:30\u202fAM – 10:00\u202fAM"),
+    ),
 }
 
 
