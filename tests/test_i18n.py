@@ -156,8 +156,10 @@ def test_a_refused_join_is_explained_in_the_chosen_language(client: FlaskClient,
     assert "No event has this code." in unknown and "Aucun événement" not in unknown
 
 
-def test_the_catalogue_is_served_as_json_and_cached_by_its_version(client: FlaskClient) -> None:
-    page = client.get("/", query_string={"lang": "en"}).get_data(as_text=True)
+def test_the_catalogue_is_served_as_json_and_cached_by_its_version(client: FlaskClient, event: EventLinks) -> None:
+    # A page with scripts names its catalogue; a page without (the join form) does not load it.
+    assert "/i18n/" not in client.get(f"/j/{event.join_code}").get_data(as_text=True)
+    page = client.get(f"/s/{event.screen_token}", query_string={"lang": "en"}).get_data(as_text=True)
     url = re.search(r'href="(/i18n/en\.json\?v=\w+)"', page)
     assert url, "the page names its catalogue"
     served = client.get(url.group(1))
@@ -213,8 +215,26 @@ def test_a_participant_who_picks_english_gets_english_on_the_phone_and_after_rel
     # The browser's next visit to the join page keeps the choice too.
     page.goto(links["join_url"])
     expect(page.get_by_role("button", name="Join the room")).to_be_visible()
+
+    page.goto(f"{server.url}/e/{links['join_code']}")
+    expect(page.locator("[data-status]")).to_contain_text("Connected")
+
+    # The plenary screen and the organiser's console, switched to English by their link.
+    staff = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    screen = staff.new_page()
+    screen_watch = PageWatch(screen, server.url)
+    screen.goto(links["screen_url"] + "?lang=en")
+    expect(screen.locator("[data-presence-label]")).to_have_text("participant connected")
+    expect(screen.locator(".phase--now .phase__label")).to_have_text("Now")
+    organiser = staff.new_page()
+    organiser.goto(links["organiser_url"])  # the cookie set by the screen's ?lang=en
+    expect(organiser.locator("[data-links-rows]").get_by_role("button", name="Regenerate").first).to_be_visible()
+    expect(organiser.locator("[data-status]").first).to_contain_text("Connected")
+    expect(organiser.locator(".programme__time").first).to_contain_text("AM")
+    staff.close()
     context.close()
     assert not watch.problems, watch.problems
+    assert not screen_watch.problems, screen_watch.problems
 
 
 def _english_phone(page: Any, expect: Any) -> None:
