@@ -65,6 +65,10 @@ def update() -> dict[str, int]:
         catalogue = read_catalogue(locale)
         # A copy: update() adopts the template's new messages, which French then fills in.
         catalogue.update(copy.deepcopy(template), no_fuzzy_matching=True)
+        # A catalogue whose header is fuzzy is skipped whole by `pybabel compile`.
+        catalogue.fuzzy = False
+        catalogue.project, catalogue.version = "collab", "0.1.0"
+        catalogue.language_team = catalogue.last_translator = "collab"
         for message in catalogue:
             if not message.id:
                 continue

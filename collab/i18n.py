@@ -72,6 +72,7 @@ def remember_choice(response: Response) -> Response:
             asked,
             max_age=COOKIE_MAX_AGE,
             samesite="Lax",
+            httponly=True,  # the server reads it; no script needs to
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response
