@@ -7,7 +7,6 @@ import json
 from datetime import time
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from babel.dates import format_time
 from babel.support import Translations
@@ -34,9 +33,7 @@ def init_app(app: Flask) -> None:
     # between requests: each request chooses again.
     app.before_request(refresh)
     app.after_request(remember_choice)
-    app.jinja_env.globals.update(
-        locale=current_locale, other_locales=other_locales, catalogue_url=catalogue_url, clock=clock
-    )
+    app.jinja_env.globals.update(locale=current_locale, catalogue_url=catalogue_url, clock=clock)
 
 
 def select_locale() -> str:
@@ -56,11 +53,6 @@ def select_locale() -> str:
 def current_locale() -> str:
     """Return the language code the current request speaks ("fr" or "en")."""
     return str(get_locale() or DEFAULT_LOCALE)
-
-
-def other_locales() -> list[str]:
-    """Return the languages a language switch offers besides the current one."""
-    return [code for code in LOCALES if code != current_locale()]
 
 
 def remember_choice(response: Response) -> Response:
@@ -128,17 +120,13 @@ def clock(value: str | time | None, locale: str | None = None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        written = value
         try:
-            hours, minutes = (int(part) for part in value.split(":")[:2])
+            hours, minutes = (int(part) for part in written.split(":")[:2])
+            value = time(hours, minutes)
         except ValueError:
-            return value
-        value = time(hours, minutes)
+            return written
     locale = locale or current_locale()
     if locale == "fr":
         return f"{value.hour}h" + (f"{value.minute:02d}" if value.minute else "")
     return str(format_time(value, "short", locale=locale))
-
-
-def lang_of(value: Any) -> str:
-    """Return a language code if it is one collab speaks, else the default (French)."""
-    return value if value in LOCALES else DEFAULT_LOCALE
