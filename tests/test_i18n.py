@@ -105,7 +105,8 @@ def test_the_phone_page_keeps_the_language_chosen_on_the_join_page(client: Flask
         assert text in page
     for text in ("Envoyer", "Votre carte", "Temps restant"):
         assert text not in page
-    # Back to French: the same switch.
+    # Back to French: the same switch, at the foot of the phone page.
+    assert 'href="?lang=fr"' in page
     french = client.get(f"/e/{event.join_code}", query_string={"lang": "fr"}).get_data(as_text=True)
     assert "Envoyer" in french and '<html lang="fr">' in french
 
