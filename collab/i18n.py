@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.dates import format_time
 from babel.support import Translations
-from flask import Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, has_request_context, request, url_for
 from flask_babel import Babel, get_locale, refresh
 
 # French first: the seminar, its template and its people are French; English is the other one.
@@ -43,6 +43,8 @@ def select_locale() -> str:
     screen serve a French seminar whatever the laptop's system language, and a participant
     chooses on the join page.
     """
+    if not has_request_context():
+        return DEFAULT_LOCALE  # a CLI export, a background job: the seminar's language
     asked = request.args.get("lang", "")
     if asked in LOCALES:
         return asked

@@ -148,6 +148,20 @@ def test_staff_pages_are_french_by_default_and_english_on_demand(
     assert event.title in english and "Salle 1" in english
 
 
+def test_the_reports_are_written_in_the_organisers_language(client: FlaskClient, event: EventLinks) -> None:
+    base = f"/o/{event.organiser_token}/export"
+    french = client.get(f"{base}/report.md").get_data(as_text=True)
+    assert "Compte rendu du séminaire" in french and "## Atelier 1 :" in french
+    client.get(f"/o/{event.organiser_token}", query_string={"lang": "en"})
+    english = client.get(f"{base}/report.md").get_data(as_text=True)
+    assert "Seminar report" in english and "## Workshop 1:" in english and "## Hypotheses" in english
+    assert "Compte rendu" not in english
+    page = client.get(f"{base}/report.html").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Contents" in page and "9:30\u202fAM" in page
+    # The event's content stays the organiser's: its title, its programme's titles.
+    assert event.title in page
+
+
 def test_a_refused_join_is_explained_in_the_chosen_language(client: FlaskClient, event: EventLinks) -> None:
     client.get("/", query_string={"lang": "en"})
     form = {"pseudonym": "", "scale": "intercommunalite", "room": str(event.rooms[0].id)}
