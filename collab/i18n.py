@@ -81,10 +81,11 @@ def browser_catalogue(locale: str, stamp: float) -> tuple[bytes, str]:
     translations = Translations.load(str(TRANSLATIONS), [locale])
     messages: dict[str, str] = {}
     plurals: dict[str, list[str]] = {}
-    for key, value in getattr(translations, "_catalog", {}).items():
+    for key, value in sorted(getattr(translations, "_catalog", {}).items(), key=lambda item: str(item[0])):
         if isinstance(key, tuple):
-            plurals.setdefault(key[0], []).append(value)
-        elif key and value:
+            plurals.setdefault(key[0], []).insert(key[1], value)
+        elif key and value and value != key:
+            # A translation that is its msgid (all of French) is what t() shows anyway: not sent.
             messages[key] = value
     body = {"locale": locale, "messages": messages, "plurals": plurals}
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
