@@ -78,8 +78,9 @@ def update() -> dict[str, int]:
         missing[locale] = len([m for m in catalogue if m.id and not _translated(m.string)])
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Locations without line numbers: moving code does not rewrite the catalogues.
         with open(path, "wb") as handle:
-            write_po(handle, catalogue, width=120, omit_header=False, ignore_obsolete=True, sort_output=False)
+            write_po(handle, catalogue, width=120, ignore_obsolete=True, include_lineno=False)
     return missing
 
 
