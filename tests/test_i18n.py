@@ -76,6 +76,15 @@ def test_every_t_call_in_the_browser_modules_is_extracted() -> None:
     assert not missed, "t() calls the extraction does not see (inside a template literal?):\n" + "\n".join(missed)
 
 
+def test_every_error_code_of_the_protocol_is_worded_for_people() -> None:
+    # docs/protocol.md lists the codes an acknowledgement may carry; the pages word each one.
+    protocol = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    listed = protocol.split("Error codes:", 1)[1].split("A request refused", 1)[0]
+    codes = set(re.findall(r"`([a-z_]+)`", listed)) - {"details", "reason", "locked", "paused", "closed"} | {"closed"}
+    worded = set(re.findall(r'case "([a-z_]+)":', (ROOT / "static/js/lib/errors.js").read_text(encoding="utf-8")))
+    assert len(codes) >= 8 and not codes - worded, f"codes without a sentence in errors.js: {codes - worded}"
+
+
 def test_the_join_page_speaks_french_by_default_and_english_once_chosen(client: FlaskClient, event: EventLinks) -> None:
     french = client.get(f"/j/{event.join_code}").get_data(as_text=True)
     assert '<html lang="fr">' in french

@@ -25,6 +25,8 @@ export function errorText(error) {
       return t("le séminaire est clos : tout reste consultable, plus rien ne peut être modifié");
     case "rate_limited":
       return t("trop de demandes : patientez un instant");
+    case "unknown_event":
+      return t("le serveur ne connaît pas cette demande : rechargez la page");
     case "internal":
       return t("le serveur n'a pas pu le faire ; rien n'a été modifié");
     default:
