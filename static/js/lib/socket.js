@@ -1,5 +1,6 @@
 // One Socket.IO connection per page: acknowledged calls with a timeout, and a connection state.
-import { io } from "/static/vendor/socket.io.esm.min.js";
+// Relative, so the client comes from the same release (versioned path) as this module.
+import { io } from "../../vendor/socket.io.esm.min.js";
 
 /** The connection states a page shows, in French. */
 export const STATE_LABELS = {
