@@ -215,7 +215,9 @@ def screen(token: str) -> str:
     principal = _link(token, "screen")
     event = describe_event(principal.event_id)
     boot = {"token": token, "event": event, "join_url": join_url(event["join_code"]), "screen": get_screen(principal)}
-    return render_template("screen.html", event=event, boot=boot, join_url=boot["join_url"])
+    # ?theme=dark or ?theme=light forces the projector's theme; otherwise its system's preference.
+    theme = request.args.get("theme") if request.args.get("theme") in ("light", "dark") else None
+    return render_template("screen.html", event=event, boot=boot, join_url=boot["join_url"], theme=theme)
 
 
 def facilitator(token: str) -> str:

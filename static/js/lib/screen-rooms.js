@@ -13,7 +13,7 @@ const ROOM_FLAGS = { locked: "Salle verrouillée", paused: "En pause", closed: "
 
 export class RoomsView {
   /**
-   * `root`: the <main> holding one `.room[data-room-id]` section per room; `event`: the boot event;
+   * `root`: the element holding one `.room[data-room-id]` section per room; `event`: the boot event;
    * `call`: the connection's acknowledged call; `onCards()`: after any change of any room's cards.
    */
   constructor(root, { event, call, scaleLabel, onCards = () => {} }) {

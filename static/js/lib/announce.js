@@ -1,0 +1,33 @@
+// A screen reader on the phone hears each new card written by someone else, once, politely;
+// the cards the page loaded with and the person's own are not announced.
+
+const MANY = 3;
+
+export class CardAnnouncer {
+  /** `node`: a visually hidden `aria-live="polite"` element; `columnLabel(card)`: its column's name. */
+  constructor(node, { selfId, columnLabel }) {
+    this.node = node;
+    this.selfId = selfId;
+    this.columnLabel = columnLabel;
+    this.seen = new Set();
+    this.primed = false;
+  }
+
+  /** Look at the room's cards after a change; `ready`: the first sync has landed. */
+  update(cards, ready) {
+    if (!ready) return;
+    const fresh = [];
+    for (const card of cards) {
+      if (this.seen.has(card.id)) continue;
+      this.seen.add(card.id);
+      const mine = card.author && card.author.id === this.selfId;
+      if (this.primed && !mine && !card.hidden && !card.held) fresh.push(card);
+    }
+    this.primed = true;
+    if (fresh.length === 0) return;
+    this.node.textContent =
+      fresh.length > MANY
+        ? `${fresh.length} nouvelles cartes.`
+        : fresh.map((card) => `Nouvelle carte, ${this.columnLabel(card)} : ${card.text}`).join(". ");
+  }
+}
