@@ -16,7 +16,7 @@ from collab.domain.events import describe_event, event_id_for_code, event_links,
 from collab.domain.participants import describe_participant, join_event
 from collab.domain.screen import get_screen
 from collab.links import event_links as links_of
-from collab.links import join_url
+from collab.links import join_url, venue
 from collab.realtime import broadcast, staff_scope
 from collab.tokens import participant_id_from_token, participant_token, principal_for_token
 
@@ -226,7 +226,7 @@ def facilitator(token: str) -> str:
     event = describe_event(principal.event_id)
     rooms = [r for r in event["rooms"] if principal.may_watch(r["id"])]
     boot = {"token": token, "event": event, "room_ids": [r["id"] for r in rooms]}
-    return render_template("facilitator.html", event=event, rooms=rooms, boot=boot)
+    return render_template("facilitator.html", event=event, rooms=rooms, boot=boot, venue=venue())
 
 
 def organiser(token: str) -> str:
@@ -235,4 +235,4 @@ def organiser(token: str) -> str:
     links = links_of(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)
     boot = {"token": token, "event": event, "screen": get_screen(principal)}
-    return render_template("organiser.html", event=event, links=links, boot=boot)
+    return render_template("organiser.html", event=event, links=links, boot=boot, venue=venue())

@@ -81,7 +81,7 @@ def screen_modes(links: dict[str, Any], hypotheses: list[int]) -> list[dict[str,
     ]
 
 
-def test_every_page_passes_axe_and_stays_on_the_server(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any, server: LiveServer) -> None:  # noqa: F811
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=3)
@@ -124,10 +124,14 @@ def test_every_page_passes_axe_and_stays_on_the_server(chromium: Any, server: Li
     console = open_page(context, links["rooms"][0]["facilitator_url"])
     expect(console.get_by_role("status").first).to_contain_text("Connecté")
     expect(console.locator(".card").first).to_be_visible()
+    # The test server listens on 127.0.0.1 only: the console says where phones go, and that they cannot.
+    expect(console.locator("[data-venue-url]")).to_have_text(server.url)
+    expect(console.get_by_role("alert").filter(has_text="les téléphones ne le joindront pas")).to_be_visible()
     found += audit(console, "facilitator")
     shoot(console, "facilitator")
     organiser = open_page(context, links["organiser_url"])
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
+    expect(organiser.locator("[data-venue-url]")).to_have_text(server.url)
     found += audit(organiser, "organiser")
     shoot(organiser, "organiser")
     # The HTML report, as the organiser downloads it, with its own policy.
@@ -159,6 +163,7 @@ def test_every_page_passes_axe_and_stays_on_the_server(chromium: Any, server: Li
 
     print("\n".join(found) or "axe: no violation")
     assert blocking(found) == []
+    # Venue mode: fonts, scripts, styles, icons and the socket all come from the laptop.
     for watch in watches:
         assert watch.problems == []
 
