@@ -26,13 +26,15 @@ lint: $(VENV)/.dev
 
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
 # what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day;
-# phones' ping delays while the organiser exports a full day and others write (the event loop).
+# phones' ping delays while the organiser exports a full day and others write (the event loop);
+# what a phone downloads before it can write its first card (bytes over the wire, requests).
 bench: $(VENV)/.dev $(VENDOR)
 	$(PY) -m bench.post_latency
 	$(PY) -m bench.matching
 	$(PY) -m bench.competences_herd
 	$(PY) -m bench.plenary
 	$(PY) -m bench.event_loop
+	$(PY) -m bench.first_load
 
 # The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests.
 screenshots: $(VENV)/.dev $(VENDOR)
