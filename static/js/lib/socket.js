@@ -61,7 +61,8 @@ export function connect(token, { onState = () => {}, onConnect = () => {}, on = 
     if (state !== "refused") setState("offline");
   });
   window.addEventListener("online", () => {
-    if (!socket.connected && state !== "refused") setState("reconnecting");
+    // A short drop may not have closed the socket: then the page is connected again, and says so.
+    if (state !== "refused") setState(socket.connected ? "connected" : "reconnecting");
   });
 
   /** Send `event` and resolve with its acknowledgement; reject with CallError when there is none. */
