@@ -51,10 +51,10 @@ def blocking(lines: list[str]) -> list[str]:
 
 
 def shots_folder() -> Path | None:
-    """Return the folder screenshots go to (COLLAB_SCREENSHOTS), or None."""
+    """Return the folder of every screen's screenshot (COLLAB_SCREENSHOTS/screens), or None."""
     if not os.environ.get("COLLAB_SCREENSHOTS"):
         return None
-    folder = ROOT / os.environ["COLLAB_SCREENSHOTS"]
+    folder = ROOT / os.environ["COLLAB_SCREENSHOTS"] / "screens"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -119,21 +119,25 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any,
         shoot(home, "phone")
         context.close()
 
-    # The consoles at a laptop's size.
+    # The consoles at a laptop's size and on the projector's.
+    for width, height in [CONSOLE, *PROJECTORS]:
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        console = open_page(context, links["rooms"][0]["facilitator_url"])
+        expect(console.get_by_role("status").first).to_contain_text("Connecté")
+        expect(console.locator(".card").first).to_be_visible()
+        # The test server listens on 127.0.0.1 only: the console says where phones go, and that they cannot.
+        expect(console.locator("[data-venue-url]")).to_have_text(server.url)
+        expect(console.get_by_role("alert").filter(has_text="les téléphones ne le joindront pas")).to_be_visible()
+        found += audit(console, f"facilitator {width}×{height}")
+        shoot(console, "facilitator")
+        organiser = open_page(context, links["organiser_url"])
+        expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
+        expect(organiser.locator("[data-venue-url]")).to_have_text(server.url)
+        found += audit(organiser, f"organiser {width}×{height}")
+        shoot(organiser, "organiser")
+        context.close()
     context = chromium.new_context(viewport={"width": CONSOLE[0], "height": CONSOLE[1]})
-    console = open_page(context, links["rooms"][0]["facilitator_url"])
-    expect(console.get_by_role("status").first).to_contain_text("Connecté")
-    expect(console.locator(".card").first).to_be_visible()
-    # The test server listens on 127.0.0.1 only: the console says where phones go, and that they cannot.
-    expect(console.locator("[data-venue-url]")).to_have_text(server.url)
-    expect(console.get_by_role("alert").filter(has_text="les téléphones ne le joindront pas")).to_be_visible()
-    found += audit(console, "facilitator")
-    shoot(console, "facilitator")
-    organiser = open_page(context, links["organiser_url"])
-    expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
-    expect(organiser.locator("[data-venue-url]")).to_have_text(server.url)
-    found += audit(organiser, "organiser")
-    shoot(organiser, "organiser")
+    organiser = context.new_page()
     # The HTML report, as the organiser downloads it, with its own policy.
     report = requests.get(links["organiser_url"] + "/export/report.html", timeout=30)
     assert report.ok
