@@ -22,6 +22,9 @@ PHONES = [(390, 844), (360, 640)]
 PROJECTORS = [(1920, 1080), (1280, 720)]
 CONSOLE = (1440, 900)
 BLOCKING = ("serious", "critical")
+# The one lesser finding left: on the overview of every room, each room's columns are regions
+# named like the other rooms' ("Pourquoi ?"), inside regions named by their room.
+KNOWN_MODERATE = ("moderate landmark-unique",)
 
 
 def axe_source() -> str:
@@ -167,6 +170,7 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any,
 
     print("\n".join(found) or "axe: no violation")
     assert blocking(found) == []
+    assert [line for line in found if not line.split(": ", 1)[1].startswith(KNOWN_MODERATE)] == []
     # Venue mode: fonts, scripts, styles, icons and the socket all come from the laptop.
     for watch in watches:
         assert watch.problems == []
