@@ -1,7 +1,9 @@
-// A screen reader on the phone hears each new card written by someone else, once, politely;
-// the cards the page loaded with and the person's own are not announced.
+// A screen reader on the phone hears each new card written by someone else, once, politely, in
+// a few words (which column); the cards the page loaded with and the person's own are not announced.
 
 const MANY = 3;
+// Long enough to be read; then the region is empty again.
+const CLEAR_MS = 8000;
 
 export class CardAnnouncer {
   /** `node`: a visually hidden `aria-live="polite"` element; `columnLabel(card)`: its column's name. */
@@ -11,6 +13,7 @@ export class CardAnnouncer {
     this.columnLabel = columnLabel;
     this.seen = new Set();
     this.primed = false;
+    this.timer = null;
   }
 
   /** Look at the room's cards after a change; `ready`: the first sync has landed. */
@@ -28,6 +31,10 @@ export class CardAnnouncer {
     this.node.textContent =
       fresh.length > MANY
         ? `${fresh.length} nouvelles cartes.`
-        : fresh.map((card) => `Nouvelle carte, ${this.columnLabel(card)} : ${card.text}`).join(". ");
+        : fresh.map((card) => `Nouvelle carte dans « ${this.columnLabel(card)} ».`).join(" ");
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.node.textContent = "";
+    }, CLEAR_MS);
   }
 }
