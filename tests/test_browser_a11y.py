@@ -130,7 +130,7 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any,
         expect(console.locator(".card").first).to_be_visible()
         # The test server listens on 127.0.0.1 only: the console says where phones go, and that they cannot.
         expect(console.locator("[data-venue-url]")).to_have_text(server.url)
-        expect(console.get_by_role("alert").filter(has_text="les téléphones ne le joindront pas")).to_be_visible()
+        expect(console.locator("[data-venue-warning]")).to_contain_text("les téléphones ne le joindront pas")
         found += audit(console, f"facilitator {width}×{height}")
         shoot(console, "facilitator")
         organiser = open_page(context, links["organiser_url"])
