@@ -12,6 +12,7 @@ from bench.first_load import BUDGET_BYTES, measure
 from tests.live import LiveServer
 from tests.test_browser import PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
 from tests.test_browser_a11y import shoot
+from tests.test_browser_screen_modes import socket
 
 PHONES = [(360, 640), (390, 844)]
 TAP = 44
@@ -81,6 +82,30 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(chromium: Any, server: LiveServ
     expect(page.locator(".card", has_text="Écrite le clavier ouvert")).to_be_visible()
     page.set_viewport_size({"width": width, "height": height})
     shoot(page, "phone-written")
+
+    # Every moment of the day on the phone: the case study with its roles, atelier 3's fields,
+    # a plenary's waiting screen, a dot vote on the cards.
+    organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
+    programme = page.evaluate("JSON.parse(document.getElementById('boot').textContent).event.programme")
+    moments = {
+        "phone-case-study": next(p for p in programme if p.get("activity") == "case_study"),
+        "phone-competences": next(p for p in programme if p.get("activity") == "competences"),
+        "phone-plenary": next(p for p in programme if not p.get("activity")),
+        "phone-four-questions": next(p for p in programme if p.get("activity") == "four_questions"),
+    }
+    for shot, phase in moments.items():
+        assert organiser.call("set_phase", {"phase_id": phase["id"]}, timeout=10)["ok"]
+        page.wait_for_timeout(800)
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), shot
+        assert page.evaluate(SMALL_TARGETS, TAP) == [], shot
+        shoot(page, shot)
+    room = links["rooms"][1]["id"]
+    assert organiser.call("open_vote", {"room_id": room, "dots": 3}, timeout=10)["ok"]
+    expect(page.get_by_role("region", name="Vote par points")).to_be_visible()
+    assert page.evaluate(SMALL_TARGETS, TAP) == [], "dot vote"
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "dot vote"
+    shoot(page, "phone-dot-vote")
+    organiser.disconnect()
     assert watch.problems == []
     context.close()
 
