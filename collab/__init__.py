@@ -42,9 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     guard_frames(socketio.server)
     app.wsgi_app = cap_polling_bodies(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])  # type: ignore[method-assign]
 
-    from collab import cli, views
+    from collab import cli, i18n, views
 
     assets.init_app(app)
+    i18n.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,29 @@ def _secret_key(instance: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `burst` at once, then one every `seconds / burst` seconds."""
+
+    burst: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> Rate | None:
+        """Read "20/60" (20 at once, 20 a minute after that); "0" or "" means no limit."""
+        text = text.strip()
+        if text in {"", "0"}:
+            return None
+        try:
+            burst, seconds = text.split("/")
+            rate = cls(int(burst), float(seconds))
+        except ValueError:
+            raise ValueError(f"a rate is written count/seconds, like 20/60, not {text!r}") from None
+        if rate.burst < 1 or rate.seconds <= 0:
+            raise ValueError(f"a rate needs a count of at least 1 and a positive duration, not {text!r}")
+        return rate
 
 
 class Config:
@@ -61,12 +85,20 @@ class Config:
         self.CREATE_DEMO = _env("CREATE_DEMO", "1") == "1"
         # A reconnecting client further behind than this gets a snapshot, not a replay.
         self.MAX_REPLAY = int(_env("MAX_REPLAY", "500"))
+        # Per participant, surviving reconnects: a card at most every 3 s after a burst of 20 (a
+        # phone that wrote offline sends its queue at once); votes (dots, hypotheses) one a second
+        # after 30. "0" lifts a limit. Written count/seconds.
+        self.RATE_POSTS = Rate.parse(_env("RATE_POSTS", "20/60"))
+        self.RATE_VOTES = Rate.parse(_env("RATE_VOTES", "30/30"))
         self.SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "0") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)
+        for key in ("RATE_POSTS", "RATE_VOTES"):  # an override may be written as in the environment
+            if isinstance(getattr(self, key), str):
+                setattr(self, key, Rate.parse(getattr(self, key)))
         if "*" in self.ALLOWED_ORIGINS:
             raise ValueError("COLLAB_ALLOWED_ORIGINS must list origins; '*' would let any site connect")
         if not getattr(self, "SECRET_KEY", None):

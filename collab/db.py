@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from collab.offload import offload
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -81,6 +83,11 @@ def _prepare_sqlite(engine: Engine, synchronous: str) -> None:
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+    # The commit waits for the disk (fsync under FULL): let it wait in another OS thread, so the
+    # event loop serves everyone else meanwhile. The connection is this transaction's alone until
+    # the commit returns; SQLAlchemy opens SQLite files with check_same_thread off.
+    engine.dialect.do_commit = lambda dbapi_connection: offload(dbapi_connection.commit)  # type: ignore[method-assign]
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:

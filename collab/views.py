@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from collab import export_views
 from collab.domain.access import Principal
@@ -81,7 +82,7 @@ def join_by_code() -> Any:
     try:
         event_id_for_code(code)
     except NotFound:
-        return render_template("home.html", error="Aucun événement n'a ce code.", code=code), 404
+        return render_template("home.html", error=_("Aucun événement n'a ce code."), code=code), 404
     return redirect(url_for("join", code=code))
 
 
@@ -101,7 +102,7 @@ def join(code: str) -> Any:
         unknown = set(request.form) - set(form)
         try:
             if unknown or not form["room"].isdigit():
-                errors["room"] = "Choisissez une salle dans la liste."
+                errors["room"] = _("Choisissez une salle dans la liste.")
                 raise _FormError
             participant = join_event(code, form["pseudonym"], form["scale"], int(form["room"]))
             # The room's consoles list who is there, to hand out the case study's roles.
@@ -111,7 +112,7 @@ def join(code: str) -> Any:
                 {"room_id": participant["room_id"], "participant": _role_entry(participant)},
             )
         except DomainError as exc:
-            errors[exc.details.get("field", "form")] = _french(exc)
+            errors[exc.details.get("field", "form")] = _refusal(exc)
         except _FormError:
             pass
         else:
@@ -135,16 +136,16 @@ class _FormError(Exception):
     """A join form field that cannot even reach the domain."""
 
 
-def _french(exc: DomainError) -> str:
-    """Return the message a person sees for a refused join."""
+def _refusal(exc: DomainError) -> str:
+    """Return the message a person sees for a refused join, in the page's language."""
     field = exc.details.get("field")
     if exc.code == "closed":
-        return "Ce séminaire est clos : il n'est plus possible de le rejoindre."
+        return _("Ce séminaire est clos : il n'est plus possible de le rejoindre.")
     return {
-        "pseudonym": "Un pseudonyme compte de 1 à 40 caractères.",
-        "scale": "Choisissez une échelle territoriale dans la liste.",
-        "room": "Choisissez une salle dans la liste.",
-    }.get(field or "", exc.message)
+        "pseudonym": _("Un pseudonyme compte de 1 à 40 caractères."),
+        "scale": _("Choisissez une échelle territoriale dans la liste."),
+        "room": _("Choisissez une salle dans la liste."),
+    }.get(field or "", _("Cette inscription n'a pas pu être enregistrée."))
 
 
 def _same_origin() -> bool:

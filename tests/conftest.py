@@ -18,6 +18,7 @@ from collab.domain.access import Principal, principal_for_link, principal_for_pa
 from collab.domain.events import EventLinks, create_event
 from collab.domain.participants import join_event
 from collab.realtime import socketio
+from collab.sockets.limits import limiter
 
 SECRET = "test-secret-key"
 POSTGRES_URL = os.environ.get("COLLAB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -74,6 +75,7 @@ def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
             "PUBLIC_URL": "http://collab.test",
         }
     )
+    limiter.clear()  # participant ids start again at 1 in each test's database
     with app.app_context():
         yield app
     assert db.engine is not None

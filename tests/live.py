@@ -18,6 +18,9 @@ import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+# For the tests and benchmarks about something else than abuse that post as fast as they can:
+# the per-participant rate limits lifted.
+UNLIMITED = {"COLLAB_RATE_POSTS": "0", "COLLAB_RATE_VOTES": "0"}
 
 
 def free_port() -> int:

@@ -13,6 +13,7 @@ from collab.domain import hypotheses
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope, everyone_scope
 from collab.sockets.edge import client_event
+from collab.sockets.limits import admit
 from collab.sockets.schemas import (
     ConcludeHypothesis,
     Empty,
@@ -85,6 +86,7 @@ def on_conclude_hypothesis(principal: Principal, payload: ConcludeHypothesis) ->
 @client_event("vote_hypothesis", VoteHypothesis, roles=("participant",))
 def on_vote_hypothesis(principal: Principal, payload: VoteHypothesis) -> dict[str, Any]:
     """Sent by a participant; broadcast as `hypothesis_results` to the event's screens and consoles only."""
+    admit("votes", principal)
     ack, results = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
     broadcast(event_scope(principal.event_id), "hypothesis_results", results)
     return ack

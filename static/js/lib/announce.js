@@ -1,5 +1,6 @@
 // A screen reader on the phone hears each new card written by someone else, once, politely, in
 // a few words (which column); the cards the page loaded with and the person's own are not announced.
+import { t, tn } from "./i18n.js";
 
 const MANY = 3;
 // Long enough to be read; then the region is empty again.
@@ -30,8 +31,8 @@ export class CardAnnouncer {
     if (fresh.length === 0) return;
     this.node.textContent =
       fresh.length > MANY
-        ? `${fresh.length} nouvelles cartes.`
-        : fresh.map((card) => `Nouvelle carte dans « ${this.columnLabel(card)} ».`).join(" ");
+        ? tn("{n} nouvelle carte.", "{n} nouvelles cartes.", fresh.length)
+        : fresh.map((card) => t("Nouvelle carte dans « {column} ».", { column: this.columnLabel(card) })).join(" ");
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.node.textContent = "";

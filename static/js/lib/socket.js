@@ -1,14 +1,15 @@
 // One Socket.IO connection per page: acknowledged calls with a timeout, and a connection state.
 // Relative, so the client comes from the same release (versioned path) as this module.
 import { io } from "../../vendor/socket.io.esm.min.js";
+import { t } from "./i18n.js";
 
 /** The connection states a page shows, in French. */
 export const STATE_LABELS = {
-  connecting: "Connexion…",
-  connected: "Connecté",
-  reconnecting: "Reconnexion…",
-  offline: "Hors ligne",
-  refused: "Accès refusé",
+  connecting: t("Connexion…"),
+  connected: t("Connecté"),
+  reconnecting: t("Reconnexion…"),
+  offline: t("Hors ligne"),
+  refused: t("Accès refusé"),
 };
 
 /** A call that got no acknowledgement: not sent (disconnected) or no answer in time. */
@@ -67,7 +68,7 @@ export function connect(token, { onState = () => {}, onConnect = () => {}, on = 
 
   /** Send `event` and resolve with its acknowledgement; reject with CallError when there is none. */
   async function call(event, payload, timeoutMs = 5000) {
-    if (!socket.connected) throw new CallError("disconnected", "pas de connexion");
+    if (!socket.connected) throw new CallError("disconnected", t("pas de connexion au serveur"));
     try {
       return await socket.timeout(timeoutMs).emitWithAck(event, payload);
     } catch (err) {
