@@ -13,11 +13,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_compress import Compress
 
 # A versioned URL names fixed bytes: a phone keeps it a year and never asks again.
 IMMUTABLE = "public, max-age=31536000, immutable"
 compress = Compress()
+STATIC_ENDPOINTS = ("static", "static_unversioned", "static_other")
+
+
+class PageSessions(SecureCookieSessionInterface):
+    """Refresh the session cookie with each page, not with each of its 30 files.
+
+    Flask resends a permanent session's cookie on every response: on a phone's first load that
+    was 30 copies of the participant's signed token, 12 KB of the 100 KB budget.
+    """
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """Tell whether this response carries the session cookie: never a static file's."""
+        if request.endpoint in STATIC_ENDPOINTS:
+            return False
+        return super().should_set_cookie(app, session)
 
 
 def static_version(folder: Path) -> str:
@@ -41,6 +57,7 @@ def init_app(app: Flask) -> None:
     # for gzip, which the library leaves out for files it streams (static files) unless told.
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
     compress.init_app(app)
+    app.session_interface = PageSessions()
     # A page from before an upgrade (or a hand-typed address) still gets today's file, uncached.
     app.add_url_rule("/static/<path:filename>", endpoint="static_unversioned", view_func=_unversioned(app))
     app.add_url_rule("/static/v/<version>/<path:filename>", endpoint="static_other", view_func=_unversioned(app))
@@ -59,7 +76,10 @@ def _unversioned(app: Flask) -> Callable[..., Response]:
 
 
 def _cache_static(response: Response) -> Response:
-    """Mark a static file of this release as immutable."""
+    """Mark a static file of this release as immutable, without the headers it never needs."""
     if request.endpoint == "static" and response.status_code in (200, 304):
         response.headers["Cache-Control"] = IMMUTABLE
+        # Never revalidated by date, never saved as a file, never asked in ranges (compressed).
+        for name in ("Last-Modified", "Content-Disposition", "Accept-Ranges"):
+            response.headers.pop(name, None)
     return response

@@ -25,6 +25,7 @@ def test_a_versioned_file_is_immutable_and_compressed(client: FlaskClient, app: 
     response = client.get(f"/static/v/{version}/js/participant.js", headers={"Accept-Encoding": "gzip, deflate"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == IMMUTABLE
+    assert not {"Last-Modified", "Content-Disposition", "Accept-Ranges"} & set(response.headers.keys())
     assert response.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response.headers["Vary"]
     assert gzip.decompress(response.data) == (ROOT / "static/js/participant.js").read_bytes()
@@ -67,3 +68,17 @@ def test_the_version_changes_with_any_static_file(tmp_path: object) -> None:
     before = static_version(folder)
     (folder / "js/a.js").write_text("export const a = 2;")
     assert static_version(folder) != before
+
+
+def test_static_files_do_not_resend_the_session_cookie(client: FlaskClient, event: EventLinks) -> None:
+    joined = client.post(
+        f"/j/{event.join_code}",
+        data={"pseudonym": "Camille", "scale": "commune", "room": str(event.rooms[0].id)},
+        headers={"Origin": "http://localhost"},
+    )
+    assert joined.status_code == 303 and "Set-Cookie" in joined.headers
+    version = static_version(ROOT / "static")
+    assert "Set-Cookie" not in client.get(f"/static/v/{version}/js/participant.js").headers
+    assert "Set-Cookie" not in client.get("/static/js/participant.js").headers
+    # The page itself still refreshes it.
+    assert "Set-Cookie" in client.get(f"/e/{event.join_code}").headers
