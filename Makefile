@@ -28,17 +28,22 @@ lint: $(VENV)/.dev
 
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
 # what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day;
-# phones' ping delays while the organiser exports a full day and others write (the event loop).
+# phones' ping delays while the organiser exports a full day and others write (the event loop);
+# what a phone downloads before it can write its first card (bytes over the wire, requests).
 bench: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m bench.post_latency
 	$(PY) -m bench.matching
 	$(PY) -m bench.competences_herd
 	$(PY) -m bench.plenary
 	$(PY) -m bench.event_loop
+	$(PY) -m bench.first_load
 
-# The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests.
+# The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests,
+# and every screen at phone (360×640, 390×844) and projector (1280×720, 1920×1080) sizes in docs/screens/
+# (not committed), taken by the accessibility, phone and projector tests.
 screenshots: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py tests/test_browser_case_study.py tests/test_browser_competences.py tests/test_browser_screen_modes.py
+	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser_a11y.py tests/test_browser_phone.py tests/test_browser_projector.py
 
 # A language's compiled catalogue, which Flask-Babel and /i18n/<locale>.json read.
 collab/translations/%/LC_MESSAGES/messages.mo: collab/translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime

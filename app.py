@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("COLLAB_PORT", "5000")))
     args = parser.parse_args()
     app.config["PORT"] = args.port
+    app.config["LISTEN_HOST"] = args.host
     announce_links(app, args.host)
     serve(args.host, args.port)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from collab import sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
+from collab import assets, sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
 from collab.config import ROOT, Config
 from collab.db import db
 from collab.realtime import same_origin_or, socketio
@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         static_folder=str(ROOT / "static"),
+        static_url_path=assets.static_url_path(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
         instance_path=str(settings.INSTANCE_PATH),
     )
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from collab import cli, i18n, views
 
+    assets.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
     cli.init_app(app)

@@ -68,6 +68,8 @@ class Config:
         self.SQLITE_SYNCHRONOUS = _env("SQLITE_SYNCHRONOUS", "FULL")
         # The address phones must open (QR code, printed links); empty: the LAN address at start.
         self.PUBLIC_URL = _env("PUBLIC_URL", "")
+        # The address the server listens on (app.py sets it): a loopback one is shown as a warning.
+        self.LISTEN_HOST = _env("HOST", "0.0.0.0")
         # The port printed links use (app.py sets the one it listens on).
         self.PORT = int(_env("PORT", "5000"))
         # Origins allowed to open a Socket.IO connection besides the server's own; never "*".

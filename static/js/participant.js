@@ -1,5 +1,6 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, cards written here sent until they land, and the plenary's hypothesis votes.
+import { CardAnnouncer } from "./lib/announce.js";
 import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
@@ -60,6 +61,13 @@ const boards = new RoomBoards(boardNode, {
   scaleLabel: scaleLabels(event),
   selfId: participant.id,
   decorate: combineDecorations(skillDecoration(event), voteDecoration(() => store, { phone: true })),
+});
+const announcer = new CardAnnouncer(document.querySelector("[data-announce]"), {
+  selfId: participant.id,
+  columnLabel: (card) => {
+    const column = ((boardByKey(event, card.board) || {}).columns || []).find((c) => c.key === card.column);
+    return column ? column.label : "";
+  },
 });
 const store = new RoomStore(roomId, {
   onChange: () => {
@@ -123,6 +131,7 @@ function draw() {
     const caseStudy = (item) => (boardByKey(event, item.board) || {}).kind === "case_study";
     const pending = outbox.pending().map((item) => ({ ...item, author, role: caseStudy(item) ? role : null }));
     boards.render(store.cards.values(), pending, { ready: store.seq !== null });
+    announcer.update(store.cards.values(), store.seq !== null);
     // The last change applied, as the server numbers it: what a support person (or a test) compares with the server's.
     boardNode.dataset.seq = store.seq === null ? "" : String(store.seq);
     votebar.hidden = !store.vote;

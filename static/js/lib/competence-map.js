@@ -44,8 +44,9 @@ export class CompetenceMap {
    * `call`: the connection's acknowledged call; `event`: the boot event (skill labels);
    * `gapsShown`, `topShown`: how many needs without offer and matches to list (the screen has less room);
    * `onRender(map)`: after each drawing (a page may sum it up elsewhere).
+   * `live`: announce its status to a screen reader (not on the projector, which nobody listens to).
    */
-  constructor(root, { call, event, gapsShown = 12, topShown = 10, onRender = () => {} }) {
+  constructor(root, { call, event, gapsShown = 12, topShown = 10, onRender = () => {}, live = true }) {
     this.root = root;
     this.call = call;
     this.labels = skillLabels(event);
@@ -55,7 +56,7 @@ export class CompetenceMap {
     this.visible = false;
     this.refresher = new Refresher(() => this._load());
     root.classList.add("cmap");
-    this.status = el("p", { class: "cmap__status", role: "status", "aria-live": "polite" }, t("Chargement de la carte des compétences…"));
+    this.status = el("p", { class: "cmap__status", role: live ? "status" : null, "aria-live": live ? "polite" : null }, t("Chargement de la carte des compétences…"));
     this.totals = el("dl", { class: "cmap__totals" });
     this.types = el("ul", { class: "cmap__types" });
     this.gaps = el("ul", { class: "cmap__list cmap__list--gaps" });

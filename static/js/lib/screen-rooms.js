@@ -14,7 +14,7 @@ const ROOM_FLAGS = { locked: t("Salle verrouillée"), paused: t("En pause"), clo
 
 export class RoomsView {
   /**
-   * `root`: the <main> holding one `.room[data-room-id]` section per room; `event`: the boot event;
+   * `root`: the element holding one `.room[data-room-id]` section per room; `event`: the boot event;
    * `call`: the connection's acknowledged call; `onCards()`: after any change of any room's cards.
    */
   constructor(root, { event, call, scaleLabel, onCards = () => {} }) {

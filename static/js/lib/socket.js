@@ -1,5 +1,6 @@
 // One Socket.IO connection per page: acknowledged calls with a timeout, and a connection state.
-import { io } from "/static/vendor/socket.io.esm.min.js";
+// Relative, so the client comes from the same release (versioned path) as this module.
+import { io } from "../../vendor/socket.io.esm.min.js";
 import { t } from "./i18n.js";
 
 /** The connection states a page shows, in French. */
@@ -61,7 +62,8 @@ export function connect(token, { onState = () => {}, onConnect = () => {}, on = 
     if (state !== "refused") setState("offline");
   });
   window.addEventListener("online", () => {
-    if (!socket.connected && state !== "refused") setState("reconnecting");
+    // A short drop may not have closed the socket: then the page is connected again, and says so.
+    if (state !== "refused") setState(socket.connected ? "connected" : "reconnecting");
   });
 
   /** Send `event` and resolve with its acknowledgement; reject with CallError when there is none. */
