@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from collab.offload import offload
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The PostgreSQL advisory lock held while the schema is upgraded (any fixed number, collab's own).
+MIGRATION_LOCK = 0x636F6C6C6162
 
 
 class Database:
@@ -48,15 +50,20 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+    def migrate(self) -> str | None:
+        """Bring the schema to the newest Alembic revision; return it."""
         from alembic import command
+        from alembic.migration import MigrationContext
 
         assert self.engine is not None
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Workers started together take turns: the first upgrades, the others find it done.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            return MigrationContext.configure(connection).get_current_revision()
 
 
 def alembic_config() -> Any:
@@ -97,3 +104,14 @@ def _prepare_sqlite(engine: Engine, synchronous: str) -> None:
 
 
 db = Database()
+
+
+def wait_cooperatively() -> None:
+    """Make psycopg wait for PostgreSQL with select(), which a green-thread server (eventlet) patches.
+
+    psycopg 3 waits in C unless it detects gevent: under eventlet that wait holds the worker's one
+    OS thread, and every client of the worker stalls until the query returns (bench/pg_wait.py).
+    """
+    import psycopg.waiting
+
+    psycopg.waiting.wait = psycopg.waiting.wait_select
