@@ -12,6 +12,7 @@ from collab.config import ROOT, Config
 from collab.db import db
 from collab.realtime import same_origin_or, socketio
 from collab.sockets.frames import cap_polling_bodies, guard_frames
+from collab.workers import client_manager, transports
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -36,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         async_mode=app.config["ASYNC_MODE"],
         cors_allowed_origins=same_origin_or(app.config["ALLOWED_ORIGINS"]),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        # Every option is passed each time: the one SocketIO object keeps those of earlier apps.
+        client_manager=client_manager(app.config["MESSAGE_QUEUE"], app.config["MESSAGE_CHANNEL"]),
+        transports=transports(app.config["MESSAGE_QUEUE"]),
         logger=False,
         engineio_logger=False,
     )

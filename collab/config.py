@@ -28,8 +28,17 @@ def _secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        # Workers started together on one instance folder must end with the same key: each
+        # writes its own, and only the first one linked in place counts.
+        draft = instance / f"secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
@@ -76,6 +85,13 @@ class Config:
         self.ALLOWED_ORIGINS = [o for o in _env("ALLOWED_ORIGINS", "").split(",") if o]
         # Socket.IO messages larger than this are refused; a card is a few hundred bytes.
         self.MAX_MESSAGE_BYTES = int(_env("MAX_MESSAGE_BYTES", "65536"))
+        # Several workers: the Redis URL they share (redis://127.0.0.1:6379/0) to reach each
+        # other's sockets; empty: one process. They must share the database and SECRET_KEY too.
+        self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE", "")
+        # The queue's channel: one per deployment, so two events served from one Redis stay apart.
+        self.MESSAGE_CHANNEL = _env("MESSAGE_CHANNEL", "collab")
+        # This worker's name in the presence table (app.py: host:port); it forgets its own sockets at start.
+        self.WORKER_NAME = _env("WORKER_NAME", "")
         # The Socket.IO server's async mode; app.py sets eventlet, tests use threading.
         self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
         # The template an empty database is given at start so `make run` shows a usable event.

@@ -28,7 +28,9 @@ export class CallError extends Error {
  */
 export function connect(token, { onState = () => {}, onConnect = () => {}, on = {} } = {}) {
   // Default transports (long-polling, then upgrade to websocket): works behind any proxy.
-  const socket = io({ auth: { token } });
+  // Several workers behind a load balancer take websocket only (docs/deploy.md): the page says so.
+  const only = document.querySelector('meta[name="collab-transports"]')?.content;
+  const socket = io({ auth: { token }, ...(only ? { transports: only.split(",") } : {}) });
   let state = "connecting";
   let retryTimer = null;
 
