@@ -29,7 +29,8 @@ lint: $(VENV)/.dev
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
 # what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day;
 # phones' ping delays while the organiser exports a full day and others write (the event loop);
-# what a phone downloads before it can write its first card (bytes over the wire, requests).
+# what a phone downloads before it can write its first card (bytes over the wire, requests);
+# a PostgreSQL query's pause of the worker per driver and wait; one process against two workers sharing Redis.
 bench: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m bench.post_latency
 	$(PY) -m bench.matching
@@ -37,6 +38,8 @@ bench: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m bench.plenary
 	$(PY) -m bench.event_loop
 	$(PY) -m bench.first_load
+	$(PY) -m bench.pg_wait
+	$(PY) -m bench.workers
 
 # The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests,
 # and every screen at phone (360×640, 390×844) and projector (1280×720, 1920×1080) sizes in docs/screens/
