@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +20,7 @@ import socketio
 import sqlalchemy
 
 from tests.conftest import _postgres_schema, missing
-from tests.live import LiveServer, Phone, participant_token, post
+from tests.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
 
 REDIS_URL = os.environ.get("COLLAB_TEST_REDIS", "redis://127.0.0.1:6379/0")
 CARD = {"board": "four_questions", "column": "pourquoi"}
@@ -33,7 +36,11 @@ class Cluster:
             # A channel of their own: workers of another test run (or a deployment) on this Redis stay apart.
             "COLLAB_MESSAGE_CHANNEL": f"collab-test-{secrets.token_hex(6)}",
             "COLLAB_SECRET_KEY": secrets.token_urlsafe(32),
-        }
+        } | UNLIMITED
+        # The address nginx (docs/deploy.md's configuration) serves the workers on, over TLS.
+        self.nginx_port = free_port()
+        self.public = f"https://127.0.0.1:{self.nginx_port}"
+        env["COLLAB_ALLOWED_ORIGINS"] = self.public
         self.workers = [LiveServer(workdir, env, database_url, name=f"worker{n}") for n in (1, 2)]
         # The migrations run once, here, through the real CLI; the workers find the schema up to date.
         assert "revision 0005" in self.workers[0].flask("migrate")
@@ -280,3 +287,81 @@ def test_a_worker_that_restarts_forgets_its_own_sockets_only(seminar: Seminar) -
     # Camille, held by worker 2, is still counted; Dominique's socket, recorded by worker 1, is not.
     assert connected_in(seminar.screen(1).wait_for("presence_changed", 1)[0], room) == 1
     assert seminar.rows("SELECT count(*) FROM presence WHERE room_id = :r", r=room) == [(1,)]
+
+
+@pytest.fixture
+def nginx(workers: Cluster, tmp_path: Path) -> Iterator[str]:
+    """Run nginx with the configuration of docs/deploy.md in front of the two workers; yield its address."""
+    if shutil.which("nginx") is None or shutil.which("openssl") is None:
+        missing("nginx and openssl")
+    key, cert = str(tmp_path / "key.pem"), str(tmp_path / "cert.pem")
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+    subprocess.run(
+        ["openssl", *request, "-keyout", key, "-out", cert],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    found = re.search(r"```nginx\n(.*?)```", (ROOT / "docs" / "deploy.md").read_text(), re.S)
+    assert found, "docs/deploy.md has no nginx configuration"
+    config = found.group(1)
+    for old, new in (
+        ("127.0.0.1:5001", f"127.0.0.1:{workers.workers[0].port}"),
+        ("127.0.0.1:5002", f"127.0.0.1:{workers.workers[1].port}"),
+        ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
+        ("listen 443 ssl;", f"listen 127.0.0.1:{workers.nginx_port} ssl;"),
+        ("/etc/letsencrypt/live/collab.example.org/fullchain.pem", cert),
+        ("/etc/letsencrypt/live/collab.example.org/privkey.pem", key),
+    ):
+        assert old in config, old
+        config = config.replace(old, new)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\naccess_log off;\nclient_body_temp_path {tmp_path};\nproxy_temp_path {tmp_path};\n{config}}}\n"
+    )
+    command = ["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            assert process.poll() is None, process.stderr.read() if process.stderr else "nginx exited"
+            try:
+                requests.get(f"{workers.public}/healthz", timeout=1, verify=False)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "nginx did not answer in 10 s"
+                time.sleep(0.1)
+        yield workers.public
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_the_nginx_configuration_of_the_docs_spreads_phones_over_both_workers(seminar: Seminar, nginx: str) -> None:
+    room = seminar.rooms[0]
+    joined = requests.post(
+        f"{nginx}/j/{seminar.links['join_code']}",
+        data={"pseudonym": "Camille", "scale": "commune", "room": str(room)},
+        headers={"Origin": nginx},
+        timeout=10,
+        verify=False,
+    )
+    assert joined.ok and '<meta name="collab-transports" content="websocket">' in joined.text
+    token = re.search(r'"token": ?"([^"]+)"', joined.text)
+    assert token
+    assert requests.get(f"{nginx}/socket.io/?EIO=4&transport=polling", timeout=10, verify=False).status_code == 400
+
+    tabs = []
+    for _ in range(6):
+        tab = Phone(nginx, token.group(1))
+        tab.sio = socketio.Client(reconnection=False, ssl_verify=False)
+        tab.sio.on("card_posted", tab._recorder("card_posted"))
+        tabs.append(seminar.connected(tab))
+    held = seminar.rows("SELECT worker, count(*) FROM presence WHERE room_id = :r GROUP BY worker", r=room)
+    assert len(held) == 2, f"nginx sent every socket to one worker: {held}"
+
+    ack = post(tabs[0], "nginx-0001", "par le mandataire")
+    assert ack["ok"]
+    for tab in tabs:
+        assert [p["seq"] for p in tab.wait_for("card_posted", 1)] == [ack["seq"]]
