@@ -21,6 +21,7 @@ import sqlalchemy
 
 from tests.conftest import _postgres_schema, missing
 from tests.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
+from tests.test_browser import chromium  # noqa: F401  (fixtures)
 
 REDIS_URL = os.environ.get("COLLAB_TEST_REDIS", "redis://127.0.0.1:6379/0")
 CARD = {"board": "four_questions", "column": "pourquoi"}
@@ -73,6 +74,7 @@ class Seminar:
         self.links = cluster.links
         first = cluster.used
         cluster.used += 2
+        self.used_rooms = [first, first + 1]
         self.rooms = [room["id"] for room in self.links["rooms"][first : first + 2]]
         self.facilitator_urls = [room["facilitator_url"] for room in self.links["rooms"][first : first + 2]]
         self.clients: list[Phone] = []
@@ -365,3 +367,35 @@ def test_the_nginx_configuration_of_the_docs_spreads_phones_over_both_workers(se
     assert ack["ok"]
     for tab in tabs:
         assert [p["seq"] for p in tab.wait_for("card_posted", 1)] == [ack["seq"]]
+
+
+def test_in_chromium_a_phone_on_one_worker_reaches_the_screen_on_the_other_over_websocket_only(
+    seminar: Seminar,
+    chromium: Any,  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    phone_context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    screen_context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    polling: list[str] = []
+    for context in (phone_context, screen_context):
+        context.on("request", lambda request: "transport=polling" in request.url and polling.append(request.url))
+    room_name = seminar.links["rooms"][seminar.used_rooms[0]]["name"]
+    phone = phone_context.new_page()
+    phone.goto(f"{seminar.url(1)}/j/{seminar.links['join_code']}")
+    phone.get_by_label("Pseudonyme").fill("Camille")
+    phone.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
+    phone.get_by_role("group", name="Salle").get_by_role("radio", name=room_name, exact=True).check()
+    phone.get_by_role("button", name="Rejoindre la salle").click()
+    expect(phone.get_by_role("status").first).to_contain_text("Connecté")
+    screen = screen_context.new_page()
+    screen.goto(seminar.links["screen_url"].replace(seminar.url(1), seminar.url(2)))
+
+    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
+    phone.get_by_label("Votre carte").fill("Une carte d'un travailleur à l'autre")
+    phone.get_by_role("button", name="Envoyer").click()
+    room = screen.get_by_role("region", name=room_name)
+    expect(room.get_by_text("Une carte d'un travailleur à l'autre")).to_be_visible()
+    assert polling == []
+    phone_context.close()
+    screen_context.close()
