@@ -7,6 +7,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -399,3 +400,51 @@ def test_in_chromium_a_phone_on_one_worker_reaches_the_screen_on_the_other_over_
     assert polling == []
     phone_context.close()
     screen_context.close()
+
+
+def test_a_message_queue_that_is_not_redis_is_refused_at_start(tmp_path: Path) -> None:
+    from collab import create_app
+
+    with pytest.raises(ValueError, match="COLLAB_MESSAGE_QUEUE must be a Redis URL"):
+        create_app(
+            {
+                "INSTANCE_PATH": tmp_path,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'collab.sqlite3'}",
+                "SECRET_KEY": "x",
+                "MESSAGE_QUEUE": "amqp://guest@127.0.0.1//",
+            }
+        )
+
+
+def test_workers_started_together_on_one_instance_folder_agree_on_the_secret_key(tmp_path: Path) -> None:
+    # Each process loads collab/config.py alone (quick), says it is ready, and reads its settings when told to go.
+    script = (
+        "import importlib.util, pathlib, sys, time\n"
+        f"spec = importlib.util.spec_from_file_location('config', {str(ROOT / 'collab' / 'config.py')!r})\n"
+        "config = sys.modules['config'] = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(config)\nConfig = config.Config\n"
+        "pathlib.Path(sys.argv[1]).touch()\n"
+        "while not pathlib.Path(sys.argv[2]).exists(): time.sleep(0.0005)\n"
+        "print(Config().SECRET_KEY)"
+    )
+    for attempt in range(5):
+        folder = tmp_path / f"attempt-{attempt}"
+        folder.mkdir()
+        go = folder / "go"
+        env = os.environ | {"COLLAB_INSTANCE_PATH": str(folder / "instance")}
+        env.pop("COLLAB_SECRET_KEY", None)
+        ready = [folder / f"ready-{n}" for n in range(8)]
+        starts = [
+            subprocess.Popen(
+                [sys.executable, "-c", script, str(flag), str(go)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+            )
+            for flag in ready
+        ]
+        deadline = time.monotonic() + 60
+        while not all(flag.exists() for flag in ready):
+            assert time.monotonic() < deadline and all(p.poll() is None for p in starts), "a process did not start"
+            time.sleep(0.01)
+        go.touch()
+        keys = {process.communicate(timeout=60)[0].strip() for process in starts}
+        assert len(keys) == 1 and (folder / "instance" / "secret_key").read_text().strip() in keys
+        assert sorted(p.name for p in (folder / "instance").iterdir()) == ["secret_key"]
