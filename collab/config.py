@@ -88,7 +88,8 @@ class Config:
         # Several workers: the Redis URL they share (redis://127.0.0.1:6379/0) to reach each
         # other's sockets; empty: one process. They must share the database and SECRET_KEY too.
         self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE", "")
-        # The queue's channel: one per deployment, so two events served from one Redis stay apart.
+        # The queue's channel: one per deployment sharing a Redis (its database number does not
+        # separate publish/subscribe), or each receives the other's broadcasts.
         self.MESSAGE_CHANNEL = _env("MESSAGE_CHANNEL", "collab")
         # This worker's name in the presence table (app.py: host:port); it forgets its own sockets at start.
         self.WORKER_NAME = _env("WORKER_NAME", "")
