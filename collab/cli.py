@@ -59,7 +59,7 @@ def links_command(code: str | None, as_json: bool) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     if event_id is None:
-        raise click.ClickException("no event yet; create one with `flask --app app create-event`")
+        raise click.ClickException("no event yet; create one with `flask --app collab create-event`")
     _print_links(links_of(event_links(current_app.config["SECRET_KEY"], event_id)), as_json)
 
 

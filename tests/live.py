@@ -64,7 +64,7 @@ class LiveServer:
     def flask(self, *args: str) -> str:
         """Run a flask command of collab against this server's database and return its output."""
         done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", *args],
+            [sys.executable, "-m", "flask", "--app", "collab", *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
