@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := static/vendor/socket.io.esm.min.js
+# The interface's French and English catalogues: .po files in git, compiled to .mo here.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard collab/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test faults lint bench screenshots clean
+.PHONY: run test faults lint bench screenshots messages clean
 
-run: $(VENV)/.runtime $(VENDOR)
+run: $(VENV)/.runtime $(VENDOR) $(CATALOGUES)
 	$(PY) app.py
 
-test: $(VENV)/.dev $(VENDOR)
+test: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(VENV)/bin/ruff check collab tests bench app.py
 	$(VENV)/bin/ruff format --check collab tests bench app.py
 	$(VENV)/bin/mypy
@@ -17,7 +19,7 @@ test: $(VENV)/.dev $(VENDOR)
 
 # The real-server tests that take more than a minute (marker `faults`): the crash storm of 10,000
 # posts, the soak (COLLAB_SOAK_SECONDS, 600 by default), the long fuzzing; .ci/run runs them after make test.
-faults: $(VENV)/.dev $(VENDOR)
+faults: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m pytest -m faults -s --timeout=1800
 
 lint: $(VENV)/.dev
@@ -27,18 +29,35 @@ lint: $(VENV)/.dev
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
 # what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day;
 # phones' ping delays while the organiser exports a full day and others write (the event loop);
+# what a phone downloads before it can write its first card (bytes over the wire, requests);
+# a PostgreSQL query's pause of the worker per driver and wait; one process against two workers sharing Redis;
 # a thousand phones (burst, plenary vote, 5,000 idle, ceiling) against a bare Socket.IO server.
-bench: $(VENV)/.dev $(VENDOR)
+bench: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m bench.post_latency
 	$(PY) -m bench.matching
 	$(PY) -m bench.competences_herd
 	$(PY) -m bench.plenary
 	$(PY) -m bench.event_loop
+	$(PY) -m bench.first_load
+	$(PY) -m bench.pg_wait
+	$(PY) -m bench.workers
 	$(PY) -m bench.scale
 
-# The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests.
-screenshots: $(VENV)/.dev $(VENDOR)
+# The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests,
+# and every screen at phone (360×640, 390×844) and projector (1280×720, 1920×1080) sizes in docs/screens/
+# (not committed), taken by the accessibility, phone and projector tests.
+screenshots: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py tests/test_browser_case_study.py tests/test_browser_competences.py tests/test_browser_screen_modes.py
+	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser_a11y.py tests/test_browser_phone.py tests/test_browser_projector.py
+
+# A language's compiled catalogue, which Flask-Babel and /i18n/<locale>.json read.
+collab/translations/%/LC_MESSAGES/messages.mo: collab/translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+# After changing the interface's text: extract every string (babel.cfg) into the catalogues; French
+# entries are their msgid, English ones arrive empty and tests/test_i18n.py fails until translated.
+messages: $(VENV)/.runtime
+	$(PY) -m collab.catalogues
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

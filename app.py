@@ -21,8 +21,11 @@ import eventlet.tpool  # noqa: E402
 import eventlet.wsgi  # noqa: E402
 
 from collab import create_app, offload  # noqa: E402
+from collab.db import wait_cooperatively  # noqa: E402
 from collab.startup import announce_links  # noqa: E402
 
+# Without this, each PostgreSQL query stalls every client of the worker until it returns.
+wait_cooperatively()
 app = create_app({"ASYNC_MODE": "eventlet"})
 # Exports write their text in eventlet's OS threads, not on the loop every phone waits on.
 offload.install(eventlet.tpool.execute)
@@ -35,6 +38,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("COLLAB_PORT", "5000")))
     args = parser.parse_args()
     app.config["PORT"] = args.port
+    app.config["LISTEN_HOST"] = args.host
+    app.config["WORKER_NAME"] = app.config["WORKER_NAME"] or f"{socket.gethostname()}:{args.port}"
     announce_links(app, args.host)
     serve(args.host, args.port)
 

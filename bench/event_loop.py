@@ -10,7 +10,9 @@ the same run, `--phase` seconds each:
 - export: the organiser downloads the archive (`event.json`) and the report (`report.html`)
   again and again over HTTP;
 - writes: the other participants post cards (four questions and competence offers, which make the
-  matcher run again) as fast as their acknowledgements come back;
+  matcher run again) as fast as their acknowledgements come back, within the server's default
+  post limit (each phone's burst of 20, then one every 3 s; `--unlimited` lifts it, a stress far
+  beyond what the server lets participants send);
 - export + writes: both.
 
 Prints p50, p99 and max of the ping delays per phase and their ratio to the quiet phase, and how
@@ -31,7 +33,7 @@ import requests
 import socketio
 
 from tests.crowd import Pinging, build_day, connect_all, delays_between, summary
-from tests.live import LiveServer
+from tests.live import UNLIMITED, LiveServer
 
 EXPORTS = ("event.json", "report.html")
 
@@ -66,6 +68,7 @@ class Writer:
         self.url, self.token, self.name = url, token, name
         self.delays: list[float] = []
         self.failures: list[str] = []
+        self.refused = 0  # rate_limited answers
         self.posted = 0
 
     def connect(self) -> Writer:
@@ -101,6 +104,9 @@ class Writer:
                 return
             if isinstance(ack, dict) and ack.get("ok"):
                 self.delays.append(time.monotonic() - start)
+            elif isinstance(ack, dict) and ack.get("error", {}).get("code") == "rate_limited":
+                self.refused += 1
+                stop.wait(ack["error"]["details"]["retry_after"])  # as the phone's outbox does
             else:
                 self.failures.append(f"{ack!r}"[:200])
 
@@ -134,7 +140,9 @@ def run_phase(
     return start, end, {w.name: w.delays[before[w.name] :] for w in writers}, cpu
 
 
-def measure(people: int, pingers_n: int, writers_n: int, phase: float, interval: float) -> dict[str, Any]:
+def measure(
+    people: int, pingers_n: int, writers_n: int, phase: float, interval: float, unlimited: bool = False
+) -> dict[str, Any]:
     """Build the day, start the server, run the four phases; return the figures."""
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -142,7 +150,9 @@ def measure(people: int, pingers_n: int, writers_n: int, phase: float, interval:
         built = time.monotonic()
         day = build_day(database_url, people)
         built = time.monotonic() - built
-        server = LiveServer(workdir, {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": day["secret"]})
+        server = LiveServer(
+            workdir, {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": day["secret"]} | (UNLIMITED if unlimited else {})
+        )
         server.start()
         try:
             tokens = day["participant_tokens"]
@@ -176,6 +186,7 @@ def measure(people: int, pingers_n: int, writers_n: int, phase: float, interval:
             if posts
         },
         "exports": {name: summary(durations) for name, durations in exporter.durations.items()},
+        "refused": sum(w.refused for w in writers),
         "failures": failures,
         "tracebacks": server_log.count("Traceback"),
     }
@@ -189,11 +200,13 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=20)
     parser.add_argument("--phase", type=float, default=8.0, help="seconds per phase")
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between one pinger's pings")
+    parser.add_argument("--unlimited", action="store_true", help="lift the post limit (a stress test)")
     args = parser.parse_args()
-    figures = measure(args.people, args.pingers, args.writers, args.phase, args.interval)
+    figures = measure(args.people, args.pingers, args.writers, args.phase, args.interval, args.unlimited)
     print(
         f"{args.people} participants ({args.people * 7} cards, built in {figures['built_seconds']:.0f} s); "
-        f"{args.pingers} phones send get_event every {args.interval} s; {args.writers} writers; "
+        f"{args.pingers} phones send get_event every {args.interval} s; {args.writers} writers "
+        f"({'no post limit' if args.unlimited else 'default post limit'}, {figures['refused']} posts refused); "
         f"{args.phase:.0f} s per phase"
     )
     quiet = figures["pings"]["quiet"]

@@ -17,13 +17,15 @@ from pathlib import Path
 
 import socketio
 
-from tests.live import LiveServer, each_event, participant_token
+from tests.live import UNLIMITED, LiveServer, each_event, participant_token
 
 
 def run(synchronous: str, cards: int) -> dict[str, float]:
     """Measure one server configuration; return latency figures in milliseconds."""
     with tempfile.TemporaryDirectory() as tmp:
-        server = LiveServer(Path(tmp), {"COLLAB_CREATE_DEMO": "0", "COLLAB_SQLITE_SYNCHRONOUS": synchronous})
+        server = LiveServer(
+            Path(tmp), {"COLLAB_CREATE_DEMO": "0", "COLLAB_SQLITE_SYNCHRONOUS": synchronous} | UNLIMITED
+        )
         links = server.create_event(rooms=1)
         server.start()
         try:

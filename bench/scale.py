@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.live import ROOT, LiveServer, free_port
+from tests.live import ROOT, UNLIMITED, LiveServer, free_port
 
 SECRET = "bench-scale-secret-key-not-for-production"
 RESULTS = ROOT / "bench" / "results"
@@ -107,7 +107,8 @@ class Target:
                     "COLLAB_SECRET_KEY": SECRET,
                     "COLLAB_DATABASE_URL": f"sqlite:///{self.workdir / 'collab.sqlite3'}",
                     "COLLAB_MAX_CONNECTIONS": "10000",
-                },
+                }
+                | UNLIMITED,
             )
             self.live.start()
             self.process, self.url = self.live.process, self.live.url

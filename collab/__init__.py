@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Flask
 
-from collab import sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
+from collab import assets, sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
 from collab.config import ROOT, Config
 from collab.db import db
 from collab.realtime import same_origin_or, socketio
 from collab.sockets.frames import cap_polling_bodies, guard_frames
+from collab.workers import client_manager, transports
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         static_folder=str(ROOT / "static"),
+        static_url_path=assets.static_url_path(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
         instance_path=str(settings.INSTANCE_PATH),
     )
@@ -35,14 +37,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         async_mode=app.config["ASYNC_MODE"],
         cors_allowed_origins=same_origin_or(app.config["ALLOWED_ORIGINS"]),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        # Every option is passed each time: the one SocketIO object keeps those of earlier apps.
+        client_manager=client_manager(app.config["MESSAGE_QUEUE"], app.config["MESSAGE_CHANNEL"]),
+        transports=transports(app.config["MESSAGE_QUEUE"]),
         logger=False,
         engineio_logger=False,
     )
     guard_frames(socketio.server)
     app.wsgi_app = cap_polling_bodies(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])  # type: ignore[method-assign]
 
-    from collab import cli, views
+    from collab import cli, i18n, views
 
+    assets.init_app(app)
+    i18n.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""Flask commands: create an event from a template, print an event's links, export and import an event."""
+"""Flask commands: upgrade the schema, create an event from a template, print its links, export and import an event."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import click
 from flask import Flask, current_app
 
+from collab.db import db
 from collab.domain.errors import DomainError
 from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
 from collab.domain.templates import DEFAULT_TEMPLATE
@@ -18,10 +19,18 @@ from collab.links import event_links as links_of
 
 def init_app(app: Flask) -> None:
     """Register collab's commands on the app."""
+    app.cli.add_command(migrate_command)
     app.cli.add_command(create_event_command)
     app.cli.add_command(links_command)
     app.cli.add_command(export_event_command)
     app.cli.add_command(import_event_command)
+
+
+@click.command("migrate")
+def migrate_command() -> None:
+    """Bring the database's schema to the newest version (run it once before starting several workers)."""
+    # create_app has upgraded the schema already, as every start of collab does: say where it stands.
+    click.echo(f"Database schema at revision {db.migrate()}.")
 
 
 @click.command("create-event")
@@ -50,7 +59,7 @@ def links_command(code: str | None, as_json: bool) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     if event_id is None:
-        raise click.ClickException("no event yet; create one with `flask --app app create-event`")
+        raise click.ClickException("no event yet; create one with `flask --app collab create-event`")
     _print_links(links_of(event_links(current_app.config["SECRET_KEY"], event_id)), as_json)
 
 

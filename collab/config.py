@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,41 @@ def _secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        # Workers started together on one instance folder must end with the same key: each
+        # writes its own, and only the first one linked in place counts.
+        draft = instance / f"secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `burst` at once, then one every `seconds / burst` seconds."""
+
+    burst: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> Rate | None:
+        """Read "20/60" (20 at once, 20 a minute after that); "0" or "" means no limit."""
+        text = text.strip()
+        if text in {"", "0"}:
+            return None
+        try:
+            burst, seconds = text.split("/")
+            rate = cls(int(burst), float(seconds))
+        except ValueError:
+            raise ValueError(f"a rate is written count/seconds, like 20/60, not {text!r}") from None
+        if rate.burst < 1 or rate.seconds <= 0:
+            raise ValueError(f"a rate needs a count of at least 1 and a positive duration, not {text!r}")
+        return rate
 
 
 class Config:
@@ -44,12 +77,22 @@ class Config:
         self.SQLITE_SYNCHRONOUS = _env("SQLITE_SYNCHRONOUS", "FULL")
         # The address phones must open (QR code, printed links); empty: the LAN address at start.
         self.PUBLIC_URL = _env("PUBLIC_URL", "")
+        # The address the server listens on (app.py sets it): a loopback one is shown as a warning.
+        self.LISTEN_HOST = _env("HOST", "0.0.0.0")
         # The port printed links use (app.py sets the one it listens on).
         self.PORT = int(_env("PORT", "5000"))
         # Origins allowed to open a Socket.IO connection besides the server's own; never "*".
         self.ALLOWED_ORIGINS = [o for o in _env("ALLOWED_ORIGINS", "").split(",") if o]
         # Socket.IO messages larger than this are refused; a card is a few hundred bytes.
         self.MAX_MESSAGE_BYTES = int(_env("MAX_MESSAGE_BYTES", "65536"))
+        # Several workers: the Redis URL they share (redis://127.0.0.1:6379/0) to reach each
+        # other's sockets; empty: one process. They must share the database and SECRET_KEY too.
+        self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE", "")
+        # The queue's channel: one per deployment sharing a Redis (its database number does not
+        # separate publish/subscribe), or each receives the other's broadcasts.
+        self.MESSAGE_CHANNEL = _env("MESSAGE_CHANNEL", "collab")
+        # This worker's name in the presence table (app.py: host:port); it forgets its own sockets at start.
+        self.WORKER_NAME = _env("WORKER_NAME", "")
         # The Socket.IO server's async mode; app.py sets eventlet, tests use threading.
         self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
         # The template an empty database is given at start so `make run` shows a usable event.
@@ -59,6 +102,11 @@ class Config:
         self.CREATE_DEMO = _env("CREATE_DEMO", "1") == "1"
         # A reconnecting client further behind than this gets a snapshot, not a replay.
         self.MAX_REPLAY = int(_env("MAX_REPLAY", "500"))
+        # Per participant, surviving reconnects: a card at most every 3 s after a burst of 20 (a
+        # phone that wrote offline sends its queue at once); votes (dots, hypotheses) one a second
+        # after 30. "0" lifts a limit. Written count/seconds.
+        self.RATE_POSTS = Rate.parse(_env("RATE_POSTS", "20/60"))
+        self.RATE_VOTES = Rate.parse(_env("RATE_VOTES", "30/30"))
         # Room changes leave at most once per this many milliseconds, each room's as one message (0: each at once).
         self.BROADCAST_TICK_MS = int(_env("BROADCAST_TICK_MS", "50"))
         # Aggregates (vote results, presence counts) leave at most once per this many milliseconds.
@@ -69,6 +117,9 @@ class Config:
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)
+        for key in ("RATE_POSTS", "RATE_VOTES"):  # an override may be written as in the environment
+            if isinstance(getattr(self, key), str):
+                setattr(self, key, Rate.parse(getattr(self, key)))
         if "*" in self.ALLOWED_ORIGINS:
             raise ValueError("COLLAB_ALLOWED_ORIGINS must list origins; '*' would let any site connect")
         if not getattr(self, "SECRET_KEY", None):

@@ -10,7 +10,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from collab.offload import offload
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The PostgreSQL advisory lock held while the schema is upgraded (any fixed number, collab's own).
+MIGRATION_LOCK = 0x636F6C6C6162
 
 
 class Database:
@@ -46,15 +50,20 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+    def migrate(self) -> str | None:
+        """Bring the schema to the newest Alembic revision; return it."""
         from alembic import command
+        from alembic.migration import MigrationContext
 
         assert self.engine is not None
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Workers started together take turns: the first upgrades, the others find it done.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            return MigrationContext.configure(connection).get_current_revision()
 
 
 def alembic_config() -> Any:
@@ -82,6 +91,11 @@ def _prepare_sqlite(engine: Engine, synchronous: str) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
+    # The commit waits for the disk (fsync under FULL): let it wait in another OS thread, so the
+    # event loop serves everyone else meanwhile. The connection is this transaction's alone until
+    # the commit returns; SQLAlchemy opens SQLite files with check_same_thread off.
+    engine.dialect.do_commit = lambda dbapi_connection: offload(dbapi_connection.commit)  # type: ignore[method-assign]
+
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a transaction that reads then writes
@@ -90,3 +104,14 @@ def _prepare_sqlite(engine: Engine, synchronous: str) -> None:
 
 
 db = Database()
+
+
+def wait_cooperatively() -> None:
+    """Make psycopg wait for PostgreSQL with select(), which a green-thread server (eventlet) patches.
+
+    psycopg 3 waits in C unless it detects gevent: under eventlet that wait holds the worker's one
+    OS thread, and every client of the worker stalls until the query returns (bench/pg_wait.py).
+    """
+    import psycopg.waiting
+
+    psycopg.waiting.wait = psycopg.waiting.wait_select

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import ifaddr
 from flask import current_app
@@ -34,6 +35,21 @@ def base_url() -> str:
     if configured:
         return configured.rstrip("/")
     return f"http://{lan_address()}:{current_app.config['PORT']}"
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def venue() -> dict[str, Any]:
+    """Return where phones must go, and whether they cannot reach this server there.
+
+    The server says what it listens on (app.py sets LISTEN_HOST); a loopback address, or a base
+    URL naming this machine only, means no phone on the Wi-Fi can reach it.
+    """
+    url = base_url()
+    host = (urlsplit(url).hostname or "").lower()
+    listen = current_app.config.get("LISTEN_HOST", "0.0.0.0")
+    return {"base_url": url, "listen_host": listen, "local_only": listen in LOOPBACK or host in LOOPBACK}
 
 
 def join_url(code: str) -> str:

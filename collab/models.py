@@ -183,7 +183,7 @@ class Change(Base):
 
 
 class Presence(Base):
-    """One open socket of a participant; counts who is connected, per room."""
+    """One open socket of a participant, and the worker holding it; counts who is connected, per room."""
 
     __tablename__ = "presence"
     __table_args__ = (Index("ix_presence_room", "room_id"),)
@@ -192,6 +192,7 @@ class Presence(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    worker: Mapped[str] = mapped_column(String(100), default="", server_default="")
     connected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

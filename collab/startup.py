@@ -13,7 +13,9 @@ from collab.links import event_links as links_of
 def announce_links(app: Flask, host: str) -> None:
     """Create the demo event on an empty database, then print the newest event's links."""
     with app.app_context():
-        presence.forget_all()
+        # Alone (no message queue), every recorded socket was this process's; with a queue,
+        # only those recorded under this worker's name.
+        presence.forget_sockets(app.config["WORKER_NAME"] if app.config["MESSAGE_QUEUE"] else None)
         event_id = latest_event_id()
         secret = app.config["SECRET_KEY"]
         if event_id is None and app.config["CREATE_DEMO"]:

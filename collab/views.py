@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from collab import export_views
 from collab.domain.access import Principal
@@ -16,7 +17,7 @@ from collab.domain.events import describe_event, event_id_for_code, event_links,
 from collab.domain.participants import describe_participant, join_event
 from collab.domain.screen import get_screen
 from collab.links import event_links as links_of
-from collab.links import join_url
+from collab.links import join_url, venue
 from collab.realtime import broadcast, staff_scope
 from collab.tokens import participant_id_from_token, participant_token, principal_for_token
 
@@ -46,9 +47,12 @@ def init_app(app: Flask) -> None:
 
 def secure_headers(response: Response) -> Response:
     """Add the Content-Security-Policy and keep secret links out of Referer headers."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype in ("text/javascript", "text/css"):
+        # Never a document: a policy on each of a page's 30 files is 10 KB for nothing on a phone.
+        return response
     # A page that sets its own policy (a report carrying its style) keeps it.
     response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers["X-Content-Type-Options"] = "nosniff"
     # Secret links are in URLs: never send them to another site (same-site form posts keep
     # their Origin header, which the join form checks).
     response.headers["Referrer-Policy"] = "same-origin"
@@ -78,7 +82,7 @@ def join_by_code() -> Any:
     try:
         event_id_for_code(code)
     except NotFound:
-        return render_template("home.html", error="Aucun événement n'a ce code.", code=code), 404
+        return render_template("home.html", error=_("Aucun événement n'a ce code."), code=code), 404
     return redirect(url_for("join", code=code))
 
 
@@ -98,7 +102,7 @@ def join(code: str) -> Any:
         unknown = set(request.form) - set(form)
         try:
             if unknown or not form["room"].isdigit():
-                errors["room"] = "Choisissez une salle dans la liste."
+                errors["room"] = _("Choisissez une salle dans la liste.")
                 raise _FormError
             participant = join_event(code, form["pseudonym"], form["scale"], int(form["room"]))
             # The room's consoles list who is there, to hand out the case study's roles.
@@ -108,7 +112,7 @@ def join(code: str) -> Any:
                 {"room_id": participant["room_id"], "participant": _role_entry(participant)},
             )
         except DomainError as exc:
-            errors[exc.details.get("field", "form")] = _french(exc)
+            errors[exc.details.get("field", "form")] = _refusal(exc)
         except _FormError:
             pass
         else:
@@ -132,16 +136,16 @@ class _FormError(Exception):
     """A join form field that cannot even reach the domain."""
 
 
-def _french(exc: DomainError) -> str:
-    """Return the message a person sees for a refused join."""
+def _refusal(exc: DomainError) -> str:
+    """Return the message a person sees for a refused join, in the page's language."""
     field = exc.details.get("field")
     if exc.code == "closed":
-        return "Ce séminaire est clos : il n'est plus possible de le rejoindre."
+        return _("Ce séminaire est clos : il n'est plus possible de le rejoindre.")
     return {
-        "pseudonym": "Un pseudonyme compte de 1 à 40 caractères.",
-        "scale": "Choisissez une échelle territoriale dans la liste.",
-        "room": "Choisissez une salle dans la liste.",
-    }.get(field or "", exc.message)
+        "pseudonym": _("Un pseudonyme compte de 1 à 40 caractères."),
+        "scale": _("Choisissez une échelle territoriale dans la liste."),
+        "room": _("Choisissez une salle dans la liste."),
+    }.get(field or "", _("Cette inscription n'a pas pu être enregistrée."))
 
 
 def _same_origin() -> bool:
@@ -215,7 +219,9 @@ def screen(token: str) -> str:
     principal = _link(token, "screen")
     event = describe_event(principal.event_id)
     boot = {"token": token, "event": event, "join_url": join_url(event["join_code"]), "screen": get_screen(principal)}
-    return render_template("screen.html", event=event, boot=boot, join_url=boot["join_url"])
+    # ?theme=dark or ?theme=light forces the projector's theme; otherwise its system's preference.
+    theme = request.args.get("theme") if request.args.get("theme") in ("light", "dark") else None
+    return render_template("screen.html", event=event, boot=boot, join_url=boot["join_url"], theme=theme)
 
 
 def facilitator(token: str) -> str:
@@ -224,7 +230,7 @@ def facilitator(token: str) -> str:
     event = describe_event(principal.event_id)
     rooms = [r for r in event["rooms"] if principal.may_watch(r["id"])]
     boot = {"token": token, "event": event, "room_ids": [r["id"] for r in rooms]}
-    return render_template("facilitator.html", event=event, rooms=rooms, boot=boot)
+    return render_template("facilitator.html", event=event, rooms=rooms, boot=boot, venue=venue())
 
 
 def organiser(token: str) -> str:
@@ -233,4 +239,4 @@ def organiser(token: str) -> str:
     links = links_of(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)
     boot = {"token": token, "event": event, "screen": get_screen(principal)}
-    return render_template("organiser.html", event=event, links=links, boot=boot)
+    return render_template("organiser.html", event=event, links=links, boot=boot, venue=venue())

@@ -18,6 +18,7 @@ from collab.domain.access import Principal, principal_for_link, principal_for_pa
 from collab.domain.events import EventLinks, create_event
 from collab.domain.participants import join_event
 from collab.realtime import socketio
+from collab.sockets.limits import limiter
 from tests.live import unbatched
 
 SECRET = "test-secret-key"
@@ -78,6 +79,7 @@ def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
             "TALLY_MS": 0,
         }
     )
+    limiter.clear()  # participant ids start again at 1 in each test's database
     with app.app_context():
         yield app
     assert db.engine is not None

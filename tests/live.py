@@ -1,4 +1,5 @@
-"""A real collab server process for tests (`python app.py` on a free port, a temporary SQLite file) and its clients."""
+"""A real collab server process for tests (`python app.py` on a free port, a temporary SQLite file or a
+given database, alone or as one of several workers) and its clients."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+# For the tests and benchmarks about something else than abuse that post as fast as they can:
+# the per-participant rate limits lifted.
+UNLIMITED = {"COLLAB_RATE_POSTS": "0", "COLLAB_RATE_VOTES": "0"}
 
 
 def free_port() -> int:
@@ -30,16 +34,26 @@ def free_port() -> int:
 class LiveServer:
     """Start, stop and restart `python app.py`; only the process it started is ever signalled."""
 
-    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        extra_env: dict[str, str] | None = None,
+        database_url: str | None = None,
+        name: str = "server",
+    ) -> None:
+        """Prepare a server in `workdir`, on `database_url` (default: a SQLite file there).
+
+        Several servers may share a workdir and a database (workers): `name` tells their logs apart.
+        """
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "server.log"
+        self.log_path = workdir / f"{name}.log"
         self.env = (
             os.environ
             | {
                 "COLLAB_INSTANCE_PATH": str(workdir / "instance"),
-                "COLLAB_DATABASE_URL": f"sqlite:///{workdir / 'collab.sqlite3'}",
+                "COLLAB_DATABASE_URL": database_url or f"sqlite:///{workdir / 'collab.sqlite3'}",
                 "COLLAB_PUBLIC_URL": self.url,
                 "PYTHONUNBUFFERED": "1",
             }
@@ -50,7 +64,7 @@ class LiveServer:
     def flask(self, *args: str) -> str:
         """Run a flask command of collab against this server's database and return its output."""
         done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", *args],
+            [sys.executable, "-m", "flask", "--app", "collab", *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -165,9 +179,9 @@ class Phone:
         self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
         return self
 
-    def call(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def call(self, event: str, payload: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
         """Emit an event and return its acknowledgement."""
-        return dict(self.sio.call(event, payload, timeout=10))
+        return dict(self.sio.call(event, payload, timeout=timeout))
 
     def wait_for(self, name: str, count: int, timeout: float = 10) -> list[dict[str, Any]]:
         """Wait until `count` events called `name` arrived, and return them."""

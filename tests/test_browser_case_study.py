@@ -46,7 +46,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     expect(console.get_by_role("status").first).to_contain_text("Connecté")
 
     # The facilitator moves the room to atelier 1: the phones show the case study and its situation.
-    console.get_by_label("Phase de la salle").select_option(label="10:30 · Décrypter les situations de coopération")
+    console.get_by_label("Phase de la salle").select_option(label="10h30 · Décrypter les situations de coopération")
     actors = camille.get_by_role("region", name="Jeux d'acteurs")
     expect(actors).to_be_visible()
     expect(camille.get_by_role("region", name="Pourquoi ?")).to_be_hidden()
@@ -116,7 +116,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     assert screen.evaluate(UNNAMED_CONTROLS) == []
 
     # Atelier 2: the four questions link back to what atelier 1 wrote on the same situation.
-    console.get_by_label("Phase de la salle").select_option(label="11:45 · Quatre grandes questions")
+    console.get_by_label("Phase de la salle").select_option(label="11h45 · Quatre grandes questions")
     expect(camille.get_by_role("region", name="Pourquoi ?")).to_be_visible()
     back = camille.locator("[data-atelier1]")
     back.get_by_text("Voir l'analyse de l'atelier 1").click()

@@ -148,3 +148,39 @@ def test_a_phone_back_from_30_seconds_offline_shows_the_database_and_sends_its_c
     for phone in (*others, facilitator):
         phone.sio.disconnect()
     context.close()
+
+
+def test_a_long_offline_queue_over_the_post_limit_lands_whole_as_the_server_allows(
+    chromium: Any, tmp_path: Any
+) -> None:
+    """The phone sends its queue at once on reconnecting; the server takes 3 and answers `rate_limited`
+    with the wait for the others, which stay pending and are sent again when allowed: none lost, none doubled."""
+    from playwright.sync_api import expect
+
+    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0", "COLLAB_RATE_POSTS": "3/6"})
+    try:
+        links = live.create_event(rooms=1)
+        live.start()
+        room = links["rooms"][0]["id"]
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        watch = PageWatch(page, live.url)
+        boot = join(page, links, "Dominique")
+        context.set_offline(True)
+        expect(page.get_by_role("status").first).not_to_contain_text("Connecté", timeout=15000)
+        written = [f"Écrite dans le train {n}" for n in range(7)]
+        for text in written:
+            write(page, text)
+        expect(page.locator(".card--pending")).to_have_count(7)
+
+        context.set_offline(False)
+        expect(page.get_by_role("status").first).to_contain_text("Connecté", timeout=20000)
+        expect(page.locator(".card--pending")).to_have_count(4, timeout=5000)  # 3 landed, 4 wait their turn
+        synced = assert_board_is_the_database(page, live, boot["token"], room)  # waits until none is pending
+        assert Counter(card["text"] for card in synced["snapshot"]["cards"]) == Counter(written)
+        assert outbox(page, boot) == []
+        assert [p for p in watch.problems if "ERR_INTERNET_DISCONNECTED" not in p and "ERR_FAILED" not in p] == []
+        assert "Traceback" not in live.log()
+        context.close()
+    finally:
+        live.stop()

@@ -70,7 +70,7 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     expect(screen.locator("[data-now-title]")).to_have_text("Décrypter les situations de coopération")
 
     # The facilitator moves their room alone to the pause, then back to following the event.
-    console.get_by_label("Phase de la salle").select_option(label="11:30 · Pause")
+    console.get_by_label("Phase de la salle").select_option(label="11h30 · Pause")
     expect(phone.get_by_role("region", name="Pause")).to_be_visible()
     expect(board).to_be_hidden()
     expect(screen.get_by_role("region", name="Salle 1").locator("[data-room-phase]")).to_have_text("Pause")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.live import LiveServer, participant_token
+from tests.live import UNLIMITED, LiveServer, participant_token
 
 pytestmark = pytest.mark.faults
 
@@ -198,7 +198,7 @@ def test_a_crash_storm_loses_no_acknowledged_card_and_retries_land_once(tmp_path
         f"\ncrash storm: seed {seed} (COLLAB_FAULTS_SEED), SIGKILL after {kill_after} acks + {kill_delay * 1000:.0f} ms"
     )
 
-    server = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
+    server = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"} | UNLIMITED)
     database = tmp_path / "collab.sqlite3"
     try:
         links = server.create_event(rooms=ROOMS)

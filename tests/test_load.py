@@ -13,7 +13,7 @@ import requests
 import socketio
 
 from tests.crowd import Pinging, build_day, connect_all, delays_between
-from tests.live import LiveServer, each_event, participant_token
+from tests.live import UNLIMITED, LiveServer, each_event, participant_token
 
 VENUE_PHONES = 150
 
@@ -104,7 +104,7 @@ def test_150_phones_behind_one_venue_address_join_post_and_receive(server: LiveS
 
 def test_phones_keep_getting_answers_while_the_organiser_exports_a_full_day(tmp_path: Path) -> None:
     day = build_day(f"sqlite:///{tmp_path / 'collab.sqlite3'}", people=150)
-    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": day["secret"]})
+    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": day["secret"]} | UNLIMITED)
     live.start()
     try:
         tokens = day["participant_tokens"]

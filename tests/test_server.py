@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.live import LiveServer, Phone, participant_token, post
+from tests.live import UNLIMITED, LiveServer, Phone, participant_token, post
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def posted_until_sentinel(watcher: Phone, sentinel: str) -> list[dict[str, Any]]
 def test_one_client_id_posted_at_once_from_two_sockets_lands_once_also_after_a_restart(
     database_url: str, tmp_path: Path
 ) -> None:
-    server = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0", "COLLAB_DATABASE_URL": database_url})
+    server = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0", "COLLAB_DATABASE_URL": database_url} | UNLIMITED)
     try:
         links = server.create_event(rooms=1)
         server.start()
@@ -176,7 +176,7 @@ def test_one_client_id_posted_at_once_through_two_server_processes_lands_once(
 ) -> None:
     """One eventlet process runs a post's database work without yielding, so the twins above are
     served one after the other; two processes on one database really race, into the unique index."""
-    env = {"COLLAB_CREATE_DEMO": "0", "COLLAB_DATABASE_URL": database_url}
+    env = {"COLLAB_CREATE_DEMO": "0", "COLLAB_DATABASE_URL": database_url} | UNLIMITED
     first_server, second_server = LiveServer(tmp_path, env), LiveServer(tmp_path, env)
     try:
         links = first_server.create_event(rooms=1)

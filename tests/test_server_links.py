@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+from flask import Flask
+from flask.testing import FlaskClient
 
+from collab.domain.events import EventLinks
 from tests.live import LiveServer
 
 
@@ -51,3 +54,22 @@ def test_a_socket_opened_with_a_link_is_closed_when_the_organiser_revokes_it(ser
     assert requests.get(links["rooms"][0]["facilitator_url"], timeout=10).status_code == 404
     for sio in (other, organiser):
         sio.disconnect()
+
+
+def test_the_consoles_show_the_phones_address_and_warn_when_only_this_machine_listens(
+    app: Flask, client: FlaskClient, event: EventLinks
+) -> None:
+    pages = [f"/o/{event.organiser_token}", f"/f/{event.rooms[0].facilitator_token}"]
+    app.config["LISTEN_HOST"] = "0.0.0.0"
+    for page in pages:
+        html = client.get(page).get_data(as_text=True)
+        assert '<strong class="venue__url" data-venue-url>http://collab.test</strong>' in html, page
+        assert "data-venue-warning" not in html, page
+    app.config["LISTEN_HOST"] = "127.0.0.1"
+    for page in pages:
+        html = client.get(page).get_data(as_text=True)
+        assert "data-venue-warning" in html and "les téléphones ne le joindront pas" in html, page
+    # Listening everywhere but with no network address to give out: the same warning.
+    app.config["LISTEN_HOST"] = "0.0.0.0"
+    app.config["PUBLIC_URL"] = "http://127.0.0.1:5000"
+    assert "data-venue-warning" in client.get(pages[0]).get_data(as_text=True)

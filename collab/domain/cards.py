@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -35,7 +36,13 @@ def check_text(text: str) -> str:
 
 
 def post_card(
-    principal: Principal, client_id: str, board: str, column: str, text: str, skill: dict[str, Any] | None = None
+    principal: Principal,
+    client_id: str,
+    board: str,
+    column: str,
+    text: str,
+    skill: dict[str, Any] | None = None,
+    admit: Callable[[], None] | None = None,
 ) -> Outcome:
     """Post a participant's card into their room; the same client id posted again lands once.
 
@@ -43,7 +50,8 @@ def post_card(
     even after the room was locked. In a room that holds new cards (reveal mode, pre-moderation)
     the card is seen by its author and the staff only, until revealed or approved. A card keeps
     the room's situation and, on a case-study board, its author's role; on a competences board
-    it carries its `skill` (type, scope, keywords).
+    it carries its `skill` (type, scope, keywords). `admit()` is called once the post is known to
+    be new, before anything is written (the transport's rate limit: a retry is never refused).
     """
     if principal.role != "participant" or principal.participant_id is None or principal.room_id is None:
         raise Forbidden("only participants post cards")
@@ -53,6 +61,8 @@ def post_card(
     existing = _previous_post(principal, client_id)
     if existing is not None:
         return Outcome(ack=existing)
+    if admit is not None:
+        admit()
     try:
         with db.transaction() as session:
             # Taking the number locks the room: a lock is committed either before this post

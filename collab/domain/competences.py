@@ -19,6 +19,7 @@ from collab.domain.events import SKILL_TYPE_LABELS
 from collab.domain.matching import Match, Skill, best_for_need, best_for_offer, gaps, match_competences
 from collab.domain.rooms import SHOWN_TO_ALL, card_data
 from collab.models import Card, Event, MatchAcceptance, Participant, Room
+from collab.offload import offload
 
 CONTACT_MAX = 200
 PROPOSALS = 3
@@ -181,7 +182,9 @@ def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str,
         card.id: card_data(card, author) | {"room_id": room.id, "room_name": room.name} for card, author, room in rows
     }
     skills = [_skill(card) for card in cards.values()]
-    matches = match_competences(
+    # 20–40 ms of scikit-learn for a full room of offers and needs: off the event loop.
+    matches = offload(
+        match_competences,
         [s for s in skills if s.side == "offre"],
         [s for s in skills if s.side == "besoin"],
     )

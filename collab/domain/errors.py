@@ -63,3 +63,9 @@ class EventClosed(DomainError):
     """The event is closed: it is read, no longer written."""
 
     code = "closed"
+
+
+class RateLimited(DomainError):
+    """The participant sent more than their limit allows; `retry_after` seconds until the next one."""
+
+    code = "rate_limited"

@@ -1,4 +1,8 @@
-"""Presence: which participants have a socket open, counted per room for the screens."""
+"""Presence: which participants have a socket open, counted per room for the screens.
+
+The table is shared by every worker; each row names the worker holding the socket, so a worker
+that starts forgets the sockets it held before, not those of the others.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from collab.domain.access import Principal
 from collab.models import Presence, Room
 
 
-def participant_connected(sid: str, principal: Principal) -> dict[int, int]:
-    """Record a participant's open socket; return the event's connected count per room."""
+def participant_connected(sid: str, principal: Principal, worker: str = "") -> dict[int, int]:
+    """Record a participant's open socket, held by `worker`; return the event's connected count per room."""
     assert principal.participant_id is not None and principal.room_id is not None
     with db.transaction() as session:
         session.merge(
@@ -19,6 +23,7 @@ def participant_connected(sid: str, principal: Principal) -> dict[int, int]:
                 event_id=principal.event_id,
                 room_id=principal.room_id,
                 participant_id=principal.participant_id,
+                worker=worker,
             )
         )
     return connected_counts(principal.event_id)
@@ -48,7 +53,7 @@ def connected_counts(event_id: int) -> dict[int, int]:
         return counts
 
 
-def forget_all() -> None:
-    """Forget every socket: at start, none of the recorded ones is open any more."""
+def forget_sockets(worker: str | None = None) -> None:
+    """Forget the sockets a worker held (None: every socket): at its start, none of them is open any more."""
     with db.transaction() as session:
-        session.execute(delete(Presence))
+        session.execute(delete(Presence) if worker is None else delete(Presence).where(Presence.worker == worker))

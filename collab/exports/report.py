@@ -8,19 +8,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-HELD = {"reveal": "en attente de révélation", "moderation": "en attente de modération"}
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from collab.i18n import clock
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
 
 
 def card_marks(card: dict[str, Any]) -> list[str]:
-    """Return why a card is not on the public board (hidden, held, merged), in French."""
+    """Return why a card is not on the public board (hidden, held, merged), in the reader's language."""
+    held = {"reveal": _("en attente de révélation"), "moderation": _("en attente de modération")}
     marks = []
     if card["hidden"]:
-        marks.append("masquée")
+        marks.append(_("masquée"))
     if card["held"]:
-        marks.append(HELD.get(card["held"], card["held"]))
+        marks.append(held.get(card["held"], card["held"]))
     if card["merged_into_id"] is not None:
-        marks.append(f"fusionnée dans la carte {card['merged_into_id']}")
+        marks.append(_("fusionnée dans la carte %(id)s", id=card["merged_into_id"]))
     return marks
 
 
@@ -35,14 +40,8 @@ def _ranked(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def hour(value: str) -> str:
-    """Return "10h30" for "10:30" and "9h" for "09:00", as the programme is printed."""
-    hours, minutes = value.split(":")
-    return f"{int(hours)}h{'' if minutes == '00' else minutes}"
-
-
-def plural(count: int, word: str) -> str:
-    """Return "1 carte", "3 cartes"."""
-    return f"{count} {word}{'s' if count > 1 else ''}"
+    """Return "10h30" for "10:30" and "9h" for "09:00" (10:30 AM in English), as the programme is printed."""
+    return clock(value)
 
 
 def atelier_titles(record: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -138,7 +137,7 @@ def report_context(record: dict[str, Any], organiser: bool) -> dict[str, Any]:
         "competences": record["competences"],
         "participants": len(record["participants"]),
         "marks": card_marks,
-        "plural": plural,
+        "competence_totals": competence_totals,
         "hour": hour,
     }
 
@@ -152,17 +151,17 @@ def _card_line(card: dict[str, Any], organiser: bool) -> str:
     """Return one card as a Markdown list item: text, then who wrote it from where."""
     facts = []
     if card.get("role"):
-        facts.append(f"rôle : {md(card['role'])}")
-    facts.append(f"échelle : {md(card['scale_label'])}")
+        facts.append(_("rôle : %(role)s", role=md(card["role"])))
+    facts.append(_("échelle : %(scale)s", scale=md(card["scale_label"])))
     facts.append(md(card["room_name"]))
     if card.get("skill"):
         facts.append(f"{card['skill_type_label']}, {card['skill_scope_label'].lower()}")
         if card["skill"].get("keywords"):
-            facts.append("mots-clés : " + ", ".join(md(k) for k in card["skill"]["keywords"]))
+            facts.append(_("mots-clés : %(words)s", words=", ".join(md(k) for k in card["skill"]["keywords"])))
     if card["votes"]:
-        facts.append(f"{card['votes']} point{'s' if card['votes'] > 1 else ''}")
+        facts.append(ngettext("%(num)s point", "%(num)s points", card["votes"]))
     if card["pinned"]:
-        facts.append("épinglée")
+        facts.append(_("épinglée"))
     marks = card_marks(card) if organiser else []
     prefix = f"**[{', '.join(marks)}]** " if marks else ""
     return f"- {prefix}{md(card['text'])} — _{' · '.join(facts)}_"
@@ -173,23 +172,36 @@ def report_markdown(record: dict[str, Any], organiser: bool = False) -> str:
     ctx = report_context(record, organiser)
     event = ctx["event"]
     out = [f"# {md(event['title'])}", ""]
-    out.append(f"Compte rendu du séminaire (code {event['join_code']}) : {ctx['participants']} participants.")
+    out.append(
+        ngettext(
+            "Compte rendu du séminaire (code %(code)s) : %(num)s participant.",
+            "Compte rendu du séminaire (code %(code)s) : %(num)s participants.",
+            ctx["participants"],
+            code=event["join_code"],
+        )
+    )
     if organiser:
-        out += ["", "_Version de l'organisation : les cartes masquées ou en attente y figurent, signalées._"]
+        out += [
+            "",
+            "_" + _("Version de l'organisation : les cartes masquées ou en attente y figurent, signalées.") + "_",
+        ]
     for atelier in ctx["ateliers"]:
         hours = f" ({atelier['hours']})" if atelier["hours"] else ""
-        out += ["", f"## Atelier {atelier['number']} : {md(atelier['title'])}{hours}", ""]
-        out.append(f"{md(atelier['board_title'])} — {plural(atelier['count'], 'carte')}.")
+        heading = _("Atelier %(number)s : %(title)s", number=atelier["number"], title=md(atelier["title"]))
+        out += ["", f"## {heading}{hours}", ""]
+        cards = ngettext("%(num)s carte", "%(num)s cartes", atelier["count"])
+        out.append(f"{md(atelier['board_title'])} — {cards}.")
         if atelier["scales"]:
-            out.append("Par échelle : " + ", ".join(f"{md(s['label'])} {s['count']}" for s in atelier["scales"]) + ".")
+            counts = ", ".join(f"{md(s['label'])} {s['count']}" for s in atelier["scales"])
+            out.append(_("Par échelle : %(counts)s.", counts=counts))
         for group in atelier["groups"]:
             if group["situation"]:
-                out += ["", f"### Situation : {md(group['situation']['title'])}"]
+                out += ["", "### " + _("Situation : %(title)s", title=md(group["situation"]["title"]))]
             if group["rooms"]:
-                out += ["", "Salles : " + ", ".join(md(r) for r in group["rooms"])]
+                out += ["", _("Salles : %(rooms)s", rooms=", ".join(md(r) for r in group["rooms"]))]
             for question in group["questions"]:
                 out += ["", f"#### {md(question['label'])}", ""]
-                out += [_card_line(c, organiser) for c in question["cards"]] or ["_Aucune carte._"]
+                out += [_card_line(c, organiser) for c in question["cards"]] or ["_" + _("Aucune carte.") + "_"]
         if atelier["kind"] == "competences":
             out += _competences_md(ctx)
     if not any(a["kind"] == "competences" for a in ctx["ateliers"]):
@@ -201,15 +213,15 @@ def report_markdown(record: dict[str, Any], organiser: bool = False) -> str:
 
 def _syntheses_md(ctx: dict[str, Any]) -> list[str]:
     """Return the published syntheses, room by room."""
-    out = ["", "## Synthèses des salles"]
+    out = ["", "## " + _("Synthèses des salles")]
     if not ctx["syntheses"]:
-        return [*out, "", "_Aucune synthèse publiée._"]
+        return [*out, "", "_" + _("Aucune synthèse publiée.") + "_"]
     for synthesis in ctx["syntheses"]:
         out += ["", f"### {md(synthesis['room_name'])}"]
         for key, text in synthesis.get("texts", {}).items():
             out += ["", f"**{md(ctx['labels'].get(key, key))}** {md(text)}"]
         if synthesis.get("cards"):
-            out += ["", "Cartes retenues :", ""]
+            out += ["", _("Cartes retenues :"), ""]
             for card in synthesis["cards"]:
                 label = md(ctx["labels"].get(card["column"], card["column"]))
                 out.append(f"- {md(card['text'])} — _{label} · {md(card['author']['pseudonym'])}_")
@@ -218,37 +230,48 @@ def _syntheses_md(ctx: dict[str, Any]) -> list[str]:
 
 def _hypotheses_md(ctx: dict[str, Any]) -> list[str]:
     """Return each hypothesis with its results, reasons and conclusion."""
-    out = ["", "## Hypothèses"]
+    out = ["", "## " + _("Hypothèses")]
     if not ctx["hypotheses"]:
-        return [*out, "", "_Aucune hypothèse._"]
+        return [*out, "", "_" + _("Aucune hypothèse.") + "_"]
     for n, hypothesis in enumerate(ctx["hypotheses"], start=1):
         out += ["", f"### {n}. {md(hypothesis['text'])}", ""]
         results = " · ".join(f"{r['label']} : {r['count']}" for r in hypothesis["results"])
-        out.append(f"{results} ({hypothesis['votes']} votes)")
+        votes = ngettext("%(num)s vote", "%(num)s votes", hypothesis["votes"])
+        out.append(f"{results} ({votes})")
         if hypothesis["reasons"]:
-            out += ["", "Raisons données :", ""]
+            out += ["", _("Raisons données :"), ""]
             out += [f"- {r['label']} : {md(r['reason'])}" for r in hypothesis["reasons"]]
         if hypothesis["conclusion"]:
-            out += ["", f"**Conclusion.** {md(hypothesis['conclusion'])}"]
+            out += ["", f"**{_('Conclusion.')}** {md(hypothesis['conclusion'])}"]
     return out
 
 
 def _competences_md(ctx: dict[str, Any]) -> list[str]:
     """Return the competence map: totals by type, the strongest pairs and the needs unanswered."""
     competences = ctx["competences"]
-    out = ["", "### Rapprochements et besoins sans réponse"]
+    out = ["", "### " + _("Rapprochements et besoins sans réponse")]
     if not competences:
-        return [*out, "", "_Carte des compétences non calculée._"]
-    totals = competences["totals"]
-    out += ["", f"{totals['offers']} apports, {totals['needs']} besoins, {totals['matches']} rapprochements possibles."]
-    out += ["", "| Type | Apports | Besoins |", "| --- | ---: | ---: |"]
+        return [*out, "", "_" + _("Carte des compétences non calculée.") + "_"]
+    out += ["", competence_totals(competences["totals"]) + "."]
+    out += ["", f"| {_('Type')} | {_('Apports')} | {_('Besoins')} |", "| --- | ---: | ---: |"]
     out += [f"| {t['label']} | {t['offers']} | {t['needs']} |" for t in competences["types"]]
-    out += ["", "#### Rapprochements proposés", ""]
+    out += ["", "#### " + _("Rapprochements proposés"), ""]
     out += [
         f"- {md(m['offer']['text'])} ({md(m['offer']['author']['pseudonym'])}) ↔ "
         f"{md(m['need']['text'])} ({md(m['need']['author']['pseudonym'])})"
         for m in competences["top"]
-    ] or ["_Aucun._"]
-    out += ["", "#### Besoins sans réponse", ""]
-    out += [f"- {md(g['text'])} ({md(g['author']['pseudonym'])})" for g in competences["gaps"]] or ["_Aucun._"]
-    return out
+    ] or ["_" + _("Aucun.") + "_"]
+    out += ["", "#### " + _("Besoins sans réponse"), ""]
+    gaps = [f"- {md(g['text'])} ({md(g['author']['pseudonym'])})" for g in competences["gaps"]]
+    return out + (gaps or ["_" + _("Aucun.") + "_"])
+
+
+def competence_totals(totals: dict[str, int]) -> str:
+    """Return "3 apports, 2 besoins, 4 rapprochements possibles" in the reader's language."""
+    return ", ".join(
+        [
+            ngettext("%(num)s apport", "%(num)s apports", totals["offers"]),
+            ngettext("%(num)s besoin", "%(num)s besoins", totals["needs"]),
+            ngettext("%(num)s rapprochement possible", "%(num)s rapprochements possibles", totals["matches"]),
+        ]
+    )

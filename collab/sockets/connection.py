@@ -50,7 +50,8 @@ def on_connect(auth: Any = None) -> None:
         join_room(link_scope(principal.link_id))
     if principal.participant_id is not None:
         join_room(participant_scope(principal.participant_id))
-        counts = presence.participant_connected(request.sid, principal)  # type: ignore[attr-defined]
+        sid = request.sid  # type: ignore[attr-defined]
+        counts = presence.participant_connected(sid, principal, current_app.config["WORKER_NAME"])
         _presence_changed(principal.event_id, counts)
     else:
         join_room(event_scope(principal.event_id))

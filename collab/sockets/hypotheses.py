@@ -14,6 +14,7 @@ from collab.domain import hypotheses
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope, everyone_scope, tally
 from collab.sockets.edge import client_event
+from collab.sockets.limits import admit
 from collab.sockets.schemas import (
     ConcludeHypothesis,
     Empty,
@@ -86,6 +87,7 @@ def on_conclude_hypothesis(principal: Principal, payload: ConcludeHypothesis) ->
 @client_event("vote_hypothesis", VoteHypothesis, roles=("participant",))
 def on_vote_hypothesis(principal: Principal, payload: VoteHypothesis) -> dict[str, Any]:
     """Sent by a participant; `hypothesis_results` to the event's screens and consoles only (throttled)."""
+    admit("votes", principal)
     ack, results = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
     key = ("hypothesis_results", payload.hypothesis_id)
     tally(event_scope(principal.event_id), "hypothesis_results", key, results)

@@ -17,16 +17,15 @@ ORGANISER = ("organiser",)
 
 
 def close_link_sockets(link_id: int, keep: str | None = None) -> int:
-    """Disconnect every socket of this process opened with a link (but `keep`); return how many.
-
-    With several workers, a socket held by another worker is refused at its next event, since
-    every event checks the token against the database again.
-    """
+    """Disconnect every socket opened with a link (but `keep`), on every worker; return how many
+    this worker held (with several workers, those held by others are closed but not counted)."""
     scope = link_scope(link_id)
-    sids = [sid for sid, _eio_sid in socketio.server.manager.get_participants("/", scope) if sid != keep]
-    for sid in sids:
-        socketio.server.disconnect(sid, namespace="/")
-    return len(sids)
+    if keep is not None:
+        socketio.server.leave_room(keep, scope, namespace="/")
+    held = len(list(socketio.server.manager.get_participants("/", scope)))
+    # collab.workers: closing the room disconnects its sockets, through the queue when there is one.
+    socketio.close_room(scope)
+    return held
 
 
 @client_event("list_links", Empty, roles=ORGANISER, writes=False)

@@ -8,6 +8,7 @@ from collab.domain import votes
 from collab.domain.access import Principal
 from collab.realtime import publish
 from collab.sockets.edge import client_event
+from collab.sockets.limits import admit
 from collab.sockets.schemas import CardRef, OpenVote, RoomRef
 
 
@@ -28,6 +29,7 @@ def on_close_vote(principal: Principal, payload: RoomRef) -> dict[str, Any]:
 @client_event("place_dot", CardRef, roles=("participant",))
 def on_place_dot(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Sent by a participant; broadcast as `votes_changed` with the card's new total to everyone watching the room."""
+    admit("votes", principal)
     outcome = votes.place_dot(principal, payload.card_id)
     return publish(principal.event_id, outcome)
 
@@ -35,5 +37,6 @@ def on_place_dot(principal: Principal, payload: CardRef) -> dict[str, Any]:
 @client_event("withdraw_dot", CardRef, roles=("participant",))
 def on_withdraw_dot(principal: Principal, payload: CardRef) -> dict[str, Any]:
     """Sent by a participant; broadcast as `votes_changed`, like `place_dot`."""
+    admit("votes", principal)
     outcome = votes.withdraw_dot(principal, payload.card_id)
     return publish(principal.event_id, outcome)

@@ -1,6 +1,7 @@
 // A facilitator's console: each room's cards live, hidden and held ones included, to moderate;
 // the room's controls (lock, activity, card modes, reveal), its waiting queue, its phase and
 // countdown, its dot vote and its synthesis.
+import { clock, t } from "./lib/i18n.js";
 import { actionRunner, busy } from "./lib/actions.js";
 import { boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { CompetenceMap, totalsLine } from "./lib/competence-map.js";
@@ -39,7 +40,7 @@ const mapTotals = el("span", { class: "competences-panel__totals" });
 const mapSection = el(
   "details",
   { class: "competences-panel", hidden: true },
-  el("summary", { class: "competences-panel__title" }, "Carte des compétences de l'événement", mapTotals),
+  el("summary", { class: "competences-panel__title" }, t("Carte des compétences de l'événement"), mapTotals),
   el("div", { id: "console-map" }),
 );
 alertBox.after(mapSection);
@@ -93,11 +94,11 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
         const textId = article.querySelector(".card__text").id;
         article.append(
           chosen
-            ? el("p", { class: "card__chosen" }, "Dans la synthèse")
+            ? el("p", { class: "card__chosen" }, t("Dans la synthèse"))
             : el(
                 "button",
                 { type: "button", class: "button button--small button--quiet card__action", "data-synthesis-add": card.id, "aria-describedby": textId },
-                "Ajouter à la synthèse",
+                t("Ajouter à la synthèse"),
               ),
         );
       },
@@ -168,10 +169,10 @@ function showVote(node, store) {
   if (!panel) return;
   const placed = [...store.cards.values()].reduce((sum, card) => sum + (card.votes || 0), 0);
   const text = store.vote
-    ? `Vote ouvert : ${pointsLabel(store.vote.dots)} par participant, ${pointsLabel(placed)} placés.`
+    ? t("Vote ouvert : {dots} par participant, {placed} placés.", { dots: pointsLabel(store.vote.dots), placed: pointsLabel(placed) })
     : placed
-      ? `Vote clos : ${pointsLabel(placed)} placés.`
-      : "Aucun vote en cours.";
+      ? t("Vote clos : {placed} placés.", { placed: pointsLabel(placed) })
+      : t("Aucun vote en cours.");
   panel.querySelector("[data-vote-status]").textContent = text;
   panel.querySelector("[data-vote-open]").disabled = store.seq === null;
   panel.querySelector("[data-vote-close]").disabled = !store.vote;
@@ -194,7 +195,7 @@ function showRoomPhase(roomId) {
   const state = stores.get(roomId).state;
   const select = node.querySelector("[data-room-phase-select]");
   const programme = boot.event.programme || [];
-  const label = (phase) => `${phase.start} · ${phase.title}`;
+  const label = (phase) => `${clock(phase.start)} · ${phase.title}`;
   const wanted = programme.map((phase) => `${phase.id} ${label(phase)}`).join("\n");
   if ([...select.options].map((option) => `${option.value} ${option.textContent}`).join("\n") !== wanted) {
     select.replaceChildren(...programme.map((phase) => el("option", { value: phase.id }, label(phase))));
@@ -209,10 +210,10 @@ function showRoomPhase(roomId) {
   if (!phase) select.selectedIndex = -1;
   node.querySelector("[data-room-follow]").disabled = !own;
   node.querySelector("[data-room-phase-note]").textContent = own
-    ? "La salle a sa propre phase."
+    ? t("La salle a sa propre phase.")
     : phase
-      ? "La salle suit l'événement."
-      : "La salle suit l'événement (pas encore commencé).";
+      ? t("La salle suit l'événement.")
+      : t("La salle suit l'événement (pas encore commencé).");
   const running = Boolean(state && state.timer);
   node.querySelector('[data-timer-action="add"]').disabled = !running;
   node.querySelector('[data-timer-action="stop"]').disabled = !running;
@@ -235,7 +236,7 @@ function showPresence({ rooms = [] }) {
 connection = goLive(boot.token, stores, {
   onState: (state) => {
     showState(status, state);
-    if (state === "refused") warn("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation.");
+    if (state === "refused") warn(t("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation."));
   },
   on: { presence_changed: showPresence, event_changed: live.take, competences_changed: () => competenceMap.refreshSoon() },
   onConnect: () => {
@@ -252,10 +253,10 @@ roomNodes.forEach((_node, roomId) => showRoomPhase(roomId));
 for (const [roomId, node] of roomNodes) {
   const select = node.querySelector("[data-room-phase-select]");
   select.addEventListener("change", () =>
-    run("set_room_phase", { room_id: roomId, phase_id: Number(select.value) }, { failed: "La phase n'a pas pu être changée" }),
+    run("set_room_phase", { room_id: roomId, phase_id: Number(select.value) }, { failed: t("La phase n'a pas pu être changée") }),
   );
   node.querySelector("[data-room-follow]").addEventListener("click", () =>
-    run("set_room_phase", { room_id: roomId, phase_id: null }, { failed: "La salle n'a pas pu suivre l'événement" }),
+    run("set_room_phase", { room_id: roomId, phase_id: null }, { failed: t("La salle n'a pas pu suivre l'événement") }),
   );
   const minutes = node.querySelector("[data-timer-minutes]");
   for (const button of node.querySelectorAll("[data-timer-action]")) {
@@ -263,11 +264,11 @@ for (const [roomId, node] of roomNodes) {
       const action = button.dataset.timerAction;
       if (action === "start") {
         const seconds = Math.round(Number(minutes.value) * 60);
-        run("start_timer", { room_id: roomId, seconds }, { failed: "Le minuteur n'a pas pu être lancé", invalid: "entre 1 et 180 minutes" });
+        run("start_timer", { room_id: roomId, seconds }, { failed: t("Le minuteur n'a pas pu être lancé"), invalid: t("entre 1 et 180 minutes") });
       } else if (action === "add") {
-        run("add_time", { room_id: roomId, seconds: 60 }, { failed: "Le temps n'a pas pu être ajouté" });
+        run("add_time", { room_id: roomId, seconds: 60 }, { failed: t("Le temps n'a pas pu être ajouté") });
       } else {
-        run("stop_timer", { room_id: roomId }, { failed: "Le minuteur n'a pas pu être arrêté" });
+        run("stop_timer", { room_id: roomId }, { failed: t("Le minuteur n'a pas pu être arrêté") });
       }
     });
   }
@@ -286,13 +287,13 @@ document.querySelector("main").addEventListener("click", async (click) => {
     const dots = Number(field.value);
     if (!Number.isInteger(dots) || dots < 1 || dots > 20) {
       field.setAttribute("aria-invalid", "true");
-      warn("Choisissez de 1 à 20 points par participant.");
+      warn(t("Choisissez de 1 à 20 points par participant."));
       field.focus();
       return;
     }
     field.removeAttribute("aria-invalid");
-    await busy(button, run("open_vote", { room_id: roomId, dots }, { failed: "Le vote n'a pas pu être ouvert" }));
+    await busy(button, run("open_vote", { room_id: roomId, dots }, { failed: t("Le vote n'a pas pu être ouvert") }));
   } else if (button.hasAttribute("data-vote-close")) {
-    await busy(button, run("close_vote", { room_id: roomId }, { failed: "Le vote n'a pas pu être clos" }));
+    await busy(button, run("close_vote", { room_id: roomId }, { failed: t("Le vote n'a pas pu être clos") }));
   }
 });

@@ -4,11 +4,13 @@
 // copy buttons for the links; and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { el, readBoot } from "./lib/dom.js";
+import { errorText, failureText } from "./lib/errors.js";
 import { HypothesesPanel } from "./lib/hypotheses-panel.js";
+import { t } from "./lib/i18n.js";
 import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
-import { currentAndNext, frenchRange } from "./lib/programme.js";
+import { currentAndNext, timeRange } from "./lib/programme.js";
 import { ScreenRemote } from "./lib/screen-remote.js";
 import { SituationsPanel } from "./lib/situations-panel.js";
 import { showState } from "./lib/socket.js";
@@ -33,9 +35,9 @@ if (navigator.clipboard && window.isSecureContext) {
       if (!link.hasAttribute("href")) return; // a revoked link: nothing to copy
       try {
         await navigator.clipboard.writeText(link.href);
-        button.textContent = "Copié";
+        button.textContent = t("Copié");
       } catch {
-        button.textContent = "Copie impossible";
+        button.textContent = t("Copie impossible");
       }
       setTimeout(() => (button.textContent = label), 2000);
     });
@@ -51,13 +53,12 @@ function warn(text) {
 async function request(name, payload, failed) {
   try {
     const ack = await connection.call(name, payload, 5000);
-    if (!ack.ok && ack.error && ack.error.code === "closed") throw new Error("le séminaire est clos ; rouvrez-le pour modifier");
-    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    if (!ack.ok && ack.error && ack.error.code === "closed") throw new Error(t("le séminaire est clos ; rouvrez-le pour modifier"));
+    if (!ack.ok) throw new Error(errorText(ack.error));
     warn("");
     return ack;
   } catch (err) {
-    const why = err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
-    warn(`${failed} : ${why}.`);
+    warn(t("{failed} : {why}.", { failed, why: failureText(err) }));
     return null;
   }
 }
@@ -72,14 +73,14 @@ function drawProgramme() {
       const titleId = `phase-${phase.id}-title`;
       const action = (label, name) =>
         el("button", { type: "button", class: "button button--small", "data-phase-action": name, "aria-describedby": titleId }, label);
-      const actions = [action("Aller à cette phase", "go"), action("Modifier", "edit")];
-      if (index > 0) actions.push(action("Monter", "up"));
-      if (index < programme.length - 1) actions.push(action("Descendre", "down"));
-      actions.push(action("Supprimer", "delete"));
+      const actions = [action(t("Aller à cette phase"), "go"), action(t("Modifier"), "edit")];
+      if (index > 0) actions.push(action(t("Monter"), "up"));
+      if (index < programme.length - 1) actions.push(action(t("Descendre"), "down"));
+      actions.push(action(t("Supprimer"), "delete"));
       const row = el(
         "tr",
         { "data-phase-id": phase.id, class: current && current.id === phase.id ? "is-current" : null, "aria-current": current && current.id === phase.id ? "time" : null },
-        el("td", { class: "programme__time" }, frenchRange(phase)),
+        el("td", { class: "programme__time" }, timeRange(phase)),
         el("td", {}, el("span", { class: `kind kind--${phase.kind}` }, kindLabel(phase))),
         el(
           "td",
@@ -99,8 +100,8 @@ function drawRun() {
   const programme = event.programme || [];
   const current = phaseById(programme, event.current_phase_id);
   const next = current ? phaseAfter(programme, current) : programme[0] || null;
-  document.querySelector("[data-run-now]").textContent = current ? `${current.title} (${frenchRange(current)})` : "Pas encore commencé";
-  document.querySelector("[data-run-next]").textContent = next ? `${next.title} (${frenchRange(next)})` : "—";
+  document.querySelector("[data-run-now]").textContent = current ? `${current.title} (${timeRange(current)})` : t("Pas encore commencé");
+  document.querySelector("[data-run-next]").textContent = next ? `${next.title} (${timeRange(next)})` : "—";
   document.querySelector('[data-step="previous"]').disabled = !current || programme[0] === current;
   document.querySelector('[data-step="next"]').disabled = !next;
   const running = Boolean(event.timer);
@@ -127,7 +128,7 @@ function draw() {
 
 function openForm(phase) {
   editing = phase ? phase.id : null;
-  form.querySelector("[data-phase-form-title]").textContent = phase ? `Modifier « ${phase.title} »` : "Nouvelle phase";
+  form.querySelector("[data-phase-form-title]").textContent = phase ? t("Modifier « {title} »", { title: phase.title }) : t("Nouvelle phase");
   const last = (event.programme || []).at(-1);
   form.elements.start.value = phase ? phase.start : last ? last.end : "09:00";
   form.elements.end.value = phase ? phase.end : last ? last.end : "09:30";
@@ -164,7 +165,7 @@ form.addEventListener("submit", async (submitted) => {
     description: fields.description.value,
     activity: fields.kind.value === "atelier" && fields.activity.value ? fields.activity.value : null,
   };
-  const ack = await request("save_phase", payload, "La phase n'a pas pu être enregistrée");
+  const ack = await request("save_phase", payload, t("La phase n'a pas pu être enregistrée"));
   if (ack) form.hidden = true;
 });
 
@@ -177,7 +178,7 @@ table.addEventListener("click", async (click) => {
   const phase = programme[index];
   switch (button.dataset.phaseAction) {
     case "go":
-      await request("set_phase", { phase_id: phaseId }, "La journée n'a pas pu passer à cette phase");
+      await request("set_phase", { phase_id: phaseId }, t("La journée n'a pas pu passer à cette phase"));
       break;
     case "edit":
       openForm(phase);
@@ -185,12 +186,12 @@ table.addEventListener("click", async (click) => {
     case "up":
     case "down": {
       const position = button.dataset.phaseAction === "up" ? index - 1 : index + 1;
-      await request("move_phase", { phase_id: phaseId, position }, "La phase n'a pas pu être déplacée");
+      await request("move_phase", { phase_id: phaseId, position }, t("La phase n'a pas pu être déplacée"));
       break;
     }
     case "delete":
-      if (window.confirm(`Supprimer la phase « ${phase.title} » ?`)) {
-        await request("delete_phase", { phase_id: phaseId }, "La phase n'a pas pu être supprimée");
+      if (window.confirm(t("Supprimer la phase « {title} » ?", { title: phase.title }))) {
+        await request("delete_phase", { phase_id: phaseId }, t("La phase n'a pas pu être supprimée"));
       }
       break;
   }
@@ -198,7 +199,7 @@ table.addEventListener("click", async (click) => {
 
 for (const button of document.querySelectorAll("[data-step]")) {
   button.addEventListener("click", () =>
-    request("step_phase", { direction: button.dataset.step }, "La journée n'a pas pu changer de phase"),
+    request("step_phase", { direction: button.dataset.step }, t("La journée n'a pas pu changer de phase")),
   );
 }
 
@@ -207,11 +208,11 @@ for (const button of document.querySelectorAll(".run__timer [data-timer-action]"
   button.addEventListener("click", () => {
     const action = button.dataset.timerAction;
     if (action === "start") {
-      request("start_timer", { room_id: null, seconds: Math.round(Number(minutes.value) * 60) }, "Le minuteur n'a pas pu être lancé");
+      request("start_timer", { room_id: null, seconds: Math.round(Number(minutes.value) * 60) }, t("Le minuteur n'a pas pu être lancé"));
     } else if (action === "add") {
-      request("add_time", { room_id: null, seconds: 60 }, "Le temps n'a pas pu être ajouté");
+      request("add_time", { room_id: null, seconds: 60 }, t("Le temps n'a pas pu être ajouté"));
     } else {
-      request("stop_timer", { room_id: null }, "Le minuteur n'a pas pu être arrêté");
+      request("stop_timer", { room_id: null }, t("Le minuteur n'a pas pu être arrêté"));
     }
   });
 }
@@ -220,14 +221,14 @@ for (const renameForm of document.querySelectorAll("[data-rename]")) {
   renameForm.addEventListener("submit", (submitted) => {
     submitted.preventDefault();
     const roomId = Number(renameForm.dataset.rename);
-    request("rename_room", { room_id: roomId, name: renameForm.elements.name.value }, "La salle n'a pas pu être renommée");
+    request("rename_room", { room_id: roomId, name: renameForm.elements.name.value }, t("La salle n'a pas pu être renommée"));
   });
 }
 
 const addRoom = document.querySelector("[data-add-room]");
 addRoom.addEventListener("submit", async (submitted) => {
   submitted.preventDefault();
-  const ack = await request("add_room", { name: addRoom.elements.name.value }, "La salle n'a pas pu être ajoutée");
+  const ack = await request("add_room", { name: addRoom.elements.name.value }, t("La salle n'a pas pu être ajoutée"));
   // The page lists each room with its facilitator link: draw it again with the new one.
   if (ack) window.location.reload();
 });
@@ -266,15 +267,15 @@ function drawClosing() {
   closeButton.hidden = Boolean(event.closed);
   reopenButton.hidden = !event.closed;
   closingText.textContent = event.closed
-    ? "Le séminaire est clos : tout reste consultable, plus rien ne peut être modifié."
-    : "Une fois le séminaire clos, plus personne ne peut rejoindre ni écrire ; les pages et les exports restent consultables.";
+    ? t("Le séminaire est clos : tout reste consultable, plus rien ne peut être modifié.")
+    : t("Une fois le séminaire clos, plus personne ne peut rejoindre ni écrire ; les pages et les exports restent consultables.");
 }
 
 closeButton.addEventListener("click", () => {
-  if (!window.confirm("Clore le séminaire ? Plus personne ne pourra rejoindre ni écrire.")) return;
-  request("close_event", {}, "Le séminaire n'a pas pu être clos");
+  if (!window.confirm(t("Clore le séminaire ? Plus personne ne pourra rejoindre ni écrire."))) return;
+  request("close_event", {}, t("Le séminaire n'a pas pu être clos"));
 });
-reopenButton.addEventListener("click", () => request("reopen_event", {}, "Le séminaire n'a pas pu être rouvert"));
+reopenButton.addEventListener("click", () => request("reopen_event", {}, t("Le séminaire n'a pas pu être rouvert")));
 
 const live = followEvent(
   event,

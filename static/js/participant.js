@@ -1,9 +1,12 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, cards written here sent until they land, and the plenary's hypothesis votes.
+import { CardAnnouncer } from "./lib/announce.js";
 import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
+import { errorText, failureText } from "./lib/errors.js";
 import { Facets } from "./lib/facets.js";
+import { t } from "./lib/i18n.js";
 import { PhoneHypotheses } from "./lib/hypotheses.js";
 import { goLive } from "./lib/live.js";
 import { MatchesPanel } from "./lib/matches.js";
@@ -17,18 +20,17 @@ import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/votes.
 
 const TEXT_MAX = 500;
 const MESSAGES = {
-  text: "Une carte compte de 1 à 500 caractères.",
-  column: "Cette colonne n'existe pas ; choisissez-en une dans la liste.",
-  role: "Choisissez d'abord votre rôle : votre carte vous attend ci-dessous.",
-  refused: "Le serveur a refusé cette carte",
-  skill: "Le type, la portée ou les mots-clés de cette compétence ne conviennent pas : vérifiez-les et renvoyez la carte.",
+  text: t("Une carte compte de 1 à 500 caractères."),
+  column: t("Cette colonne n'existe pas ; choisissez-en une dans la liste."),
+  role: t("Choisissez d'abord votre rôle : votre carte vous attend ci-dessous."),
+  skill: t("Le type, la portée ou les mots-clés de cette compétence ne conviennent pas : vérifiez-les et renvoyez la carte."),
 };
 // Why the room takes no cards now (the room's state, or a post's `room_closed` refusal).
 const CLOSED = {
-  event: "Séminaire clos",
-  locked: "La salle est verrouillée",
-  paused: "Activité en pause",
-  closed: "Activité close",
+  event: t("Séminaire clos"),
+  locked: t("La salle est verrouillée"),
+  paused: t("Activité en pause"),
+  closed: t("Activité close"),
 };
 
 const boot = readBoot();
@@ -60,6 +62,13 @@ const boards = new RoomBoards(boardNode, {
   selfId: participant.id,
   decorate: combineDecorations(skillDecoration(event), voteDecoration(() => store, { phone: true })),
 });
+const announcer = new CardAnnouncer(document.querySelector("[data-announce]"), {
+  selfId: participant.id,
+  columnLabel: (card) => {
+    const column = ((boardByKey(event, card.board) || {}).columns || []).find((c) => c.key === card.column);
+    return column ? column.label : "";
+  },
+});
 const store = new RoomStore(roomId, {
   onChange: () => {
     draw();
@@ -79,10 +88,10 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
     const held = ack.card && ack.card.held;
     say(
       held === "reveal"
-        ? "Carte envoyée : les autres la liront quand l'animation révélera les cartes."
+        ? t("Carte envoyée : les autres la liront quand l'animation révélera les cartes.")
         : held
-          ? "Carte envoyée : elle sera publiée une fois validée par l'animation."
-          : "Carte publiée.",
+          ? t("Carte envoyée : elle sera publiée une fois validée par l'animation.")
+          : t("Carte publiée."),
     );
     if (item.skill) matches.refresh();
   },
@@ -97,8 +106,8 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
       showPhase();
     }
     const reason = closed
-      ? `${closed} : votre carte n'a pas été publiée. Elle vous attend ci-dessous.`
-      : MESSAGES[field] || `${MESSAGES.refused} : ${error.message}`;
+      ? t("{why} : votre carte n'a pas été publiée. Elle vous attend ci-dessous.", { why: closed })
+      : MESSAGES[field] || t("Le serveur a refusé cette carte : {why}", { why: errorText(error) });
     // Give the text back so nothing typed is lost (after what is already there, if anything).
     const typed = textField.value.trim();
     textField.value = typed ? `${typed}\n\n${item.text}` : item.text;
@@ -122,6 +131,7 @@ function draw() {
     const caseStudy = (item) => (boardByKey(event, item.board) || {}).kind === "case_study";
     const pending = outbox.pending().map((item) => ({ ...item, author, role: caseStudy(item) ? role : null }));
     boards.render(store.cards.values(), pending, { ready: store.seq !== null });
+    announcer.update(store.cards.values(), store.seq !== null);
     // The last change applied, as the server numbers it: what a support person (or a test) compares with the server's.
     boardNode.dataset.seq = store.seq === null ? "" : String(store.seq);
     votebar.hidden = !store.vote;
@@ -138,7 +148,7 @@ function showRoomState(state) {
   const why = event.closed ? "event" : roomWhy;
   const closed = why ? CLOSED[why] || CLOSED.closed : "";
   form.classList.toggle("compose--closed", Boolean(closed));
-  closedNotice.textContent = closed ? `${closed} : on ne peut pas écrire pour l'instant.` : "";
+  closedNotice.textContent = closed ? t("{why} : on ne peut pas écrire pour l'instant.", { why: closed }) : "";
   closedNotice.hidden = !closed;
   for (const control of [textField, columnField, sendButton, ...writeButtons]) control.disabled = Boolean(closed);
   skillFields.setDisabled(closed);
@@ -226,7 +236,7 @@ function needsRole() {
 function askRole() {
   picking = true;
   showPhase();
-  sayRole("Choisissez d'abord votre rôle pour écrire.", true);
+  sayRole(t("Choisissez d'abord votre rôle pour écrire."), true);
   choices.querySelector("button")?.focus();
 }
 
@@ -252,7 +262,7 @@ function showCaseStudy(boardShown, atelier2) {
   const wantsRole = needsRole();
   rolesNode.hidden = !caseStudy || names.length === 0;
   const mine = rolesNode.querySelector("[data-my-role]");
-  const text = role ? `Vous jouez : ${role}` : "Vous n'avez pas encore de rôle.";
+  const text = role ? t("Vous jouez : {role}", { role }) : t("Vous n'avez pas encore de rôle.");
   if (mine.textContent !== text) mine.textContent = text;
   const open = wantsRole || picking;
   rolesNode.querySelector("[data-role-picker]").hidden = !open;
@@ -294,15 +304,14 @@ rolesNode.addEventListener("click", async (click) => {
   button.disabled = true;
   try {
     const ack = await connection.call("take_role", { role: button.dataset.role }, 5000);
-    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    if (!ack.ok) throw new Error(errorText(ack.error));
     roleAck = { seq: Number.isInteger(ack.seq) ? ack.seq : (store.seq || 0) + 1, role: ack.role ?? button.dataset.role };
     picking = false;
-    sayRole(`Rôle choisi : ${roleAck.role}.`);
+    sayRole(t("Rôle choisi : {role}.", { role: roleAck.role }));
     draw();
     showPhase();
   } catch (err) {
-    const why = err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
-    sayRole(`Le rôle n'a pas été pris : ${why}.`, true);
+    sayRole(t("Le rôle n'a pas été pris : {why}.", { why: failureText(err) }), true);
   } finally {
     if (button.isConnected) button.disabled = false;
   }
@@ -321,7 +330,7 @@ form.addEventListener("submit", (submitted) => {
   submitted.preventDefault();
   const text = textField.value.trim();
   if (!text) {
-    say("Écrivez d'abord votre carte.", true);
+    say(t("Écrivez d'abord votre carte."), true);
     textField.focus();
     return;
   }
@@ -339,7 +348,7 @@ form.addEventListener("submit", (submitted) => {
   if (skill) skillFields.clear();
   textField.value = "";
   updateCount();
-  say(connection.connected ? "Envoi…" : "Carte gardée sur ce téléphone : elle partira au retour du réseau.");
+  say(connection.connected ? t("Envoi…") : t("Carte gardée sur ce téléphone : elle partira au retour du réseau."));
   textField.focus();
 });
 
@@ -367,12 +376,11 @@ boardNode.addEventListener("click", async (click) => {
   button.disabled = true;
   try {
     const ack = await connection.call(name, { card_id: Number(button.dataset.cardId) }, 5000);
-    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    if (!ack.ok) throw new Error(errorText(ack.error));
     store.apply("votes_changed", { room_id: roomId, seq: ack.seq, card_id: ack.card_id, votes: ack.votes });
     store.setMine(voteId, ack.mine);
   } catch (err) {
-    const why = err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
-    say(`Le point n'a pas été pris en compte : ${why}.`, true);
+    say(t("Le point n'a pas été pris en compte : {why}.", { why: failureText(err) }), true);
     if (button.isConnected) button.disabled = false;
   }
 });
@@ -386,7 +394,7 @@ connection = goLive(boot.token, stores, {
   onState: (state, detail) => {
     showState(status, state);
     if (state === "refused") {
-      say("Cette inscription n'est plus reconnue. Rejoignez à nouveau l'événement avec son code.", true);
+      say(t("Cette inscription n'est plus reconnue. Rejoignez à nouveau l'événement avec son code."), true);
     }
   },
   on: {

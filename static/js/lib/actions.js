@@ -1,14 +1,16 @@
-// A console's staff actions: send one, wait for its acknowledgement, say in French what went wrong.
+// A console's staff actions: send one, wait for its acknowledgement, say what went wrong in the page's language.
+import { t } from "./i18n.js";
 
 const WHY = {
-  unauthorised: "ce lien d'animation n'est plus valable",
-  forbidden: "cette salle n'est pas confiée à ce lien",
-  not_found: "cette carte n'existe plus (supprimée ou fusionnée entre-temps)",
-  conflict: "une autre modification est passée avant",
-  closed: "le séminaire est clos, plus rien ne peut être modifié",
-  internal: "erreur du serveur, rien n'a été changé",
-  disconnected: "pas de connexion au serveur",
-  timeout: "le serveur n'a pas répondu",
+  unauthorised: t("ce lien d'animation n'est plus valable"),
+  forbidden: t("cette salle n'est pas confiée à ce lien"),
+  not_found: t("cette carte n'existe plus (supprimée ou fusionnée entre-temps)"),
+  conflict: t("une autre modification est passée avant"),
+  closed: t("le séminaire est clos, plus rien ne peut être modifié"),
+  internal: t("erreur du serveur, rien n'a été changé"),
+  rate_limited: t("trop de demandes : patientez un instant"),
+  disconnected: t("pas de connexion au serveur"),
+  timeout: t("le serveur n'a pas répondu"),
 };
 
 /**
@@ -17,12 +19,12 @@ const WHY = {
  * `call` is the connection's acknowledged call; `warn("")` clears the alert after a success.
  */
 export function actionRunner(call, warn) {
-  return async function run(event, payload, { failed, invalid = "la demande n'est pas valable" }) {
+  return async function run(event, payload, { failed, invalid = t("la demande n'est pas valable") }) {
     let ack;
     try {
       ack = await call(event, payload, 5000);
     } catch (err) {
-      warn(`${failed} : ${WHY[err.reason] || WHY.disconnected}. Réessayez.`);
+      warn(t("{failed} : {why}. Réessayez.", { failed, why: WHY[err.reason] || WHY.disconnected }));
       return null;
     }
     if (ack && ack.ok) {
@@ -30,8 +32,8 @@ export function actionRunner(call, warn) {
       return ack;
     }
     const code = ack && ack.error ? ack.error.code : "internal";
-    const retry = code === "internal" || code === "conflict" ? " Réessayez." : "";
-    warn(`${failed} : ${code === "invalid" ? invalid : WHY[code] || WHY.internal}.${retry}`);
+    const why = code === "invalid" ? invalid : WHY[code] || WHY.internal;
+    warn(code === "internal" || code === "conflict" ? t("{failed} : {why}. Réessayez.", { failed, why }) : t("{failed} : {why}.", { failed, why }));
     return null;
   };
 }

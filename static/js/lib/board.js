@@ -1,4 +1,5 @@
 // Draw a room's cards into the column lists a template laid out ([data-cards="<column>"]).
+import { t } from "./i18n.js";
 import { renderCard } from "./dom.js";
 import { sortCards } from "./store.js";
 
@@ -65,7 +66,7 @@ export class BoardView {
       if (empty) {
         empty.hidden = cardEntries.length > 0;
         empty.dataset.text ??= empty.textContent;
-        const text = filtered ? "Aucune carte pour ce filtre." : empty.dataset.text;
+        const text = filtered ? t("Aucune carte pour ce filtre.") : empty.dataset.text;
         if (empty.textContent !== text) empty.textContent = text;
       }
     }

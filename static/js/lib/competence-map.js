@@ -1,15 +1,15 @@
 // The event's competence map (get_competence_map), for the console and the plenary screen:
 // the totals, offered against needed per type, the needs nobody offers, the strongest matches.
-import { el, plural } from "./dom.js";
+import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { failure, Refresher, skillLabels, whyLine } from "./competences.js";
 
 /** Return "3 offres, 2 besoins, 4 correspondances": a map's totals in one line. */
 export function totalsLine(totals = {}) {
-  const count = (n = 0, one, many) => `${n} ${plural(n, one, many)}`;
   return [
-    count(totals.offers, "offre", "offres"),
-    count(totals.needs, "besoin", "besoins"),
-    count(totals.matches, "correspondance", "correspondances"),
+    tn("{n} offre", "{n} offres", totals.offers || 0),
+    tn("{n} besoin", "{n} besoins", totals.needs || 0),
+    tn("{n} correspondance", "{n} correspondances", totals.matches || 0),
   ].join(", ");
 }
 
@@ -44,8 +44,9 @@ export class CompetenceMap {
    * `call`: the connection's acknowledged call; `event`: the boot event (skill labels);
    * `gapsShown`, `topShown`: how many needs without offer and matches to list (the screen has less room);
    * `onRender(map)`: after each drawing (a page may sum it up elsewhere).
+   * `live`: announce its status to a screen reader (not on the projector, which nobody listens to).
    */
-  constructor(root, { call, event, gapsShown = 12, topShown = 10, onRender = () => {} }) {
+  constructor(root, { call, event, gapsShown = 12, topShown = 10, onRender = () => {}, live = true }) {
     this.root = root;
     this.call = call;
     this.labels = skillLabels(event);
@@ -55,14 +56,14 @@ export class CompetenceMap {
     this.visible = false;
     this.refresher = new Refresher(() => this._load());
     root.classList.add("cmap");
-    this.status = el("p", { class: "cmap__status", role: "status", "aria-live": "polite" }, "Chargement de la carte des compétences…");
+    this.status = el("p", { class: "cmap__status", role: live ? "status" : null, "aria-live": live ? "polite" : null }, t("Chargement de la carte des compétences…"));
     this.totals = el("dl", { class: "cmap__totals" });
     this.types = el("ul", { class: "cmap__types" });
     this.gaps = el("ul", { class: "cmap__list cmap__list--gaps" });
     this.gapsMore = el("p", { class: "cmap__more", hidden: true });
-    this.gapsEmpty = el("p", { class: "cmap__empty" }, "Chaque besoin trouve au moins une offre.");
+    this.gapsEmpty = el("p", { class: "cmap__empty" }, t("Chaque besoin trouve au moins une offre."));
     this.top = el("ol", { class: "cmap__list cmap__list--top" });
-    this.topEmpty = el("p", { class: "cmap__empty" }, "Aucune correspondance pour l'instant.");
+    this.topEmpty = el("p", { class: "cmap__empty" }, t("Aucune correspondance pour l'instant."));
     const id = (name) => `${root.id || "cmap"}-${name}`;
     const block = (name, title, ...children) =>
       el(
@@ -79,17 +80,17 @@ export class CompetenceMap {
         { class: "cmap__grid" },
         block(
           "types",
-          "Offres et besoins par type",
+          t("Offres et besoins par type"),
           el(
             "p",
             { class: "cmap__legend", "aria-hidden": "true" },
-            el("span", { class: "cmap__key cmap__key--offer" }, "J'apporte"),
-            el("span", { class: "cmap__key cmap__key--need" }, "Il me manque"),
+            el("span", { class: "cmap__key cmap__key--offer" }, t("J'apporte")),
+            el("span", { class: "cmap__key cmap__key--need" }, t("Il me manque")),
           ),
           this.types,
         ),
-        block("gaps", "Besoins sans offre", this.gapsEmpty, this.gaps, this.gapsMore),
-        block("top", "Les correspondances les plus fortes", this.topEmpty, this.top),
+        block("gaps", t("Besoins sans offre"), this.gapsEmpty, this.gaps, this.gapsMore),
+        block("top", t("Les correspondances les plus fortes"), this.topEmpty, this.top),
       ),
     );
   }
@@ -118,11 +119,11 @@ export class CompetenceMap {
     try {
       ack = await this.call("get_competence_map", {}, 10000);
     } catch (err) {
-      if (!this.data) this.status.textContent = `La carte n'a pas pu être chargée : ${failure(err)}.`;
+      if (!this.data) this.status.textContent = t("La carte n'a pas pu être chargée : {why}.", { why: failure(err) });
       return;
     }
     if (!ack || !ack.ok) {
-      this.status.textContent = `La carte n'a pas pu être chargée : ${failure(ack && ack.error)}.`;
+      this.status.textContent = t("La carte n'a pas pu être chargée : {why}.", { why: failure(ack && ack.error) });
       return;
     }
     this.render(ack);
@@ -134,18 +135,18 @@ export class CompetenceMap {
     const totals = map.totals || {};
     this.status.textContent = "";
     this.status.hidden = true;
-    const figure = (key, one, many) =>
+    const figure = (key, label) =>
       el(
         "div",
         { class: `cmap__total cmap__total--${key}`, "data-total": key },
-        el("dt", {}, plural(totals[key] || 0, one, many)),
+        el("dt", {}, label(totals[key] || 0)),
         el("dd", {}, String(totals[key] || 0)),
       );
     this.totals.replaceChildren(
-      figure("offers", "Offre", "Offres"),
-      figure("needs", "Besoin", "Besoins"),
-      figure("matches", "Correspondance", "Correspondances"),
-      figure("gaps", "Besoin sans offre", "Besoins sans offre"),
+      figure("offers", (n) => tn("Offre", "Offres", n)),
+      figure("needs", (n) => tn("Besoin", "Besoins", n)),
+      figure("matches", (n) => tn("Correspondance", "Correspondances", n)),
+      figure("gaps", (n) => tn("Besoin sans offre", "Besoins sans offre", n)),
     );
 
     const types = map.types || [];
@@ -160,13 +161,13 @@ export class CompetenceMap {
             "p",
             { class: "cmap__bar cmap__bar--offer" },
             bar(type.offers || 0, max, "offer"),
-            el("span", { class: "cmap__count" }, `${type.offers || 0} ${plural(type.offers || 0, "offre", "offres")}`),
+            el("span", { class: "cmap__count" }, tn("{n} offre", "{n} offres", type.offers || 0)),
           ),
           el(
             "p",
             { class: "cmap__bar cmap__bar--need" },
             bar(type.needs || 0, max, "need"),
-            el("span", { class: "cmap__count" }, `${type.needs || 0} ${plural(type.needs || 0, "besoin", "besoins")}`),
+            el("span", { class: "cmap__count" }, tn("{n} besoin", "{n} besoins", type.needs || 0)),
           ),
         ),
       ),
@@ -184,9 +185,9 @@ export class CompetenceMap {
       ),
     );
     const hidden = gaps.length - Math.min(gaps.length, this.limits.gaps);
-    this.gapsMore.textContent = hidden ? `+ ${hidden} ${plural(hidden, "autre besoin", "autres besoins")}` : "";
+    this.gapsMore.textContent = hidden ? tn("+ {n} autre besoin", "+ {n} autres besoins", hidden) : "";
     this.gapsMore.hidden = hidden === 0;
-    this.gapsEmpty.textContent = totals.needs > 0 ? "Chaque besoin trouve au moins une offre." : "Aucun besoin exprimé pour l'instant.";
+    this.gapsEmpty.textContent = totals.needs > 0 ? t("Chaque besoin trouve au moins une offre.") : t("Aucun besoin exprimé pour l'instant.");
     this.gapsEmpty.hidden = gaps.length > 0;
 
     const top = (map.top || []).slice(0, this.limits.top);
@@ -198,8 +199,8 @@ export class CompetenceMap {
           el(
             "div",
             { class: "cmap__pair" },
-            el("p", { class: "cmap__side cmap__side--offer" }, el("span", { class: "cmap__sidelabel" }, "Offre"), el("span", { class: "cmap__text" }, match.offer.text), el("span", { class: "cmap__meta" }, who(match.offer))),
-            el("p", { class: "cmap__side cmap__side--need" }, el("span", { class: "cmap__sidelabel" }, "Besoin"), el("span", { class: "cmap__text" }, match.need.text), el("span", { class: "cmap__meta" }, who(match.need))),
+            el("p", { class: "cmap__side cmap__side--offer" }, el("span", { class: "cmap__sidelabel" }, t("Offre")), el("span", { class: "cmap__text" }, match.offer.text), el("span", { class: "cmap__meta" }, who(match.offer))),
+            el("p", { class: "cmap__side cmap__side--need" }, el("span", { class: "cmap__sidelabel" }, t("Besoin")), el("span", { class: "cmap__text" }, match.need.text), el("span", { class: "cmap__meta" }, who(match.need))),
           ),
           el("p", { class: "cmap__why" }, whyLine(match, this.labels)),
         ),

@@ -1,5 +1,7 @@
 // Atelier 3's competence cards: the phone's extra compose fields (type, scope, keywords), the
 // tags a competence card shows, and the jittered refresh the matches and the map share.
+import { errorText, failureText } from "./errors.js";
+import { t, tn } from "./i18n.js";
 import { el } from "./dom.js";
 
 export const KEYWORDS_MAX = 5;
@@ -8,10 +10,11 @@ export const KEYWORD_CHARS = 40;
 const JITTER_MS = [500, 2500];
 
 const MESSAGES = {
-  type: "Choisissez le type de compétence : savoirs, savoir-faire, savoir-être ou méthodes.",
-  scope: "Dites si cette compétence est individuelle ou collective.",
-  tooMany: `${KEYWORDS_MAX} mots-clés au plus, séparés par des virgules.`,
-  tooLong: (word) => `Un mot-clé compte ${KEYWORD_CHARS} caractères au plus : « ${word.slice(0, 20)}… » est trop long.`,
+  type: t("Choisissez le type de compétence : savoirs, savoir-faire, savoir-être ou méthodes."),
+  scope: t("Dites si cette compétence est individuelle ou collective."),
+  tooMany: t("{max} mots-clés au plus, séparés par des virgules.", { max: KEYWORDS_MAX }),
+  tooLong: (word) =>
+    t("Un mot-clé compte {max} caractères au plus : « {word}… » est trop long.", { max: KEYWORD_CHARS, word: word.slice(0, 20) }),
 };
 
 /** Tell whether a board is atelier 3's competences board. */
@@ -56,13 +59,13 @@ export class SkillFields {
     this.type = el(
       "select",
       { class: "input skill-fields__select", id: "compose-skill-type", name: "skill_type", "aria-required": "true" },
-      el("option", { value: "" }, "Choisir…"),
+      el("option", { value: "" }, t("Choisir…")),
       (event.skill_types || []).map(option),
     );
     this.scope = el(
       "select",
       { class: "input skill-fields__select", id: "compose-skill-scope", name: "skill_scope", "aria-required": "true" },
-      el("option", { value: "" }, "Choisir…"),
+      el("option", { value: "" }, t("Choisir…")),
       (event.skill_scopes || []).map(option),
     );
     this.keywords = el("input", {
@@ -79,16 +82,16 @@ export class SkillFields {
     this.root = el(
       "div",
       { class: "skill-fields", "data-skill-fields": "", hidden: true },
-      field(this.type, "Type de compétence"),
-      field(this.scope, "Individuel ou collectif"),
+      field(this.type, t("Type de compétence")),
+      field(this.scope, t("Individuel ou collectif")),
       el(
         "div",
         { class: "skill-fields__field skill-fields__field--wide" },
         el(
           "label",
           { class: "skill-fields__label", for: this.keywords.id },
-          "Mots-clés ",
-          el("span", { class: "skill-fields__help", id: "compose-skill-keywords-help" }, "(facultatif, séparés par des virgules)"),
+          t("Mots-clés") + " ",
+          el("span", { class: "skill-fields__help", id: "compose-skill-keywords-help" }, t("(facultatif, séparés par des virgules)")),
         ),
         this.keywords,
       ),
@@ -150,7 +153,7 @@ export function skillTags(skill, labels) {
   if (!skill) return null;
   return el(
     "ul",
-    { class: "skill-tags", "aria-label": "Compétence" },
+    { class: "skill-tags", "aria-label": t("Compétence") },
     el("li", { class: "skill-tag skill-tag--type", "data-skill-type": skill.type }, labels.type(skill.type)),
     skill.scope ? el("li", { class: "skill-tag skill-tag--scope" }, labels.scope(skill.scope)) : null,
     (skill.keywords || []).map((word) => el("li", { class: "skill-tag skill-tag--keyword" }, word)),
@@ -190,10 +193,10 @@ export function combineDecorations(...decorations) {
 /** Return why two competence cards match, in French: "même type · mots-clés communs : vélo". */
 export function whyLine(match, labels) {
   const reasons = [];
-  if (match.same_type && match.offer && match.offer.skill) reasons.push(`même type (${labels.type(match.offer.skill.type)})`);
+  if (match.same_type && match.offer && match.offer.skill) reasons.push(t("même type ({type})", { type: labels.type(match.offer.skill.type) }));
   const shared = match.shared_keywords || [];
-  if (shared.length) reasons.push(`${shared.length > 1 ? "mots-clés communs" : "mot-clé commun"} : ${shared.join(", ")}`);
-  if (!reasons.length) reasons.push("des mots proches");
+  if (shared.length) reasons.push(tn("mot-clé commun : {words}", "mots-clés communs : {words}", shared.length, { words: shared.join(", ") }));
+  if (!reasons.length) reasons.push(t("des mots proches"));
   return reasons.join(" · ");
 }
 
@@ -244,9 +247,8 @@ export class Refresher {
   }
 }
 
-/** Return what went wrong with a call, in French (its CallError reason or the server's refusal). */
+/** Return what went wrong with a call, in the page's language (its CallError reason or the server's refusal). */
 export function failure(err) {
-  if (err && err.reason === "disconnected") return "pas de connexion au serveur";
-  if (err && err.reason === "timeout") return "le serveur n'a pas répondu";
-  return (err && err.message) || "erreur du serveur";
+  if (err && err.code) return errorText(err); // an error acknowledgement
+  return failureText(err);
 }

@@ -1,4 +1,5 @@
 // Small DOM helpers: elements built from data, user text always inserted as text.
+import { t } from "./i18n.js";
 
 /** Return the data a page hands to its script in <script type="application/json" id="boot">. */
 export function readBoot() {
@@ -30,10 +31,10 @@ export function scaleLabels(event) {
 }
 
 const HELD_PLACEHOLDER = {
-  reveal: "Carte en attente de révélation",
-  moderation: "Carte en attente de validation",
+  reveal: t("Carte en attente de révélation"),
+  moderation: t("Carte en attente de validation"),
 };
-const HELD_STAFF_BADGE = { reveal: "avant révélation", moderation: "à valider" };
+const HELD_STAFF_BADGE = { reveal: t("avant révélation"), moderation: t("à valider") };
 
 /**
  * Render one card as an <article>: its text, then who wrote it and at which scale.
@@ -68,20 +69,20 @@ export function renderCard(
   const meta = el(
     "p",
     { class: "card__meta" },
-    el("span", { class: own ? "card__author card__author--self" : "card__author" }, own ? "Vous" : author.pseudonym || ""),
+    el("span", { class: own ? "card__author card__author--self" : "card__author" }, own ? t("Vous") : author.pseudonym || ""),
     card.role ? el("span", { class: "card__role" }, card.role) : null,
     author.scale ? el("span", { class: "card__scale" }, scaleLabel(author.scale)) : null,
     merged.length && !staff
-      ? el("span", { class: "card__with" }, `avec ${merged.map((m) => (m.author && m.author.pseudonym) || "?").join(", ")}`)
+      ? el("span", { class: "card__with" }, t("avec {names}", { names: merged.map((m) => (m.author && m.author.pseudonym) || "?").join(", ") }))
       : null,
   );
   const badges = [];
-  if (pending) badges.push(el("span", { class: "badge badge--pending" }, "en attente"));
-  if (card.pinned) badges.push(el("span", { class: "badge badge--pinned" }, "épinglée"));
-  if (staff && card.hidden) badges.push(el("span", { class: "badge badge--hidden" }, "masquée"));
-  if (card.held && staff) badges.push(el("span", { class: "badge badge--held" }, HELD_STAFF_BADGE[card.held] || "en attente"));
-  else if (card.held) badges.push(el("span", { class: "badge badge--held" }, "visible par vous et l'animation"));
-  if (card.edited) badges.push(el("span", { class: "badge badge--edited" }, "modifiée"));
+  if (pending) badges.push(el("span", { class: "badge badge--pending" }, t("en attente")));
+  if (card.pinned) badges.push(el("span", { class: "badge badge--pinned" }, t("épinglée")));
+  if (staff && card.hidden) badges.push(el("span", { class: "badge badge--hidden" }, t("masquée")));
+  if (card.held && staff) badges.push(el("span", { class: "badge badge--held" }, HELD_STAFF_BADGE[card.held] || t("en attente")));
+  else if (card.held) badges.push(el("span", { class: "badge badge--held" }, t("visible par vous et l'animation")));
+  if (card.edited) badges.push(el("span", { class: "badge badge--edited" }, t("modifiée")));
   const article = el(
     "article",
     {
@@ -101,7 +102,7 @@ export function renderCard(
       el(
         "div",
         { class: "card__merged" },
-        el("p", { class: "card__merged-title" }, `Fusion de ${merged.length + 1} cartes · doublons :`),
+        el("p", { class: "card__merged-title" }, t("Fusion de {n} cartes · doublons :", { n: merged.length + 1 })),
         el(
           "ul",
           {},
@@ -111,7 +112,7 @@ export function renderCard(
               {},
               el("span", { class: "card__merged-text" }, m.text),
               el("span", { class: "card__merged-author" }, (m.author && m.author.pseudonym) || ""),
-              m.hidden ? el("span", { class: "badge badge--hidden" }, "masquée") : null,
+              m.hidden ? el("span", { class: "badge badge--hidden" }, t("masquée")) : null,
             ),
           ),
         ),
@@ -132,15 +133,10 @@ export function renderCard(
             "data-card-id": card.id,
             "aria-describedby": textId,
           },
-          card.hidden ? "Rétablir" : "Masquer",
+          card.hidden ? t("Rétablir") : t("Masquer"),
         ),
       );
     }
   }
   return article;
-}
-
-/** Return "1 participant connecté" / "3 participants connectés" style French plurals. */
-export function plural(count, one, many) {
-  return count > 1 ? many : one;
 }

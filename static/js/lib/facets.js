@@ -1,12 +1,13 @@
 // The case-study board's filter bar: cards by role, by their author's scale, and grouped by either.
 // One bar per room on phones and consoles, one for every room on the plenary screen.
+import { t } from "./i18n.js";
 import { el } from "./dom.js";
 
 const NONE = "__none__"; // the group of cards without a role (or scale)
 const GROUPINGS = [
-  ["", "rien"],
-  ["role", "rôle"],
-  ["scale", "échelle"],
+  ["", t("rien")],
+  ["role", t("rôle")],
+  ["scale", t("échelle")],
 ];
 
 export class Facets {
@@ -24,9 +25,9 @@ export class Facets {
       select.addEventListener("change", () => this.onChange());
       return [el("div", { class: "facets__field" }, el("label", { class: "facets__label", for: select.id }, label), select), select];
     };
-    const [roleField, role] = field("role", "Rôle");
-    const [scaleField, scale] = field("scale", "Échelle");
-    const [groupField, group] = field("group", "Regrouper par");
+    const [roleField, role] = field("role", t("Rôle"));
+    const [scaleField, scale] = field("scale", t("Échelle"));
+    const [groupField, group] = field("group", t("Regrouper par"));
     group.replaceChildren(...GROUPINGS.map(([value, label]) => el("option", { value }, label)));
     this.fields = { role, scale, group };
     root.classList.add("facets");
@@ -45,8 +46,8 @@ export class Facets {
       select.replaceChildren(el("option", { value: "" }, all), ...options.map(([value, label]) => el("option", { value }, label)));
       select.value = options.some(([value]) => value === chosen) ? chosen : "";
     };
-    refill(this.fields.role, "tous", this.roles.map((role) => [role, role]));
-    refill(this.fields.scale, "toutes", this.scales.map(({ key, label }) => [key, label]));
+    refill(this.fields.role, t("tous"), this.roles.map((role) => [role, role]));
+    refill(this.fields.scale, t("toutes"), this.scales.map(({ key, label }) => [key, label]));
   }
 
   /** Tell whether a card passes the chosen role and scale. */
@@ -69,7 +70,7 @@ export class Facets {
     if (by === "role") {
       return {
         of: (card) => card.role || NONE,
-        label: (key) => (key === NONE ? "Sans rôle" : key),
+        label: (key) => (key === NONE ? t("Sans rôle") : key),
         order: [...this.roles, NONE],
       };
     }
@@ -77,7 +78,7 @@ export class Facets {
       const labels = new Map(this.scales.map(({ key, label }) => [key, label]));
       return {
         of: (card) => (card.author && card.author.scale) || NONE,
-        label: (key) => (key === NONE ? "Sans échelle" : labels.get(key) || key),
+        label: (key) => (key === NONE ? t("Sans échelle") : labels.get(key) || key),
         order: [...this.scales.map(({ key }) => key), NONE],
       };
     }

@@ -1,10 +1,12 @@
 // The organiser's hypotheses: listed in the plenary's order, written (text and the cards cited as
 // evidence), moved, deleted, put to the vote and closed, their results live, the conclusion recorded.
 import { el } from "./dom.js";
+import { errorText } from "./errors.js";
 import { failure, renderResults } from "./hypotheses.js";
+import { t, tn } from "./i18n.js";
 
 const EVIDENCE_MAX = 20;
-const STATE_LABEL = { draft: "Brouillon", open: "Vote ouvert", closed: "Vote clos" };
+const STATE_LABEL = { draft: t("Brouillon"), open: t("Vote ouvert"), closed: t("Vote clos") };
 
 export class HypothesesPanel {
   /** `root`: the page's [data-hypotheses-panel]; `call(name, payload, timeoutMs)`: the connection's call. */
@@ -69,21 +71,21 @@ export class HypothesesPanel {
     const action = (label, name, primary = false) =>
       el("button", { type: "button", class: `button button--small${primary ? " button--primary" : ""}`, "data-hyp-action": name, "aria-describedby": textId }, label);
     const actions = [
-      h.state === "open" ? action("Clore le vote", "close", true) : action(h.state === "closed" ? "Rouvrir le vote" : "Ouvrir le vote", "open", true),
-      action("Modifier", "edit"),
+      h.state === "open" ? action(t("Clore le vote"), "close", true) : action(h.state === "closed" ? t("Rouvrir le vote") : t("Ouvrir le vote"), "open", true),
+      action(t("Modifier"), "edit"),
     ];
-    if (index > 0) actions.push(action("Monter", "up"));
-    if (index < this.list.length - 1) actions.push(action("Descendre", "down"));
-    actions.push(action("Supprimer", "delete"));
+    if (index > 0) actions.push(action(t("Monter"), "up"));
+    if (index < this.list.length - 1) actions.push(action(t("Descendre"), "down"));
+    actions.push(action(t("Supprimer"), "delete"));
     const evidence = h.evidence || [];
     const item = el(
       "li",
       { class: `hyplist__item hyplist__item--${h.state}`, "data-hypothesis-id": h.id },
-      el("p", { class: "hyplist__head" }, el("span", { class: `hyp-state hyp-state--${h.state}` }, STATE_LABEL[h.state] || h.state), ` Hypothèse ${index + 1}`),
+      el("p", { class: "hyplist__head" }, el("span", { class: `hyp-state hyp-state--${h.state}` }, STATE_LABEL[h.state] || h.state), " " + t("Hypothèse {n}", { n: index + 1 })),
       el("p", { class: "hyplist__text", id: textId }, h.text),
       evidence.length
-        ? el("ul", { class: "hyplist__evidence", "aria-label": "Cartes citées" }, evidence.map((c) => el("li", {}, el("span", { class: "hyp-evidence__room" }, c.room_name), " ", c.text)))
-        : el("p", { class: "muted small" }, "Aucune carte citée."),
+        ? el("ul", { class: "hyplist__evidence", "aria-label": t("Cartes citées") }, evidence.map((c) => el("li", {}, el("span", { class: "hyp-evidence__room" }, c.room_name), " ", c.text)))
+        : el("p", { class: "muted small" }, t("Aucune carte citée.")),
       el("div", { class: "programme__actions" }, actions),
     );
     if (h.state !== "draft") {
@@ -96,9 +98,9 @@ export class HypothesesPanel {
         el(
           "div",
           { class: "field hyplist__conclusion" },
-          el("label", { for: fieldId }, "Conclusion de la plénière"),
+          el("label", { for: fieldId }, t("Conclusion de la plénière")),
           field,
-          el("button", { type: "button", class: "button button--small", "data-hyp-action": "conclude", "aria-describedby": textId }, "Enregistrer la conclusion"),
+          el("button", { type: "button", class: "button button--small", "data-hyp-action": "conclude", "aria-describedby": textId }, t("Enregistrer la conclusion")),
         ),
       );
     }
@@ -109,7 +111,7 @@ export class HypothesesPanel {
   async open(hypothesis) {
     this.editing = hypothesis ? hypothesis.id : null;
     const fields = this.form.elements;
-    this.form.querySelector("[data-hypothesis-form-title]").textContent = hypothesis ? "Modifier l'hypothèse" : "Nouvelle hypothèse";
+    this.form.querySelector("[data-hypothesis-form-title]").textContent = hypothesis ? t("Modifier l'hypothèse") : t("Nouvelle hypothèse");
     fields.text.value = hypothesis ? hypothesis.text : "";
     fields.search.value = "";
     this.form.hidden = false;
@@ -118,7 +120,7 @@ export class HypothesesPanel {
       const ack = await this.call("get_evidence_cards", {}, 5000);
       if (ack.ok) this.cards = ack.cards;
     } catch (err) {
-      this.say(`Les cartes n'ont pas pu être chargées : ${failure(err)}.`, true);
+      this.say(t("Les cartes n'ont pas pu être chargées : {why}.", { why: failure(err) }), true);
     }
     const chosen = new Set((hypothesis ? hypothesis.evidence : []).map((c) => c.id));
     // The cited cards first, in their order, then the others, newest first.
@@ -157,18 +159,18 @@ export class HypothesesPanel {
 
   _countChosen() {
     const n = this._chosen().length;
-    this.form.querySelector("[data-evidence-count]").textContent = `${n} carte${n > 1 ? "s" : ""} citée${n > 1 ? "s" : ""} sur ${EVIDENCE_MAX} au plus`;
+    this.form.querySelector("[data-evidence-count]").textContent = tn("{n} carte citée sur {max} au plus", "{n} cartes citées sur {max} au plus", n, { max: EVIDENCE_MAX });
   }
 
   async _request(name, payload, failed) {
     try {
       const ack = await this.call(name, payload, 5000);
-      if (!ack.ok) throw new Error(ack.error && ack.error.message);
+      if (!ack.ok) throw new Error(errorText(ack.error));
       this.say("");
       if (ack.hypotheses) this.render(ack.hypotheses);
       return ack;
     } catch (err) {
-      this.say(`${failed} : ${failure(err)}.`, true);
+      this.say(t("{failed} : {why}.", { failed, why: failure(err) }), true);
       return null;
     }
   }
@@ -176,14 +178,14 @@ export class HypothesesPanel {
   async _save() {
     const evidence = this._chosen();
     if (evidence.length > EVIDENCE_MAX) {
-      this.say(`Citez ${EVIDENCE_MAX} cartes au plus.`, true);
+      this.say(t("Citez {max} cartes au plus.", { max: EVIDENCE_MAX }), true);
       return;
     }
     const payload = { hypothesis_id: this.editing, text: this.form.elements.text.value.trim(), evidence };
-    const ack = await this._request("save_hypothesis", payload, "L'hypothèse n'a pas pu être enregistrée");
+    const ack = await this._request("save_hypothesis", payload, t("L'hypothèse n'a pas pu être enregistrée"));
     if (ack) {
       this.form.hidden = true;
-      this.say("Hypothèse enregistrée.");
+      this.say(t("Hypothèse enregistrée."));
     }
   }
 
@@ -197,27 +199,27 @@ export class HypothesesPanel {
     const ref = { hypothesis_id: id };
     switch (button.dataset.hypAction) {
       case "open":
-        await this._request("open_hypothesis", ref, "Le vote n'a pas pu être ouvert");
+        await this._request("open_hypothesis", ref, t("Le vote n'a pas pu être ouvert"));
         break;
       case "close":
-        await this._request("close_hypothesis", ref, "Le vote n'a pas pu être clos");
+        await this._request("close_hypothesis", ref, t("Le vote n'a pas pu être clos"));
         break;
       case "edit":
         this.open(hypothesis);
         break;
       case "up":
       case "down":
-        await this._request("move_hypothesis", { ...ref, position: button.dataset.hypAction === "up" ? index - 1 : index + 1 }, "L'hypothèse n'a pas pu être déplacée");
+        await this._request("move_hypothesis", { ...ref, position: button.dataset.hypAction === "up" ? index - 1 : index + 1 }, t("L'hypothèse n'a pas pu être déplacée"));
         break;
       case "delete":
-        if (window.confirm("Supprimer cette hypothèse et ses votes ?")) {
-          await this._request("delete_hypothesis", ref, "L'hypothèse n'a pas pu être supprimée");
+        if (window.confirm(t("Supprimer cette hypothèse et ses votes ?"))) {
+          await this._request("delete_hypothesis", ref, t("L'hypothèse n'a pas pu être supprimée"));
         }
         break;
       case "conclude": {
         const field = this.rows.querySelector(`textarea[data-conclusion="${id}"]`);
-        const ack = await this._request("conclude_hypothesis", { ...ref, conclusion: field.value }, "La conclusion n'a pas pu être enregistrée");
-        if (ack) this.say("Conclusion enregistrée.");
+        const ack = await this._request("conclude_hypothesis", { ...ref, conclusion: field.value }, t("La conclusion n'a pas pu être enregistrée"));
+        if (ack) this.say(t("Conclusion enregistrée."));
         break;
       }
     }

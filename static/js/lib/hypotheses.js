@@ -1,18 +1,20 @@
 // The plenary's hypotheses: their results drawn as bars (phone, console, screen), and the phone's
 // vote — validée, infirmée or à nuancer, with an optional reason — while one is open.
 import { el } from "./dom.js";
+import { errorText, failureText } from "./errors.js";
+import { t, tn } from "./i18n.js";
 
 export const VERDICTS = [
-  { key: "validee", label: "Validée" },
-  { key: "infirmee", label: "Infirmée" },
-  { key: "a_nuancer", label: "À nuancer" },
+  { key: "validee", label: t("Validée") },
+  { key: "infirmee", label: t("Infirmée") },
+  { key: "a_nuancer", label: t("À nuancer") },
 ];
 export const REASON_MAX = 280;
 const LABEL = new Map(VERDICTS.map((v) => [v.key, v.label]));
 
 /** Return "12 votes" / "1 vote" / "Aucun vote". */
 export function votesText(total) {
-  return total === 0 ? "Aucun vote" : total === 1 ? "1 vote" : `${total} votes`;
+  return total === 0 ? t("Aucun vote") : tn("{n} vote", "{n} votes", total);
 }
 
 /**
@@ -36,7 +38,7 @@ export function renderResults(hypothesis, { size = "screen", heading = "h2", rea
       { class: `hyp-bar hyp-bar--${key}`, "data-verdict": key },
       el("span", { class: "hyp-bar__label" }, label),
       el("span", { class: "hyp-bar__track", "aria-hidden": "true" }, fill),
-      el("span", { class: "hyp-bar__count" }, `${count} · ${share} %`),
+      el("span", { class: "hyp-bar__count" }, t("{count} · {share} %", { count, share })),
     );
   });
   const said = (hypothesis.reasons || []).slice(0, reasons);
@@ -44,26 +46,26 @@ export function renderResults(hypothesis, { size = "screen", heading = "h2", rea
     "article",
     { class: `hyp-results hyp-results--${size}`, "data-hypothesis-id": hypothesis.id, "data-state": hypothesis.state },
     heading ? el(heading, { class: "hyp-results__text" }, hypothesis.text) : null,
-    el("ul", { class: "hyp-bars", "aria-label": "Résultats du vote" }, bars),
+    el("ul", { class: "hyp-bars", "aria-label": t("Résultats du vote") }, bars),
     el("p", { class: "hyp-results__total" }, votesText(total)),
     said.length
       ? el(
           "ul",
-          { class: "hyp-reasons", "aria-label": "Raisons données" },
+          { class: "hyp-reasons", "aria-label": t("Raisons données") },
           said.map((r) =>
             el("li", { class: `hyp-reason hyp-reason--${r.verdict}` }, el("span", { class: "hyp-reason__verdict" }, LABEL.get(r.verdict) || r.verdict), el("q", { class: "hyp-reason__text" }, r.reason)),
           ),
         )
       : null,
     hypothesis.conclusion
-      ? el("p", { class: "hyp-results__conclusion" }, el("strong", {}, "Conclusion : "), hypothesis.conclusion)
+      ? el("p", { class: "hyp-results__conclusion" }, el("strong", {}, t("Conclusion : ")), hypothesis.conclusion)
       : null,
   );
 }
 
-/** Return why a call failed, in French. */
+/** Return why a call failed, in the page's language. */
 export function failure(err) {
-  return err.reason === "disconnected" ? "pas de connexion au serveur" : err.reason === "timeout" ? "le serveur n'a pas répondu" : err.message;
+  return failureText(err);
 }
 
 /**
@@ -122,11 +124,11 @@ export class PhoneHypotheses {
     // The latest closed first: the result that just came is on top.
     closed.sort((a, b) => String(b.closed_at || "").localeCompare(String(a.closed_at || "")));
     this.closedNode.replaceChildren(
-      ...(closed.length ? [el("h2", { class: "hyp-closed__title" }, "Résultats des hypothèses")] : []),
+      ...(closed.length ? [el("h2", { class: "hyp-closed__title" }, t("Résultats des hypothèses"))] : []),
       ...closed.map((h) => {
         const node = renderResults(h, { size: "phone", heading: "h3" });
         const mine = this.mine.get(h.id);
-        node.append(el("p", { class: "hyp-mine" }, mine ? `Votre vote : ${LABEL.get(mine.verdict)}` : "Vous n'avez pas voté."));
+        node.append(el("p", { class: "hyp-mine" }, mine ? t("Votre vote : {verdict}", { verdict: LABEL.get(mine.verdict) }) : t("Vous n'avez pas voté.")));
         return node;
       }),
     );
@@ -160,26 +162,26 @@ export class PhoneHypotheses {
     return el(
       "section",
       { class: "hyp-vote", "aria-labelledby": "hyp-open-title", "data-hyp-vote": open.id },
-      el("p", { class: "hyp-vote__kicker" }, "Hypothèse soumise au vote"),
+      el("p", { class: "hyp-vote__kicker" }, t("Hypothèse soumise au vote")),
       el("h2", { class: "hyp-vote__text", id: "hyp-open-title", "data-hyp-text": "" }, open.text),
       evidence.length
         ? el(
             "details",
             { class: "hyp-evidence" },
-            el("summary", {}, evidence.length === 1 ? "La carte citée" : `Les ${evidence.length} cartes citées`),
+            el("summary", {}, tn("La carte citée", "Les {n} cartes citées", evidence.length)),
             el("ul", {}, evidence.map((card) => el("li", {}, el("span", { class: "hyp-evidence__room" }, card.room_name), " ", card.text))),
           )
         : null,
       el(
         "div",
-        { class: "hyp-verdicts", role: "group", "aria-label": "Votre avis sur l'hypothèse" },
+        { class: "hyp-verdicts", role: "group", "aria-label": t("Votre avis sur l'hypothèse") },
         VERDICTS.map(({ key, label }) =>
           el("button", { type: "button", class: `button hyp-verdict hyp-verdict--${key}`, "data-verdict": key, "aria-pressed": "false" }, label),
         ),
       ),
-      el("label", { class: "hyp-vote__label", for: "hyp-reason" }, "Pourquoi ? (facultatif)"),
+      el("label", { class: "hyp-vote__label", for: "hyp-reason" }, t("Pourquoi ? (facultatif)")),
       el("textarea", { class: "input hyp-vote__reason", id: "hyp-reason", rows: "2", maxlength: String(REASON_MAX) }),
-      el("button", { type: "button", class: "button button--small", "data-hyp-send-reason": "" }, "Envoyer ma raison"),
+      el("button", { type: "button", class: "button button--small", "data-hyp-send-reason": "" }, t("Envoyer ma raison")),
       el("p", { class: "hyp-vote__status", role: "status", "aria-live": "polite", "data-hyp-status": "" }),
     );
   }
@@ -199,14 +201,18 @@ export class PhoneHypotheses {
       const ack = await this.call("vote_hypothesis", { hypothesis_id: open.id, verdict, reason }, 5000);
       if (!ack.ok) {
         status.textContent =
-          ack.error && ack.error.code === "conflict" ? "Le vote sur cette hypothèse est clos." : `Vote non pris en compte : ${ack.error && ack.error.message}.`;
+          ack.error && ack.error.code === "conflict"
+            ? t("Le vote sur cette hypothèse est clos.")
+            : t("Vote non pris en compte : {why}.", { why: errorText(ack.error) });
         return;
       }
       this.mine.set(open.id, ack.hypothesis.mine);
-      status.textContent = `Vote enregistré : ${LABEL.get(verdict)}${ack.hypothesis.mine.reason ? ", avec votre raison" : ""}. Vous pouvez le changer tant que le vote est ouvert.`;
+      status.textContent = ack.hypothesis.mine.reason
+        ? t("Vote enregistré : {verdict}, avec votre raison. Vous pouvez le changer tant que le vote est ouvert.", { verdict: LABEL.get(verdict) })
+        : t("Vote enregistré : {verdict}. Vous pouvez le changer tant que le vote est ouvert.", { verdict: LABEL.get(verdict) });
       this.render();
     } catch (err) {
-      status.textContent = `Vote non pris en compte : ${failure(err)}.`;
+      status.textContent = t("Vote non pris en compte : {why}.", { why: failure(err) });
     } finally {
       if (button.isConnected) button.disabled = button.hasAttribute("data-hyp-send-reason") && !this.mine.get(open.id);
     }

@@ -1,30 +1,29 @@
 // The organiser's secret links: listed, revoked (after a confirmation), regenerated, and one more
 // facilitator link for every room; the page's other link buttons follow the current links.
 import { el } from "./dom.js";
+import { errorText, failureText } from "./errors.js";
+import { dateTime, t } from "./i18n.js";
 
-const WHY = { disconnected: "pas de connexion au serveur", timeout: "le serveur n'a pas répondu" };
-
-/** Return the French name of a link: "Animation · Salle 1", "Écran de plénière"… */
+/** Return the name of a link in the page's language: "Animation · Salle 1", "Écran de plénière"… */
 export function linkLabel(link) {
-  if (link.role === "organiser") return link.current ? "Organisation (votre lien)" : "Organisation";
-  if (link.role === "screen") return "Écran de plénière";
-  if (link.role === "facilitator") return `Animation · ${link.room_id === null ? "toutes les salles" : link.room_name}`;
+  if (link.role === "organiser") return link.current ? t("Organisation (votre lien)") : t("Organisation");
+  if (link.role === "screen") return t("Écran de plénière");
+  if (link.role === "facilitator") return t("Animation") + " · " + (link.room_id === null ? t("toutes les salles") : link.room_name);
   return link.role;
 }
 
 function time(iso) {
-  const moment = new Date(iso);
-  return Number.isNaN(moment.getTime()) ? String(iso) : moment.toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+  return dateTime(iso);
 }
 
 const CONFIRM = {
   revoke: {
-    question: "Révoquer ce lien ? Les pages ouvertes avec lui perdront l'accès aussitôt.",
-    button: "Confirmer la révocation",
+    question: t("Révoquer ce lien ? Les pages ouvertes avec lui perdront l'accès aussitôt."),
+    button: t("Confirmer la révocation"),
   },
   regenerate: {
-    question: "Remplacer ce lien par un nouveau ? L'ancien cessera aussitôt de fonctionner.",
-    button: "Confirmer le remplacement",
+    question: t("Remplacer ce lien par un nouveau ? L'ancien cessera aussitôt de fonctionner."),
+    button: t("Confirmer le remplacement"),
   },
 };
 
@@ -47,7 +46,7 @@ export class LinksPanel {
   /** Fetch the links again and show them. */
   async refresh() {
     const ack = await this.call("list_links", {});
-    if (!ack.ok) throw new Error(ack.error && ack.error.message);
+    if (!ack.ok) throw new Error(errorText(ack.error));
     this.render(ack.links);
   }
 
@@ -86,8 +85,8 @@ export class LinksPanel {
         },
         text,
       );
-    const buttons = [button("ask-regenerate", "Régénérer", true)];
-    if (!link.current) buttons.push(button("ask-revoke", "Révoquer"));
+    const buttons = [button("ask-regenerate", t("Régénérer"), true)];
+    if (!link.current) buttons.push(button("ask-revoke", t("Révoquer")));
     cell.replaceChildren(...buttons);
   }
 
@@ -111,7 +110,7 @@ export class LinksPanel {
     cell.replaceChildren(
       el("span", { class: "linktable__question", id: questionId }, confirm.question),
       button(action, confirm.button, "button--danger", `${describedBy} ${questionId}`),
-      button("cancel", "Annuler", "button--quiet", describedBy),
+      button("cancel", t("Annuler"), "button--quiet", describedBy),
     );
     cell.querySelector("button").focus();
   }
@@ -121,7 +120,7 @@ export class LinksPanel {
     if (!button || button.disabled) return;
     if (button.matches("[data-create-all-rooms]")) {
       const payload = { role: "facilitator", room_id: null };
-      return this.act(button, "create_link", payload, (ack) => `Nouveau lien créé : ${linkLabel(ack.link)}.`);
+      return this.act(button, "create_link", payload, (ack) => t("Nouveau lien créé : {link}.", { link: linkLabel(ack.link) }));
     }
     const action = button.dataset.linkAction;
     if (!action) return;
@@ -137,12 +136,12 @@ export class LinksPanel {
       return;
     }
     if (action === "revoke") {
-      return this.act(button, "revoke_link", { link_id: linkId }, () => `Lien révoqué : ${linkLabel(link)}.`);
+      return this.act(button, "revoke_link", { link_id: linkId }, () => t("Lien révoqué : {link}.", { link: linkLabel(link) }));
     }
     if (action === "regenerate") {
       return this.act(button, "regenerate_link", { link_id: linkId }, (ack) => {
         if (ack.link.current) this.onOwnLink(ack.link.url);
-        return `Nouveau lien : ${linkLabel(ack.link)}. L'ancien ne fonctionne plus.`;
+        return t("Nouveau lien : {link}. L'ancien ne fonctionne plus.", { link: linkLabel(ack.link) });
       });
     }
   }
@@ -153,12 +152,12 @@ export class LinksPanel {
     button.setAttribute("aria-busy", "true");
     try {
       const ack = await this.call(event, payload);
-      if (!ack.ok) throw new Error(ack.error && ack.error.message);
+      if (!ack.ok) throw new Error(errorText(ack.error));
       this.message.textContent = done(ack);
       await this.refresh();
       this.onChanged();
     } catch (err) {
-      this.message.textContent = `Impossible : ${WHY[err.reason] || err.message}. Réessayez.`;
+      this.message.textContent = t("Impossible : {why}. Réessayez.", { why: failureText(err) });
       if (button.isConnected) {
         button.disabled = false;
         button.removeAttribute("aria-busy");

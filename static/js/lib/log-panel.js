@@ -1,46 +1,47 @@
 // The organiser's moderation log: who did what, when, in which room; newest first.
 import { el } from "./dom.js";
+import { clockSeconds, t } from "./i18n.js";
 
-/** French labels of the logged actions; an action not listed here is shown as it is named. */
+/** Labels of the logged actions, in the page's language; an action not listed here is shown as it is named. */
 export const ACTION_LABELS = {
-  card_hidden: "Carte masquée",
-  card_restored: "Carte rétablie",
-  card_edited: "Carte modifiée",
-  card_deleted: "Carte supprimée",
-  card_merged: "Cartes fusionnées",
-  card_unmerged: "Fusion annulée",
-  card_pinned: "Carte épinglée",
-  card_unpinned: "Carte désépinglée",
-  card_approved: "Carte approuvée",
-  card_rejected: "Carte refusée",
-  cards_revealed: "Cartes dévoilées",
-  room_locked: "Salle verrouillée",
-  room_unlocked: "Salle déverrouillée",
-  activity_opened: "Activité ouverte",
-  activity_paused: "Activité en pause",
-  activity_closed: "Activité fermée",
-  timer_started: "Minuteur lancé",
-  timer_stopped: "Minuteur arrêté",
-  synthesis_published: "Synthèse publiée",
-  link_created: "Lien créé",
-  link_revoked: "Lien révoqué",
-  link_regenerated: "Lien régénéré",
+  card_hidden: t("Carte masquée"),
+  card_restored: t("Carte rétablie"),
+  card_edited: t("Carte modifiée"),
+  card_deleted: t("Carte supprimée"),
+  card_merged: t("Cartes fusionnées"),
+  card_unmerged: t("Fusion annulée"),
+  card_pinned: t("Carte épinglée"),
+  card_unpinned: t("Carte désépinglée"),
+  card_approved: t("Carte approuvée"),
+  card_rejected: t("Carte refusée"),
+  cards_revealed: t("Cartes dévoilées"),
+  room_locked: t("Salle verrouillée"),
+  room_unlocked: t("Salle déverrouillée"),
+  activity_opened: t("Activité ouverte"),
+  activity_paused: t("Activité en pause"),
+  activity_closed: t("Activité fermée"),
+  timer_started: t("Minuteur lancé"),
+  timer_stopped: t("Minuteur arrêté"),
+  synthesis_published: t("Synthèse publiée"),
+  link_created: t("Lien créé"),
+  link_revoked: t("Lien révoqué"),
+  link_regenerated: t("Lien régénéré"),
 };
 
-const ROLE_LABELS = { organiser: "Organisation", facilitator: "Animation", screen: "Écran", participant: "Participant" };
+const ROLE_LABELS = { organiser: t("Organisation"), facilitator: t("Animation"), screen: t("Écran"), participant: t("Participant") };
 
-/** Return who acted, in French: "Animation · Salle 1", "Organisation"… */
+/** Return who acted, in the page's language: "Animation · Salle 1", "Organisation"… */
 export function actorLabel(actor) {
   const [role, ...rest] = String(actor).split(":");
   const label = ROLE_LABELS[role] || role;
   if (rest.length) return `${label} · ${rest.join(":")}`;
-  return role === "facilitator" ? `${label} · toutes les salles` : label;
+  return role === "facilitator" ? label + " · " + t("toutes les salles") : label;
 }
 
 function time(iso) {
   const moment = new Date(iso);
   if (Number.isNaN(moment.getTime())) return String(iso);
-  return moment.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return clockSeconds(moment);
 }
 
 export class LogPanel {

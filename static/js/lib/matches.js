@@ -2,25 +2,27 @@
 // my offers the needs it answers; "Être mis en relation" shares a contact line once both accept.
 import { el } from "./dom.js";
 import { failure, Refresher, skillLabels, skillTags, whyLine } from "./competences.js";
+import { errorText } from "./errors.js";
+import { t } from "./i18n.js";
 
 const CONTACT_MAX = 200;
 
 const SIDES = [
   {
     key: "needs", // my needs, each with the offers proposed
-    title: "Qui pourrait m'aider",
-    mine: "Votre besoin",
+    title: t("Qui pourrait m'aider"),
+    mine: t("Votre besoin"),
     other: "offer",
-    empty: "Écrivez dans « Il me manque » ce dont vous avez besoin : les offres qui y répondent apparaîtront ici.",
-    none: "Personne ne propose cela pour l'instant.",
+    empty: t("Écrivez dans « Il me manque » ce dont vous avez besoin : les offres qui y répondent apparaîtront ici."),
+    none: t("Personne ne propose cela pour l'instant."),
   },
   {
     key: "offers", // my offers, each with the needs proposed
-    title: "Qui je pourrais aider",
-    mine: "Votre apport",
+    title: t("Qui je pourrais aider"),
+    mine: t("Votre apport"),
     other: "need",
-    empty: "Écrivez dans « J'apporte » ce que vous pouvez offrir : les besoins auxquels cela répond apparaîtront ici.",
-    none: "Personne n'a exprimé ce besoin pour l'instant.",
+    empty: t("Écrivez dans « J'apporte » ce que vous pouvez offrir : les besoins auxquels cela répond apparaîtront ici."),
+    none: t("Personne n'a exprimé ce besoin pour l'instant."),
   },
 ];
 
@@ -62,8 +64,8 @@ export class MatchesPanel {
       }),
     );
     root.replaceChildren(
-      el("h2", { class: "matches__title", id: "matches-title" }, "Mises en relation"),
-      el("p", { class: "matches__intro" }, "Ce que les autres participants apportent ou cherchent, au plus près de vos cartes."),
+      el("h2", { class: "matches__title", id: "matches-title" }, t("Mises en relation")),
+      el("p", { class: "matches__intro" }, t("Ce que les autres participants apportent ou cherchent, au plus près de vos cartes.")),
       this.status,
       ...[...this.sides.values()].map((part) => part.section),
     );
@@ -94,11 +96,11 @@ export class MatchesPanel {
     try {
       ack = await this.call("get_matches", {}, 10000);
     } catch (err) {
-      if (!this.data) this.say(`Les mises en relation n'ont pas pu être chargées : ${failure(err)}.`, true);
+      if (!this.data) this.say(t("Les mises en relation n'ont pas pu être chargées : {why}.", { why: failure(err) }), true);
       return; // the next connection asks again
     }
     if (!ack || !ack.ok) {
-      this.say(`Les mises en relation n'ont pas pu être chargées : ${failure(ack && ack.error)}.`, true);
+      this.say(t("Les mises en relation n'ont pas pu être chargées : {why}.", { why: errorText(ack && ack.error) }), true);
       return;
     }
     this.data = ack;
@@ -142,7 +144,7 @@ export class MatchesPanel {
       el("p", { class: "mine__label" }, side.mine),
       el("p", { class: "mine__text" }, card.text),
       matches.length
-        ? el("ol", { class: "proposals", "aria-label": `Propositions pour « ${card.text.slice(0, 60)} »` }, matches.map((match) => el("li", {}, this._proposal(side, match))))
+        ? el("ol", { class: "proposals", "aria-label": t("Propositions pour « {text} »", { text: card.text.slice(0, 60) }) }, matches.map((match) => el("li", {}, this._proposal(side, match))))
         : el("p", { class: "mine__none" }, side.none),
     );
   }
@@ -151,7 +153,7 @@ export class MatchesPanel {
   _proposal(side, match) {
     const other = match[side.other];
     const key = matchKey(match);
-    const pseudonym = (other.author && other.author.pseudonym) || "Quelqu'un";
+    const pseudonym = (other.author && other.author.pseudonym) || t("Quelqu'un");
     const textId = `match-${side.key}-${key.replace(":", "-")}`;
     const both = match.accepted_by_me && match.accepted_by_them;
     const state = both ? "both" : match.accepted_by_me ? "mine" : match.accepted_by_them ? "theirs" : "none";
@@ -166,7 +168,7 @@ export class MatchesPanel {
         other.room_name ? ` · ${other.room_name}` : "",
       ),
       skillTags(other.skill, this.labels),
-      el("p", { class: "proposal__why" }, `Pourquoi : ${whyLine(match, this.labels)}`),
+      el("p", { class: "proposal__why" }, t("Pourquoi : {why}", { why: whyLine(match, this.labels) })),
       this._state(state, match, pseudonym, other),
     );
     const button = (label, attrs) =>
@@ -175,7 +177,7 @@ export class MatchesPanel {
     if (!match.accepted_by_me) {
       const open = this.openKey === key;
       actions.append(
-        button("Être mis en relation", {
+        button(t("Être mis en relation"), {
           class: state === "theirs" ? "button button--small button--primary" : "button button--small button--secondary",
           "data-match-open": key,
           "aria-expanded": String(open),
@@ -184,7 +186,7 @@ export class MatchesPanel {
       article.append(actions);
       if (open) article.append(this._form(key, textId, match));
     } else {
-      actions.append(button(both ? "Annuler la mise en relation" : "Retirer ma demande", { class: "button button--small button--quiet", "data-match-withdraw": key }));
+      actions.append(button(both ? t("Annuler la mise en relation") : t("Retirer ma demande"), { class: "button button--small button--quiet", "data-match-withdraw": key }));
       article.append(actions);
     }
     return article;
@@ -194,23 +196,25 @@ export class MatchesPanel {
   _state(state, match, pseudonym, other) {
     const line = (text, extra = "") => el("p", { class: `proposal__state ${extra}`.trim() }, text);
     if (state === "none") return null;
-    if (state === "theirs") return line(`${pseudonym} souhaite vous rencontrer.`, "proposal__state--theirs");
-    const mine = match.my_contact ? `Vos coordonnées : ${match.my_contact}` : "Vous n'avez pas laissé de coordonnées.";
+    if (state === "theirs") return line(t("{pseudonym} souhaite vous rencontrer.", { pseudonym }), "proposal__state--theirs");
+    const mine = match.my_contact ? t("Vos coordonnées : {contact}", { contact: match.my_contact }) : t("Vous n'avez pas laissé de coordonnées.");
     if (state === "mine") {
       return el(
         "div",
         { class: "proposal__status" },
-        line(`Demande envoyée : en attente de ${pseudonym}.`, "proposal__state--mine"),
-        el("p", { class: "proposal__note" }, `${mine} Elles ne seront transmises que si ${pseudonym} accepte aussi.`),
+        line(t("Demande envoyée : en attente de {pseudonym}.", { pseudonym }), "proposal__state--mine"),
+        el("p", { class: "proposal__note" }, mine + " " + t("Elles ne seront transmises que si {pseudonym} accepte aussi.", { pseudonym })),
       );
     }
     return el(
       "div",
       { class: "proposal__status" },
-      line(`Vous êtes mis en relation avec ${pseudonym}.`, "proposal__state--both"),
+      line(t("Vous êtes mis en relation avec {pseudonym}.", { pseudonym }), "proposal__state--both"),
       match.contact
-        ? el("p", { class: "proposal__contact" }, `Contact de ${pseudonym} : `, el("strong", { class: "proposal__contactline" }, match.contact))
-        : el("p", { class: "proposal__note" }, `${pseudonym} n'a pas laissé de coordonnées : retrouvez-vous${other.room_name ? ` (${other.room_name})` : ""} à la pause.`),
+        ? el("p", { class: "proposal__contact" }, t("Contact de {pseudonym} : ", { pseudonym }), el("strong", { class: "proposal__contactline" }, match.contact))
+        : el("p", { class: "proposal__note" }, other.room_name
+            ? t("{pseudonym} n'a pas laissé de coordonnées : retrouvez-vous ({room}) à la pause.", { pseudonym, room: other.room_name })
+            : t("{pseudonym} n'a pas laissé de coordonnées : retrouvez-vous à la pause.", { pseudonym })),
       el("p", { class: "proposal__note" }, mine),
     );
   }
@@ -221,7 +225,7 @@ export class MatchesPanel {
     const form = el(
       "form",
       { class: "proposal__form", "data-contact-form": key, novalidate: true },
-      el("label", { class: "proposal__label", for: inputId }, "Vos coordonnées (facultatif)"),
+      el("label", { class: "proposal__label", for: inputId }, t("Vos coordonnées (facultatif)")),
       el("input", {
         class: "input",
         id: inputId,
@@ -235,13 +239,13 @@ export class MatchesPanel {
       el(
         "p",
         { class: "proposal__help", id: `${inputId}-help` },
-        "Un e-mail ou un téléphone, par exemple. Transmis à l'autre personne seulement si vous acceptez tous les deux.",
+        t("Un e-mail ou un téléphone, par exemple. Transmis à l'autre personne seulement si vous acceptez tous les deux."),
       ),
       el(
         "p",
         { class: "proposal__actions" },
-        el("button", { type: "submit", class: "button button--small button--primary" }, "Confirmer la mise en relation"),
-        el("button", { type: "button", class: "button button--small button--quiet", "data-match-cancel": key }, "Annuler"),
+        el("button", { type: "submit", class: "button button--small button--primary" }, t("Confirmer la mise en relation")),
+        el("button", { type: "button", class: "button button--small button--quiet", "data-match-cancel": key }, t("Annuler")),
       ),
     );
     return form;
@@ -293,7 +297,7 @@ export class MatchesPanel {
     const contact = input.value.replace(/\s+/g, " ").trim();
     if (contact.length > CONTACT_MAX) {
       input.setAttribute("aria-invalid", "true");
-      this.say(`Vos coordonnées comptent ${CONTACT_MAX} caractères au plus.`, true);
+      this.say(t("Vos coordonnées comptent {max} caractères au plus.", { max: CONTACT_MAX }), true);
       input.focus();
       return;
     }
@@ -302,13 +306,13 @@ export class MatchesPanel {
     submit.disabled = true;
     try {
       const ack = await this.call("accept_match", { offer_id: match.offer.id, need_id: match.need.id, contact }, 5000);
-      if (!ack || !ack.ok) throw new Error(ack && ack.error ? ack.error.message : "refusé");
+      if (!ack || !ack.ok) throw new Error(errorText(ack && ack.error));
       if (contact) this.contact = contact;
       this.openKey = null;
       this._replace(key, ack.match || { accepted_by_me: true, my_contact: contact || null });
-      this.say(ack.match && ack.match.accepted_by_them ? "Mise en relation faite." : "Demande envoyée.");
+      this.say(ack.match && ack.match.accepted_by_them ? t("Mise en relation faite.") : t("Demande envoyée."));
     } catch (err) {
-      this.say(`La demande n'est pas partie : ${failure(err)}. Réessayez.`, true);
+      this.say(t("La demande n'est pas partie : {why}. Réessayez.", { why: failure(err) }), true);
       if (submit.isConnected) submit.disabled = false;
     }
   }
@@ -319,12 +323,12 @@ export class MatchesPanel {
     button.disabled = true;
     try {
       const ack = await this.call("withdraw_match", { offer_id: match.offer.id, need_id: match.need.id }, 5000);
-      if (!ack || !ack.ok) throw new Error(ack && ack.error ? ack.error.message : "refusé");
+      if (!ack || !ack.ok) throw new Error(errorText(ack && ack.error));
       this._replace(key, { accepted_by_me: false, contact: null, my_contact: null });
-      this.say("Demande retirée.");
+      this.say(t("Demande retirée."));
       this.refresh();
     } catch (err) {
-      this.say(`La demande n'a pas été retirée : ${failure(err)}. Réessayez.`, true);
+      this.say(t("La demande n'a pas été retirée : {why}. Réessayez.", { why: failure(err) }), true);
       if (button.isConnected) button.disabled = false;
     }
   }

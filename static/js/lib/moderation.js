@@ -1,23 +1,24 @@
 // A room's moderation in the facilitator's console: the tools on each card (hide, edit, pin,
 // approve, delete, select to merge, undo a merge), the waiting queue, and keyboard shortcuts.
 import { busy } from "./actions.js";
-import { el, plural } from "./dom.js";
+import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
-const INVALID_TEXT = "une carte compte de 1 à 500 caractères";
-const INVALID_MERGE = "seules des cartes publiées (ni en attente, ni déjà fusionnées) se fusionnent";
+const INVALID_TEXT = t("une carte compte de 1 à 500 caractères");
+const INVALID_MERGE = t("seules des cartes publiées (ni en attente, ni déjà fusionnées) se fusionnent");
 
 // One entry per card action: the event it sends, its payload, and what to say if it fails.
 const ACTIONS = {
-  hide: { event: "hide_card", failed: "La carte n'a pas pu être masquée" },
-  restore: { event: "restore_card", failed: "La carte n'a pas pu être rétablie" },
-  pin: { event: "pin_card", extra: { pinned: true }, failed: "La carte n'a pas pu être épinglée" },
-  unpin: { event: "pin_card", extra: { pinned: false }, failed: "La carte n'a pas pu être désépinglée" },
-  approve: { event: "approve_card", failed: "La carte n'a pas pu être validée" },
-  unmerge: { event: "unmerge_card", failed: "La fusion n'a pas pu être défaite" },
+  hide: { event: "hide_card", failed: t("La carte n'a pas pu être masquée") },
+  restore: { event: "restore_card", failed: t("La carte n'a pas pu être rétablie") },
+  pin: { event: "pin_card", extra: { pinned: true }, failed: t("La carte n'a pas pu être épinglée") },
+  unpin: { event: "pin_card", extra: { pinned: false }, failed: t("La carte n'a pas pu être désépinglée") },
+  approve: { event: "approve_card", failed: t("La carte n'a pas pu être validée") },
+  unmerge: { event: "unmerge_card", failed: t("La fusion n'a pas pu être défaite") },
   delete: {
     event: "delete_card",
-    failed: "La carte n'a pas pu être supprimée",
-    invalid: "elle regroupe des doublons : défaites d'abord la fusion",
+    failed: t("La carte n'a pas pu être supprimée"),
+    invalid: t("elle regroupe des doublons : défaites d'abord la fusion"),
   },
 };
 
@@ -87,24 +88,24 @@ export class RoomModeration {
         el(
           "form",
           { class: "card__edit", "data-edit-form": id },
-          el("label", { class: "card__edit-label", for: fieldId }, "Nouveau texte"),
+          el("label", { class: "card__edit-label", for: fieldId }, t("Nouveau texte")),
           el("textarea", { class: "input", id: fieldId, rows: 3, maxlength: 500, "data-edit-text": id }, this.editing.get(id)),
           el(
             "div",
             { class: "card__tools" },
-            el("button", { type: "submit", class: "button button--small button--primary", "aria-describedby": textId }, "Enregistrer"),
-            button("cancel-edit", "Annuler", id, textId),
+            el("button", { type: "submit", class: "button button--small button--primary", "aria-describedby": textId }, t("Enregistrer")),
+            button("cancel-edit", t("Annuler"), id, textId),
           ),
         ),
       ];
     }
     const tools = [
-      button(card.hidden ? "restore" : "hide", card.hidden ? "Rétablir" : "Masquer", id, textId),
-      button("edit", "Modifier", id, textId),
-      button(card.pinned ? "unpin" : "pin", card.pinned ? "Désépingler" : "Épingler", id, textId),
+      button(card.hidden ? "restore" : "hide", card.hidden ? t("Rétablir") : t("Masquer"), id, textId),
+      button("edit", t("Modifier"), id, textId),
+      button(card.pinned ? "unpin" : "pin", card.pinned ? t("Désépingler") : t("Épingler"), id, textId),
     ];
-    if (card.held) tools.unshift(button("approve", "Valider", id, textId, "card__tool--approve"));
-    if (card.merged && card.merged.length) tools.push(button("unmerge", "Défaire la fusion", id, textId));
+    if (card.held) tools.unshift(button("approve", t("Valider"), id, textId, "card__tool--approve"));
+    if (card.merged && card.merged.length) tools.push(button("unmerge", t("Défaire la fusion"), id, textId));
     if (!card.held) {
       tools.push(
         el(
@@ -116,11 +117,11 @@ export class RoomModeration {
             checked: this.selected.has(id),
             "aria-describedby": textId,
           }),
-          "Sélectionner",
+          t("Sélectionner"),
         ),
       );
     }
-    tools.push(button("delete", "Supprimer", id, textId, "card__tool--danger"));
+    tools.push(button("delete", t("Supprimer"), id, textId, "card__tool--danger"));
     return [el("div", { class: "card__tools" }, tools)];
   }
 
@@ -153,8 +154,8 @@ export class RoomModeration {
     const n = this.selected.size;
     this.mergeButton.disabled = n < 2;
     this.selectionText.textContent = n
-      ? `${n} ${plural(n, "carte sélectionnée", "cartes sélectionnées")}`
-      : "Cochez « Sélectionner » sur des cartes en double, puis fusionnez-les dans la plus ancienne.";
+      ? tn("{n} carte sélectionnée", "{n} cartes sélectionnées", n)
+      : t("Cochez « Sélectionner » sur des cartes en double, puis fusionnez-les dans la plus ancienne.");
     this._drawQueue();
   }
 
@@ -177,13 +178,13 @@ export class RoomModeration {
             { class: "queue__meta" },
             el("span", { class: "card__author" }, (card.author && card.author.pseudonym) || ""),
             column ? el("span", {}, column.textContent) : null,
-            el("span", { class: "badge badge--held" }, card.held === "reveal" ? "avant révélation" : "à valider"),
+            el("span", { class: "badge badge--held" }, card.held === "reveal" ? t("avant révélation") : t("à valider")),
           ),
           el(
             "div",
             { class: "card__tools" },
-            button("approve", "Valider", card.id, textId, "card__tool--approve"),
-            button("delete", "Supprimer", card.id, textId, "card__tool--danger"),
+            button("approve", t("Valider"), card.id, textId, "card__tool--approve"),
+            button("delete", t("Supprimer"), card.id, textId, "card__tool--danger"),
           ),
         );
       }),
@@ -217,7 +218,7 @@ export class RoomModeration {
   _confirmDelete(id) {
     const card = this.store.cards.get(id);
     const quote = card && card.text ? `\n\n« ${card.text.slice(0, 140)} »` : "";
-    return window.confirm(`Supprimer cette carte de tous les écrans ?${quote}`);
+    return window.confirm(t("Supprimer cette carte de tous les écrans ?") + quote);
   }
 
   _startEdit(id) {
@@ -244,7 +245,7 @@ export class RoomModeration {
     const save = form.querySelector("button[type=submit]");
     const ack = await busy(
       save,
-      this.run("edit_card", { card_id: id, text }, { failed: "La carte n'a pas pu être modifiée", invalid: INVALID_TEXT }),
+      this.run("edit_card", { card_id: id, text }, { failed: t("La carte n'a pas pu être modifiée"), invalid: INVALID_TEXT }),
     );
     if (ack) this._stopEdit(id);
   }
@@ -267,7 +268,7 @@ export class RoomModeration {
       this.run(
         "merge_cards",
         { card_id: oldest, card_ids: duplicates },
-        { failed: "Les cartes n'ont pas pu être fusionnées", invalid: INVALID_MERGE },
+        { failed: t("Les cartes n'ont pas pu être fusionnées"), invalid: INVALID_MERGE },
       ),
     );
     if (ack) {

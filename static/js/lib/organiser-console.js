@@ -1,5 +1,6 @@
 // The organiser's live console: three panels (rooms at a glance, secret links, moderation log)
 // on the page's connection. Figures and log are fetched again, at most every 400 ms, when rooms change.
+import { t } from "./i18n.js";
 import { LinksPanel } from "./links-panel.js";
 import { LogPanel } from "./log-panel.js";
 import { OverviewPanel } from "./overview-panel.js";
@@ -76,7 +77,7 @@ export function startConsole(boot, connection) {
   return {
     onState: (state) => {
       showState(status, state);
-      if (state === "refused") warn("Ce lien d'organisation n'est plus valable.");
+      if (state === "refused") warn(t("Ce lien d'organisation n'est plus valable."));
     },
     onConnect: () => {
       warn("");

@@ -100,6 +100,10 @@ export class Outbox {
     } else if (ack && ack.error && FINAL_ERRORS.has(ack.error.code)) {
       this.settle(id);
       this.onRejected(item, ack.error);
+    } else if (ack && ack.error && ack.error.code === "rate_limited") {
+      // Too many cards at once (a long offline queue): send it when the server says, kept as pending.
+      const seconds = Number(ack.error.details && ack.error.details.retry_after) || 3;
+      this._retryIn(item, seconds * 1000 + Math.random() * 500);
     } else {
       this._retryLater(item); // `internal`: nothing was stored, it may work in a moment
     }
@@ -108,7 +112,10 @@ export class Outbox {
   _retryLater(item) {
     const attempts = (this._attempts.get(item.client_id) || 0) + 1;
     this._attempts.set(item.client_id, attempts);
-    const delay = RETRY_MS[Math.min(attempts, RETRY_MS.length) - 1];
+    this._retryIn(item, RETRY_MS[Math.min(attempts, RETRY_MS.length) - 1]);
+  }
+
+  _retryIn(item, delay) {
     clearTimeout(this._timers.get(item.client_id));
     this._timers.set(item.client_id, setTimeout(() => this._send(item), delay));
   }

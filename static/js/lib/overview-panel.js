@@ -1,5 +1,6 @@
 // The organiser's table of every room: participants connected, cards visible, hidden, pending, lock.
 import { el } from "./dom.js";
+import { t } from "./i18n.js";
 
 const FIGURES = ["connected", "visible", "hidden", "pending"];
 
@@ -30,7 +31,7 @@ export class OverviewPanel {
       const row = this.row(room.room_id, room.name);
       for (const figure of FIGURES) row.querySelector(`[data-figure="${figure}"]`).textContent = String(room[figure]);
       const lock = row.querySelector('[data-figure="locked"]');
-      lock.textContent = room.locked ? "Verrouillée" : "Ouverte";
+      lock.textContent = room.locked ? t("Verrouillée") : t("Ouverte");
       row.classList.toggle("is-locked", Boolean(room.locked));
     }
   }

@@ -1,6 +1,7 @@
 // The event's live state (programme, current phase, timer, room names) and what a phase asks for.
 import { showClosed } from "./closed.js";
-import { frenchTime, KIND_LABELS } from "./programme.js";
+import { clock, t } from "./i18n.js";
+import { KIND_LABELS } from "./programme.js";
 import { learnServerTime } from "./timer.js";
 
 /** Phases during which participants work on a board; every other kind shows a waiting screen. */
@@ -36,7 +37,7 @@ export function kindLabel(phase) {
 
 /** Return "À 11h30 : Pause café" for the phase that comes next, or "" at the end of the day. */
 export function nextLine(next) {
-  return next ? `À ${frenchTime(next.start).replace(/h00$/, "h")} : ${next.title}` : "";
+  return next ? t("À {time} : {title}", { time: clock(next.start), title: next.title }) : "";
 }
 
 /**

@@ -1,12 +1,13 @@
 // The programme of the day against the local clock: what is on now, what comes next.
+import { clock, t } from "./i18n.js";
 
 export const KIND_LABELS = {
-  accueil: "Accueil",
-  pleniere: "Plénière",
-  atelier: "Atelier",
-  pause: "Pause",
-  repas: "Repas",
-  fin: "Fin",
+  accueil: t("Accueil"),
+  pleniere: t("Plénière"),
+  atelier: t("Atelier"),
+  pause: t("Pause"),
+  repas: t("Repas"),
+  fin: t("Fin"),
 };
 
 /** Return minutes since midnight of an "HH:MM" time. */
@@ -15,16 +16,9 @@ function minutes(hhmm) {
   return h * 60 + m;
 }
 
-/** Return "9h30" for "09:30", as the French programme writes it. */
-export function frenchTime(hhmm) {
-  const [h, m] = String(hhmm).split(":");
-  return `${Number(h)}h${m}`;
-}
-
-/** Return "9h30 – 10h" style ranges ("17h" alone when a phase has no length). */
-export function frenchRange(phase) {
-  const short = (t) => frenchTime(t).replace(/h00$/, "h");
-  return phase.start === phase.end ? short(phase.start) : `${short(phase.start)} – ${short(phase.end)}`;
+/** Return a phase's times as people read them: "9h30 – 10h" in French, "9:30 AM – 10:00 AM" in English. */
+export function timeRange(phase) {
+  return phase.start === phase.end ? clock(phase.start) : `${clock(phase.start)} – ${clock(phase.end)}`;
 }
 
 /** Return `{current, next}`: the phase under way at `now` and the one after it (either may be null). */

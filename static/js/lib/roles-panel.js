@@ -3,6 +3,7 @@
 // to a participant by the facilitator.
 import { busy } from "./actions.js";
 import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { showSituation, situationOf } from "./situation.js";
 
 export class RolesPanel {
@@ -42,7 +43,7 @@ export class RolesPanel {
           "li",
           { class: who.length ? "rolelist__item" : "rolelist__item rolelist__item--free", "data-role-name": name },
           el("span", { class: "rolelist__role" }, name),
-          el("span", { class: "rolelist__who" }, who.length ? who.join(", ") : "personne"),
+          el("span", { class: "rolelist__who" }, who.length ? who.join(", ") : t("personne")),
         );
       }),
     );
@@ -50,14 +51,14 @@ export class RolesPanel {
     const free = names.filter((name) => players(name).length === 0).length;
     const summary = this.node.querySelector("[data-roles-summary]");
     summary.textContent = !situation
-      ? "Aucune situation : choisissez-en une pour que chacun prenne un rôle."
+      ? t("Aucune situation : choisissez-en une pour que chacun prenne un rôle.")
       : !names.length
-        ? "Cette situation n'a pas de protagonistes."
+        ? t("Cette situation n'a pas de protagonistes.")
         : free
-          ? `${free} ${free > 1 ? "rôles libres" : "rôle libre"} sur ${names.length}.`
-          : `Les ${names.length} rôles sont pris.`;
+          ? tn("{n} rôle libre sur {total}.", "{n} rôles libres sur {total}.", free, { total: names.length })
+          : t("Les {total} rôles sont pris.", { total: names.length });
     const none = roles.filter((entry) => !entry.role);
-    this.without.textContent = none.length ? `Sans rôle : ${none.map((entry) => entry.pseudonym).join(", ")}` : "Tout le monde a un rôle.";
+    this.without.textContent = none.length ? t("Sans rôle : {names}", { names: none.map((entry) => entry.pseudonym).join(", ") }) : t("Tout le monde a un rôle.");
     this.without.hidden = names.length === 0 || roles.length === 0;
 
     // The assign form: every participant of the room, every protagonist (or no role).
@@ -65,12 +66,12 @@ export class RolesPanel {
     const role = this.form.elements.role;
     const people = roles.map((entry) => [String(entry.participant_id), entry.role ? `${entry.pseudonym} (${entry.role})` : entry.pseudonym]);
     fill(person, people);
-    fill(role, [...names.map((name) => [name, name]), ["", "aucun rôle"]]);
+    fill(role, [...names.map((name) => [name, name]), ["", t("aucun rôle")]]);
     this.form.hidden = names.length === 0 || roles.length === 0;
   }
 
   _situations(situation) {
-    const options = [["", "aucune"], ...(this.event.situations || []).map((s) => [String(s.id), s.title])];
+    const options = [["", t("aucune")], ...(this.event.situations || []).map((s) => [String(s.id), s.title])];
     // Without the event's list (an older server), the room's own situation is still offered.
     if (situation && !options.some(([value]) => value === String(situation.id))) options.push([String(situation.id), situation.title]);
     fill(this.situationSelect, options);
@@ -84,7 +85,7 @@ export class RolesPanel {
       this.run(
         "set_room_situation",
         { room_id: this.roomId, situation_id: value ? Number(value) : null },
-        { failed: "La situation de la salle n'a pas pu changer" },
+        { failed: t("La situation de la salle n'a pas pu changer") },
       ),
     );
     if (!ack) this.render(); // put the select back as the room is
@@ -99,7 +100,7 @@ export class RolesPanel {
       this.run(
         "assign_role",
         { participant_id: Number(person), role: role || null },
-        { failed: "Le rôle n'a pas pu être attribué", invalid: "ce rôle n'est pas un protagoniste de la situation" },
+        { failed: t("Le rôle n'a pas pu être attribué"), invalid: t("ce rôle n'est pas un protagoniste de la situation") },
       ),
     );
   }

@@ -1,13 +1,13 @@
 // A room's controls in the facilitator's console: lock, activity (open, paused, closed),
 // how new cards appear (held until reveal, approved first) and the reveal of held cards.
 import { busy } from "./actions.js";
-import { plural } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 const STATE_TEXT = {
-  locked: "Salle verrouillée : les participants lisent mais n'écrivent plus.",
-  paused: "Activité en pause : les participants lisent mais n'écrivent plus.",
-  closed: "Activité close : les participants ne peuvent plus écrire.",
-  open: "Les participants peuvent écrire.",
+  locked: t("Salle verrouillée : les participants lisent mais n'écrivent plus."),
+  paused: t("Activité en pause : les participants lisent mais n'écrivent plus."),
+  closed: t("Activité close : les participants ne peuvent plus écrire."),
+  open: t("Les participants peuvent écrire."),
 };
 
 export class RoomControls {
@@ -26,20 +26,20 @@ export class RoomControls {
 
     this.lock.addEventListener("click", () => {
       const locked = !(this.state && this.state.locked);
-      this._send(this.lock, "lock_room", { locked }, locked ? "La salle n'a pas pu être verrouillée" : "La salle n'a pas pu être déverrouillée");
+      this._send(this.lock, "lock_room", { locked }, locked ? t("La salle n'a pas pu être verrouillée") : t("La salle n'a pas pu être déverrouillée"));
     });
     for (const radio of this.activity) {
       radio.addEventListener("change", () => {
-        if (radio.checked) this._send(radio, "set_activity", { state: radio.value }, "L'activité n'a pas pu changer");
+        if (radio.checked) this._send(radio, "set_activity", { state: radio.value }, t("L'activité n'a pas pu changer"));
       });
     }
     for (const box of this.modes) {
       box.addEventListener("change", () => {
-        this._send(box, "set_card_modes", { [box.dataset.mode]: box.checked }, "Le mode des cartes n'a pas pu changer");
+        this._send(box, "set_card_modes", { [box.dataset.mode]: box.checked }, t("Le mode des cartes n'a pas pu changer"));
       });
     }
     this.reveal.addEventListener("click", () => {
-      this._send(this.reveal, "reveal_cards", {}, "Les cartes n'ont pas pu être révélées");
+      this._send(this.reveal, "reveal_cards", {}, t("Les cartes n'ont pas pu être révélées"));
     });
   }
 
@@ -58,10 +58,10 @@ export class RoomControls {
   _draw() {
     const state = this.state;
     // One text node: a flex button would split "(", the number and ")" into separate items.
-    this.reveal.textContent = `Révéler les cartes (${this.held})`;
+    this.reveal.textContent = t("Révéler les cartes ({n})", { n: this.held });
     this.reveal.disabled = !state || this.held === 0 || this.reveal.hasAttribute("aria-busy");
     if (!state) return;
-    this.lock.textContent = state.locked ? "Déverrouiller" : "Verrouiller la salle";
+    this.lock.textContent = state.locked ? t("Déverrouiller") : t("Verrouiller la salle");
     this.lock.classList.toggle("button--locked", state.locked);
     this.lock.setAttribute("aria-pressed", String(state.locked));
     for (const radio of this.activity) radio.checked = radio.value === state.activity_state;
@@ -73,8 +73,8 @@ export class RoomControls {
     this.summary.textContent = STATE_TEXT[why] || STATE_TEXT.open;
     this.summary.dataset.open = String(why === "open");
     this.reveal.title = this.held
-      ? `${this.held} ${plural(this.held, "carte attend", "cartes attendent")} la révélation`
-      : "Aucune carte n'attend la révélation";
+      ? tn("{n} carte attend la révélation", "{n} cartes attendent la révélation", this.held)
+      : t("Aucune carte n'attend la révélation");
   }
 
   async _send(control, event, payload, failed) {

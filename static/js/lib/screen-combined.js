@@ -1,6 +1,7 @@
 // The screen's combined board: one board's questions with every room's cards, the same idea from
 // several rooms grouped (the server groups them: get_combined_board). Asked again a moment after cards change.
 import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { QueryView } from "./screen-query.js";
 import { fitList } from "./screen-rooms.js";
 
@@ -27,7 +28,7 @@ export class CombinedView extends QueryView {
   }
 
   render(board) {
-    this.title.textContent = `${board.title} · toutes les salles`;
+    this.title.textContent = t("{board} · toutes les salles", { board: board.title });
     const first = this.seen === null;
     const seen = new Set();
     const total = board.columns.reduce((n, column) => n + column.groups.length, 0);
@@ -57,14 +58,16 @@ export class CombinedView extends QueryView {
           { class: "column ccolumn", "aria-labelledby": id, "data-combined-column": column.key },
           el("header", { class: "column__head" }, el("h3", { class: "column__title", id }, column.label)),
           el("ol", { class: "cards cgroups" }, groups),
-          groups.length ? null : el("p", { class: "column__empty" }, "Aucune carte."),
+          groups.length ? null : el("p", { class: "column__empty" }, t("Aucune carte.")),
           more,
         );
       }),
     );
     this.seen = seen;
     for (const column of this.columns.children) {
-      fitList(column.querySelector(".cgroups"), column.querySelector(".column__more"), "autre idée", "autres idées");
+      fitList(column.querySelector(".cgroups"), column.querySelector(".column__more"), (n) =>
+        tn("+ {n} autre idée", "+ {n} autres idées", n),
+      );
     }
   }
 }

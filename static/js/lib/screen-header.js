@@ -1,7 +1,7 @@
 // The screen's top line: the programme's now and next, the event's countdown, who is connected.
-import { plural } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { phaseAfter, phaseById } from "./phase.js";
-import { currentAndNext, frenchRange, KIND_LABELS } from "./programme.js";
+import { currentAndNext, timeRange, KIND_LABELS } from "./programme.js";
 import { TimerView } from "./timer.js";
 
 /** Return `{current, next}`: the phase the organiser moved the day to and the one after it, or the clock's guess. */
@@ -14,7 +14,7 @@ export function nowAndNext(event) {
 /** Return the line under a phase's title: its hours, and its kind when the title does not say it. */
 export function phaseTime(phase) {
   const kind = KIND_LABELS[phase.kind] || phase.kind;
-  return kind === phase.title ? frenchRange(phase) : `${frenchRange(phase)} · ${kind}`;
+  return kind === phase.title ? timeRange(phase) : `${timeRange(phase)} · ${kind}`;
 }
 
 export class ScreenHeader {
@@ -31,7 +31,7 @@ export class ScreenHeader {
     const { current, next } = nowAndNext(event);
     const describe = (phase, empty) => (phase ? { title: phase.title, time: phaseTime(phase) } : { title: empty, time: "" });
     const started = programme.length > 0 && next !== programme[0];
-    const idle = !next ? "La journée est terminée" : started ? "Transition" : "La journée va commencer";
+    const idle = !next ? t("La journée est terminée") : started ? t("Transition") : t("La journée va commencer");
     const now = describe(current, idle);
     const then = describe(next, "—");
     this.root.querySelector("[data-now-title]").textContent = now.title;
@@ -43,6 +43,6 @@ export class ScreenHeader {
 
   showPresence(total) {
     this.root.querySelector("[data-presence-total]").textContent = String(total);
-    this.root.querySelector("[data-presence-label]").textContent = plural(total, "participant connecté", "participants connectés");
+    this.root.querySelector("[data-presence-label]").textContent = tn("participant connecté", "participants connectés", total);
   }
 }

@@ -1,5 +1,6 @@
 // The screen's hypothesis: the one the organiser shows, with its live result bars (lib/hypotheses.js).
 import { el } from "./dom.js";
+import { t } from "./i18n.js";
 import { renderResults } from "./hypotheses.js";
 
 export class HypothesisView {
@@ -50,7 +51,10 @@ export class HypothesisView {
   render() {
     const index = this.hypotheses.findIndex((h) => h.id === this.hypothesisId);
     const shown = this.hypotheses[index];
-    this.position.textContent = shown ? `${index + 1} / ${this.hypotheses.length}${shown.state === "open" ? " · vote ouvert" : " · vote clos"}` : "";
-    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2 }) : el("p", { class: "hypothesis-screen__none" }, "Hypothèse en préparation."));
+    this.position.textContent = shown ? shown.state === "open"
+        ? t("{position} / {count} · vote ouvert", { position: index + 1, count: this.hypotheses.length })
+        : t("{position} / {count} · vote clos", { position: index + 1, count: this.hypotheses.length })
+       : "";
+    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2 }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
   }
 }

@@ -2,19 +2,21 @@
 // hypothesis), the mode on screen pressed, and the keys of a presentation clicker: → / PageDown
 // for the next slide (a room, a synthesis, a hypothesis) or mode, ← / PageUp for the previous one.
 import { el } from "./dom.js";
+import { errorText, failureText } from "./errors.js";
+import { t, tn } from "./i18n.js";
 
 const ORDER = ["welcome", "rooms", "room", "combined", "syntheses", "hypothesis", "competences", "wordcloud"];
 const NEXT_KEYS = new Set(["ArrowRight", "PageDown"]);
 const PREVIOUS_KEYS = new Set(["ArrowLeft", "PageUp"]);
 const NAMES = {
-  welcome: "l'accueil",
-  rooms: "toutes les salles",
-  room: "une salle",
-  combined: "la grille commune",
-  syntheses: "les synthèses",
-  hypothesis: "une hypothèse",
-  competences: "la réciprocité",
-  wordcloud: "le nuage de mots",
+  welcome: t("l'accueil"),
+  rooms: t("toutes les salles"),
+  room: t("une salle"),
+  combined: t("la grille commune"),
+  syntheses: t("les synthèses"),
+  hypothesis: t("une hypothèse"),
+  competences: t("la réciprocité"),
+  wordcloud: t("le nuage de mots"),
 };
 
 /** Tell whether a key press belongs to a field (typing), not to the remote. */
@@ -74,10 +76,10 @@ export class ScreenRemote {
     try {
       ack = await this.call("set_screen", payload, 5000);
     } catch (err) {
-      ack = { ok: false, error: { message: err.reason === "disconnected" ? "pas de connexion au serveur" : "le serveur n'a pas répondu" } };
+      ack = { ok: false, why: failureText(err) };
     }
     this.alert.hidden = ack.ok;
-    this.alert.textContent = ack.ok ? "" : `L'écran n'a pas pu changer : ${(ack.error && ack.error.message) || "erreur du serveur"}.`;
+    this.alert.textContent = ack.ok ? "" : t("L'écran n'a pas pu changer : {why}.", { why: ack.why || errorText(ack.error) });
     if (ack.ok) this.take(ack.screen);
     return ack;
   }
@@ -121,22 +123,27 @@ export class ScreenRemote {
     if (hypothesisSelect) hypothesisSelect.disabled = this.hypotheses.length === 0;
     const slides = this.published;
     const slide = Math.min(this.screen.slide || 0, Math.max(slides - 1, 0));
-    this.slideNode.textContent = mode === "syntheses" && slides > 1 ? `${slide + 1} / ${slides}` : slides ? `${slides} publiée${slides > 1 ? "s" : ""}` : "aucune publiée";
-    this.now.textContent = `L'écran montre ${NAMES[mode] || mode}${this._detail()}.`;
+    this.slideNode.textContent = mode === "syntheses" && slides > 1 ? `${slide + 1} / ${slides}` : slides ? tn("{n} publiée", "{n} publiées", slides) : t("aucune publiée");
+    this.now.textContent = this._nowText(NAMES[mode] || mode);
   }
 
-  _detail() {
+  /** Say what the screen shows: "L'écran montre une salle : Salle 2." */
+  _nowText(what) {
     const { screen } = this;
+    let detail = null;
     if (screen.mode === "room") {
       const room = (this.event.rooms || []).find((r) => r.id === screen.room_id);
-      return room ? ` : ${room.name}` : "";
+      detail = room ? room.name : null;
     }
     if (screen.mode === "combined" || screen.mode === "wordcloud") {
       const board = (this.event.boards || []).find((b) => b.key === screen.board);
-      return board ? ` : ${board.title}` : screen.mode === "wordcloud" ? " : toute la journée" : "";
+      detail = board ? board.title : screen.mode === "wordcloud" ? t("toute la journée") : null;
     }
-    if (screen.mode === "syntheses" && this.published > 1) return ` (${Math.min(screen.slide || 0, this.published - 1) + 1} sur ${this.published})`;
-    return "";
+    if (screen.mode === "syntheses" && this.published > 1) {
+      const slide = Math.min(screen.slide || 0, this.published - 1) + 1;
+      return t("L'écran montre {what} ({slide} sur {count}).", { what, slide, count: this.published });
+    }
+    return detail ? t("L'écran montre {what} : {detail}.", { what, detail }) : t("L'écran montre {what}.", { what });
   }
 
   /** The slides of `mode`: rooms, published syntheses or hypotheses (1 for a mode without slides). */

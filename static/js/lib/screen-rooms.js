@@ -1,7 +1,8 @@
 // The screen's rooms: every room's board live side by side ("rooms"), or one of them large ("room").
 import { boardFor, linksBackToCaseStudy, RoomBoards } from "./boards.js";
 import { combineDecorations, skillDecoration } from "./competences.js";
-import { el, plural } from "./dom.js";
+import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { Facets, rolesOf } from "./facets.js";
 import { phaseById, roomPhase } from "./phase.js";
 import { RoomStore } from "./store.js";
@@ -9,11 +10,11 @@ import { situationOf, SituationCards } from "./situation.js";
 import { byVotes, pressToggle, voteDecoration } from "./votes.js";
 import { TimerView } from "./timer.js";
 
-const ROOM_FLAGS = { locked: "Salle verrouillée", paused: "En pause", closed: "Activité close" };
+const ROOM_FLAGS = { locked: t("Salle verrouillée"), paused: t("En pause"), closed: t("Activité close") };
 
 export class RoomsView {
   /**
-   * `root`: the <main> holding one `.room[data-room-id]` section per room; `event`: the boot event;
+   * `root`: the element holding one `.room[data-room-id]` section per room; `event`: the boot event;
    * `call`: the connection's acknowledged call; `onCards()`: after any change of any room's cards.
    */
   constructor(root, { event, call, scaleLabel, onCards = () => {} }) {
@@ -100,7 +101,7 @@ export class RoomsView {
       const node = this.nodes.get(roomId);
       if (!node) continue;
       node.querySelector("[data-room-count]").textContent = String(count);
-      node.querySelector("[data-room-count-label]").textContent = plural(count, "connecté", "connectés");
+      node.querySelector("[data-room-count-label]").textContent = tn("connecté", "connectés", count);
     }
   }
 
@@ -136,7 +137,7 @@ export class RoomsView {
 
   _showHeld(room, count) {
     const line = room.querySelector("[data-held-count]");
-    line.textContent = `${count} ${plural(count, "carte en attente de révélation", "cartes en attente de révélation")}`;
+    line.textContent = tn("{n} carte en attente de révélation", "{n} cartes en attente de révélation", count);
     line.hidden = count === 0;
   }
 
@@ -158,7 +159,7 @@ export class RoomsView {
         more = el("p", { class: "column__more", "data-more": "" });
         column.append(more);
       }
-      fitList(list, more, "autre carte", "autres cartes");
+      fitList(list, more, (n) => tn("+ {n} autre carte", "+ {n} autres cartes", n));
     }
   }
 }
@@ -167,7 +168,7 @@ export class RoomsView {
  * Hide the items of `list` that do not fit whole below the first one, and say how many in `more`.
  * The first item always shows, faded out at the bottom if it is too long for the space.
  */
-export function fitList(list, more, one, many) {
+export function fitList(list, more, label) {
   const limit = list.clientHeight;
   let clipped = 0;
   [...list.children].forEach((item, index) => {
@@ -177,6 +178,6 @@ export function fitList(list, more, one, many) {
   });
   const first = list.firstElementChild;
   list.classList.toggle("cards--cut", Boolean(first && first.offsetTop + first.offsetHeight > limit));
-  more.textContent = clipped ? `+ ${clipped} ${plural(clipped, one, many)}` : "";
+  more.textContent = clipped ? label(clipped) : "";
   more.hidden = clipped === 0;
 }

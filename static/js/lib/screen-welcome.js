@@ -1,6 +1,7 @@
 // The screen's welcome: the event's title, the day's programme with now and next, how to join, who is here.
-import { el, plural } from "./dom.js";
-import { frenchRange } from "./programme.js";
+import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
+import { timeRange } from "./programme.js";
 import { nowAndNext } from "./screen-header.js";
 
 export class WelcomeView {
@@ -32,9 +33,9 @@ export class WelcomeView {
         return el(
           "li",
           { class: `welcome__phase${state ? ` welcome__phase--${state}` : ""}`, "aria-current": state === "now" ? "time" : null },
-          el("span", { class: "welcome__time" }, frenchRange(phase)),
+          el("span", { class: "welcome__time" }, timeRange(phase)),
           el("span", { class: "welcome__title" }, phase.title),
-          state ? el("span", { class: "welcome__tag" }, state === "now" ? "En ce moment" : "Ensuite") : null,
+          state ? el("span", { class: "welcome__tag" }, state === "now" ? t("En ce moment") : t("Ensuite")) : null,
         );
       }),
     );
@@ -50,7 +51,7 @@ export class WelcomeView {
 
   _drawRooms() {
     this.root.querySelector("[data-welcome-total]").textContent = String(this.total);
-    this.root.querySelector("[data-welcome-total-label]").textContent = plural(this.total, "participant connecté", "participants connectés");
+    this.root.querySelector("[data-welcome-total-label]").textContent = tn("participant connecté", "participants connectés", this.total);
     this.rooms.replaceChildren(
       ...(this.event.rooms || []).map((room) => {
         const count = this.counts.get(room.id) || 0;

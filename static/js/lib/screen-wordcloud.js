@@ -1,6 +1,7 @@
 // The screen's word cloud: the words the cards use most, sized by use, in alphabetical order so that
 // a refresh only grows, shrinks or adds words where they belong: nothing jumps.
 import { el } from "./dom.js";
+import { t } from "./i18n.js";
 import { QueryView } from "./screen-query.js";
 
 const SETTLE_MS = 2000;
@@ -35,7 +36,7 @@ export class WordCloudView extends QueryView {
     if (board !== this.board || this.root.hidden) this.drawn = null;
     this.board = board;
     const found = (this.event.boards || []).find((b) => b.key === board);
-    this.title.textContent = found ? `Les mots de l'atelier : ${found.title}` : "Les mots de la journée";
+    this.title.textContent = found ? t("Les mots de l'atelier : {board}", { board: found.title }) : t("Les mots de la journée");
     this.root.hidden = false;
     this.refresh();
   }

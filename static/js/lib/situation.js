@@ -1,6 +1,7 @@
 // A room's situation (case study): its text shown where the room works, and the link from the
 // four-question grid of atelier 2 back to what atelier 1 wrote about the same situation.
-import { el, plural } from "./dom.js";
+import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 /** Return the situation of room `roomId` in `event`, or null. */
 export function situationOf(event, roomId) {
@@ -63,7 +64,7 @@ export class SituationCards {
     this.situationId = id;
     this.loaded = null;
     this.details.open = false;
-    this.summary.textContent = "Voir l'analyse de l'atelier 1";
+    this.summary.textContent = t("Voir l'analyse de l'atelier 1");
     this.body.replaceChildren();
     if (this.eager) this.details.hidden = true; // until its cards are counted
     if (id !== null && this.eager) this.load();
@@ -87,7 +88,7 @@ export class SituationCards {
     if (id !== this.situationId) return; // the room changed situation meanwhile
     if (!ack || !ack.ok) {
       // Not loaded: the next opening or (re)connection asks again.
-      const why = ack ? "L'analyse de l'atelier 1 n'a pas pu être chargée." : "Pas de connexion au serveur pour l'instant.";
+      const why = ack ? t("L'analyse de l'atelier 1 n'a pas pu être chargée.") : t("Pas de connexion au serveur pour l'instant.");
       this.body.replaceChildren(el("p", { class: "atelier1__empty" }, why));
       return;
     }
@@ -98,13 +99,13 @@ export class SituationCards {
   _draw(cards) {
     const n = cards.length;
     if (this.eager) this.details.hidden = n === 0 || this.situationId === null;
-    this.summary.textContent = `Voir l'analyse de l'atelier 1 (${n} ${plural(n, "carte", "cartes")})`;
+    this.summary.textContent = tn("Voir l'analyse de l'atelier 1 ({n} carte)", "Voir l'analyse de l'atelier 1 ({n} cartes)", n);
     const board = (this.event.boards || []).find((b) => b.kind === "case_study") || { columns: [] };
     const groups = board.columns
       .map((column) => ({ column, cards: cards.filter((card) => card.column === column.key) }))
       .filter((group) => group.cards.length);
     if (!groups.length) {
-      this.body.replaceChildren(el("p", { class: "atelier1__empty" }, "Aucune carte écrite sur cette situation à l'atelier 1."));
+      this.body.replaceChildren(el("p", { class: "atelier1__empty" }, t("Aucune carte écrite sur cette situation à l'atelier 1.")));
       return;
     }
     this.body.replaceChildren(

@@ -1,6 +1,7 @@
 // The organiser's situations (the case studies of atelier 1): listed, created, edited, deleted.
 // The list follows the event (`event.situations`), which `event_changed` keeps up to date.
 import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 export class SituationsPanel {
   /**
@@ -42,11 +43,11 @@ export class SituationsPanel {
           el(
             "p",
             { class: "situationlist__facts" },
-            `${(situation.protagonists || []).length} protagonistes`,
+            tn("{n} protagoniste", "{n} protagonistes", (situation.protagonists || []).length),
             (situation.scales || []).length ? ` · ${situation.scales.map((key) => scale.get(key) || key).join(", ")}` : "",
-            rooms.length ? ` · ${rooms.map((room) => room.name).join(", ")}` : " · aucune salle",
+            rooms.length ? ` · ${rooms.map((room) => room.name).join(", ")}` : " · " + t("aucune salle"),
           ),
-          el("div", { class: "programme__actions" }, action("Modifier", "edit"), action("Supprimer", "delete")),
+          el("div", { class: "programme__actions" }, action(t("Modifier"), "edit"), action(t("Supprimer"), "delete")),
         );
       }),
     );
@@ -56,7 +57,7 @@ export class SituationsPanel {
   open(situation) {
     this.editing = situation ? situation.id : null;
     const fields = this.form.elements;
-    this.form.querySelector("[data-situation-form-title]").textContent = situation ? `Modifier « ${situation.title} »` : "Nouvelle situation";
+    this.form.querySelector("[data-situation-form-title]").textContent = situation ? t("Modifier « {title} »", { title: situation.title }) : t("Nouvelle situation");
     fields.title.value = situation ? situation.title : "";
     fields.description.value = situation ? situation.description || "" : "";
     const scales = new Set(situation ? situation.scales || [] : []);
@@ -75,7 +76,7 @@ export class SituationsPanel {
       scales: [...this.form.querySelectorAll('input[name="scales"]:checked')].map((box) => box.value),
       protagonists: fields.protagonists.value.split("\n").map((line) => line.trim()).filter(Boolean),
     };
-    const ack = await this.request("save_situation", payload, "La situation n'a pas pu être enregistrée");
+    const ack = await this.request("save_situation", payload, t("La situation n'a pas pu être enregistrée"));
     if (!ack) return;
     this.form.hidden = true;
     // The event_changed that follows redraws the list; the ack's situation shows it at once.
@@ -97,7 +98,7 @@ export class SituationsPanel {
     if (button.dataset.situationAction === "edit") {
       this.open(situation);
     } else if (window.confirm(`Supprimer la situation « ${situation.title} » ? Les salles qui la travaillent n'en auront plus.`)) {
-      const ack = await this.request("delete_situation", { situation_id: id }, "La situation n'a pas pu être supprimée");
+      const ack = await this.request("delete_situation", { situation_id: id }, t("La situation n'a pas pu être supprimée"));
       if (ack) {
         this.event.situations = (this.event.situations || []).filter((s) => s.id !== id);
         this.render();

@@ -1,13 +1,15 @@
 // One Socket.IO connection per page: acknowledged calls with a timeout, and a connection state.
-import { io } from "/static/vendor/socket.io.esm.min.js";
+// Relative, so the client comes from the same release (versioned path) as this module.
+import { io } from "../../vendor/socket.io.esm.min.js";
+import { t } from "./i18n.js";
 
 /** The connection states a page shows, in French. */
 export const STATE_LABELS = {
-  connecting: "Connexion…",
-  connected: "Connecté",
-  reconnecting: "Reconnexion…",
-  offline: "Hors ligne",
-  refused: "Accès refusé",
+  connecting: t("Connexion…"),
+  connected: t("Connecté"),
+  reconnecting: t("Reconnexion…"),
+  offline: t("Hors ligne"),
+  refused: t("Accès refusé"),
 };
 
 /** A call that got no acknowledgement: not sent (disconnected) or no answer in time. */
@@ -27,7 +29,9 @@ export class CallError extends Error {
  */
 export function connect(token, { onState = () => {}, onConnect = () => {}, on = {} } = {}) {
   // Default transports (long-polling, then upgrade to websocket): works behind any proxy.
-  const socket = io({ auth: { token } });
+  // Several workers behind a load balancer take websocket only (docs/deploy.md): the page says so.
+  const only = document.querySelector('meta[name="collab-transports"]')?.content;
+  const socket = io({ auth: { token }, ...(only ? { transports: only.split(",") } : {}) });
   let state = "connecting";
   let retryTimer = null;
 
@@ -65,12 +69,13 @@ export function connect(token, { onState = () => {}, onConnect = () => {}, on = 
     if (state !== "refused") setState("offline");
   });
   window.addEventListener("online", () => {
-    if (!socket.connected && state !== "refused") setState("reconnecting");
+    // A short drop may not have closed the socket: then the page is connected again, and says so.
+    if (state !== "refused") setState(socket.connected ? "connected" : "reconnecting");
   });
 
   /** Send `event` and resolve with its acknowledgement; reject with CallError when there is none. */
   async function call(event, payload, timeoutMs = 5000) {
-    if (!socket.connected) throw new CallError("disconnected", "pas de connexion");
+    if (!socket.connected) throw new CallError("disconnected", t("pas de connexion au serveur"));
     try {
       return await socket.timeout(timeoutMs).emitWithAck(event, payload);
     } catch (err) {

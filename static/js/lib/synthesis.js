@@ -1,17 +1,18 @@
 // A room's synthesis: the facilitator's editor (chosen cards in order, a text per question)
 // and the plenary screen's view of a published one.
 import { el } from "./dom.js";
+import { errorText, failureText } from "./errors.js";
+import { clock as clockTime, t } from "./i18n.js";
 
 const TEXT_MAX = 2000;
 
+/** Return the time of day of an ISO moment, in the page's language (16h30 / 4:30 PM). */
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+  return clockTime(new Date(iso));
 }
 
 function reason(err) {
-  if (err.reason === "disconnected") return "pas de connexion au serveur";
-  if (err.reason === "timeout") return "le serveur n'a pas répondu";
-  return err.message;
+  return failureText(err);
 }
 
 export class SynthesisEditor {
@@ -59,7 +60,7 @@ export class SynthesisEditor {
     if (this.dirty || !draft) return;
     this.items = [...draft.items];
     for (const [key, area] of this.texts) area.value = draft.texts[key] || "";
-    if (draft.published_at) this.say(`Dernière publication à ${clock(draft.published_at)}.`);
+    if (draft.published_at) this.say(t("Dernière publication à {time}.", { time: clock(draft.published_at) }));
     this.render();
     this.onItems();
   }
@@ -80,19 +81,19 @@ export class SynthesisEditor {
         return el(
           "li",
           { class: "synthesis-item" },
-          el("p", { class: "synthesis-item__text", id: textId }, card ? card.text : `Carte n° ${cardId}`),
+          el("p", { class: "synthesis-item__text", id: textId }, card ? card.text : t("Carte n° {id}", { id: cardId })),
           el(
             "p",
             { class: "synthesis-item__meta" },
             card ? this.labels.get(card.column) || card.column : "",
-            card && card.hidden ? " · masquée : elle ne sera pas publiée" : "",
+            card && card.hidden ? " · " + t("masquée : elle ne sera pas publiée") : "",
           ),
           el(
             "p",
             { class: "synthesis-item__actions" },
-            button("up", "Monter", index === 0),
-            button("down", "Descendre", index === this.items.length - 1),
-            button("remove", "Retirer"),
+            button("up", t("Monter"), index === 0),
+            button("down", t("Descendre"), index === this.items.length - 1),
+            button("remove", t("Retirer")),
           ),
         );
       }),
@@ -114,15 +115,15 @@ export class SynthesisEditor {
     const texts = Object.fromEntries([...this.texts].map(([key, area]) => [key, area.value]));
     try {
       const ack = await this.call("save_synthesis", { room_id: this.roomId, items, texts }, 5000);
-      if (!ack.ok) throw new Error(ack.error && ack.error.message);
+      if (!ack.ok) throw new Error(errorText(ack.error));
       this.dirty = false;
       this.items = [...ack.draft.items];
       this.render();
       this.onItems();
-      this.say(`Brouillon enregistré à ${clock(ack.draft.updated_at)}.`);
+      this.say(t("Brouillon enregistré à {time}.", { time: clock(ack.draft.updated_at) }));
       return true;
     } catch (err) {
-      this.say(`La synthèse n'a pas été enregistrée : ${reason(err)}. Réessayez.`, true);
+      this.say(t("La synthèse n'a pas été enregistrée : {why}. Réessayez.", { why: reason(err) }), true);
       return false;
     }
   }
@@ -132,10 +133,10 @@ export class SynthesisEditor {
     if (!(await this.save())) return;
     try {
       const ack = await this.call("publish_synthesis", { room_id: this.roomId }, 5000);
-      if (!ack.ok) throw new Error(ack.error && ack.error.message);
-      this.say(`Synthèse publiée à ${clock(ack.synthesis.published_at)} : l'écran peut l'afficher.`);
+      if (!ack.ok) throw new Error(errorText(ack.error));
+      this.say(t("Synthèse publiée à {time} : l'écran peut l'afficher.", { time: clock(ack.synthesis.published_at) }));
     } catch (err) {
-      this.say(`La synthèse n'a pas été publiée : ${reason(err)}. Réessayez.`, true);
+      this.say(t("La synthèse n'a pas été publiée : {why}. Réessayez.", { why: reason(err) }), true);
     }
   }
 
@@ -202,6 +203,6 @@ export function renderPublished(synthesis, columns, scaleLabel = (key) => key) {
     el("h3", { class: "synthesis__room", id: titleId }, synthesis.room_name),
     questions,
     cards.length ? el("ol", { class: "synthesis__cards" }, cards) : null,
-    !questions.length && !cards.length ? el("p", { class: "synthesis__empty" }, "Synthèse vide.") : null,
+    !questions.length && !cards.length ? el("p", { class: "synthesis__empty" }, t("Synthèse vide.")) : null,
   );
 }

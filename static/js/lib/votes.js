@@ -1,9 +1,10 @@
 // Dot votes on a board: each card's count, a phone's dot buttons, and the sort by votes.
-import { el, plural } from "./dom.js";
+import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 /** Return "1 point" / "3 points" (French: 0 and 1 are singular). */
 export function pointsLabel(count) {
-  return `${count} ${plural(count, "point", "points")}`;
+  return tn("{n} point", "{n} points", count);
 }
 
 /** Return cards pinned first, then most dots first, then newest first. */
@@ -38,7 +39,7 @@ export function voteDecoration(store, { phone = false } = {}) {
             "p",
             { class: "card__count", "data-votes": votes },
             pointsLabel(votes),
-            mine ? el("span", { class: "card__mine" }, ` · dont ${mine} de vous`) : null,
+            mine ? el("span", { class: "card__mine" }, " · " + t("dont {n} de vous", { n: mine })) : null,
           ),
         );
         if (canDot) {
@@ -55,7 +56,7 @@ export function voteDecoration(store, { phone = false } = {}) {
               },
               label,
             );
-          line.append(button("place", "Ajouter un point", left <= 0), button("withdraw", "Retirer un point", mine === 0));
+          line.append(button("place", t("Ajouter un point"), left <= 0), button("withdraw", t("Retirer un point"), mine === 0));
         }
         article.append(line);
       },
@@ -77,6 +78,6 @@ export function pressToggle(button, onToggle) {
 export function dotsLeftText(room) {
   if (!room.vote) return "";
   const left = room.dotsLeft;
-  if (left <= 0) return `Vous avez placé vos ${pointsLabel(room.vote.dots)}. Retirez-en un pour changer d'avis.`;
-  return `Il vous reste ${pointsLabel(left)} sur ${room.vote.dots}.`;
+  if (left <= 0) return t("Vous avez placé vos {points}. Retirez-en un pour changer d'avis.", { points: pointsLabel(room.vote.dots) });
+  return t("Il vous reste {points} sur {total}.", { points: pointsLabel(left), total: room.vote.dots });
 }

@@ -1,0 +1,49 @@
+"""Beyond one process: the Socket.IO client manager, over a Redis message queue when workers share one.
+
+Each worker holds its own sockets. A broadcast goes through the queue to every worker, which
+sends it to the sockets it holds in that Socket.IO room; so does closing a room, which in collab
+disconnects the room's sockets (a revoked link's pages), wherever they are held.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+
+
+class Sockets(socketio.Manager):
+    """The sockets of this process; closing a Socket.IO room disconnects every socket in it."""
+
+    def close_room(self, room: str, namespace: str) -> Any:
+        """Disconnect this process's sockets in `room`, then forget the room."""
+        for sid, _eio_sid in list(self.get_participants(namespace, room)):
+            self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+        return super().close_room(room, namespace)
+
+
+class QueuedSockets(socketio.RedisManager, Sockets):
+    """The sockets of this worker, and a Redis channel to those of the others.
+
+    redis-py talks through the socket module, which eventlet's monkey patching makes cooperative
+    (python-socketio refuses to start otherwise), so waiting on Redis never stalls the worker.
+    """
+
+
+def client_manager(message_queue: str, channel: str) -> Sockets:
+    """Return the client manager: one process's sockets, or a worker's when `message_queue` is set."""
+    if not message_queue:
+        return Sockets()
+    if not message_queue.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"COLLAB_MESSAGE_QUEUE must be a Redis URL (redis://host:6379/0), not {message_queue!r}")
+    return QueuedSockets(message_queue, channel=channel)
+
+
+def transports(message_queue: str) -> list[str] | None:
+    """Return the transports the server accepts: websocket only when workers share a queue.
+
+    A long-polling session lives in one worker's memory and is made of many requests; a load
+    balancer that spreads them over workers breaks it. A websocket is one connection, held by
+    whichever worker accepted it. None: Socket.IO's default (long-polling, then websocket).
+    """
+    return ["websocket"] if message_queue else None
