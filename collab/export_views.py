@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
-from flask import Flask, Response, abort, render_template
+from flask import Flask, Response, abort, render_template, request
 
 from collab.domain.errors import NotFound, Unauthorised
 from collab.domain.events import event_id_for_code, normalise_code
 from collab.exports.files import export_file
 from collab.exports.grid import self_diagnosis
 from collab.exports.record import event_record
+from collab.offload import offload
 from collab.tokens import principal_for_token
 
 # Download name → (format, organiser's version).
@@ -41,6 +43,12 @@ def download(token: str, name: str) -> Response:
     file = export_file(principal.event_id, fmt, organiser)
     response = Response(file.body, mimetype=file.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response.vary.add("Accept-Encoding")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        # A day's archive is a megabyte: compressed in an OS thread, not on the loop every phone
+        # waits on (an encoded response is left alone by collab.assets' compression).
+        response.set_data(offload(gzip.compress, response.get_data(), 6))
+        response.headers["Content-Encoding"] = "gzip"
     if file.style_hash:
         # The report carries its own style (a file kept offline): allow that one style block.
         from collab.views import CSP

@@ -82,3 +82,14 @@ def test_static_files_do_not_resend_the_session_cookie(client: FlaskClient, even
     assert "Set-Cookie" not in client.get("/static/js/participant.js").headers
     # The page itself still refreshes it.
     assert "Set-Cookie" in client.get(f"/e/{event.join_code}").headers
+
+
+def test_exports_are_gzipped_once_when_the_browser_asks_and_plain_otherwise(
+    client: FlaskClient, event: EventLinks
+) -> None:
+    plain = client.get(f"/o/{event.organiser_token}/export/event.json")
+    assert "Content-Encoding" not in plain.headers
+    packed = client.get(f"/o/{event.organiser_token}/export/event.json", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["Content-Disposition"] == plain.headers["Content-Disposition"]
