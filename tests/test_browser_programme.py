@@ -47,7 +47,14 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     # Before the day starts the phone shows the board; the first phase (accueil) is a waiting screen.
     board = phone.get_by_role("region", name="Pourquoi ?")
     expect(board).to_be_visible()
+    # The console's list of the room's phase says the day has not started (it once drew blank),
+    # and does not offer that as a choice.
+    room_phase = console.get_by_label("Phase de la salle").locator("option:checked")
+    expect(room_phase).to_have_text("Pas encore commencé")
+    expect(room_phase).to_be_disabled()
+    assert console.get_by_label("Phase de la salle").evaluate("(select) => select.selectedIndex") == 0
     organiser.get_by_role("button", name="Phase suivante").click()
+    expect(room_phase).to_have_text("9h30 · Accueil")
     waiting = phone.get_by_role("region", name="Accueil")
     expect(waiting).to_be_visible()
     expect(waiting).to_contain_text("À 10h : Introduction du séminaire")
