@@ -106,7 +106,7 @@ def test_a_busy_room_reads_on_the_projector(chromium: Any, server: LiveServer, w
     watch = PageWatch(screen, server.url)
     screen.goto(links["screen_url"])
     expect(screen.locator("[data-status]")).to_have_attribute("data-status", "connected")
-    room_1 = screen.get_by_role("region", name="Salle 1")
+    room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
     expect(room_1.locator(".card")).to_have_count(CARDS)
 
     sizes: dict[str, dict[str, float]] = {}
