@@ -33,6 +33,10 @@ SMALL_TARGETS = """(tap) => {
   return out;
 }"""
 NO_SIDEWAYS_SCROLL = "document.scrollingElement.scrollWidth <= window.innerWidth"
+# Every visible label or button whose words do not fit its box (cut, or hidden behind an ellipsis).
+CUT_WORDS = """() => [...document.querySelectorAll("label, legend, button, [class$='__label']")]
+  .filter((el) => el.getClientRects().length && el.scrollWidth > el.clientWidth + 1)
+  .map((el) => `${el.scrollWidth}>${el.clientWidth} ${el.textContent.trim().slice(0, 60)}`)"""
 
 
 def phone_context(browser: Any, width: int, height: int) -> Any:
@@ -76,6 +80,7 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(
     expect(page.locator(".card").first).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "phone"
     assert page.evaluate(SMALL_TARGETS, TAP) == [], "phone"
+    assert page.evaluate(CUT_WORDS) == [], "phone"
 
     # The field and its column sit in the lower half of the screen, where the thumb is.
     for field in (page.get_by_label(say("Colonne")), page.get_by_label(say("Votre carte"))):
@@ -114,6 +119,7 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(
         page.wait_for_timeout(800)
         assert page.evaluate(NO_SIDEWAYS_SCROLL), shot
         assert page.evaluate(SMALL_TARGETS, TAP) == [], shot
+        assert page.evaluate(CUT_WORDS) == [], shot
         shoot(page, shot)
     room = links["rooms"][1]["id"]
     assert organiser.call("open_vote", {"room_id": room, "dots": 3}, timeout=10)["ok"]
