@@ -29,6 +29,12 @@ PROJECTORS = [(1280, 720), (1920, 1080)]
 CONSOLE = (1440, 900)
 BLOCKING = ("serious", "critical")
 LANGUAGES = ("fr", "en")
+# How many lines each element's text takes (a grid item is one box: its text's own rectangles tell).
+LINES_OF_TEXT = """(all) => all.map((node) => {
+  const range = document.createRange();
+  range.selectNodeContents(node);
+  return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+})"""
 
 
 def axe_source() -> str:
@@ -194,6 +200,9 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any,
                 expect(screen.locator("body")).to_have_attribute("data-mode", payload["mode"])
                 screen.wait_for_timeout(700)  # the calm fade-in: axe reads colours as shown
                 mode = payload["mode"]
+                if mode == "hypothesis":  # each verdict on one line, whatever the language's words
+                    lines = screen.locator(".hyp-bar__label").evaluate_all(LINES_OF_TEXT)
+                    assert lines == [1, 1, 1], (lines, width)
                 check(screen, f"screen {mode} {scheme} {width}×{height}", f"screen-{mode}-{scheme}")
             context.close()
     assert remote.call("set_screen", {"mode": "rooms"}, timeout=10)["ok"]
