@@ -44,8 +44,8 @@ bench: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m bench.scale
 
 # The README's screenshots (plenary screen and its modes, case study, competences), taken by the browser tests,
-# and every screen at phone (360×640, 390×844) and projector (1280×720, 1920×1080) sizes in docs/screens/
-# (not committed), taken by the accessibility, phone and projector tests.
+# and every screen in French and English at phone (360×640, 390×844) and projector (1280×720, 1920×1080) sizes
+# in docs/screens/ (not committed; named screen-language-size), taken by the accessibility, phone and projector tests.
 screenshots: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py tests/test_browser_case_study.py tests/test_browser_competences.py tests/test_browser_screen_modes.py
 	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser_a11y.py tests/test_browser_phone.py tests/test_browser_projector.py

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +43,26 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     live.stop()
 
 
-def join_form(page: Any, join_code: str, pseudonym: str, room: str, scale: str = "Intercommunalité") -> None:
-    """Fill and send the join form open in `page`, and wait until the phone's board is connected."""
+def join_form(
+    page: Any,
+    join_code: str,
+    pseudonym: str,
+    room: str,
+    scale: str = "Intercommunalité",
+    say: Callable[[str], str] = str,
+) -> None:
+    """Fill and send the join form open in `page`, and wait until the phone's board is connected.
+
+    `say` turns the interface's French words into the page's language (the room and scale are the event's).
+    """
     from playwright.sync_api import expect
 
-    page.get_by_label("Pseudonyme").fill(pseudonym)
-    page.get_by_label("Échelle territoriale").select_option(label=scale)
-    page.get_by_role("group", name="Salle").get_by_role("radio", name=room).check()
-    page.get_by_role("button", name="Rejoindre la salle").click()
+    page.get_by_label(say("Pseudonyme")).fill(pseudonym)
+    page.get_by_label(say("Échelle territoriale")).select_option(label=scale)
+    page.get_by_role("group", name=say("Salle")).get_by_role("radio", name=room).check()
+    page.get_by_role("button", name=say("Rejoindre la salle")).click()
     page.wait_for_url(f"**/e/{join_code}")
-    expect(page.get_by_role("status").first).to_contain_text("Connecté")
+    expect(page.get_by_role("status").first).to_contain_text(say("Connecté"))
 
 
 class PageWatch:
@@ -109,13 +119,13 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
     phone.get_by_role("button", name="Envoyer").click()
 
     card_text = "Mutualiser l'ingénierie entre communes"
-    room_1 = screen.get_by_role("region", name="Salle 1")
+    room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
     expect(room_1.get_by_role("region", name="Pourquoi ?").get_by_text(card_text)).to_be_visible()
     expect(neighbour.get_by_role("region", name="Pourquoi ?").get_by_text(card_text)).to_be_visible()
     expect(console.get_by_role("region", name="Pourquoi ?").get_by_text(card_text)).to_be_visible()
     expect(phone.get_by_role("region", name="Pourquoi ?").get_by_text(card_text)).to_have_count(1)
     expect(elsewhere.get_by_text(card_text)).to_have_count(0)
-    expect(screen.get_by_role("region", name="Salle 2").get_by_text(card_text)).to_have_count(0)
+    expect(screen.get_by_role("region", name="Salle 2", exact=True).get_by_text(card_text)).to_have_count(0)
     # No horizontal scroll on a small phone.
     assert neighbour.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

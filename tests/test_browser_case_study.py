@@ -75,7 +75,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     expect(card).to_be_visible()
     expect(card).to_contain_text("Chargé·e de mission PAT")
     expect(card).to_contain_text("Commune")
-    room_1 = screen.get_by_role("region", name="Salle 1")
+    room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
     expect(room_1.get_by_role("region", name="Jeux d'acteurs").get_by_text(idea)).to_be_visible()
 
     # The facilitator gives Bao a role; Bao writes with it.
@@ -124,7 +124,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     expect(back.get_by_text(idea)).to_be_visible()
     expect(back).to_contain_text("Chargé·e de mission PAT · Salle 1")
     expect(room_1.locator("[data-atelier1] summary")).to_have_text("Voir l'analyse de l'atelier 1 (3 cartes)")
-    expect(screen.get_by_role("region", name="Salle 2").locator("[data-atelier1]")).to_be_hidden()
+    expect(screen.get_by_role("region", name="Salle 2", exact=True).locator("[data-atelier1]")).to_be_hidden()
 
     for watch in watches:
         assert watch.problems == []

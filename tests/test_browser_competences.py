@@ -130,7 +130,7 @@ def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, s
     # The toggle gives the boards back; pressed again, the map returns.
     screen.get_by_role("button", name="Réciprocité").click()
     expect(screen_map).to_be_hidden()
-    expect(screen.get_by_role("region", name="Salle 2").get_by_text(NEED)).to_be_visible()
+    expect(screen.get_by_role("region", name="Salle 2", exact=True).get_by_text(NEED)).to_be_visible()
     screen.get_by_role("button", name="Réciprocité").click()
     expect(screen_map).to_be_visible()
 

@@ -46,7 +46,7 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     bao = join("Bao")
     screen = open_page(links["screen_url"], viewport={"width": 1920, "height": 1080})
     console = open_page(links["rooms"][0]["facilitator_url"], viewport={"width": 1440, "height": 1000})
-    room_1 = screen.get_by_role("region", name="Salle 1")
+    room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
     lock = console.get_by_role("button", name="Verrouiller la salle")
     expect(lock).to_be_enabled()
 

@@ -117,7 +117,7 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     organiser.goto(links["organiser_url"])
     screen.goto(links["screen_url"])
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
-    expect(screen.get_by_role("region", name="Salle 2")).to_be_visible()
+    expect(screen.get_by_role("region", name="Salle 2", exact=True)).to_be_visible()
     expect(organiser.get_by_role("region", name="Liens secrets").get_by_role("row")).to_have_count(5)
     # Long secret links wrap inside their panel: no sideways scrolling on a laptop.
     assert organiser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -125,7 +125,7 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     organiser.get_by_label("Nom de la nouvelle salle").fill("Salle du conseil")
     organiser.get_by_role("button", name="Ajouter une salle").click()
     expect(organiser.get_by_role("link", name="Salle du conseil")).to_be_visible()
-    expect(screen.get_by_role("region", name="Salle du conseil")).to_be_visible()
+    expect(screen.get_by_role("region", name="Salle du conseil", exact=True)).to_be_visible()
     new_console = organiser.get_by_role("link", name="Salle du conseil").get_attribute("href")
     assert new_console and "/f/" in new_console
 
@@ -139,6 +139,7 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     phone.get_by_label("Colonne").select_option(label="Comment ?")
     phone.get_by_label("Votre carte").fill("Dans la nouvelle salle")
     phone.get_by_role("button", name="Envoyer").click()
-    expect(screen.get_by_role("region", name="Salle du conseil").get_by_text("Dans la nouvelle salle")).to_be_visible()
+    council = screen.get_by_role("region", name="Salle du conseil", exact=True)
+    expect(council.get_by_text("Dans la nouvelle salle")).to_be_visible()
     for watch in watches:
         assert watch.problems == []

@@ -4,6 +4,7 @@ honest connection state, and a first load under 100 KB over the wire."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -11,8 +12,9 @@ import pytest
 from bench.first_load import BUDGET_BYTES, measure
 from tests.live import LiveServer
 from tests.test_browser import PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
-from tests.test_browser_a11y import shoot
+from tests.test_browser_a11y import shoot, speaker
 from tests.test_browser_screen_modes import socket
+from tests.test_i18n import compiled  # noqa: F401  (the catalogues compiled, as make does)
 
 PHONES = [(360, 640), (390, 844)]
 TAP = 44
@@ -31,6 +33,10 @@ SMALL_TARGETS = """(tap) => {
   return out;
 }"""
 NO_SIDEWAYS_SCROLL = "document.scrollingElement.scrollWidth <= window.innerWidth"
+# Every visible label or button whose words do not fit its box (cut, or hidden behind an ellipsis).
+CUT_WORDS = """() => [...document.querySelectorAll("label, legend, button, [class$='__label']")]
+  .filter((el) => el.getClientRects().length && el.scrollWidth > el.clientWidth + 1)
+  .map((el) => `${el.scrollWidth}>${el.clientWidth} ${el.textContent.trim().slice(0, 60)}`)"""
 
 
 def phone_context(browser: Any, width: int, height: int) -> Any:
@@ -40,45 +46,60 @@ def phone_context(browser: Any, width: int, height: int) -> Any:
     )
 
 
-@pytest.mark.parametrize(("width", "height"), PHONES)
-def test_a_phone_fits_the_thumb_and_the_keyboard(chromium: Any, server: LiveServer, width: int, height: int) -> None:  # noqa: F811
+# French at both sizes; English, whose words are longer, on the narrowest phone (at both for the screenshots).
+RUNS = [(360, 640, "fr"), (390, 844, "fr"), (360, 640, "en")]
+if os.environ.get("COLLAB_SCREENSHOTS"):
+    RUNS.append((390, 844, "en"))
+
+
+@pytest.mark.parametrize(("width", "height", "lang"), RUNS)
+def test_a_phone_fits_the_thumb_and_the_keyboard(
+    chromium: Any,  # noqa: F811
+    server: LiveServer,  # noqa: F811
+    width: int,
+    height: int,
+    lang: str,
+) -> None:
     from playwright.sync_api import expect
 
+    say = speaker(lang)
     links = server.create_event(rooms=3)
     server.start()
     context = phone_context(chromium, width, height)
     page = context.new_page()
     watch = PageWatch(page, server.url)
-    page.goto(server.url + "/")
+    page.goto(server.url + f"/?lang={lang}")
     assert page.evaluate(NO_SIDEWAYS_SCROLL) and page.evaluate(SMALL_TARGETS, TAP) == [], "home"
     page.goto(links["join_url"])
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     assert page.evaluate(NO_SIDEWAYS_SCROLL) and page.evaluate(SMALL_TARGETS, TAP) == [], "join"
-    join_form(page, links["join_code"], "Une participante au pseudonyme long", "Salle 2")
+    join_form(page, links["join_code"], "Une participante au pseudonyme long", "Salle 2", say=say)
     # A long card must wrap, not widen the page.
-    page.get_by_label("Votre carte").fill("Mutualiser-l'ingénierie-territoriale-entre-intercommunalités " * 4)
-    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_label(say("Votre carte")).fill("Mutualiser-l'ingénierie-territoriale-entre-intercommunalités " * 4)
+    page.get_by_role("button", name=say("Envoyer")).click()
     expect(page.locator(".card").first).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "phone"
     assert page.evaluate(SMALL_TARGETS, TAP) == [], "phone"
+    assert page.evaluate(CUT_WORDS) == [], "phone"
 
     # The field and its column sit in the lower half of the screen, where the thumb is.
-    for field in (page.get_by_label("Colonne"), page.get_by_label("Votre carte")):
+    for field in (page.get_by_label(say("Colonne")), page.get_by_label(say("Votre carte"))):
         box = field.bounding_box()
         assert box is not None and box["y"] >= height / 2 and box["y"] + box["height"] <= height, box
 
     # The keyboard opens: the viewport shrinks to 300 px; the field, its column and Envoyer stay in it.
-    page.get_by_label("Votre carte").focus()
-    page.get_by_label("Votre carte").fill("Écrite le clavier ouvert")
+    page.get_by_label(say("Votre carte")).focus()
+    page.get_by_label(say("Votre carte")).fill("Écrite le clavier ouvert")
     page.set_viewport_size({"width": width, "height": KEYBOARD_OPEN_HEIGHT})
     page.wait_for_timeout(200)
     for control in (
-        page.get_by_role("button", name="Envoyer"),
-        page.get_by_label("Votre carte"),
-        page.get_by_label("Colonne"),
+        page.get_by_role("button", name=say("Envoyer")),
+        page.get_by_label(say("Votre carte")),
+        page.get_by_label(say("Colonne")),
     ):
         box = control.bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= KEYBOARD_OPEN_HEIGHT, box
-    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_role("button", name=say("Envoyer")).click()
     expect(page.locator(".card", has_text="Écrite le clavier ouvert")).to_be_visible()
     page.set_viewport_size({"width": width, "height": height})
     shoot(page, "phone-written")
@@ -98,10 +119,11 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(chromium: Any, server: LiveServ
         page.wait_for_timeout(800)
         assert page.evaluate(NO_SIDEWAYS_SCROLL), shot
         assert page.evaluate(SMALL_TARGETS, TAP) == [], shot
+        assert page.evaluate(CUT_WORDS) == [], shot
         shoot(page, shot)
     room = links["rooms"][1]["id"]
     assert organiser.call("open_vote", {"room_id": room, "dots": 3}, timeout=10)["ok"]
-    expect(page.get_by_role("region", name="Vote par points")).to_be_visible()
+    expect(page.get_by_role("region", name=say("Vote par points"))).to_be_visible()
     assert page.evaluate(SMALL_TARGETS, TAP) == [], "dot vote"
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "dot vote"
     shoot(page, "phone-dot-vote")

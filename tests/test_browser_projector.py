@@ -1,5 +1,6 @@
 """In real Chromium at 1920×1080 and 1280×720: the plenary screen with a busy room (60 cards)
-cuts nothing off, overlaps nothing, and keeps its type readable from the back of the room.
+cuts nothing off, overlaps nothing, and keeps its type readable from the back of the room, in
+French and (at 1280×720) in English.
 
 The rule for type: the text people read (cards, phase, room names) is at least 1/40 of the screen's
 height when the screen shows one room (the mode to read cards from 15 m), and cards at least 1/48
@@ -8,6 +9,7 @@ of it on the overview of every room (four rooms of four columns at a glance).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -16,10 +18,12 @@ from tests.live import LiveServer, participant_token
 from tests.test_browser import PageWatch, chromium, server  # noqa: F401  (fixtures)
 from tests.test_browser_a11y import shoot
 from tests.test_browser_screen_modes import socket
+from tests.test_i18n import compiled  # noqa: F401  (the catalogues compiled, as make does)
 
 PROJECTORS = [(1920, 1080), (1280, 720)]
 COLUMNS = ["pourquoi", "pour_quoi", "comment", "conditions"]
 CARDS = 60
+MORE_CARDS = {"fr": "autres cartes", "en": "more cards"}  # "+ 12 autres cartes"
 
 # What a person at the back of the room could miss: the page scrolls, a shown card leaves the
 # screen or the list that clips it, two shown cards overlap.
@@ -93,8 +97,20 @@ def fill_room(live: LiveServer, links: dict[str, Any]) -> None:
     other.disconnect()
 
 
-@pytest.mark.parametrize(("width", "height"), PROJECTORS)
-def test_a_busy_room_reads_on_the_projector(chromium: Any, server: LiveServer, width: int, height: int) -> None:  # noqa: F811
+# French at both sizes; English on the smaller (its words are longer), at both for the screenshots.
+RUNS = [(1920, 1080, "fr"), (1280, 720, "fr"), (1280, 720, "en")]
+if os.environ.get("COLLAB_SCREENSHOTS"):
+    RUNS.append((1920, 1080, "en"))
+
+
+@pytest.mark.parametrize(("width", "height", "lang"), RUNS)
+def test_a_busy_room_reads_on_the_projector(
+    chromium: Any,  # noqa: F811
+    server: LiveServer,  # noqa: F811
+    width: int,
+    height: int,
+    lang: str,
+) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=4)
@@ -104,9 +120,10 @@ def test_a_busy_room_reads_on_the_projector(chromium: Any, server: LiveServer, w
     context = chromium.new_context(viewport={"width": width, "height": height})
     screen = context.new_page()
     watch = PageWatch(screen, server.url)
-    screen.goto(links["screen_url"])
+    screen.goto(links["screen_url"] + f"?lang={lang}")
+    expect(screen.locator("html")).to_have_attribute("lang", lang)
     expect(screen.locator("[data-status]")).to_have_attribute("data-status", "connected")
-    room_1 = screen.get_by_role("region", name="Salle 1")
+    room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
     expect(room_1.locator(".card")).to_have_count(CARDS)
 
     sizes: dict[str, dict[str, float]] = {}
@@ -124,7 +141,7 @@ def test_a_busy_room_reads_on_the_projector(chromium: Any, server: LiveServer, w
         if payload["mode"] != "combined":
             # The cards that do not fit are counted, not lost: "+ N autres cartes" in each full column.
             more = room_1.locator("[data-more]:not([hidden])")
-            expect(more.first).to_contain_text("autres cartes")
+            expect(more.first).to_contain_text(MORE_CARDS[lang])
     organiser.disconnect()
     print(f"{width}×{height}", sizes)
 

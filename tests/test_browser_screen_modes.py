@@ -107,7 +107,7 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
     # Until the organiser chooses, the screen shows every room, as it always did.
     expect(screen.locator("body")).to_have_attribute("data-mode", "rooms")
     expect(mode("rooms")).to_have_attribute("aria-pressed", "true")
-    expect(screen.get_by_role("region", name="Salle 3").get_by_text(CARDS[2][2])).to_be_visible()
+    expect(screen.get_by_role("region", name="Salle 3", exact=True).get_by_text(CARDS[2][2])).to_be_visible()
 
     mode("welcome").click()
     welcome = screen.get_by_role("region", name=links["title"])
@@ -116,7 +116,7 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
     expect(welcome).to_contain_text(links["join_url"])
     expect(welcome.get_by_role("list", name="Participants connectés par salle")).to_contain_text("Salle 3")
     expect(welcome.locator(".welcome__phase")).to_have_count(13)
-    expect(screen.get_by_role("region", name="Salle 1")).to_be_hidden()
+    expect(screen.get_by_role("region", name="Salle 1", exact=True)).to_be_hidden()
     shows("welcome")
 
     # The clicker's keys: from the welcome to the rooms, then each room alone, large.
@@ -126,21 +126,21 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
     for room in links["rooms"]:
         organiser.keyboard.press("ArrowRight")
         expect(screen.locator("body")).to_have_attribute("data-mode", "room")
-        expect(screen.get_by_role("region", name=room["name"])).to_be_visible()
+        expect(screen.get_by_role("region", name=room["name"], exact=True)).to_be_visible()
         others = [r for r in links["rooms"] if r["id"] != room["id"]]
         for other in others:
-            expect(screen.get_by_role("region", name=other["name"])).to_be_hidden()
+            expect(screen.get_by_role("region", name=other["name"], exact=True)).to_be_hidden()
     shows("room")
     organiser.keyboard.press("ArrowLeft")
-    expect(screen.get_by_role("region", name="Salle 2")).to_be_visible()
-    expect(screen.get_by_role("region", name="Salle 3")).to_be_hidden()
+    expect(screen.get_by_role("region", name="Salle 2", exact=True)).to_be_visible()
+    expect(screen.get_by_role("region", name="Salle 3", exact=True)).to_be_hidden()
     expect(remote.get_by_label("Salle", exact=True)).to_have_value(str(links["rooms"][1]["id"]))
     # A key typed in a field is the field's: the screen stays.
     organiser.get_by_label("Nom de la nouvelle salle").fill("Salle annexe")
     organiser.keyboard.press("ArrowRight")
     organiser.wait_for_timeout(300)
-    expect(screen.get_by_role("region", name="Salle 2")).to_be_visible()
-    expect(screen.get_by_role("region", name="Salle 3")).to_be_hidden()
+    expect(screen.get_by_role("region", name="Salle 2", exact=True)).to_be_visible()
+    expect(screen.get_by_role("region", name="Salle 3", exact=True)).to_be_hidden()
 
     # The combined grid: the same idea from two rooms is one block, said to come from two rooms.
     mode("combined").click()

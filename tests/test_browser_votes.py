@@ -70,7 +70,7 @@ def test_a_dot_vote_and_a_published_synthesis(chromium: Any, server: LiveServer,
     console_first = console.get_by_role("article").filter(has_text=FIRST)
     expect(console_first.get_by_text("2 points")).to_be_visible()
     expect(neighbour.get_by_role("article").filter(has_text=FIRST).get_by_text("2 points")).to_be_visible()
-    room_1 = screen.get_by_role("region", name="Salle 1")
+    room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
     expect(room_1.get_by_role("article").filter(has_text=FIRST).get_by_text("2 points")).to_be_visible()
 
     neighbour.get_by_role("article").filter(has_text=SECOND).get_by_role("button", name="Ajouter un point").click()

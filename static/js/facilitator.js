@@ -195,10 +195,12 @@ function showRoomPhase(roomId) {
   const state = stores.get(roomId).state;
   const select = node.querySelector("[data-room-phase-select]");
   const programme = boot.event.programme || [];
-  const label = (phase) => `${clock(phase.start)} · ${phase.title}`;
-  const wanted = programme.map((phase) => `${phase.id} ${label(phase)}`).join("\n");
+  // Before the day starts the room follows no phase: the closed list says so instead of showing
+  // nothing (a select with no selected option draws blank). That first option is never offered.
+  const options = [["", t("Pas encore commencé")], ...programme.map((phase) => [String(phase.id), `${clock(phase.start)} · ${phase.title}`])];
+  const wanted = options.map(([value, text]) => `${value} ${text}`).join("\n");
   if ([...select.options].map((option) => `${option.value} ${option.textContent}`).join("\n") !== wanted) {
-    select.replaceChildren(...programme.map((phase) => el("option", { value: phase.id }, label(phase))));
+    select.replaceChildren(...options.map(([value, text]) => el("option", { value, disabled: !value, hidden: !value }, text)));
   }
   const own = state && state.current_phase_id ? phaseById(programme, state.current_phase_id) : null;
   const phase = roomPhase(boot.event, state);
@@ -207,7 +209,6 @@ function showRoomPhase(roomId) {
   showCompetenceMap();
   caseStudies.get(roomId)();
   select.value = phase ? String(phase.id) : "";
-  if (!phase) select.selectedIndex = -1;
   node.querySelector("[data-room-follow]").disabled = !own;
   node.querySelector("[data-room-phase-note]").textContent = own
     ? t("La salle a sa propre phase.")
