@@ -20,7 +20,7 @@ Several workers: `--workers 1,2 --database sqlite,postgresql` runs collab once p
 (SQLite takes one worker only) in the same run. On PostgreSQL each run gets a fresh schema of the
 test database (COLLAB_TEST_POSTGRES), dropped after; two or more workers share it and one Redis
 channel of their own (COLLAB_TEST_REDIS), and the generator spreads the clients over them: the
-screen on the first, the consoles and each room's phones in turn, so most of a card's readers are
+screen on the first, the consoles and each room's phones in turn, so half of a card's readers are
 on another worker than its author (those deliveries' latency and losses are also given apart).
 Placement: worker k on the k-th entry of --worker-cpus (round), the generator on --generator-cpus;
 PostgreSQL and Redis run where the system put them. Every process's CPU share (workers, generator,
@@ -566,6 +566,7 @@ def main() -> None:
                         target.profile = RESULTS / f"profile-{name}-{target_name}.txt"
                     target.nice = args.nice
                     target.start()
+                    roles = list(target.roles().values())
                     load = os.getloadavg()[0]
                     try:
                         results[name][target_name] = SCENARIOS[name](target, target_day, args)
@@ -576,7 +577,7 @@ def main() -> None:
                     "load_average": [load, os.getloadavg()[0]],
                     "database": database,
                     "workers": workers,
-                    "placement": {role: cpus[k % len(cpus)] for k, role in enumerate(target.roles().values())}
+                    "placement": {role: cpus[k % len(cpus)] for k, role in enumerate(roles)}
                     | {"generator": GENERATOR_CPUS, "PostgreSQL, Redis": "as the system runs them (not pinned)"},
                 }
                 save()  # a run cut short keeps what it measured
