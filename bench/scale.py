@@ -16,6 +16,17 @@ bench/scale_load.mjs (Node, raw WebSockets, pinned to core 1; its CPU share is r
 - D, ceiling: A's card rate raised step by step (--step-seconds each) until card → phone p99
   passes 1 s; card deliveries/s at the last step under 1 s, and the ratio to the baseline's.
 
+Several workers: `--workers 1,2 --database sqlite,postgresql` runs collab once per combination
+(SQLite takes one worker only) in the same run. On PostgreSQL each run gets a fresh schema of the
+test database (COLLAB_TEST_POSTGRES), dropped after; two or more workers share it and one Redis
+channel of their own (COLLAB_TEST_REDIS), and the generator spreads the clients over them: the
+screen on the first, the consoles and each room's phones in turn, so half of a card's readers are
+on another worker than its author (those deliveries' latency and losses are also given apart).
+Placement: worker k on the k-th entry of --worker-cpus (round), the generator on --generator-cpus;
+PostgreSQL and Redis run where the system put them. Every process's CPU share (workers, generator,
+this run's PostgreSQL backends, the rest of PostgreSQL, Redis, everything else) is sampled from
+/proc during each scenario and each step of D.
+
 Prints a table and writes bench/results/scale-<time>.json. `--profile` samples each server with
 py-spy while the load runs and prints where its time went (bench/results/profile-*.txt).
 """
@@ -23,8 +34,10 @@ py-spy while the load runs and prints where its time went (bench/results/profile
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -34,6 +47,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.cpu_share import CpuAccount, between, shares_line
+from bench.workers import POSTGRES_URL, REDIS_URL, postgres_schema
 from tests.live import ROOT, UNLIMITED, LiveServer, free_port
 
 SECRET = "bench-scale-secret-key-not-for-production"
@@ -85,33 +100,52 @@ def _build(database_url: str, people: int, rooms: int) -> dict[str, Any]:
 
 
 class Target:
-    """A server under test: started pinned to core 0, stopped by the PID it got."""
+    """A server under test (collab's workers, or the baseline): started pinned, stopped by the PIDs it got."""
 
-    def __init__(self, name: str, workdir: Path, day: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        name: str,
+        workdir: Path,
+        day: dict[str, Any],
+        database_url: str | None = None,
+        workers: int = 1,
+        cpus: list[str] | None = None,
+    ) -> None:
         self.name, self.workdir, self.day = name, workdir, day
+        # collab's database (default: the SQLite file in workdir) and how many workers share it.
+        self.database_url = database_url or f"sqlite:///{workdir / 'collab.sqlite3'}"
+        self.workers = workers
+        # The cores of worker k: cpus[k % len(cpus)] (taskset's list syntax, "0", "1" or "0-1").
+        self.cpus = cpus or ["0"]
+        # The application_name of this target's PostgreSQL connections, to find their backends.
+        self.pg_application = f"bench-scale-{secrets.token_hex(4)}"
         self.process: subprocess.Popen[bytes] | None = None
-        self.live: LiveServer | None = None
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.lives: list[LiveServer] = []
         self.url = ""
+        self.urls: list[str] = []
         # Where py-spy writes the server's collapsed stacks while the load runs (None: not profiled).
         self.profile: Path | None = None
         # The niceness of the server and of the generator (0: as started).
         self.nice = 0
 
     def start(self) -> None:
-        """Start the server and pin every thread of it to core 0."""
-        if self.name == "collab":
-            self.live = LiveServer(
-                self.workdir,
-                {
-                    "COLLAB_CREATE_DEMO": "0",
-                    "COLLAB_SECRET_KEY": SECRET,
-                    "COLLAB_DATABASE_URL": f"sqlite:///{self.workdir / 'collab.sqlite3'}",
-                    "COLLAB_MAX_CONNECTIONS": "10000",
-                }
-                | UNLIMITED,
-            )
-            self.live.start()
-            self.process, self.url = self.live.process, self.live.url
+        """Start the server (each worker) and pin every thread of worker k to its cores."""
+        if self.name.startswith("collab"):
+            env = {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": SECRET, "COLLAB_MAX_CONNECTIONS": "10000"}
+            if self.workers > 1:
+                env |= {"COLLAB_MESSAGE_QUEUE": REDIS_URL, "COLLAB_MESSAGE_CHANNEL": self.pg_application}
+            url = self.database_url
+            if url.startswith("postgresql"):
+                url += f"&application_name={self.pg_application}"
+            for k in range(self.workers):
+                live = LiveServer(self.workdir, env | UNLIMITED, url, name=f"worker{k + 1}")
+                live.start()
+                assert live.process is not None
+                self.lives.append(live)
+                self.processes.append(live.process)
+                self.urls.append(live.url)
+            self.process, self.url = self.processes[0], self.urls[0]
         else:
             port = free_port()
             clients = {p["token"]: {"role": "phone", "room": p["room"]} for p in self.day["phones"]}
@@ -128,34 +162,45 @@ class Target:
                 stderr=subprocess.STDOUT,
             )
             self.url = f"http://127.0.0.1:{port}"
+            self.urls, self.processes = [self.url], [self.process]
             _wait_for_port(port, self.process)
-        assert self.process is not None
-        subprocess.run(["taskset", "-a", "-p", "-c", "0", str(self.process.pid)], check=True, capture_output=True)
-        if self.nice:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, self.nice)
+        for k, process in enumerate(self.processes):
+            cpus = self.cpus[k % len(self.cpus)]
+            subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(process.pid)], check=True, capture_output=True)
+            if self.nice:
+                os.setpriority(os.PRIO_PROCESS, process.pid, self.nice)
 
     def stop(self) -> None:
-        """Stop the server this object started."""
-        if self.live is not None:
-            self.live.stop()
-        elif self.process is not None and self.process.poll() is None:
+        """Stop the server (every worker) this object started."""
+        for live in self.lives:
+            live.stop()
+        if not self.lives and self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
-        self.process = None
+        self.process, self.processes, self.lives = None, [], []
 
     def rss_kib(self) -> int:
-        """Return the server's resident memory."""
-        assert self.process is not None
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
+        """Return the server's resident memory (every worker's, added)."""
+        total = 0
+        for process in self.processes:
+            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total
 
     def cpu_s(self) -> float:
-        """Return the CPU seconds the server used so far (user + system)."""
-        assert self.process is not None
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """Return the CPU seconds the server used so far (user + system, every worker's)."""
+        total = 0.0
+        for process in self.processes:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    def roles(self) -> dict[int, str]:
+        """Return each server process's PID and the name its CPU is reported under."""
+        if len(self.processes) == 1:
+            return {self.processes[0].pid: "server"}
+        return {p.pid: f"worker {k + 1}" for k, p in enumerate(self.processes)}
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
@@ -171,16 +216,20 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("baseline server did not listen in 30 s")
 
 
+GENERATOR_CPUS = "1"
+
+
 def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -> dict[str, Any]:
-    """Run the generator on core 1 against the target; return its result with the server's CPU share."""
+    """Run the generator on GENERATOR_CPUS against the target; return its result with the CPU shares."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-        json.dump({"url": target.url, **config}, file)
+        json.dump({"url": target.url, "urls": target.urls, **config}, file)
     cpu0 = wall0 = 0.0
     profiler: subprocess.Popen[bytes] | None = None
+    account: CpuAccount | None = None
     try:
         nice = ["nice", "-n", str(target.nice)] if target.nice else []
         gen = subprocess.Popen(
-            [*nice, "taskset", "-c", "1", "node", str(GENERATOR), file.name],
+            [*nice, "taskset", "-c", GENERATOR_CPUS, "node", str(GENERATOR), file.name],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -189,9 +238,14 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
         assert gen.stdout is not None and gen.stdin is not None
         result: dict[str, Any] = {}
         step_cpu: list[float] = []
+        pg_url = POSTGRES_URL if target.database_url.startswith("postgresql") else None
+        account = CpuAccount(target.roles() | {gen.pid: "generator"}, pg_url, target.pg_application)
+        snapshots: list[dict[str, float]] = []
         for line in gen.stdout:
             message = json.loads(line)
             if message["phase"] == "connected":
+                account.start()
+                snapshots.append(account.snapshot())
                 cpu0, wall0 = target.cpu_s(), time.monotonic()
                 if target.profile is not None:
                     profiler = _profile(target)
@@ -203,6 +257,7 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
             elif message["phase"] == "step":
                 # The server's CPU for this step (its posts, fan-out and drain): robust to a busy machine.
                 step_cpu.append(target.cpu_s() - cpu0 - sum(step_cpu))
+                snapshots.append(account.snapshot())
                 phone = message["phone_ms"]
                 print(
                     f"  {target.name}: {message['rate']} cards/s, phone p99 {_ms(phone['p99'])}, "
@@ -210,14 +265,18 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
                     f"{message.get('cards_per_phone_message', 1):.2f} cards per message",
                     flush=True,
                 )
+                print(f"    CPU: {shares_line(between(snapshots[-2], snapshots[-1]))}", flush=True)
             elif message["phase"] == "result":
                 result |= message
         if gen.wait(timeout=60) != 0:
             raise RuntimeError(f"the generator failed against {target.name}")
         result["server_cpu_share"] = (target.cpu_s() - cpu0) / max(1e-9, time.monotonic() - wall0)
-        for step, cpu in zip(result.get("steps", []), step_cpu, strict=True):
+        if snapshots:
+            result["cpu_shares"] = between(snapshots[0], account.stop())
+        for k, (step, cpu) in enumerate(zip(result.get("steps", []), step_cpu, strict=True)):
             step["server_cpu_s"] = cpu
             step["server_us_per_delivery"] = cpu * 1e6 / max(1, step["expected_deliveries"])
+            step["cpu_shares"] = between(snapshots[k], snapshots[k + 1])
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
@@ -225,6 +284,8 @@ def generate(target: Target, config: dict[str, Any], on_connected: Any = None) -
             result["profile"] = profile_summary(target.profile)
         return result
     finally:
+        if account is not None:
+            account.stopping.set()
         os.unlink(file.name)
 
 
@@ -303,6 +364,25 @@ def scenario_d(target: Target, day: dict[str, Any], args: argparse.Namespace) ->
     return result
 
 
+def expand_targets(names: list[str], databases: list[str], workers: list[str]) -> list[tuple[str, str, int]]:
+    """Return (name, database, workers) for each run: collab once per database and worker count, then the rest."""
+    runs = []
+    for name in names:
+        if name != "collab":
+            runs.append((name, "none", 1))
+            continue
+        for database in databases:
+            if database not in {"sqlite", "postgresql"}:
+                raise SystemExit(f"unknown database {database}: sqlite or postgresql")
+            for count in map(int, workers):
+                if database == "sqlite" and count > 1:
+                    print("several workers need PostgreSQL: skipping SQLite with", count, "workers", flush=True)
+                    continue
+                label = "collab" if database == "sqlite" else "collab-pg"
+                runs.append((label if count == 1 else f"{label}-{count}w", database, count))
+    return runs
+
+
 def _cards_config(day: dict[str, Any], phones: int, rates: list[int], seconds: float) -> dict[str, Any]:
     return {
         "scenario": "cards",
@@ -328,7 +408,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             if name == "A":
                 s = r["steps"][0]
                 lines.append(
-                    f"A {target:8} {s['rate']} cards/s × {s['seconds']:.0f} s: acked {s['acked']}/{s['sent']}, "
+                    f"A {target:12} {s['rate']} cards/s × {s['seconds']:.0f} s: acked {s['acked']}/{s['sent']}, "
                     f"ack p50 {_ms(s['ack_ms']['p50'])} p99 {_ms(s['ack_ms']['p99'])}; "
                     f"screen p99 {_ms(s['screen_ms']['p99'])}; console p99 {_ms(s['console_ms']['p99'])}; "
                     f"phone p50 {_ms(s['phone_ms']['p50'])} p99 {_ms(s['phone_ms']['p99'])}; "
@@ -336,9 +416,11 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                     f"server CPU {s['server_us_per_delivery']:.0f} µs per delivery; "
                     f"{s.get('cards_per_phone_message', 1):.2f} cards per message; {share}"
                 )
+                if s.get("workers", 1) > 1:
+                    lines.append(f"A {target:12} {_across(s)}")
             elif name == "B":
                 lines.append(
-                    f"B {target:8} {r['acked']}/{r['votes']} votes in {r['seconds']} s: "
+                    f"B {target:12} {r['acked']}/{r['votes']} votes in {r['seconds']} s: "
                     f"ack p50 {_ms(r['vote_ack_ms']['p50'])} p99 {_ms(r['vote_ack_ms']['p99'])}; "
                     f"screen = database {_ms(r['screen_final_after_last_ack_ms'])} after the last ack; "
                     f"{r['phones_with_final_tally']} phones have it p99 {_ms(r['phone_tally_after_close_ms']['p99'])} "
@@ -346,7 +428,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                 )
             elif name == "C":
                 lines.append(
-                    f"C {target:8} {r['connected']} connected in {r['connect_s']:.0f} s, idle {r['idle_s']} s: "
+                    f"C {target:12} {r['connected']} connected in {r['connect_s']:.0f} s, idle {r['idle_s']} s: "
                     f"{r['disconnected']} disconnected; RSS {r['rss_before_kib'] / 1024:.0f} → "
                     f"{r['rss_connected_kib'] / 1024:.0f} MiB, {r['kib_per_connection']:.1f} KiB per connection"
                 )
@@ -354,7 +436,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                 top = r["ceiling"]
                 last = r["steps"][-1]
                 lines.append(
-                    f"D {target:8} ceiling "
+                    f"D {target:12} ceiling "
                     + (
                         f"{top['rate']} cards/s = {top['deliveries_per_s']:.0f} deliveries/s (phone p99 "
                         f"{_ms(top['phone_ms']['p99'])})"
@@ -365,16 +447,60 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                 )
                 cost = sorted(step["server_us_per_delivery"] for step in r["steps"])[len(r["steps"]) // 2]
                 r["us_per_delivery_median"] = cost
-                lines.append(f"D {target:8} server CPU per delivery, median of the steps: {cost:.0f} µs")
-        if name == "D" and all(pair[t].get("ceiling") for t in pair) and len(pair) == 2:
+                lines.append(f"D {target:12} server CPU per delivery, median of the steps: {cost:.0f} µs")
+                if top and top.get("workers", 1) > 1:
+                    lines.append(f"D {target:12} at the ceiling, {_across(top)}")
+                if top:
+                    lines.append(f"D {target:12} CPU at the ceiling: {shares_line(top['cpu_shares'])}")
+            if "cpu_shares" in r:
+                lines.append(f"{name} {target:12} CPU over the scenario: {shares_line(r['cpu_shares'])}")
+        lines.extend(worker_ratios(name, pair))
+        if name == "D" and "collab" in pair and "baseline" in pair and all(pair[t].get("ceiling") for t in pair):
             ratio = pair["collab"]["ceiling"]["deliveries_per_s"] / pair["baseline"]["ceiling"]["deliveries_per_s"]
             pair["collab"]["ratio_to_baseline"] = ratio
             lines.append(f"D ratio collab / baseline deliveries/s at the ceiling: {ratio:.2f}")
-        if name == "D" and len(pair) == 2:
+        if name == "D" and "collab" in pair and "baseline" in pair:
             cost_ratio = pair["baseline"]["us_per_delivery_median"] / pair["collab"]["us_per_delivery_median"]
             pair["collab"]["cost_ratio_to_baseline"] = cost_ratio
             lines.append(f"D ratio baseline / collab server CPU per delivery: {cost_ratio:.2f}")
     return "\n".join(lines)
+
+
+def _across(step: dict[str, Any]) -> str:
+    """Return the deliveries to readers on another worker than the card's author: latency and losses."""
+    return (
+        f"to phones on another worker than the author: {step['other_worker_deliveries']} deliveries, "
+        f"lost {step['lost_other_worker_deliveries']}, p50 {_ms(step['phone_other_worker_ms']['p50'])} "
+        f"p99 {_ms(step['phone_other_worker_ms']['p99'])}; on the author's worker p50 "
+        f"{_ms(step['phone_same_worker_ms']['p50'])} p99 {_ms(step['phone_same_worker_ms']['p99'])}"
+    )
+
+
+def worker_ratios(name: str, pair: dict[str, dict[str, Any]]) -> list[str]:
+    """Compare each several-worker target with the one-worker target on the same database."""
+    lines = []
+    for target, r in pair.items():
+        workers, database = r.get("workers", 1), r.get("database")
+        one = next((o for o in pair.values() if o.get("workers", 1) == 1 and o.get("database") == database), None)
+        if workers == 1 or one is None:
+            continue
+        if name == "D" and r.get("ceiling") and one.get("ceiling"):
+            ratio = r["ceiling"]["deliveries_per_s"] / one["ceiling"]["deliveries_per_s"]
+            r["ratio_to_one_worker"] = ratio
+            lines.append(f"D ratio {target} / one worker on {database}, deliveries/s at the ceiling: {ratio:.2f}")
+        if name == "A":
+            s, o = r["steps"][0], one["steps"][0]
+            r["latency_ratio_to_one_worker"] = {
+                f"{key} {q}": s[f"{key}_ms"][q] / o[f"{key}_ms"][q]
+                for key in ("ack", "screen", "phone")
+                for q in ("p50", "p99")
+                if s[f"{key}_ms"][q] and o[f"{key}_ms"][q]
+            }
+            lines.append(
+                f"A {target} / one worker on {database}, latency ratios: "
+                + ", ".join(f"{k} {v:.2f}" for k, v in r["latency_ratio_to_one_worker"].items())
+            )
+    return lines
 
 
 def main() -> None:
@@ -394,13 +520,19 @@ def main() -> None:
     parser.add_argument(
         "--nice", type=int, default=0, help="niceness of servers and generator (root: -10 on a machine others load)"
     )
+    parser.add_argument("--workers", default="1", help="collab's worker counts, e.g. 1,2 (2+: PostgreSQL and Redis)")
+    parser.add_argument("--database", default="sqlite", help="collab's databases: sqlite, postgresql or both")
+    parser.add_argument("--worker-cpus", default="0,1", help="worker k runs on the k-th entry, round (taskset lists)")
+    parser.add_argument("--generator-cpus", default="1", help="the generator's cores (taskset list)")
     parser.add_argument("--build", nargs=3, metavar=("DATABASE_URL", "PEOPLE", "ROOMS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
         print(json.dumps(_build(args.build[0], int(args.build[1]), int(args.build[2]))))
         return
+    global GENERATOR_CPUS
+    GENERATOR_CPUS = args.generator_cpus
     scenarios = args.scenarios.split(",")
-    targets = args.targets.split(",")
+    targets = expand_targets(args.targets.split(","), args.database.split(","), args.workers.split(","))
     people = max(args.phones, args.idle_phones if "C" in scenarios else 0)
     results: dict[str, dict[str, Any]] = {}
     RESULTS.mkdir(exist_ok=True)
@@ -419,21 +551,35 @@ def main() -> None:
         for name in scenarios:
             print(f"scenario {name}", flush=True)
             results[name] = {}
-            for target_name in targets:
+            for target_name, database, workers in targets:
                 workdir = Path(tempfile.mkdtemp(dir=tmp))
                 (workdir / "collab.sqlite3").write_bytes(template.read_bytes())
-                target = Target(target_name, workdir, day)
-                if args.profile:
-                    target.profile = RESULTS / f"profile-{name}-{target_name}.txt"
-                target.nice = args.nice
-                target.start()
-                load = os.getloadavg()[0]
-                try:
-                    results[name][target_name] = SCENARIOS[name](target, day, args)
-                finally:
-                    target.stop()
+                with contextlib.ExitStack() as stack:
+                    database_url, target_day = None, day
+                    if database == "postgresql":
+                        # A fresh schema per run, the same participants built into it; dropped after.
+                        database_url = stack.enter_context(postgres_schema())
+                        target_day = build(database_url, people)
+                    cpus = args.worker_cpus.split(",")
+                    target = Target(target_name, workdir, target_day, database_url, workers, cpus)
+                    if args.profile:
+                        target.profile = RESULTS / f"profile-{name}-{target_name}.txt"
+                    target.nice = args.nice
+                    target.start()
+                    roles = list(target.roles().values())
+                    load = os.getloadavg()[0]
+                    try:
+                        results[name][target_name] = SCENARIOS[name](target, target_day, args)
+                    finally:
+                        target.stop()
                 # How busy the machine was (1-minute load average, 2 cores), before and after.
-                results[name][target_name]["load_average"] = [load, os.getloadavg()[0]]
+                results[name][target_name] |= {
+                    "load_average": [load, os.getloadavg()[0]],
+                    "database": database,
+                    "workers": workers,
+                    "placement": {role: cpus[k % len(cpus)] for k, role in enumerate(roles)}
+                    | {"generator": GENERATOR_CPUS, "PostgreSQL, Redis": "as the system runs them (not pinned)"},
+                }
                 save()  # a run cut short keeps what it measured
     print(table(results))
     for name, pair in results.items():

@@ -3,6 +3,9 @@
 // process pinned to its own core.
 //
 // Usage: node bench/scale_load.mjs CONFIG.json
+// CONFIG.urls lists the workers (one for a single process): the screen and the organiser go to the
+// first, the consoles in turn, and the phones of each room in turn, so a card posted on one worker
+// has readers on every other; latencies and losses are also counted apart for those readers.
 // It prints one JSON object per line: {"phase": "connected", ...} once every client is in, then
 // {"phase": "result", ...}. For the "idle" scenario it waits for a line on stdin (the caller has
 // read the server's memory) before idling.
@@ -17,7 +20,7 @@ import { createInterface } from "node:readline";
 import WebSocket from "ws";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const wsUrl = config.url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket";
+const wsUrls = (config.urls || [config.url]).map((url) => url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket");
 const CLIENT_ID = /"client_id":"bench-(\d+)"/g;
 
 const say = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
@@ -25,10 +28,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One Socket.IO client on a raw WebSocket. */
 class Client {
-  constructor(kind, token, room) {
+  constructor(kind, token, room, worker = 0) {
     this.kind = kind; // "phone" | "screen" | "console" | "organiser"
     this.token = token;
     this.room = room;
+    this.worker = worker % wsUrls.length; // which worker it connects to
     this.acks = new Map();
     this.nextAck = 1;
     this.closed = false;
@@ -37,7 +41,7 @@ class Client {
 
   open() {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(wsUrl, { perMessageDeflate: true });
+      const ws = new WebSocket(wsUrls[this.worker], { perMessageDeflate: true });
       this.ws = ws;
       const timer = setTimeout(() => reject(new Error("connect timeout")), 30000);
       ws.on("message", (data) => {
@@ -116,9 +120,14 @@ function cpuSince(start, wallStart) {
 
 // ---- the clients -----------------------------------------------------------------------------
 
-const phones = config.phones.map((p) => new Client("phone", p.token, p.room));
+const inRoom = new Map(); // room → phones placed so far: each room's phones go round the workers
+const phones = config.phones.map((p) => {
+  const k = inRoom.get(p.room) || 0;
+  inRoom.set(p.room, k + 1);
+  return new Client("phone", p.token, p.room, k);
+});
 const screens = config.screen ? [new Client("screen", config.screen, null)] : [];
-const consoles = (config.consoles || []).map((c) => new Client("console", c.token, c.room));
+const consoles = (config.consoles || []).map((c, k) => new Client("console", c.token, c.room, k));
 const organiser = config.organiser ? new Client("organiser", config.organiser, null) : null;
 const everyone = [...screens, ...consoles, ...(organiser ? [organiser] : []), ...phones];
 
@@ -133,12 +142,19 @@ const phonesOf = new Map(); // room → number of phones
 for (const phone of phones) phonesOf.set(phone.room, (phonesOf.get(phone.room) || 0) + 1);
 const consolesOf = new Map();
 for (const c of consoles) consolesOf.set(c.room, (consolesOf.get(c.room) || 0) + 1);
+// room + " " + worker → phones, screens and consoles of that room on that worker (the readers a card
+// posted there has on that worker; the screen reads every room).
+const readersOn = new Map();
+for (const c of [...phones, ...consoles]) readersOn.set(c.room + " " + c.worker, (readersOn.get(c.room + " " + c.worker) || 0) + 1);
+const screensOn = new Map();
+for (const c of screens) screensOn.set(c.worker, (screensOn.get(c.worker) || 0) + 1);
 
 let cardCount = 0;
 const sentAt = []; // card number → time sent
 const authorOf = []; // card number → phone index
 const ackedAt = []; // card number → time acknowledged, or undefined
 const reached = []; // card number → receptions by clients other than the author
+const reachedOther = []; // card number → receptions by clients on another worker than the author's
 const authorGot = []; // card number → the author received it
 let lat = null; // the current step's latencies per kind
 let phoneFrames = 0; // messages carrying cards that phones received in the current step
@@ -155,6 +171,10 @@ for (const [index, phone] of phones.entries()) {
         authorGot[n] = true;
       } else {
         reached[n] += 1;
+        if (phone.worker !== phones[authorOf[n]].worker) {
+          reachedOther[n] += 1;
+          if (lat) lat.phone_other.push(now - sentAt[n]);
+        } else if (lat) lat.phone_same.push(now - sentAt[n]);
       }
       if (lat) lat.phone.push(now - sentAt[n]);
     }
@@ -167,13 +187,14 @@ for (const client of [...screens, ...consoles]) {
     for (const m of text.matchAll(CLIENT_ID)) {
       const n = Number(m[1]);
       reached[n] += 1;
+      if (client.worker !== phones[authorOf[n]].worker) reachedOther[n] += 1;
       if (lat) lat[client.kind].push(now - sentAt[n]);
     }
   };
 }
 
 async function postCards(rate, seconds, drainMs) {
-  lat = { ack: [], screen: [], console: [], phone: [] };
+  lat = { ack: [], screen: [], console: [], phone: [], phone_same: [], phone_other: [] };
   phoneFrames = 0;
   const first = cardCount;
   const cpu0 = process.cpuUsage();
@@ -189,6 +210,7 @@ async function postCards(rate, seconds, drainMs) {
       const phone = phones[pick];
       authorOf[n] = pick;
       reached[n] = 0;
+      reachedOther[n] = 0;
       authorGot[n] = false;
       const clientId = "bench-" + String(n).padStart(8, "0");
       sentAt[n] = performance.now();
@@ -208,6 +230,15 @@ async function postCards(rate, seconds, drainMs) {
   const cpuSend = cpuSince(cpu0, wall0);
   // Drain: wait until every acknowledged card reached everyone, or drainMs passed.
   const expected = (n) => phonesOf.get(phones[authorOf[n]].room) - 1 + screens.length + (consolesOf.get(phones[authorOf[n]].room) || 0);
+  // The readers of card n on the other workers than its author's.
+  const expectedOther = (n) => {
+    const author = phones[authorOf[n]];
+    let count = 0;
+    for (let w = 0; w < wsUrls.length; w++) {
+      if (w !== author.worker) count += (readersOn.get(author.room + " " + w) || 0) + (screensOn.get(w) || 0);
+    }
+    return count;
+  };
   const missing = () => {
     let lost = 0;
     for (let n = first; n < cardCount; n++) {
@@ -220,10 +251,14 @@ async function postCards(rate, seconds, drainMs) {
   while (performance.now() - drainStart < drainMs && (missing() > 0 || lat.ack.length < sent)) await sleep(100);
   let acked = 0;
   let deliveries = 0;
+  let otherDeliveries = 0;
+  let lostOther = 0;
   for (let n = first; n < cardCount; n++) {
     if (ackedAt[n] === undefined) continue;
     acked += 1;
     deliveries += expected(n) + 1;
+    otherDeliveries += expectedOther(n);
+    lostOther += Math.max(0, expectedOther(n) - reachedOther[n]);
   }
   const lost = missing();
   const result = {
@@ -233,12 +268,17 @@ async function postCards(rate, seconds, drainMs) {
     acked,
     lost_deliveries: lost,
     expected_deliveries: deliveries,
+    workers: wsUrls.length,
+    other_worker_deliveries: otherDeliveries,
+    lost_other_worker_deliveries: lostOther,
     deliveries_per_s: deliveries / ((sendEnd - start) / 1000),
     drain_s: (performance.now() - sendEnd) / 1000,
     ack_ms: summary(lat.ack),
     screen_ms: summary(lat.screen),
     console_ms: summary(lat.console),
     phone_ms: summary(lat.phone),
+    phone_same_worker_ms: summary(lat.phone_same),
+    phone_other_worker_ms: summary(lat.phone_other),
     cards_per_phone_message: lat.phone.length / Math.max(1, phoneFrames),
     generator_cpu: cpuSend,
   };
