@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collab.offload import offload
 
+# The connections of the requests that only read, on SQLite.
+READERS = 2
+_reading: ContextVar[bool] = ContextVar("collab_reading", default=False)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The PostgreSQL advisory lock held while the schema is upgraded (any fixed number, collab's own).
 MIGRATION_LOCK = 0x636F6C6C6162
@@ -22,12 +26,14 @@ class Database:
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
+        # SQLite only: a second pool for the requests that only read (see reading()).
+        self.read_engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._read_sessions: sessionmaker[Session] | None = None
 
     def configure(self, url: str, sqlite_synchronous: str = "FULL") -> None:
         """Create the engine for `url`, replacing any previous one."""
-        if self.engine is not None:
-            self.engine.dispose()
+        self.dispose()
         options: dict[str, Any] = {}
         if url.startswith("sqlite"):
             Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
@@ -37,18 +43,44 @@ class Database:
         else:
             options = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
         engine = create_engine(url, **options)
+        self._read_sessions = None
         if engine.dialect.name == "sqlite":
             _prepare_sqlite(engine, sqlite_synchronous)
+            # Readers never wait for the writer under WAL: the requests that only read (a phone's
+            # sync, get_event, an export) use their own connections, so a post holding the one
+            # writing connection, or its commit waiting for the disk, holds none of them back.
+            self.read_engine = create_engine(url, pool_size=READERS, max_overflow=0, pool_timeout=30)
+            _prepare_sqlite(self.read_engine, sqlite_synchronous, read_only=True)
+            self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        for engine in (self.engine, self.read_engine):
+            if engine is not None:
+                engine.dispose()
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """Yield a session inside one transaction, committed on exit, rolled back on error."""
+        """Yield a session inside one transaction, committed on exit, rolled back on error.
+
+        Inside `reading()`, on SQLite, the transaction is a reader's: a snapshot that cannot write.
+        """
         if self._sessions is None:
             raise RuntimeError("the database is not configured; call create_app first")
-        with self._sessions() as session, session.begin():
+        sessions = self._read_sessions if _reading.get() and self._read_sessions is not None else self._sessions
+        with sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Run the transactions opened inside on the readers' connections (SQLite; elsewhere, no change)."""
+        token = _reading.set(True)
+        try:
+            yield
+        finally:
+            _reading.reset(token)
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest Alembic revision; return it."""
@@ -75,8 +107,11 @@ def alembic_config() -> Any:
     return config
 
 
-def _prepare_sqlite(engine: Engine, synchronous: str) -> None:
-    """Set WAL, foreign keys and durability on each connection; make BEGIN explicit."""
+def _prepare_sqlite(engine: Engine, synchronous: str, read_only: bool = False) -> None:
+    """Set WAL, foreign keys and durability on each connection; make BEGIN explicit.
+
+    `read_only`: the readers' connections, which refuse to write and begin deferred (a snapshot).
+    """
     if synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise ValueError(f"COLLAB_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
 
@@ -89,18 +124,21 @@ def _prepare_sqlite(engine: Engine, synchronous: str) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.execute("PRAGMA busy_timeout=10000")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     # The commit waits for the disk (fsync under FULL): let it wait in another OS thread, so the
     # event loop serves everyone else meanwhile. The connection is this transaction's alone until
     # the commit returns; SQLAlchemy opens SQLite files with check_same_thread off.
-    engine.dialect.do_commit = lambda dbapi_connection: offload(dbapi_connection.commit)  # type: ignore[method-assign]
+    if not read_only:
+        engine.dialect.do_commit = lambda dbapi_connection: offload(dbapi_connection.commit)  # type: ignore[method-assign]
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a transaction that reads then writes
         # never fails half-way because another process wrote in between.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 db = Database()

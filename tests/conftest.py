@@ -57,8 +57,7 @@ def _postgres_schema() -> Iterator[str]:
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
-        if db.engine is not None:
-            db.engine.dispose()
+        db.dispose()
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
@@ -82,8 +81,7 @@ def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
     limiter.clear()  # participant ids start again at 1 in each test's database
     with app.app_context():
         yield app
-    assert db.engine is not None
-    db.engine.dispose()
+    db.dispose()
 
 
 @pytest.fixture

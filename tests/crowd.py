@@ -155,8 +155,7 @@ def _build(database_url: str, people: int) -> dict[str, Any]:
             ids = list(session.scalars(select(Participant.id).where(Participant.event_id == event_id)))
         tokens = [participant_token(pid) for pid in ids]
         rooms = [room["id"] for room in describe_event(event_id)["rooms"]]
-        assert db.engine is not None
-        db.engine.dispose()
+        db.dispose()
     return {
         "secret": SECRET,
         "event_id": event_id,

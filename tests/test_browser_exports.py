@@ -39,8 +39,7 @@ def seed(live: LiveServer) -> dict[str, Any]:
 
         seed_day(event, join)
         links = links_of(event_links(secret, event.id))
-    assert db.engine is not None
-    db.engine.dispose()
+    db.dispose()
     return dict(links)
 
 

@@ -212,8 +212,7 @@ def test_the_json_archive_restores_the_same_event_into_an_empty_database(
         with pytest.raises(Conflict, match="join code"):
             restore_event(archive)
     finally:
-        if db.engine is not None:
-            db.engine.dispose()
+        db.dispose()
         next(other_url, None)
 
 

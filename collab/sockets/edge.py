@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from flask import request, session
 from pydantic import BaseModel, ValidationError
 
+from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.closing import is_closed
 from collab.domain.errors import DomainError, Forbidden, Unauthorised
@@ -65,7 +66,10 @@ def client_event(
                     return error("invalid", f"malformed {name} payload", fields=_fields(exc))
                 if writes and not while_closed and is_closed(principal.event_id):
                     return error("closed", "the seminar is closed: it can be read, no longer changed")
-                return handler(principal, payload)
+                if writes:
+                    return handler(principal, payload)
+                with db.reading():
+                    return handler(principal, payload)
             except DomainError as exc:
                 return exc.as_ack()
             except Exception:
