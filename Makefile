@@ -29,6 +29,7 @@ lint: $(VENV)/.dev
 # Card round trip on a real server (durability against the NORMAL baseline); competence matching;
 # what one new offer costs when every phone asks for its pairs again; the exports and plenary views of a full day;
 # phones' ping delays while the organiser exports a full day and others write (the event loop);
+# the others' acknowledgements while one participant floods, with and without the rate limits;
 # what a phone downloads before it can write its first card (bytes over the wire, requests);
 # a PostgreSQL query's pause of the worker per driver and wait; one process against two workers sharing Redis;
 # a thousand phones (burst, plenary vote, 5,000 idle, ceiling) against a bare Socket.IO server.
@@ -38,6 +39,7 @@ bench: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m bench.competences_herd
 	$(PY) -m bench.plenary
 	$(PY) -m bench.event_loop
+	$(PY) -m bench.flood
 	$(PY) -m bench.first_load
 	$(PY) -m bench.pg_wait
 	$(PY) -m bench.workers
