@@ -43,7 +43,7 @@ class Database:
         else:
             options = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
         engine = create_engine(url, **options)
-        self._read_sessions = None
+        self.read_engine, self._read_sessions = None, None
         if engine.dialect.name == "sqlite":
             _prepare_sqlite(engine, sqlite_synchronous)
             # Readers never wait for the writer under WAL: the requests that only read (a phone's

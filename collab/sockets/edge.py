@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 from flask import request, session
@@ -66,9 +67,7 @@ def client_event(
                     return error("invalid", f"malformed {name} payload", fields=_fields(exc))
                 if writes and not while_closed and is_closed(principal.event_id):
                     return error("closed", "the seminar is closed: it can be read, no longer changed")
-                if writes:
-                    return handler(principal, payload)
-                with db.reading():
+                with nullcontext() if writes else db.reading():
                     return handler(principal, payload)
             except DomainError as exc:
                 return exc.as_ack()
