@@ -12,8 +12,9 @@ from socketio import packet
 from collab.sockets.edge import error
 
 log = logging.getLogger(__name__)
-# The head of a text packet: type, attachments, namespace, ack id (see socketio.packet.Packet).
-HEAD = re.compile(r"(?P<type>\d)(?:\d{1,10}-)?(?:(?P<namespace>/[^,]*),)?(?P<id>\d{1,99})?")
+# The head of a text packet: type, attachments, namespace, ack id (see socketio.packet.Packet); ASCII
+# digits only, as Socket.IO's own clients write them ("42"+"17"+"𝟎" is ack 17 and a body it cannot read).
+HEAD = re.compile(r"(?P<type>\d)(?:\d{1,10}-)?(?:(?P<namespace>/[^,]*),)?(?P<id>\d{1,99})?", re.ASCII)
 
 
 def guard_frames(server: socketio.Server) -> None:
