@@ -19,6 +19,8 @@ _reading: ContextVar[bool] = ContextVar("collab_reading", default=False)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The PostgreSQL advisory lock held while the schema is upgraded (any fixed number, collab's own).
 MIGRATION_LOCK = 0x636F6C6C6162
+# Where a SQLite connection notes its count of changed rows when a transaction begins.
+CHANGES_AT_BEGIN = "collab_changes_at_begin"
 
 
 class Database:
@@ -30,10 +32,13 @@ class Database:
         self.read_engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._read_sessions: sessionmaker[Session] | None = None
+        # What this process remembers of the database's content, by topic; forgotten with the database.
+        self.remembered: dict[str, dict[Any, Any]] = {}
 
     def configure(self, url: str, sqlite_synchronous: str = "FULL") -> None:
         """Create the engine for `url`, replacing any previous one."""
         self.dispose()
+        self.remembered = {}
         options: dict[str, Any] = {}
         if url.startswith("sqlite"):
             Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
@@ -128,17 +133,28 @@ def _prepare_sqlite(engine: Engine, synchronous: str, read_only: bool = False) -
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
-    # The commit waits for the disk (fsync under FULL): let it wait in another OS thread, so the
-    # event loop serves everyone else meanwhile. The connection is this transaction's alone until
-    # the commit returns; SQLAlchemy opens SQLite files with check_same_thread off.
+    # The commit of a transaction that wrote waits for the disk (fsync under FULL): let it wait in
+    # another OS thread, so the event loop serves everyone else meanwhile. The connection is this
+    # transaction's alone until the commit returns; SQLAlchemy opens SQLite files with
+    # check_same_thread off. A transaction that wrote nothing commits in place: it has nothing to
+    # sync, and the trip to a thread would cost its caller a turn of the event loop.
     if not read_only:
-        engine.dialect.do_commit = lambda dbapi_connection: offload(dbapi_connection.commit)  # type: ignore[method-assign]
+
+        def do_commit(dbapi_connection: Any) -> None:
+            if dbapi_connection.total_changes == dbapi_connection.info.get(CHANGES_AT_BEGIN):
+                dbapi_connection.commit()
+            else:
+                offload(dbapi_connection.commit)
+
+        engine.dialect.do_commit = do_commit  # type: ignore[method-assign]
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a transaction that reads then writes
         # never fails half-way because another process wrote in between.
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        pooled = connection.connection
+        pooled.info[CHANGES_AT_BEGIN] = pooled.total_changes
 
 
 db = Database()

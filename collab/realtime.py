@@ -8,6 +8,7 @@ a message per phone per tick, not per change (docs/protocol.md, "Batched changes
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,10 @@ from flask_socketio import SocketIO
 
 from collab.domain.competences import touches_competences
 from collab.domain.outcome import Outcome
+
+log = logging.getLogger(__name__)
+# An aggregate's payload, or the function that computes it when it leaves.
+Aggregate = dict[str, Any] | Callable[[], dict[str, Any]]
 
 socketio = SocketIO()
 
@@ -107,11 +112,12 @@ def announce_all(changes: list[dict[str, Any]]) -> None:
         announce(change)
 
 
-def tally(scope: str, event: str, key: tuple[Any, ...], payload: dict[str, Any]) -> None:
+def tally(scope: str, event: str, key: tuple[Any, ...], payload: Aggregate) -> None:
     """Send an aggregate (counts, results) at most once per TALLY_MS for each `key`, the latest one.
 
     The first goes out at once; those that come within the interval replace one another and the
-    last of them goes out when it ends, so the final counts always arrive.
+    last of them goes out when it ends, so the final counts always arrive. `payload` may be a
+    function, called as the aggregate leaves: a thousand votes then cost a few counts, not a thousand.
     """
     interval = _tally_interval()
     with _lock:
@@ -120,10 +126,13 @@ def tally(scope: str, event: str, key: tuple[Any, ...], payload: dict[str, Any])
             return
         wait = _tally_sent.get(key, -interval) + interval - time.monotonic()
         if wait <= 0:
-            _send_tally(key)
-            return
-        _tally_timers.add(key)
-    socketio.start_background_task(_send_tally_later, key, wait)
+            waiting = _take_tally(key)
+        else:
+            _tally_timers.add(key)
+    if wait <= 0:
+        _emit_tally(waiting)
+    else:
+        socketio.start_background_task(_send_tally_later, key, wait)
 
 
 def flush() -> None:
@@ -146,7 +155,7 @@ _lock = threading.RLock()
 _rooms: dict[int, _RoomBatch] = {}
 _flush_scheduled = False
 _last_flush = 0.0  # when changes last left (time.monotonic)
-_tallies: dict[tuple[Any, ...], tuple[str, str, dict[str, Any]]] = {}
+_tallies: dict[tuple[Any, ...], tuple[str, str, Aggregate]] = {}
 _tally_sent: dict[tuple[Any, ...], float] = {}
 _tally_timers: set[tuple[Any, ...]] = set()
 
@@ -207,19 +216,30 @@ def _emit_changes(scope: str | list[str], room_id: int, changes: list[dict[str, 
     socketio.emit("changes", {"room_id": room_id, "changes": changes}, to=scope)
 
 
-def _send_tally(key: tuple[Any, ...]) -> None:
+def _take_tally(key: tuple[Any, ...]) -> tuple[str, str, Aggregate] | None:
+    """Take the aggregate waiting under `key` (the caller holds the lock); it counts as sent now."""
     waiting = _tallies.pop(key, None)
     if waiting is not None:
-        scope, event, payload = waiting
         _tally_sent[key] = time.monotonic()
-        socketio.emit(event, payload, to=scope)
+    return waiting
+
+
+def _emit_tally(waiting: tuple[str, str, Aggregate] | None) -> None:
+    """Send an aggregate taken from the queue, computing it first if it is a function (outside the lock)."""
+    if waiting is not None:
+        scope, event, payload = waiting
+        socketio.emit(event, payload() if callable(payload) else payload, to=scope)
 
 
 def _send_tally_later(key: tuple[Any, ...], wait: float) -> None:
     socketio.sleep(wait)
     with _lock:
         _tally_timers.discard(key)
-        _send_tally(key)
+        waiting = _take_tally(key)
+    try:
+        _emit_tally(waiting)
+    except Exception:
+        log.exception("the aggregate %s could not be sent", key)
 
 
 def publish(event_id: int, outcome: Outcome) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from collab import offload
 from collab.db import db
 from collab.domain import cards, moderation, rooms
 from collab.domain.errors import Forbidden, Invalid, NotFound
@@ -285,3 +286,25 @@ def test_a_malformed_template_is_refused_clearly(app: Any, tmp_path: Any, broken
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(Invalid, match=r"broken\.toml"):
         create_event(SECRET, template=str(path))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_only_a_commit_that_wrote_waits_in_another_thread(join: Join) -> None:
+    """A transaction that wrote commits through the offload runner (its fsync); one that only read commits in place."""
+    who = participant_principal(join())
+    offloaded: list[Callable[..., Any]] = []
+
+    def runner(fn: Callable[..., Any], *args: Any) -> Any:
+        offloaded.append(fn)
+        return fn(*args)
+
+    offload.install(runner)
+    try:
+        with db.transaction() as session:
+            session.scalar(select(func.count()).select_from(Card))
+        assert offloaded == []
+        cards.post_card(who, "client-offload", "four_questions", "pourquoi", "Un")
+        assert len(offloaded) == 1
+    finally:
+        offload.install(None)
+    assert count(Card) == 1

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask_socketio import SocketIOTestClient
+from sqlalchemy import event as engine_events
 from sqlalchemy import func, select
 
 from collab.db import db
@@ -71,6 +72,27 @@ def test_a_retried_post_lands_once_with_the_same_acknowledgement(connect: Connec
     again = second_socket.emit("post_card", card(), callback=True)
     assert again == first
     assert received(phone, "card_posted") == [] and received(second_socket, "card_posted") == []
+    assert written() == (1, 1)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_card_takes_the_writing_connection_once_and_a_retry_never(connect: Connect, join: Join) -> None:
+    """On SQLite every other check of a post (who, is the event closed, was it posted) reads beside the writer."""
+    phone = connect(join()["token"])
+    assert db.engine is not None
+    writes: list[str] = []
+
+    def listener(connection: Any) -> None:
+        writes.append("BEGIN IMMEDIATE")
+
+    engine_events.listen(db.engine, "begin", listener)
+    try:
+        first = phone.emit("post_card", card(), callback=True)
+        assert first["ok"] and writes == ["BEGIN IMMEDIATE"]
+        again = phone.emit("post_card", card(), callback=True)
+        assert again == first and writes == ["BEGIN IMMEDIATE"]
+    finally:
+        engine_events.remove(db.engine, "begin", listener)
     assert written() == (1, 1)
 
 

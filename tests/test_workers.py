@@ -20,6 +20,7 @@ import requests
 import socketio
 import sqlalchemy
 
+from collab.domain.closing import KNOWN_FOR
 from tests.conftest import _postgres_schema, missing
 from tests.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
 from tests.test_browser import chromium  # noqa: F401  (fixtures)
@@ -277,6 +278,33 @@ def test_revoking_a_link_on_one_worker_closes_its_sockets_on_the_other(seminar: 
     ack = organiser.call("revoke_link", {"link_id": target["id"]})
     assert ack["ok"] and ack["closed"] == 0  # worker 1 held none of its sockets
     assert closed.wait(5), "the revoked link's socket on the other worker is still open"
+
+
+def test_closing_the_event_on_one_worker_stops_writes_on_the_other_within_a_second(seminar: Seminar) -> None:
+    phone = seminar.phone(2, "Camille")
+    organiser = seminar.connected(Phone(seminar.url(1), seminar.links["organiser_url"].rsplit("/", 1)[1]))
+    assert post(phone, "card-0001", "Avant la clôture")["ok"]  # worker 2 has read the event open
+    try:
+        assert organiser.call("close_event", {})["ok"]
+        closed_at = time.monotonic()
+        for n in range(2, 40):
+            ack = post(phone, f"card-{n:04d}", "Après la clôture")
+            if not ack["ok"]:
+                break
+            time.sleep(0.1)
+        refused_after = time.monotonic() - closed_at
+        assert ack == {"ok": False, "error": ack["error"]} and ack["error"]["code"] == "closed", ack
+        assert refused_after < KNOWN_FOR + 0.5, f"worker 2 took writes {refused_after:.2f} s after the close"
+        # Worker 1, which closed it, refuses at once.
+        neighbour = seminar.phone(1, "Dominique", token=phone.token)
+        assert post(neighbour, "card-0100", "Ici")["error"]["code"] == "closed"
+    finally:
+        assert organiser.call("reopen_event", {})["ok"]
+    # Reopened on worker 1: worker 2 takes writes again within the same bound.
+    deadline = time.monotonic() + KNOWN_FOR + 0.5
+    while not post(phone, "card-0200", "Rouvert")["ok"]:
+        assert time.monotonic() < deadline, "worker 2 still refuses writes after the reopening"
+        time.sleep(0.1)
 
 
 def test_a_worker_that_restarts_forgets_its_own_sockets_only(seminar: Seminar) -> None:

@@ -133,8 +133,12 @@ def _check_open(room: Room) -> None:
 
 
 def _previous_post(principal: Principal, client_id: str) -> dict[str, Any] | None:
-    """Return the acknowledgement of an earlier post with this client id, if there was one."""
-    with db.transaction() as session:
+    """Return the acknowledgement of an earlier post with this client id, if there was one.
+
+    Read beside the writer (SQLite): a committed post is in every snapshot taken after it, and a
+    post that is new queues for the writing connection once only, for its insert.
+    """
+    with db.reading(), db.transaction() as session:
         card = session.scalar(
             select(Card).where(Card.participant_id == principal.participant_id, Card.client_id == client_id)
         )

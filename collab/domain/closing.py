@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -13,6 +14,9 @@ from collab.domain.outcome import Outcome
 from collab.domain.programme import event_outcome, organiser_event
 from collab.models import Event
 
+# How long a process trusts what it read of an event's closing (seconds).
+KNOWN_FOR = 1.0
+
 
 def close_event(principal: Principal) -> Outcome:
     """Close the event (organiser): nobody joins or writes until it is reopened; closing twice keeps the first time."""
@@ -21,7 +25,9 @@ def close_event(principal: Principal) -> Outcome:
         if event.closed_at is None:
             event.closed_at = datetime.now(UTC)
         record_action(session, principal, None, "close_event")
-        return event_outcome(session, event.id)
+        outcome = event_outcome(session, event.id)
+    _remember(principal.event_id, True, time.monotonic())
+    return outcome
 
 
 def reopen_event(principal: Principal) -> Outcome:
@@ -30,10 +36,35 @@ def reopen_event(principal: Principal) -> Outcome:
         event = organiser_event(session, principal)
         event.closed_at = None
         record_action(session, principal, None, "reopen_event")
-        return event_outcome(session, event.id)
+        outcome = event_outcome(session, event.id)
+    _remember(principal.event_id, False, time.monotonic())
+    return outcome
 
 
 def is_closed(event_id: int) -> bool:
-    """Tell whether an event is closed."""
-    with db.transaction() as session:
-        return session.scalar(select(Event.closed_at).where(Event.id == event_id)) is not None
+    """Tell whether an event is closed, as this process read it at most KNOWN_FOR seconds ago.
+
+    Every write asks, so the answer is kept: closing and reopening in this process take effect at
+    once; with several workers, on the others within KNOWN_FOR. Read beside the writer (SQLite).
+    """
+    known = _known()
+    started = time.monotonic()
+    kept = known.get(event_id)
+    if kept is not None and started - kept[1] < KNOWN_FOR:
+        return kept[0]
+    with db.reading(), db.transaction() as session:
+        closed = session.scalar(select(Event.closed_at).where(Event.id == event_id)) is not None
+    _remember(event_id, closed, started)
+    return closed
+
+
+def _known() -> dict[int, tuple[bool, float]]:
+    """Return what this process knows of events' closing: event id → (closed, when it was read)."""
+    return db.remembered.setdefault("closed", {})
+
+
+def _remember(event_id: int, closed: bool, read_at: float) -> None:
+    """Keep what was read at `read_at`, unless something newer is known (a close while the read waited)."""
+    kept = _known().get(event_id)
+    if kept is None or kept[1] <= read_at:
+        _known()[event_id] = (closed, read_at)

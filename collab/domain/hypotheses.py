@@ -163,12 +163,12 @@ def conclude_hypothesis(principal: Principal, hypothesis_id: int, conclusion: st
         return _organiser_change(session, event.id, hypothesis)
 
 
-def vote_hypothesis(
-    principal: Principal, hypothesis_id: int, verdict: str, reason: str
-) -> tuple[dict[str, Any], Broadcast]:
-    """Give or change a participant's verdict on the open hypothesis; return the ack and the new results.
+def vote_hypothesis(principal: Principal, hypothesis_id: int, verdict: str, reason: str) -> dict[str, Any]:
+    """Give or change a participant's verdict on the open hypothesis; return the acknowledgement.
 
     One row per participant and hypothesis, whatever the number of their sockets voting at once.
+    The acknowledgement carries what the phone lacks, its vote as stored; the results are counted
+    when they leave for the screens (`vote_results`), a few times a second, not once per vote.
     """
     if principal.role != "participant" or principal.participant_id is None:
         raise Forbidden("only participants vote")
@@ -185,9 +185,14 @@ def vote_hypothesis(
         if hypothesis.state != "open":
             raise Conflict("the vote on this hypothesis is not open", state=hypothesis.state)
         _upsert_vote(session, hypothesis.id, principal.participant_id, verdict, reason)
-        entry = _entry(session, hypothesis)
-        ack = {"ok": True, "hypothesis": entry | {"mine": {"verdict": verdict, "reason": reason}}}
-        return ack, {"hypothesis_id": hypothesis.id, "results": entry["results"], "reasons": entry["reasons"]}
+    mine = {"verdict": verdict, "reason": reason}
+    return {"ok": True, "hypothesis": {"id": hypothesis_id, "state": "open", "mine": mine}}
+
+
+def vote_results(hypothesis_id: int) -> Broadcast:
+    """Return a hypothesis's live results as screens and consoles receive them (`hypothesis_results`)."""
+    with db.reading(), db.transaction() as session:
+        return {"hypothesis_id": hypothesis_id, **_results(session, hypothesis_id)}
 
 
 def _upsert_vote(session: Session, hypothesis_id: int, participant_id: int, verdict: str, reason: str) -> None:
@@ -230,19 +235,6 @@ def _listed(session: Session, event_id: int, drafts: bool) -> list[dict[str, Any
 
 def _entry(session: Session, hypothesis: Hypothesis) -> dict[str, Any]:
     """Return one hypothesis as clients read it: its evidence as everyone may see it, its results."""
-    rows = session.execute(
-        select(HypothesisVote.verdict, func.count())
-        .where(HypothesisVote.hypothesis_id == hypothesis.id)
-        .group_by(HypothesisVote.verdict)
-    ).tuples()
-    counts = {verdict: int(n) for verdict, n in rows}
-    results = {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}
-    reasons = session.execute(
-        select(HypothesisVote.verdict, HypothesisVote.reason)
-        .where(HypothesisVote.hypothesis_id == hypothesis.id, HypothesisVote.reason != "")
-        .order_by(HypothesisVote.updated_at.desc(), HypothesisVote.id.desc())
-        .limit(REASONS_SHOWN)
-    ).tuples()
     return {
         "id": hypothesis.id,
         "position": hypothesis.position,
@@ -252,6 +244,26 @@ def _entry(session: Session, hypothesis: Hypothesis) -> dict[str, Any]:
         "conclusion": hypothesis.conclusion,
         "opened_at": iso(hypothesis.opened_at) if hypothesis.opened_at else None,
         "closed_at": iso(hypothesis.closed_at) if hypothesis.closed_at else None,
+        **_results(session, hypothesis.id),
+    }
+
+
+def _results(session: Session, hypothesis_id: int) -> dict[str, Any]:
+    """Return a hypothesis's counts per verdict and in all, and the newest reasons given."""
+    rows = session.execute(
+        select(HypothesisVote.verdict, func.count())
+        .where(HypothesisVote.hypothesis_id == hypothesis_id)
+        .group_by(HypothesisVote.verdict)
+    ).tuples()
+    counts = {verdict: int(n) for verdict, n in rows}
+    results = {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}
+    reasons = session.execute(
+        select(HypothesisVote.verdict, HypothesisVote.reason)
+        .where(HypothesisVote.hypothesis_id == hypothesis_id, HypothesisVote.reason != "")
+        .order_by(HypothesisVote.updated_at.desc(), HypothesisVote.id.desc())
+        .limit(REASONS_SHOWN)
+    ).tuples()
+    return {
         "results": results | {"total": sum(results.values())},
         "reasons": [{"verdict": verdict, "reason": reason} for verdict, reason in reasons],
     }

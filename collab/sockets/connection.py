@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from collab.domain import presence, rooms
@@ -21,7 +21,7 @@ from collab.realtime import (
     staff_scope,
     tally,
 )
-from collab.sockets.edge import TOKEN_KEY, client_event, error
+from collab.sockets.edge import client_event, error, remember_principal
 from collab.sockets.schemas import Sync
 from collab.tokens import principal_for_token
 
@@ -42,7 +42,7 @@ def on_connect(auth: Any = None) -> None:
         principal = principal_for_token(token)
     except Unauthorised as exc:
         raise ConnectionRefusedError(exc.as_ack()["error"]) from None
-    session[TOKEN_KEY] = token
+    remember_principal(str(token), principal)
     join_room(everyone_scope(principal.event_id))
     for room_id in _watched_rooms(principal):
         join_room(staff_scope(room_id) if principal.is_staff else room_scope(room_id))

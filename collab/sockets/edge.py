@@ -21,6 +21,7 @@ from collab.tokens import principal_for_token
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
 TOKEN_KEY = "collab_token"
+PRINCIPAL_KEY = "collab_principal"
 # Every client event registered: its name → (the roles allowed, whether it writes).
 REGISTERED: dict[str, tuple[tuple[str, ...], bool]] = {}
 # Every client event registered: its name → the schema of its one payload.
@@ -35,8 +36,23 @@ def error(code: str, message: str, **details: Any) -> dict[str, Any]:
     return {"ok": False, "error": body}
 
 
+def remember_principal(token: str, principal: Principal) -> None:
+    """Keep with the socket the token it connected with, and a participant's principal.
+
+    A participant is never revoked nor moved to another room, so the principal found at connect
+    holds for the socket's life: their events cost no database lookup. A link can be revoked, so
+    a link's events check it again each time (revoking also closes its sockets, on every worker).
+    """
+    session[TOKEN_KEY] = token
+    if principal.role == "participant":
+        session[PRINCIPAL_KEY] = principal
+
+
 def current_principal() -> Principal:
-    """Return who holds this socket, checked again against the database (links can be revoked)."""
+    """Return who holds this socket: a participant as found at connect, a link checked again in the database."""
+    known = session.get(PRINCIPAL_KEY)
+    if isinstance(known, Principal):
+        return known
     return principal_for_token(session.get(TOKEN_KEY))
 
 

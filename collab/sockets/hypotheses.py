@@ -88,7 +88,8 @@ def on_conclude_hypothesis(principal: Principal, payload: ConcludeHypothesis) ->
 def on_vote_hypothesis(principal: Principal, payload: VoteHypothesis) -> dict[str, Any]:
     """Sent by a participant; `hypothesis_results` to the event's screens and consoles only (throttled)."""
     admit("votes", principal)
-    ack, results = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
-    key = ("hypothesis_results", payload.hypothesis_id)
-    tally(event_scope(principal.event_id), "hypothesis_results", key, results)
+    ack = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
+    hypothesis_id = payload.hypothesis_id
+    key = ("hypothesis_results", hypothesis_id)
+    tally(event_scope(principal.event_id), "hypothesis_results", key, lambda: hypotheses.vote_results(hypothesis_id))
     return ack
