@@ -12,6 +12,8 @@ import pytest
 
 from tests.live import LiveServer, Phone, participant_token, post
 
+CARD = {"board": "four_questions", "column": "pourquoi"}
+
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
@@ -121,3 +123,30 @@ def test_vote_results_are_throttled_and_the_last_counts_arrive(server: LiveServe
     results = [p for n, p in screen.events if n == "hypothesis_results"]
     assert results[-1]["results"] == {"validee": 12, "infirmee": 0, "a_nuancer": 0, "total": 12}
     assert len(results) < 12
+
+
+def test_the_author_hears_its_acknowledgement_before_its_card_goes_round_the_room(server: LiveServer) -> None:
+    links = server.create_event(rooms=1)
+    server.start()
+    room = links["rooms"][0]["id"]
+    author = Phone(server.url, participant_token(server.url, links["join_code"], "Autrice", room)).connect()
+    for n in range(3):
+        time.sleep(0.2)  # a quiet tick: the change leaves without waiting for others
+        # The card's own change had not reached its author when the acknowledgement did.
+        assert heard_when_acknowledged(author, f"first-{n:04d}") == n
+        assert len(author.wait_for("card_posted", n + 1)) == n + 1
+
+
+def heard_when_acknowledged(phone: Phone, client_id: str) -> int:
+    """Post a card; return how many cards the phone had heard of when the acknowledgement arrived."""
+    heard: list[int] = []
+    acked = threading.Event()
+
+    def on_ack(ack: dict[str, Any]) -> None:
+        assert ack["ok"]
+        heard.append(len(phone.wait_for("card_posted", 0)))
+        acked.set()
+
+    phone.sio.emit("post_card", {**CARD, "client_id": client_id, "text": client_id}, callback=on_ack)
+    assert acked.wait(10)
+    return heard[0]
