@@ -14,7 +14,7 @@ from collab.domain.access import Principal
 from collab.domain.errors import Conflict, Forbidden, Invalid, RoomClosed
 from collab.domain.matching import SKILL_SCOPES, SKILL_TYPES
 from collab.domain.outcome import Outcome
-from collab.domain.rooms import add_change, full_card, next_seq, public_card
+from collab.domain.rooms import add_change, card_data, next_seq, public_card
 from collab.models import Card, Change, Event, Participant, Room, Situation
 
 TEXT_MAX = 500
@@ -69,11 +69,11 @@ def post_card(
             # (which then sees it) or after this post's commit, never in between.
             seq = next_seq(session, principal.room_id)
             room = session.get(Room, principal.room_id)
-            event = session.get(Event, principal.event_id)
+            boards = session.scalar(select(Event.boards).where(Event.id == principal.event_id))
             author = session.get(Participant, principal.participant_id)
-            assert room is not None and event is not None and author is not None
+            assert room is not None and boards is not None and author is not None
             _check_open(room)
-            kind = _check_column(event.boards, board, column)
+            kind = _check_column(boards, board, column)
             if (kind == "competences") != (skill is not None):
                 raise Invalid(
                     "an offer or a need has a type and a scope" if skill is None else "only competences carry a skill",
@@ -99,7 +99,7 @@ def post_card(
             )
             session.add(card)
             session.flush()
-            change = _record_posted(session, card, seq)
+            change = _record_posted(session, card, author, seq)
             return Outcome(ack={"ok": True, "seq": seq, "card": change["payload"]["card"]}, changes=[change])
     except IntegrityError:
         # Another socket of the same phone posted this client id at the same moment.
@@ -109,9 +109,9 @@ def post_card(
         return Outcome(ack=existing)
 
 
-def _record_posted(session: Session, card: Card, seq: int) -> dict[str, Any]:
-    """Record `card_posted` under the number the post took first."""
-    full = full_card(session, card)
+def _record_posted(session: Session, card: Card, author: Participant, seq: int) -> dict[str, Any]:
+    """Record `card_posted` under the number the post took first (a new card: no dots, nothing merged into it)."""
+    full = card_data(card, author)
     if card.held:
         return add_change(
             session,
