@@ -19,8 +19,8 @@ from collab.realtime import (
     room_scope,
     socketio,
     staff_scope,
-    tally,
 )
+from collab.sockets import presence_queue
 from collab.sockets.edge import TOKEN_KEY, client_event, error
 from collab.sockets.schemas import Sync
 from collab.tokens import principal_for_token
@@ -34,8 +34,10 @@ def on_connect(auth: Any = None) -> None:
     organiser the staff side; a participant also joins their own scope, a link its link scope;
     every socket joins the event's `everyone` scope (`event_changed`).
 
-    A participant's arrival is broadcast to the event's screens and consoles as `presence_changed`
-    (throttled: a thousand phones arriving at once make a few messages, the last with every one).
+    A participant's socket is queued for the presence table (collab.sockets.presence_queue): a
+    thousand phones arriving at once make a few transactions and a few `presence_changed` for the
+    event's screens and consoles, the last with every one. A staff socket gets the counts at once,
+    the queue written first so that they include every participant already connected here.
     """
     token = auth.get("token") if isinstance(auth, dict) else None
     try:
@@ -51,19 +53,17 @@ def on_connect(auth: Any = None) -> None:
     if principal.participant_id is not None:
         join_room(participant_scope(principal.participant_id))
         sid = request.sid  # type: ignore[attr-defined]
-        counts = presence.participant_connected(sid, principal, current_app.config["WORKER_NAME"])
-        _presence_changed(principal.event_id, counts)
+        presence_queue.socket_opened(presence.open_socket(sid, principal, current_app.config["WORKER_NAME"]))
     else:
         join_room(event_scope(principal.event_id))
-        emit("presence_changed", _presence(presence.connected_counts(principal.event_id)))
+        presence_queue.write_now()
+        emit("presence_changed", presence_queue.presence_payload(presence.connected_counts(principal.event_id)))
 
 
 @socketio.on("disconnect")
 def on_disconnect(reason: Any = None) -> None:
-    """A socket closed; if it was a participant's last one, the screens' count goes down."""
-    closed = presence.socket_closed(request.sid)  # type: ignore[attr-defined]
-    if closed is not None:
-        _presence_changed(*closed)
+    """A socket closed; if it was a participant's last one, the screens' count goes down (queued, as on connect)."""
+    presence_queue.socket_closed(request.sid)  # type: ignore[attr-defined]
 
 
 @socketio.on("*")
@@ -87,16 +87,3 @@ def _watched_rooms(principal: Principal) -> list[int]:
     if principal.room_id is not None:
         return [principal.room_id]
     return [room["id"] for room in describe_event(principal.event_id)["rooms"]]
-
-
-def _presence_changed(event_id: int, counts: dict[int, int]) -> None:
-    """Send the event's screens and consoles the new counts: an aggregate, at most once per TALLY_MS."""
-    tally(event_scope(event_id), "presence_changed", ("presence_changed", event_id), _presence(counts))
-
-
-def _presence(counts: dict[int, int]) -> dict[str, Any]:
-    """Return the `presence_changed` payload: participants connected per room and in all."""
-    return {
-        "rooms": [{"room_id": room_id, "count": n} for room_id, n in sorted(counts.items())],
-        "total": sum(counts.values()),
-    }
