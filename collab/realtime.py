@@ -119,7 +119,7 @@ def tally(scope: str, event: str, key: tuple[Any, ...], payload: Aggregate) -> N
     last of them goes out when it ends, so the final counts always arrive. `payload` may be a
     function, called as the aggregate leaves: a thousand votes then cost a few counts, not a thousand.
     """
-    interval = _tally_interval()
+    interval = tally_interval()
     with _lock:
         _tallies[key] = (scope, event, payload)
         if key in _tally_timers:
@@ -165,7 +165,7 @@ def _tick() -> float:
     return float(current_app.config.get("BROADCAST_TICK_MS", 50)) / 1000 if has_app_context() else 0.0
 
 
-def _tally_interval() -> float:
+def tally_interval() -> float:
     """Return the shortest time between two sends of one aggregate (seconds)."""
     return float(current_app.config.get("TALLY_MS", 250)) / 1000 if has_app_context() else 0.0
 

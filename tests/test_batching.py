@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.crowd import build_day, connect_all
 from tests.live import LiveServer, Phone, participant_token, post
 
 CARD = {"board": "four_questions", "column": "pourquoi"}
@@ -150,3 +153,39 @@ def heard_when_acknowledged(phone: Phone, client_id: str) -> int:
     phone.sio.emit("post_card", {**CARD, "client_id": client_id, "text": client_id}, callback=on_ack)
     assert acked.wait(10)
     return heard[0]
+
+
+def test_200_phones_arriving_and_leaving_at_once_are_counted_and_recorded(tmp_path: Path) -> None:
+    day = build_day(f"sqlite:///{tmp_path / 'collab.sqlite3'}", people=200)
+    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0", "COLLAB_SECRET_KEY": day["secret"]})
+    live.start()
+    try:
+        screen = Phone(live.url, day["screen_token"]).connect()
+        # A reconnect storm: 50 handshakes at a time, their presence written a batch per interval.
+        phones = connect_all(live.url, day["participant_tokens"], parallel=50)
+        wait_until(lambda: shown(screen)["total"] == 200)
+        assert presence_rows(tmp_path) == 200
+        by_room = {room["room_id"]: room["count"] for room in shown(screen)["rooms"]}
+        assert sum(by_room.values()) == 200 and set(by_room) == set(day["rooms"])
+        threads = [threading.Thread(target=phone.close) for phone in phones]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        wait_until(lambda: shown(screen)["total"] == 0)
+        assert presence_rows(tmp_path) == 0
+        screen.sio.disconnect()
+    finally:
+        live.stop()
+    assert "Traceback" not in live.log()
+
+
+def shown(screen: Phone) -> dict[str, Any]:
+    """Return the last `presence_changed` a screen received (none yet: no one)."""
+    return next((p for n, p in reversed(screen.events) if n == "presence_changed"), {"total": None, "rooms": []})
+
+
+def presence_rows(workdir: Path) -> int:
+    """Return how many sockets the server's presence table holds."""
+    with closing(sqlite3.connect(workdir / "collab.sqlite3")) as connection:
+        return int(connection.execute("SELECT count(*) FROM presence").fetchone()[0])

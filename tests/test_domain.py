@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from collab import offload
 from collab.db import db
-from collab.domain import cards, moderation, rooms
+from collab.domain import cards, moderation, presence, rooms
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
 from collab.domain.participants import join_event
-from collab.models import Card, Change, Participant
+from collab.models import Card, Change, Participant, Presence
 from tests.conftest import SECRET, link_principal, participant_principal
 
 Join = Callable[..., dict[str, Any]]
@@ -308,3 +308,22 @@ def test_on_sqlite_only_a_commit_that_wrote_waits_in_another_thread(join: Join) 
     finally:
         offload.install(None)
     assert count(Card) == 1
+
+
+def test_presence_batches_end_as_their_changes_say_and_can_be_written_twice(event: EventLinks, join: Join) -> None:
+    alix, bao = (participant_principal(join(room=n, pseudonym=name)) for n, name in ((0, "Alix"), (2, "Bao")))
+    held, passing, other_tab = (
+        presence.open_socket("sid-held", alix, "w1"),
+        presence.open_socket("sid-passing", bao, "w1"),
+        presence.open_socket("sid-tab", alix, "w2"),
+    )
+    batch = ([held, passing, other_tab], ["sid-passing"])  # opened then closed within the batch
+    counts = presence.record_sockets(*batch, counted=[event.id])
+    assert counts[event.id] == {room.id: int(n == 0) for n, room in enumerate(event.rooms)}
+    # A batch written again (its first commit's outcome unknown) changes nothing.
+    assert presence.record_sockets(*batch, counted=[event.id]) == counts
+    assert count(Presence) == 2
+    presence.record_sockets([], ["sid-held", "sid-never-written"])
+    assert presence.connected_counts(event.id)[event.rooms[0].id] == 1  # still one tab open
+    presence.forget_sockets("w2")
+    assert count(Presence) == 0

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import event as engine_events
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from collab.db import db
 from collab.domain.events import EventLinks
-from collab.models import Card, Change
+from collab.models import Card, Change, Presence
 from tests.conftest import received
 from tests.live import unbatched
+from tests.test_batching import wait_until
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -32,6 +35,38 @@ def written() -> tuple[int, int]:
             session.scalar(select(func.count()).select_from(Card)) or 0,
             session.scalar(select(func.count()).select_from(Change)) or 0,
         )
+
+
+def presence_rows() -> int:
+    """Return how many sockets the presence table holds."""
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Presence)) or 0
+
+
+class PresenceWrites:
+    """Count the committed transactions that wrote the presence table, with listeners on the real engine."""
+
+    def __init__(self) -> None:
+        self.transactions = 0
+        self.writing: set[int] = set()  # the connections whose open transaction wrote presence
+
+    def __enter__(self) -> PresenceWrites:
+        engine_events.listen(db.engine, "before_cursor_execute", self.executed)
+        engine_events.listen(db.engine, "commit", self.committed)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        engine_events.remove(db.engine, "before_cursor_execute", self.executed)
+        engine_events.remove(db.engine, "commit", self.committed)
+
+    def executed(self, connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith(("INSERT INTO PRESENCE", "DELETE FROM PRESENCE")):
+            self.writing.add(id(connection))
+
+    def committed(self, connection: Any) -> None:
+        if id(connection) in self.writing:
+            self.writing.discard(id(connection))
+            self.transactions += 1
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token", "p.eyJwIjoxfQ.forged", 42])
@@ -241,3 +276,65 @@ def test_presence_counts_participants_per_room(connect: Connect, event: EventLin
     assert {r["room_id"]: r["count"] for r in latest["rooms"]}[event.rooms[0].id] == 1
     phone.disconnect()
     assert received(screen, "presence_changed")[-1]["total"] == 2  # still one tab open
+
+
+def test_a_burst_of_phones_is_written_in_a_few_transactions_and_counted(
+    app: Flask, connect: Connect, event: EventLinks, join: Join
+) -> None:
+    screen = connect(event.screen_token)
+    tokens = [join(room=n % 4, pseudonym=f"P{n:03}")["token"] for n in range(200)]
+    seen: list[dict[str, Any]] = []
+
+    def screen_shows(total: int) -> bool:
+        seen.extend(received(screen, "presence_changed"))
+        return seen[-1]["total"] == total
+
+    app.config["TALLY_MS"] = 300
+    with PresenceWrites() as writes:
+        phones = [connect(token) for token in tokens]
+        wait_until(lambda: presence_rows() == 200)
+        wait_until(lambda: screen_shows(200))
+        arrived = writes.transactions
+        for phone in phones:
+            phone.disconnect()
+        wait_until(lambda: presence_rows() == 0)
+        wait_until(lambda: screen_shows(0))
+    app.config["TALLY_MS"] = 0
+    # 200 arrivals, then 200 departures: a transaction per interval, not per phone.
+    assert arrived <= 20 and writes.transactions - arrived <= 20, (arrived, writes.transactions)
+    assert max(s["total"] for s in seen) == 200
+    assert next(s for s in seen if s["total"] == 200)["rooms"] == [{"room_id": r.id, "count": 50} for r in event.rooms]
+
+
+def test_a_staff_socket_counts_the_queued_phones_and_a_phone_gone_before_its_write_leaves_no_row(
+    app: Flask, connect: Connect, event: EventLinks, join: Join
+) -> None:
+    first, second, brief = (join(room=0, pseudonym=name)["token"] for name in ("Alix", "Bao", "Chloé"))
+    connect(first)  # the first after a quiet spell is written at once
+    app.config["TALLY_MS"] = 2000
+    with PresenceWrites() as writes:
+        connect(second)  # within the interval: queued
+        connect(brief).disconnect()  # queued, then taken off the queue
+        assert (presence_rows(), writes.transactions) == (1, 0)
+        screen = connect(event.screen_token)
+        # The queue is written before the screen reads the counts: Bao is counted, Chloé never was.
+        assert [p["total"] for p in received(screen, "presence_changed")][-1] == 2
+        assert (presence_rows(), writes.transactions) == (2, 1)
+    app.config["TALLY_MS"] = 0
+
+
+def test_a_batch_the_database_refuses_is_written_at_a_later_try(
+    app: Flask, connect: Connect, event: EventLinks, join: Join, caplog: pytest.LogCaptureFixture
+) -> None:
+    screen = connect(event.screen_token)
+    token = join(room=1)["token"]
+    with db.transaction() as session:
+        session.execute(text("ALTER TABLE presence RENAME TO presence_away"))
+    with caplog.at_level(logging.WARNING, logger="collab.sockets.presence_queue"):
+        phone = connect(token)  # its write fails; the phone is connected all the same
+        assert phone.is_connected()
+        with db.transaction() as session:
+            session.execute(text("ALTER TABLE presence_away RENAME TO presence"))
+        wait_until(lambda: presence_rows() == 1)
+    assert "not written, trying again" in caplog.text and "dropped" not in caplog.text
+    wait_until(lambda: any(p["total"] == 1 for p in received(screen, "presence_changed")))

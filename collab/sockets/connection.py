@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
+from collab.db import db
 from collab.domain import presence, rooms
 from collab.domain.access import Principal
 from collab.domain.errors import Unauthorised
@@ -19,8 +20,8 @@ from collab.realtime import (
     room_scope,
     socketio,
     staff_scope,
-    tally,
 )
+from collab.sockets import presence_queue
 from collab.sockets.edge import client_event, error, remember_principal
 from collab.sockets.schemas import Sync
 from collab.tokens import principal_for_token
@@ -34,36 +35,41 @@ def on_connect(auth: Any = None) -> None:
     organiser the staff side; a participant also joins their own scope, a link its link scope;
     every socket joins the event's `everyone` scope (`event_changed`).
 
-    A participant's arrival is broadcast to the event's screens and consoles as `presence_changed`
-    (throttled: a thousand phones arriving at once make a few messages, the last with every one).
+    A participant's socket is queued for the presence table (collab.sockets.presence_queue): a
+    thousand phones arriving at once make a few transactions and a few `presence_changed` for the
+    event's screens and consoles, the last with every one. A staff socket gets the counts at once,
+    the queue written first so that they include every participant already connected here.
     """
     token = auth.get("token") if isinstance(auth, dict) else None
     try:
-        principal = principal_for_token(token)
+        # Read beside the writer (SQLite): a reconnect storm does not queue for the writing connection.
+        with db.reading():
+            principal = principal_for_token(token)
+            watched = _watched_rooms(principal)
     except Unauthorised as exc:
         raise ConnectionRefusedError(exc.as_ack()["error"]) from None
     remember_principal(str(token), principal)
     join_room(everyone_scope(principal.event_id))
-    for room_id in _watched_rooms(principal):
+    for room_id in watched:
         join_room(staff_scope(room_id) if principal.is_staff else room_scope(room_id))
     if principal.link_id is not None:
         join_room(link_scope(principal.link_id))
     if principal.participant_id is not None:
         join_room(participant_scope(principal.participant_id))
         sid = request.sid  # type: ignore[attr-defined]
-        counts = presence.participant_connected(sid, principal, current_app.config["WORKER_NAME"])
-        _presence_changed(principal.event_id, counts)
+        presence_queue.socket_opened(presence.open_socket(sid, principal, current_app.config["WORKER_NAME"]))
     else:
         join_room(event_scope(principal.event_id))
-        emit("presence_changed", _presence(presence.connected_counts(principal.event_id)))
+        presence_queue.write_now()
+        with db.reading():
+            counts = presence.connected_counts(principal.event_id)
+        emit("presence_changed", presence_queue.presence_payload(counts))
 
 
 @socketio.on("disconnect")
 def on_disconnect(reason: Any = None) -> None:
-    """A socket closed; if it was a participant's last one, the screens' count goes down."""
-    closed = presence.socket_closed(request.sid)  # type: ignore[attr-defined]
-    if closed is not None:
-        _presence_changed(*closed)
+    """A socket closed; if it was a participant's last one, the screens' count goes down (queued, as on connect)."""
+    presence_queue.socket_closed(request.sid)  # type: ignore[attr-defined]
 
 
 @socketio.on("*")
@@ -87,16 +93,3 @@ def _watched_rooms(principal: Principal) -> list[int]:
     if principal.room_id is not None:
         return [principal.room_id]
     return [room["id"] for room in describe_event(principal.event_id)["rooms"]]
-
-
-def _presence_changed(event_id: int, counts: dict[int, int]) -> None:
-    """Send the event's screens and consoles the new counts: an aggregate, at most once per TALLY_MS."""
-    tally(event_scope(event_id), "presence_changed", ("presence_changed", event_id), _presence(counts))
-
-
-def _presence(counts: dict[int, int]) -> dict[str, Any]:
-    """Return the `presence_changed` payload: participants connected per room and in all."""
-    return {
-        "rooms": [{"room_id": room_id, "count": n} for room_id, n in sorted(counts.items())],
-        "total": sum(counts.values()),
-    }
