@@ -58,13 +58,14 @@ def post_card(
     text = check_text(text)
     if skill is not None:
         skill = check_skill(skill)
-    existing = _previous_post(principal, client_id)
-    if existing is not None:
-        return Outcome(ack=existing)
-    if admit is not None:
-        admit()
     try:
         with db.transaction() as session:
+            # One transaction for a new post: the retry check, then the post itself.
+            existing = _previous_post(session, principal, client_id)
+            if existing is not None:
+                return Outcome(ack=existing)
+            if admit is not None:
+                admit()
             # Taking the number locks the room: a lock is committed either before this post
             # (which then sees it) or after this post's commit, never in between.
             seq = next_seq(session, principal.room_id)
@@ -103,7 +104,8 @@ def post_card(
             return Outcome(ack={"ok": True, "seq": seq, "card": change["payload"]["card"]}, changes=[change])
     except IntegrityError:
         # Another socket of the same phone posted this client id at the same moment.
-        existing = _previous_post(principal, client_id)
+        with db.transaction() as session:
+            existing = _previous_post(session, principal, client_id)
         if existing is None:
             raise
         return Outcome(ack=existing)
@@ -132,22 +134,17 @@ def _check_open(room: Room) -> None:
         raise RoomClosed(CLOSED_BECAUSE[reason], reason=reason)
 
 
-def _previous_post(principal: Principal, client_id: str) -> dict[str, Any] | None:
-    """Return the acknowledgement of an earlier post with this client id, if there was one.
-
-    Read beside the writer (SQLite): a committed post is in every snapshot taken after it, and a
-    post that is new queues for the writing connection once only, for its insert.
-    """
-    with db.reading(), db.transaction() as session:
-        card = session.scalar(
-            select(Card).where(Card.participant_id == principal.participant_id, Card.client_id == client_id)
-        )
-        if card is None:
-            return None
-        change = session.scalar(select(Change).where(Change.room_id == card.room_id, Change.seq == card.seq))
-        if change is None or change.event != "card_posted":
-            raise Conflict("this client id was already used")
-        return {"ok": True, "seq": card.seq, "card": change.payload["card"]}
+def _previous_post(session: Session, principal: Principal, client_id: str) -> dict[str, Any] | None:
+    """Return the acknowledgement of an earlier post with this client id, if there was one."""
+    card = session.scalar(
+        select(Card).where(Card.participant_id == principal.participant_id, Card.client_id == client_id)
+    )
+    if card is None:
+        return None
+    change = session.scalar(select(Change).where(Change.room_id == card.room_id, Change.seq == card.seq))
+    if change is None or change.event != "card_posted":
+        raise Conflict("this client id was already used")
+    return {"ok": True, "seq": card.seq, "card": change.payload["card"]}
 
 
 def _check_column(boards: list[dict[str, Any]], board: str, column: str) -> str:
