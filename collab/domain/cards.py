@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from collab.db import db
 from collab.domain.access import Principal
-from collab.domain.errors import Conflict, Forbidden, Invalid, RoomClosed
+from collab.domain.errors import Conflict, Forbidden, Invalid, RoomClosed, Unauthorised
 from collab.domain.matching import SKILL_SCOPES, SKILL_TYPES
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import add_change, card_data, next_seq, public_card
@@ -72,7 +72,10 @@ def post_card(
             room = session.get(Room, principal.room_id)
             boards = session.scalar(select(Event.boards).where(Event.id == principal.event_id))
             author = session.get(Participant, principal.participant_id)
-            assert room is not None and boards is not None and author is not None
+            if author is None:
+                # Never by collab; by hand, while their socket was open.
+                raise Unauthorised("this participant is unknown; join again")
+            assert room is not None and boards is not None
             _check_open(room)
             kind = _check_column(boards, board, column)
             if (kind == "competences") != (skill is not None):
