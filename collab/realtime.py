@@ -228,10 +228,17 @@ def _take_tally(key: tuple[Any, ...]) -> tuple[str, str, Aggregate] | None:
 
 
 def _emit_tally(waiting: tuple[str, str, Aggregate] | None) -> None:
-    """Send an aggregate taken from the queue, computing it first if it is a function (outside the lock)."""
-    if waiting is not None:
-        scope, event, payload = waiting
+    """Send an aggregate taken from the queue, computing it first if it is a function (outside the lock).
+
+    What it counts is already committed: a count that fails is logged, and the next one sends the news.
+    """
+    if waiting is None:
+        return
+    scope, event, payload = waiting
+    try:
         socketio.emit(event, payload() if callable(payload) else payload, to=scope)
+    except Exception:
+        log.exception("the aggregate %s could not be sent", event)
 
 
 def _send_tally_later(key: tuple[Any, ...], wait: float) -> None:
@@ -239,10 +246,7 @@ def _send_tally_later(key: tuple[Any, ...], wait: float) -> None:
     with _lock:
         _tally_timers.discard(key)
         waiting = _take_tally(key)
-    try:
-        _emit_tally(waiting)
-    except Exception:
-        log.exception("the aggregate %s could not be sent", key)
+    _emit_tally(waiting)
 
 
 def publish(event_id: int, outcome: Outcome) -> dict[str, Any]:

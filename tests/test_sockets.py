@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, Presence
+from collab.realtime import event_scope, tally
 from tests.conftest import received
 from tests.live import unbatched
 from tests.test_batching import wait_until
@@ -341,3 +342,20 @@ def test_a_batch_the_database_refuses_is_written_at_a_later_try(
         wait_until(lambda: presence_rows() == 1)
     assert "not written, trying again" in caplog.text and "dropped" not in caplog.text
     wait_until(lambda: any(p["total"] == 1 for p in received(screen, "presence_changed")))
+
+
+def test_a_count_that_fails_as_it_leaves_is_logged_and_the_next_one_goes_out(
+    app: Flask, connect: Connect, event: EventLinks, caplog: pytest.LogCaptureFixture
+) -> None:
+    screen = connect(event.screen_token)
+    screen.get_received()
+    scope = event_scope(event.id)
+
+    def failing() -> dict[str, Any]:
+        raise RuntimeError("the database went away")
+
+    with app.app_context(), caplog.at_level(logging.ERROR, logger="collab.realtime"):
+        tally(scope, "hypothesis_results", ("hypothesis_results", 1), failing)
+        tally(scope, "hypothesis_results", ("hypothesis_results", 1), lambda: {"hypothesis_id": 1, "results": {}})
+    assert "could not be sent" in caplog.text
+    assert received(screen, "hypothesis_results") == [{"hypothesis_id": 1, "results": {}}]
