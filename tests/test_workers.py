@@ -380,7 +380,9 @@ def nginx(workers: Cluster, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
-def test_the_nginx_configuration_of_the_docs_spreads_phones_over_both_workers(seminar: Seminar, nginx: str) -> None:
+def test_the_nginx_configuration_of_the_docs_spreads_phones_over_both_workers(
+    seminar: Seminar, nginx: str, tmp_path: Path
+) -> None:
     room = seminar.rooms[0]
     joined = requests.post(
         f"{nginx}/j/{seminar.links['join_code']}",
@@ -395,13 +397,22 @@ def test_the_nginx_configuration_of_the_docs_spreads_phones_over_both_workers(se
     assert requests.get(f"{nginx}/socket.io/?EIO=4&transport=polling", timeout=10, verify=False).status_code == 400
 
     tabs = []
-    for _ in range(6):
+    for n in range(6):
         tab = Phone(nginx, token.group(1))
         tab.sio = socketio.Client(reconnection=False, ssl_verify=False)
         tab.sio.on("changes", tab._recorder("changes"))
-        tabs.append(seminar.connected(tab))
-    held = seminar.rows("SELECT worker, count(*) FROM presence WHERE room_id = :r GROUP BY worker", r=room)
-    assert len(held) == 2, f"nginx sent every socket to one worker: {held}"
+        try:
+            tabs.append(seminar.connected(tab))
+        except socketio.exceptions.ConnectionError as exc:
+            # Say where it stopped: what nginx and each worker logged.
+            logs = [f"nginx: {(tmp_path / 'error.log').read_text(errors='replace')[-2000:]}"]
+            logs += [f"{w.log_path.name}: {w.log()[-2000:]}" for w in seminar.workers]
+            pytest.fail(f"tab {n} did not connect through nginx ({exc}):\n" + "\n".join(logs))
+    # Each worker writes the sockets it holds in batches (within COLLAB_TALLY_MS).
+    deadline = time.monotonic() + 5
+    while len(held := seminar.rows("SELECT worker FROM presence WHERE room_id = :r GROUP BY worker", r=room)) < 2:
+        assert time.monotonic() < deadline, f"nginx sent every socket to one worker: {held}"
+        time.sleep(0.1)
 
     ack = post(tabs[0], "nginx-0001", "par le mandataire")
     assert ack["ok"]
