@@ -47,9 +47,8 @@ def is_closed(event_id: int) -> bool:
     Every write asks, so the answer is kept: closing and reopening in this process take effect at
     once; with several workers, on the others within KNOWN_FOR. Read beside the writer (SQLite).
     """
-    known = _known()
     started = time.monotonic()
-    kept = known.get(event_id)
+    kept = _known().get(event_id)
     if kept is not None and started - kept[1] < KNOWN_FOR:
         return kept[0]
     with db.reading(), db.transaction() as session:
@@ -65,6 +64,7 @@ def _known() -> dict[int, tuple[bool, float]]:
 
 def _remember(event_id: int, closed: bool, read_at: float) -> None:
     """Keep what was read at `read_at`, unless something newer is known (a close while the read waited)."""
-    kept = _known().get(event_id)
+    known = _known()
+    kept = known.get(event_id)
     if kept is None or kept[1] <= read_at:
-        _known()[event_id] = (closed, read_at)
+        known[event_id] = (closed, read_at)
