@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
 from collab.db import db
@@ -246,9 +246,9 @@ def record_card_change(session: Session, card: Card, event: str) -> dict[str, An
 
 
 def card_data(
-    card: Card, author: Participant, votes: int = 0, merged: list[dict[str, Any]] | None = None
+    card: Card, author: Participant | Row[Any], votes: int = 0, merged: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """Return a card as the staff and its author receive it."""
+    """Return a card as the staff and its author receive it (`author`: a participant, or a row with its fields)."""
     merged = merged or []
     return {
         "id": card.id,
