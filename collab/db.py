@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from collab.offload import offload
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 # The connections of the requests that only read, on SQLite.
 READERS = 2
 _reading: ContextVar[bool] = ContextVar("collab_reading", default=False)
@@ -34,6 +39,9 @@ class Database:
         self._read_sessions: sessionmaker[Session] | None = None
         # What this process remembers of the database's content, by topic; forgotten with the database.
         self.remembered: dict[str, dict[Any, Any]] = {}
+        # SQLite: the writes waiting for the next group commit, and who commits it (see grouped()).
+        self._group: list[_Write] = []
+        self._committing = threading.Lock()
 
     def configure(self, url: str, sqlite_synchronous: str = "FULL") -> None:
         """Create the engine for `url`, replacing any previous one."""
@@ -77,6 +85,59 @@ class Database:
         sessions = self._read_sessions if _reading.get() and self._read_sessions is not None else self._sessions
         with sessions() as session, session.begin():
             yield session
+
+    def grouped(self, work: Callable[[Connection], T], after: Callable[[T], object] | None = None) -> T:
+        """Return work(connection), run in a writing transaction; call after(result) once it is committed.
+
+        On SQLite, the writes that wait meanwhile for its one writing connection share a transaction
+        and one commit (a group commit): each in a savepoint of its own, so one that raises is undone
+        alone and raises to its caller, and each returns only once the group is committed. The
+        `after` calls run in the order the writes ran, which is the order of the numbers they took
+        (a room's changes are then announced in sequence). Elsewhere each write has its transaction.
+        """
+        if self.engine is None:
+            raise RuntimeError("the database is not configured; call create_app first")
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.begin() as connection:
+                result = work(connection)
+            if after is not None:
+                after(result)
+            return result
+        write = _Write(work, after)
+        self._group.append(write)
+        with self._committing:
+            if not write.done:
+                self._commit_group()
+        if write.error is not None:
+            raise write.error
+        return write.result
+
+    def _commit_group(self) -> None:
+        """Run and commit every write waiting (the caller holds `_committing`), then their `after` calls."""
+        assert self.engine is not None
+        group, self._group = self._group, []
+        try:
+            with self.engine.begin() as connection:
+                if len(group) == 1:
+                    # Alone, a write needs no savepoint: what it raises rolls the transaction back.
+                    group[0].result = group[0].work(connection)
+                for write in group if len(group) > 1 else []:
+                    try:
+                        with connection.begin_nested():
+                            write.result = write.work(connection)
+                    except Exception as exc:
+                        write.error = exc
+        except Exception as exc:
+            # The commit failed, or a write alone raised: nothing of the group is stored, and each says why.
+            for write in group:
+                write.error = write.error or exc
+        for write in group:
+            write.done = True
+            if write.error is None and write.after is not None:
+                try:
+                    write.after(write.result)
+                except Exception:
+                    log.exception("what follows a committed write failed")
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -155,6 +216,17 @@ def _prepare_sqlite(engine: Engine, synchronous: str, read_only: bool = False) -
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
         pooled = connection.connection
         pooled.info[CHANGES_AT_BEGIN] = pooled.total_changes
+
+
+@dataclass
+class _Write:
+    """A write waiting for a group commit, then what it returned or raised."""
+
+    work: Callable[[Connection], Any]
+    after: Callable[[Any], object] | None
+    result: Any = None
+    error: Exception | None = None
+    done: bool = False
 
 
 db = Database()

@@ -4,13 +4,20 @@ Numbered room changes do not go out one message each: changes leave at most once
 (BROADCAST_TICK_MS), each room's together as one `changes` message, and aggregates (vote results,
 presence counts) at most once per TALLY_MS. A thousand phones in four rooms then cost the server
 a message per phone per tick, not per change (docs/protocol.md, "Batched changes").
+
+The tick stretches with the fan-out's cost: when sends take d seconds (the median of the last
+few), the next waits at least PACE × d (at most MAX_TICK). Each message to a phone costs the event loop about as much
+whether it carries one card or twenty, so when a busy room's sends start to fill the loop, they
+carry more cards each instead of queueing behind one another.
 """
 
 from __future__ import annotations
 
 import logging
+import statistics
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,11 +157,18 @@ class _RoomBatch:
     diverged: bool = False
 
 
+# The next send waits at least PACE times as long as the last one took (its share of the loop, with
+# the sockets' writers that do about twice its work: about a third); never more than MAX_TICK.
+PACE = 16
+MAX_TICK = 1.0
+
 # One lock for the queues and the sends, so that two flushes never interleave their messages.
 _lock = threading.RLock()
 _rooms: dict[int, _RoomBatch] = {}
 _flush_scheduled = False
 _last_flush = 0.0  # when changes last left (time.monotonic)
+_pause = 0.0  # how long the next changes wait after the last ones, by what the sends cost (seconds)
+_costs: deque[float] = deque(maxlen=9)  # how long the last sends took (seconds)
 _tallies: dict[tuple[Any, ...], tuple[str, str, Aggregate]] = {}
 _tally_sent: dict[tuple[Any, ...], float] = {}
 _tally_timers: set[tuple[Any, ...]] = set()
@@ -185,7 +199,7 @@ def _flush_after(tick: float) -> None:
             return
         if _flush_scheduled:
             return
-        wait = _last_flush + tick - time.monotonic()
+        wait = _last_flush + max(tick, _pause) - time.monotonic()
         _flush_scheduled = True
     socketio.start_background_task(_flush_later, max(0.0, wait))
 
@@ -196,12 +210,17 @@ def _flush_later(tick: float) -> None:
 
 
 def _flush_all() -> None:
-    global _flush_scheduled, _last_flush
+    global _flush_scheduled, _last_flush, _pause
     _flush_scheduled = False
-    if _rooms:
-        _last_flush = time.monotonic()
+    if not _rooms:
+        return
+    _last_flush = time.monotonic()
     for room_id in list(_rooms):
         _flush_room(room_id)
+    # The median of the last sends: one that a garbage collection or a slow socket held up does not
+    # hold the next ones back.
+    _costs.append(time.monotonic() - _last_flush)
+    _pause = min(MAX_TICK, PACE * statistics.median(_costs))
 
 
 def _flush_room(room_id: int) -> None:

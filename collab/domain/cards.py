@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from collab.db import db
 from collab.domain.access import Principal
@@ -43,6 +42,7 @@ def post_card(
     text: str,
     skill: dict[str, Any] | None = None,
     admit: Callable[[], None] | None = None,
+    published: Callable[[Outcome], object] | None = None,
 ) -> Outcome:
     """Post a participant's card into their room; the same client id posted again lands once.
 
@@ -52,70 +52,72 @@ def post_card(
     the room's situation and, on a case-study board, its author's role; on a competences board
     it carries its `skill` (type, scope, keywords). `admit()` is called once the post is known to
     be new, before anything is written (the transport's rate limit: a retry is never refused).
+    `published(outcome)` is called once the post is committed, before any later post of the
+    room is (the transport's broadcast: the room's changes then leave in sequence). Posts that
+    arrive together share a commit (`db.grouped`).
     """
     if principal.role != "participant" or principal.participant_id is None or principal.room_id is None:
         raise Forbidden("only participants post cards")
     text = check_text(text)
     if skill is not None:
         skill = check_skill(skill)
+    room_id, participant_id = principal.room_id, principal.participant_id
+
+    def post(connection: Connection) -> Outcome:
+        # One transaction for a new post: the retry check, then the post itself.
+        existing = _previous_post(connection, participant_id, client_id)
+        if existing is not None:
+            return Outcome(ack=existing)
+        if admit is not None:
+            admit()
+        # Taking the number locks the room: a lock is committed either before this post
+        # (which then sees it) or after this post's commit, never in between.
+        room = connection.execute(_TAKE_SEQ, {"room": room_id}).first()
+        if room is None:
+            raise NotFound(f"no room {room_id}")
+        author = connection.execute(_AUTHOR, {"participant": participant_id}).first()
+        if author is None:
+            # Never by collab; by hand, while their socket was open.
+            raise Unauthorised("this participant is unknown; join again")
+        boards = connection.execute(_BOARDS, {"event": principal.event_id}).scalar_one()
+        _check_open(room.locked, room.activity_state)
+        kind = _check_column(boards, board, column)
+        if (kind == "competences") != (skill is not None):
+            raise Invalid(
+                "an offer or a need has a type and a scope" if skill is None else "only competences carry a skill",
+                field="skill",
+            )
+        role = author.role if kind == "case_study" else None
+        if kind == "case_study" and role is None and _has_protagonists(connection, room.situation_id):
+            raise Invalid("choisissez d'abord votre rôle dans la situation", field="role")
+        # Pre-moderation comes first: revealing never publishes a card nobody approved.
+        held = "moderation" if room.premoderation else "reveal" if room.reveal_mode else None
+        card = {
+            "room_id": room_id,
+            "participant_id": participant_id,
+            "client_id": client_id,
+            "board": board,
+            "column": column,
+            "text": text,
+            "hidden": False,
+            "held": held,
+            "pinned": False,
+            "situation_id": room.situation_id,
+            "role": role,
+            "skill": skill,
+            "seq": room.seq,
+            "created_at": utcnow(),
+        }
+        card_id = connection.execute(_INSERT_CARD, card).scalar_one()
+        change = _record_posted(connection, Card(id=card_id, **card), author)
+        return Outcome(ack={"ok": True, "seq": room.seq, "card": change["payload"]["card"]}, changes=[change])
+
     try:
-        with db.transaction() as session:
-            # One transaction for a new post: the retry check, then the post itself.
-            connection = session.connection()
-            if connection.execute(
-                _POSTED_BEFORE, {"participant": principal.participant_id, "client_id": client_id}
-            ).first():
-                existing = _previous_post(session, principal, client_id)
-                assert existing is not None
-                return Outcome(ack=existing)
-            if admit is not None:
-                admit()
-            # Taking the number locks the room: a lock is committed either before this post
-            # (which then sees it) or after this post's commit, never in between.
-            room = connection.execute(_TAKE_SEQ, {"room": principal.room_id}).first()
-            if room is None:
-                raise NotFound(f"no room {principal.room_id}")
-            author = connection.execute(_AUTHOR, {"participant": principal.participant_id}).first()
-            if author is None:
-                # Never by collab; by hand, while their socket was open.
-                raise Unauthorised("this participant is unknown; join again")
-            boards = connection.execute(_BOARDS, {"event": principal.event_id}).scalar_one()
-            _check_open(room.locked, room.activity_state)
-            kind = _check_column(boards, board, column)
-            if (kind == "competences") != (skill is not None):
-                raise Invalid(
-                    "an offer or a need has a type and a scope" if skill is None else "only competences carry a skill",
-                    field="skill",
-                )
-            role = author.role if kind == "case_study" else None
-            if kind == "case_study" and role is None and _has_protagonists(session, room.situation_id):
-                raise Invalid("choisissez d'abord votre rôle dans la situation", field="role")
-            # Pre-moderation comes first: revealing never publishes a card nobody approved.
-            held = "moderation" if room.premoderation else "reveal" if room.reveal_mode else None
-            created_at = utcnow()
-            card = {
-                "room_id": principal.room_id,
-                "participant_id": principal.participant_id,
-                "client_id": client_id,
-                "board": board,
-                "column": column,
-                "text": text,
-                "hidden": False,
-                "held": held,
-                "pinned": False,
-                "situation_id": room.situation_id,
-                "role": role,
-                "skill": skill,
-                "seq": room.seq,
-                "created_at": created_at,
-            }
-            card_id = connection.execute(_INSERT_CARD, card).scalar_one()
-            change = _record_posted(connection, Card(id=card_id, **card), author)
-            return Outcome(ack={"ok": True, "seq": room.seq, "card": change["payload"]["card"]}, changes=[change])
+        return db.grouped(post, published)
     except IntegrityError:
         # Another socket of the same phone posted this client id at the same moment.
         with db.transaction() as session:
-            existing = _previous_post(session, principal, client_id)
+            existing = _previous_post(session.connection(), participant_id, client_id)
         if existing is None:
             raise
         return Outcome(ack=existing)
@@ -124,8 +126,11 @@ def post_card(
 # A post is the hot path of a busy room: its statements are built once, and run on the
 # transaction's connection without the ORM's unit of work (bench/scale.py, scenario D).
 _cards, _changes, _rooms = (cast(Table, model.__table__) for model in (Card, Change, Room))
-_POSTED_BEFORE = select(_cards.c.id).where(
+_POSTED_BEFORE = select(_cards.c.room_id, _cards.c.seq).where(
     _cards.c.participant_id == bindparam("participant"), _cards.c.client_id == bindparam("client_id")
+)
+_POSTED_AS = select(_changes.c.event, _changes.c.payload).where(
+    _changes.c.room_id == bindparam("room"), _changes.c.seq == bindparam("seq")
 )
 _TAKE_SEQ = (
     update(_rooms)
@@ -183,14 +188,12 @@ def _check_open(locked: bool, activity_state: str) -> None:
         raise RoomClosed(CLOSED_BECAUSE[reason], reason=reason)
 
 
-def _previous_post(session: Session, principal: Principal, client_id: str) -> dict[str, Any] | None:
+def _previous_post(connection: Connection, participant_id: int, client_id: str) -> dict[str, Any] | None:
     """Return the acknowledgement of an earlier post with this client id, if there was one."""
-    card = session.scalar(
-        select(Card).where(Card.participant_id == principal.participant_id, Card.client_id == client_id)
-    )
+    card = connection.execute(_POSTED_BEFORE, {"participant": participant_id, "client_id": client_id}).first()
     if card is None:
         return None
-    change = session.scalar(select(Change).where(Change.room_id == card.room_id, Change.seq == card.seq))
+    change = connection.execute(_POSTED_AS, {"room": card.room_id, "seq": card.seq}).first()
     if change is None or change.event != "card_posted":
         raise Conflict("this client id was already used")
     return {"ok": True, "seq": card.seq, "card": change.payload["card"]}
@@ -206,10 +209,12 @@ def _check_column(boards: list[dict[str, Any]], board: str, column: str) -> str:
     raise Invalid(f"this event has no board {board!r}", field="board")
 
 
-def _has_protagonists(session: Session, situation_id: int | None) -> bool:
+def _has_protagonists(connection: Connection, situation_id: int | None) -> bool:
     """Tell whether the room works a situation with protagonists to play."""
-    situation = session.get(Situation, situation_id) if situation_id else None
-    return bool(situation and situation.protagonists)
+    if situation_id is None:
+        return False
+    protagonists = connection.scalar(select(Situation.protagonists).where(Situation.id == situation_id))
+    return bool(protagonists)
 
 
 def check_skill(skill: dict[str, Any]) -> dict[str, Any]:

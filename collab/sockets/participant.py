@@ -28,5 +28,6 @@ def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
         payload.text,
         skill,
         admit=admitting("posts", principal),
+        published=lambda outcome: publish(principal.event_id, outcome),
     )
-    return publish(principal.event_id, outcome)
+    return outcome.ack
