@@ -6,9 +6,9 @@ presence counts) at most once per TALLY_MS. A thousand phones in four rooms then
 a message per phone per tick, not per change (docs/protocol.md, "Batched changes").
 
 The tick stretches with the fan-out's cost: when sends take d seconds (the median of the last
-few), the next waits at least PACE × d (at most MAX_TICK). Each message to a phone costs the event loop about as much
-whether it carries one card or twenty, so when a busy room's sends start to fill the loop, they
-carry more cards each instead of queueing behind one another.
+few), the next waits at least PACE × d (at most MAX_TICK). Each message to a phone costs the
+event loop about as much whether it carries one card or twenty, so when a busy room's sends
+start to fill the loop, they carry more cards each instead of queueing behind one another.
 """
 
 from __future__ import annotations
@@ -157,8 +157,8 @@ class _RoomBatch:
     diverged: bool = False
 
 
-# The next send waits at least PACE times as long as the last one took (its share of the loop, with
-# the sockets' writers that do about twice its work: about a third); never more than MAX_TICK.
+# The next send waits at least PACE times as long as the last ones took: with the sockets' writers,
+# which do about as much again, the fan-out keeps about an eighth of the loop. At most MAX_TICK.
 PACE = 16
 MAX_TICK = 1.0
 

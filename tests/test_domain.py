@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import event as engine_events
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from collab import offload
 from collab.db import db
@@ -327,3 +330,89 @@ def test_presence_batches_end_as_their_changes_say_and_can_be_written_twice(even
     assert presence.connected_counts(event.id)[event.rooms[0].id] == 1  # still one tab open
     presence.forget_sockets("w2")
     assert count(Presence) == 0
+
+
+def queued_together(writes: list[Callable[[], Any]]) -> dict[int, Any]:
+    """Run the writes in threads while SQLite's writing connection is busy, then free it: one group.
+
+    Return what each returned or raised, by its index.
+    """
+    results: dict[int, Any] = {}
+
+    def run(n: int) -> None:
+        try:
+            results[n] = writes[n]()
+        except Exception as exc:
+            results[n] = exc
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(writes))]
+    with db._committing:  # another group is being committed: these wait for the next
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(db._group) < len(writes):
+            assert time.monotonic() < deadline, "the writes did not queue"
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(10)
+    return results
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_posts_that_wait_together_share_one_commit_and_a_refused_one_is_undone_alone(join: Join) -> None:
+    """Posts queued behind the writing connection run in one transaction, each in its savepoint, and
+    are announced in the order of their numbers once committed."""
+    authors = [participant_principal(join(pseudonym=f"P{n}")) for n in range(6)]
+    published: list[int] = []
+    commits: list[object] = []
+    assert db.engine is not None
+    engine_events.listen(db.engine, "commit", commits.append)
+
+    def post(n: int) -> Callable[[], Any]:
+        column = "nulle-part" if n == 3 else "pourquoi"  # refused: no such column
+        return lambda: cards.post_card(
+            authors[n],
+            f"group-{n}",
+            "four_questions",
+            column,
+            f"carte {n}",
+            published=lambda o: published.append(o.ack["seq"]),
+        )
+
+    try:
+        results = queued_together([post(n) for n in range(6)])
+    finally:
+        engine_events.remove(db.engine, "commit", commits.append)
+    assert len(commits) == 1  # six posts, one commit
+    assert isinstance(results.pop(3), Invalid)
+    assert sorted(r.ack["seq"] for r in results.values()) == [1, 2, 3, 4, 5]  # the refused one took no number
+    assert published == [1, 2, 3, 4, 5]
+    assert count(Card) == count(Change) == 5
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_a_group_whose_commit_fails_stores_nothing_and_each_write_says_so(
+    event: EventLinks, join: Join
+) -> None:
+    """A group commit refused by the database (a foreign key checked at commit) fails every write in it."""
+    who = participant_principal(join())
+    published: list[Any] = []
+
+    def breaks_the_commit(connection: Any) -> None:
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        connection.exec_driver_sql(
+            "INSERT INTO presence (sid, event_id, room_id, participant_id, worker, connected_at) "
+            f"VALUES ('ghost', {event.id}, {event.rooms[0].id}, 999999, 'w', '2026-01-01 00:00:00')"
+        )
+
+    results = queued_together(
+        [
+            lambda: db.grouped(breaks_the_commit),
+            lambda: cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un", published=published.append),
+        ]
+    )
+    assert all(isinstance(result, IntegrityError) for result in results.values()), results
+    assert published == []
+    assert count(Card) == count(Change) == count(Presence) == 0
+    # The next write has a transaction of its own and lands.
+    assert cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un").ack["seq"] == 1

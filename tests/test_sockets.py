@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import event as engine_events
 from sqlalchemy import func, select, text
 
+from collab import realtime
 from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, Presence
@@ -359,3 +361,37 @@ def test_a_count_that_fails_as_it_leaves_is_logged_and_the_next_one_goes_out(
         tally(scope, "hypothesis_results", ("hypothesis_results", 1), lambda: {"hypothesis_id": 1, "results": {}})
     assert "could not be sent" in caplog.text
     assert received(screen, "hypothesis_results") == [{"hypothesis_id": 1, "results": {}}]
+
+
+def test_changes_wait_longer_after_sends_that_took_long_and_never_beyond_the_longest_tick(
+    app: Flask, connect: Connect, join: Join
+) -> None:
+    """After sends that took d (the median of the last few), the next changes wait PACE × d, at most MAX_TICK."""
+    author = connect(join(room=0, pseudonym="Alix")["token"])
+    reader = connect(join(room=0, pseudonym="Bao")["token"])
+    app.config["BROADCAST_TICK_MS"] = 20
+    arrivals: list[float] = []
+
+    def arrived(count: int) -> bool:
+        arrivals.extend(time.monotonic() for _ in received(reader, "card_posted"))
+        return len(arrivals) == count
+
+    def gap_after_sends_that_took(seconds: float, first: str, second: str) -> float:
+        time.sleep(realtime.MAX_TICK)  # nothing left lately: the first change leaves at once
+        realtime._costs.extend([seconds] * realtime._costs.maxlen)  # type: ignore[operator]
+        reader.get_received()
+        arrivals.clear()
+        ack = author.emit("post_card", card(client_id=first), callback=True)
+        assert ack["ok"], ack
+        assert author.emit("post_card", card(client_id=second), callback=True)["ok"]
+        wait_until(lambda: arrived(2), timeout=10)
+        return arrivals[1] - arrivals[0]
+
+    try:
+        # Sends of 25 ms: the next waits 16 × 25 = 400 ms, not the 20 ms tick.
+        assert gap_after_sends_that_took(0.025, "client-slow-1", "client-slow-2") >= 0.35
+        # Sends of 5 s would ask for 80 s: the wait stops at MAX_TICK.
+        assert gap_after_sends_that_took(5.0, "client-slower-1", "client-slower-2") < realtime.MAX_TICK + 1
+    finally:
+        realtime._costs.clear()
+        app.config["BROADCAST_TICK_MS"] = 0
