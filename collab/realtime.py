@@ -24,6 +24,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from flask_socketio import SocketIO
+from socketio import PubSubManager
 
 from collab.domain.competences import touches_competences
 from collab.domain.outcome import Outcome
@@ -210,16 +211,26 @@ def _flush_later(tick: float) -> None:
 
 
 def _flush_all() -> None:
-    global _flush_scheduled, _last_flush, _pause
+    global _flush_scheduled, _last_flush
     _flush_scheduled = False
     if not _rooms:
         return
     _last_flush = time.monotonic()
     for room_id in list(_rooms):
         _flush_room(room_id)
-    # The median of the last sends: one that a garbage collection or a slow socket held up does not
-    # hold the next ones back.
-    _costs.append(time.monotonic() - _last_flush)
+    if not isinstance(getattr(socketio.server, "manager", None), PubSubManager):
+        sent(time.monotonic() - _last_flush)
+
+
+def sent(seconds: float) -> None:
+    """Count what sending changes to this process's sockets took; the next changes wait PACE times the median.
+
+    The median of the last sends: one that a garbage collection or a slow socket held up does not
+    hold the next ones back. Through a message queue a worker's sockets get changes from the queue's
+    listener, which counts them (collab/workers.py): the flush there only publishes.
+    """
+    global _pause
+    _costs.append(seconds)
     _pause = min(MAX_TICK, PACE * statistics.median(_costs))
 
 

@@ -365,8 +365,12 @@ def test_on_sqlite_posts_that_wait_together_share_one_commit_and_a_refused_one_i
     authors = [participant_principal(join(pseudonym=f"P{n}")) for n in range(6)]
     published: list[int] = []
     commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
     assert db.engine is not None
-    engine_events.listen(db.engine, "commit", commits.append)
+    engine_events.listen(db.engine, "commit", committed)
 
     def post(n: int) -> Callable[[], Any]:
         column = "nulle-part" if n == 3 else "pourquoi"  # refused: no such column
@@ -382,7 +386,7 @@ def test_on_sqlite_posts_that_wait_together_share_one_commit_and_a_refused_one_i
     try:
         results = queued_together([post(n) for n in range(6)])
     finally:
-        engine_events.remove(db.engine, "commit", commits.append)
+        engine_events.remove(db.engine, "commit", committed)
     assert len(commits) == 1  # six posts, one commit
     assert isinstance(results.pop(3), Invalid)
     assert sorted(r.ack["seq"] for r in results.values()) == [1, 2, 3, 4, 5]  # the refused one took no number
