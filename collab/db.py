@@ -93,7 +93,8 @@ class Database:
         and one commit (a group commit): each in a savepoint of its own, so one that raises is undone
         alone and raises to its caller, and each returns only once the group is committed. The
         `after` calls run in the order the writes ran, which is the order of the numbers they took
-        (a room's changes are then announced in sequence). Elsewhere each write has its transaction.
+        (a room's changes are then announced in sequence); they run before the next group, so
+        they must not write through grouped() themselves. Elsewhere each write has its transaction.
         """
         if self.engine is None:
             raise RuntimeError("the database is not configured; call create_app first")
