@@ -38,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=same_origin_or(app.config["ALLOWED_ORIGINS"]),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
         # Every option is passed each time: the one SocketIO object keeps those of earlier apps.
-        client_manager=client_manager(app.config["MESSAGE_QUEUE"], app.config["MESSAGE_CHANNEL"]),
+        client_manager=client_manager(app.config["MESSAGE_QUEUE"], app.config["MESSAGE_CHANNEL"], app),
         transports=transports(app.config["MESSAGE_QUEUE"]),
         logger=False,
         engineio_logger=False,

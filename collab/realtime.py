@@ -5,6 +5,12 @@ Numbered room changes do not go out one message each: changes leave at most once
 presence counts) at most once per TALLY_MS. A thousand phones in four rooms then cost the server
 a message per phone per tick, not per change (docs/protocol.md, "Batched changes").
 
+Workers sharing a message queue each send the changes to their own sockets, on their own tick:
+a worker relays each change it announces to the others (`relayed`), which gather it with their
+own. A phone then gets one message per tick whichever worker its room's cards were posted on,
+and in `seq` order: a change that overtook an earlier one on its way between workers waits for it
+(at most GAP_WAIT), so that a thousand phones do not all ask for a `sync` at once.
+
 The tick stretches with the fan-out's cost: when sends take d seconds (the median of the last
 few), the next waits at least PACE × d (at most MAX_TICK). Each message to a phone costs the
 event loop about as much whether it carries one card or twenty, so when a busy room's sends
@@ -80,11 +86,16 @@ def broadcast(scope: str | list[str], event: str, payload: dict[str, Any]) -> No
     """Send `event` to every socket in `scope` (one or several rooms; a socket gets it once).
 
     The room changes waiting for their tick go out first, so that every socket receives
-    everything in the order it happened.
+    everything in the order it happened: with workers, each sends its own sockets' share after
+    what waits there (`relayed`).
     """
     with _lock:
         _flush_all()
-        socketio.emit(event, payload, to=scope)
+        if _relays() is None:
+            socketio.emit(event, payload, to=scope)
+            return
+        socketio.emit(event, payload, to=scope, ignore_queue=True)
+    _relay({"broadcast": [scope, event, payload]})
 
 
 def announce(change: dict[str, Any] | None) -> None:
@@ -101,17 +112,29 @@ def announce(change: dict[str, Any] | None) -> None:
     if change is None:
         return
     room_id = change["payload"]["room_id"]
-    full = {"event": change["event"], "payload": change["payload"]}
-    public = None if change.get("public") is None else {"event": change["event"], "payload": change["public"]}
     with _lock:
-        if public is not None and change.get("author_id") is not None:
+        if change.get("public") is not None and change.get("author_id") is not None:
             _flush_room(room_id)
-            _emit_changes(participant_scope(change["author_id"]), room_id, [full])
-        waiting = _rooms.setdefault(room_id, _RoomBatch())
-        waiting.staff.append(full)
-        waiting.public.append(public or full)
-        waiting.diverged = waiting.diverged or public is not None
+            full = {"event": change["event"], "payload": change["payload"]}
+            _emit_changes(participant_scope(change["author_id"]), room_id, [full], everywhere=True)
+        _wait_for_tick(change)
+    _relay({"changes": [change]})
     _flush_after(_tick())
+
+
+def relayed(message: dict[str, Any]) -> None:
+    """Take what another worker relayed: its room changes, to send with this worker's own at the
+    next tick, or a broadcast, to send after what waits here (called by collab/workers.py)."""
+    if "changes" in message:
+        with _lock:
+            for change in message["changes"]:
+                _wait_for_tick(change)
+        _flush_after(_tick())
+    else:
+        scope, event, payload = message["broadcast"]
+        with _lock:
+            _flush_all()
+            socketio.emit(event, payload, to=scope, ignore_queue=True)
 
 
 def announce_all(changes: list[dict[str, Any]]) -> None:
@@ -150,23 +173,28 @@ def flush() -> None:
 
 
 @dataclass
-class _RoomBatch:
-    """A room's changes waiting for the tick: the staff's versions and the others' (the same unless `diverged`)."""
+class _Waiting:
+    """A room change waiting for the tick: the staff's version, the others' when it differs, and since when."""
 
-    staff: list[dict[str, Any]] = field(default_factory=list)
-    public: list[dict[str, Any]] = field(default_factory=list)
-    diverged: bool = False
+    seq: int
+    staff: dict[str, Any]
+    public: dict[str, Any] | None
+    since: float = field(default_factory=time.monotonic)
 
 
 # The next send waits at least PACE times as long as the last ones took: with the sockets' writers,
 # which do about as much again, the fan-out keeps about an eighth of the loop. At most MAX_TICK.
 PACE = 16
 MAX_TICK = 1.0
+# With workers, how long a change waits for an earlier one of its room still on its way from another worker.
+GAP_WAIT = 0.25
 
 # One lock for the queues and the sends, so that two flushes never interleave their messages.
 _lock = threading.RLock()
-_rooms: dict[int, _RoomBatch] = {}
+_rooms: dict[int, list[_Waiting]] = {}
+_sent_seq: dict[int, int] = {}  # with workers: the last seq sent to this worker's sockets, by room
 _flush_scheduled = False
+_last_tick = 0.0  # the tick of the last changes queued (seconds), for the flushes that follow on their own
 _last_flush = 0.0  # when changes last left (time.monotonic)
 _pause = 0.0  # how long the next changes wait after the last ones, by what the sends cost (seconds)
 _costs: deque[float] = deque(maxlen=9)  # how long the last sends took (seconds)
@@ -193,8 +221,9 @@ def _flush_after(tick: float) -> None:
     handler that made it goes out first, not after the change's fan-out to a room of phones.
     With no tick (the tests), it leaves at once, before the handler returns.
     """
-    global _flush_scheduled
+    global _flush_scheduled, _last_tick
     with _lock:
+        _last_tick = tick
         if tick <= 0:
             _flush_all()
             return
@@ -218,35 +247,87 @@ def _flush_all() -> None:
     _last_flush = time.monotonic()
     for room_id in list(_rooms):
         _flush_room(room_id)
-    if not isinstance(getattr(socketio.server, "manager", None), PubSubManager):
-        sent(time.monotonic() - _last_flush)
+    sent(time.monotonic() - _last_flush)
+    if _rooms:
+        # Changes that wait for an earlier one from another worker: the next tick takes them.
+        _flush_after(_last_tick)
 
 
 def sent(seconds: float) -> None:
     """Count what sending changes to this process's sockets took; the next changes wait PACE times the median.
 
     The median of the last sends: one that a garbage collection or a slow socket held up does not
-    hold the next ones back. Through a message queue a worker's sockets get changes from the queue's
-    listener, which counts them (collab/workers.py): the flush there only publishes.
+    hold the next ones back.
     """
     global _pause
     _costs.append(seconds)
     _pause = min(MAX_TICK, PACE * statistics.median(_costs))
 
 
+def _wait_for_tick(change: dict[str, Any]) -> None:
+    """Queue a change for its room's next `changes` message (the caller holds the lock)."""
+    full = {"event": change["event"], "payload": change["payload"]}
+    public = None if change.get("public") is None else {"event": change["event"], "payload": change["public"]}
+    _rooms.setdefault(change["payload"]["room_id"], []).append(_Waiting(change["payload"]["seq"], full, public))
+
+
 def _flush_room(room_id: int) -> None:
     waiting = _rooms.pop(room_id, None)
-    if waiting is None:
+    if not waiting:
         return
-    if waiting.diverged:
-        _emit_changes(staff_scope(room_id), room_id, waiting.staff)
-        _emit_changes(room_scope(room_id), room_id, waiting.public)
+    if _relays() is not None:
+        waiting, later = _in_sequence(room_id, waiting)
+        if later:
+            _rooms[room_id] = later
+        if not waiting:
+            return
+    staff = [w.staff for w in waiting]
+    if any(w.public is not None for w in waiting):
+        _emit_changes(staff_scope(room_id), room_id, staff)
+        _emit_changes(room_scope(room_id), room_id, [w.public or w.staff for w in waiting])
     else:
-        _emit_changes([room_scope(room_id), staff_scope(room_id)], room_id, waiting.staff)
+        _emit_changes([room_scope(room_id), staff_scope(room_id)], room_id, staff)
 
 
-def _emit_changes(scope: str | list[str], room_id: int, changes: list[dict[str, Any]]) -> None:
-    socketio.emit("changes", {"room_id": room_id, "changes": changes}, to=scope)
+def _in_sequence(room_id: int, waiting: list[_Waiting]) -> tuple[list[_Waiting], list[_Waiting]]:
+    """Split a room's changes into those that leave now, in `seq` order, and those that wait for an
+    earlier one still on its way from another worker (for at most GAP_WAIT)."""
+    waiting.sort(key=lambda w: w.seq)
+    last = _sent_seq.get(room_id)
+    now = time.monotonic()
+    ready = len(waiting)
+    for k, change in enumerate(waiting):
+        if last is not None and change.seq > last + 1 and now - change.since < GAP_WAIT:
+            ready = k
+            break
+        last = change.seq if last is None else max(last, change.seq)
+    if last is not None:
+        _sent_seq[room_id] = last
+    return waiting[:ready], waiting[ready:]
+
+
+def _emit_changes(
+    scope: str | list[str], room_id: int, changes: list[dict[str, Any]], everywhere: bool = False
+) -> None:
+    """Send a `changes` message to this process's sockets in `scope`; to every worker's if `everywhere`."""
+    payload = {"room_id": room_id, "changes": changes}
+    if _relays() is None or everywhere:
+        socketio.emit("changes", payload, to=scope)
+    else:
+        socketio.emit("changes", payload, to=scope, ignore_queue=True)
+
+
+def _relays() -> PubSubManager | None:
+    """Return the message queue to the other workers, if this process is one of several."""
+    manager = getattr(socketio.server, "manager", None)
+    return manager if isinstance(manager, PubSubManager) else None
+
+
+def _relay(message: dict[str, Any]) -> None:
+    """Hand `message` to the other workers' `relayed`, if there are any."""
+    manager = _relays()
+    if manager is not None:
+        manager.relay(message)
 
 
 def _take_tally(key: tuple[Any, ...]) -> tuple[str, str, Aggregate] | None:

@@ -1,18 +1,21 @@
 """Beyond one process: the Socket.IO client manager, over a Redis message queue when workers share one.
 
-Each worker holds its own sockets. A broadcast goes through the queue to every worker, which
+Each worker holds its own sockets. A broadcast goes to every worker, which
 sends it to the sockets it holds in that Socket.IO room; so does closing a room, which in collab
 disconnects the room's sockets (a revoked link's pages), wherever they are held.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import socketio
+from flask import Flask
 
 from collab import realtime
+
+# The event name under which workers relay room changes and broadcasts to one another; no socket gets it.
+RELAY = "collab:relay"
 
 
 class Sockets(socketio.Manager):
@@ -30,28 +33,37 @@ class QueuedSockets(socketio.RedisManager, Sockets):
 
     redis-py talks through the socket module, which eventlet's monkey patching makes cooperative
     (python-socketio refuses to start otherwise), so waiting on Redis never stalls the worker.
+
+    A room's changes do not go through the channel as messages to sockets: each worker relays the
+    changes it makes to the others (`relay`), and each sends them to its own sockets on its own
+    tick, gathered with its own (collab/realtime.py).
     """
 
+    def __init__(self, url: str, channel: str, app: Flask | None = None) -> None:
+        super().__init__(url, channel=channel)
+        self.app = app
+
+    def relay(self, message: dict[str, Any]) -> None:
+        """Publish `message` for the other workers' `realtime.relayed`."""
+        self._publish({"method": "emit", "event": RELAY, "data": message, "host_id": self.host_id})
+
     def _handle_emit(self, message: dict[str, Any]) -> Any:
-        """Send what came through the queue to this worker's sockets; count what a room's changes took.
-
-        Publishing costs a worker little: its sockets' share of a broadcast is sent here, and the
-        broadcast tick stretches with it (collab/realtime.py, `sent`).
-        """
-        start = time.monotonic()
-        result = super()._handle_emit(message)
-        if message.get("event") == "changes":
-            realtime.sent(time.monotonic() - start)
-        return result
+        """Send what came through the queue to this worker's sockets; hand relays to collab/realtime.py."""
+        if message.get("event") != RELAY:
+            return super()._handle_emit(message)
+        if self.app is None:
+            return realtime.relayed(message["data"])
+        with self.app.app_context():
+            return realtime.relayed(message["data"])
 
 
-def client_manager(message_queue: str, channel: str) -> Sockets:
+def client_manager(message_queue: str, channel: str, app: Flask | None = None) -> Sockets:
     """Return the client manager: one process's sockets, or a worker's when `message_queue` is set."""
     if not message_queue:
         return Sockets()
     if not message_queue.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"COLLAB_MESSAGE_QUEUE must be a Redis URL (redis://host:6379/0), not {message_queue!r}")
-    return QueuedSockets(message_queue, channel=channel)
+    return QueuedSockets(message_queue, channel=channel, app=app)
 
 
 def transports(message_queue: str) -> list[str] | None:

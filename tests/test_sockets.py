@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import socketio
 from flask import Flask
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import event as engine_events
@@ -19,7 +18,6 @@ from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, Presence
 from collab.realtime import event_scope, tally
-from collab.workers import QueuedSockets
 from tests.conftest import received
 from tests.live import unbatched
 from tests.test_batching import wait_until
@@ -397,17 +395,3 @@ def test_changes_wait_longer_after_sends_that_took_long_and_never_beyond_the_lon
     finally:
         realtime._costs.clear()
         app.config["BROADCAST_TICK_MS"] = 0
-
-
-def test_through_a_message_queue_a_worker_counts_what_its_own_sockets_took_from_the_queue() -> None:
-    """With workers, a flush only publishes; a room's changes are counted where the queue hands
-    them to this worker's sockets, and other broadcasts are not."""
-    manager = QueuedSockets("redis://127.0.0.1:6379/0", channel="collab-test-pace")
-    socketio.Server(client_manager=manager, async_mode="threading")  # its server: no sockets here
-    realtime._costs.clear()
-    try:
-        for event in ("changes", "presence_changed"):
-            manager._handle_emit({"method": "emit", "event": event, "data": [{"room_id": 1}], "room": "room:1"})
-        assert len(realtime._costs) == 1
-    finally:
-        realtime._costs.clear()

@@ -21,6 +21,8 @@ import socketio
 import sqlalchemy
 
 from collab.domain.closing import KNOWN_FOR
+from collab.realtime import GAP_WAIT
+from collab.workers import QueuedSockets
 from tests.conftest import _postgres_schema, missing
 from tests.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
 from tests.test_browser import chromium  # noqa: F401  (fixtures)
@@ -33,11 +35,12 @@ class Cluster:
     """Two workers on one database and one queue channel, started once for this module's tests."""
 
     def __init__(self, workdir: Path, database_url: str) -> None:
+        # A channel of their own: workers of another test run (or a deployment) on this Redis stay apart.
+        self.channel = f"collab-test-{secrets.token_hex(6)}"
         env = {
             "COLLAB_CREATE_DEMO": "0",
             "COLLAB_MESSAGE_QUEUE": REDIS_URL,
-            # A channel of their own: workers of another test run (or a deployment) on this Redis stay apart.
-            "COLLAB_MESSAGE_CHANNEL": f"collab-test-{secrets.token_hex(6)}",
+            "COLLAB_MESSAGE_CHANNEL": self.channel,
             "COLLAB_SECRET_KEY": secrets.token_urlsafe(32),
         } | UNLIMITED
         # The address nginx (docs/deploy.md's configuration) serves the workers on, over TLS.
@@ -72,6 +75,7 @@ class Seminar:
 
     def __init__(self, cluster: Cluster) -> None:
         self.workers = cluster.workers
+        self.channel = cluster.channel
         self.engine = cluster.engine
         self.links = cluster.links
         first = cluster.used
@@ -243,10 +247,41 @@ def test_phones_posting_at_once_on_both_workers_number_the_room_without_gaps(sem
     stored = seminar.rows("SELECT id, participant_id, client_id FROM cards WHERE room_id = :r", r=room)
     assert sorted(card_id for card_id, _, _ in stored) == sorted(by_card)
     assert len({(participant, client_id) for _, participant, client_id in stored}) == posted
-    # Every card reached the screens on both workers, each once.
+    # Every card reached the screens on both workers, each once, in the room's order.
     for screen in screens:
         arrived = screen.wait_for("card_posted", posted, timeout=30)
-        assert sorted(p["seq"] for p in arrived if p["room_id"] == room) == numbers
+        assert [p["seq"] for p in arrived if p["room_id"] == room] == numbers
+
+
+def test_a_worker_sends_a_change_that_overtook_an_earlier_one_after_it_and_one_never_coming_after_a_while(
+    seminar: Seminar,
+) -> None:
+    """Changes come to a worker from the others in the order they were published, not always in
+    the order of their numbers: the worker puts them back in order (waiting GAP_WAIT at most)."""
+    phone = seminar.phone(1, "Ada")
+    screen = seminar.screen(2)
+    first = post(phone, "overtaken-0001", "carte 1")
+    assert first["ok"] and first["seq"] == 1, first
+    assert [p["seq"] for p in screen.wait_for("card_posted", 1)] == [1]
+    room = seminar.rooms[0]
+
+    def change(seq: int) -> dict[str, Any]:
+        card = dict(first["card"], id=first["card"]["id"] + seq, seq=seq, text=f"carte {seq}")
+        return {"event": "card_posted", "payload": {"room_id": room, "seq": seq, "card": card}, "public": None}
+
+    # A third worker's relays, published as collab publishes them, on the cluster's channel.
+    other = QueuedSockets(REDIS_URL, channel=seminar.channel)
+    other.relay({"changes": [change(3)]})
+    time.sleep(GAP_WAIT / 5)
+    other.relay({"changes": [change(2)]})
+    assert [p["seq"] for p in screen.wait_for("card_posted", 3)] == [1, 2, 3]
+    # Number 4 never comes: 5 waits for it GAP_WAIT, then goes all the same (the screen will sync).
+    sent = time.monotonic()
+    other.relay({"changes": [change(5)]})
+    assert [p["seq"] for p in screen.wait_for("card_posted", 4)] == [1, 2, 3, 5]
+    assert time.monotonic() - sent >= GAP_WAIT * 0.9
+    other.relay({"changes": [change(6)]})
+    assert [p["seq"] for p in screen.wait_for("card_posted", 5)][-1] == 6
 
 
 def test_a_query_waiting_on_postgresql_leaves_the_worker_serving_others(seminar: Seminar) -> None:
