@@ -140,6 +140,23 @@ class Database:
                 except Exception:
                     log.exception("what follows a committed write failed")
 
+    @property
+    def in_one_statement(self) -> bool:
+        """Tell whether a write can be one statement of its own, as on PostgreSQL (see statements())."""
+        return self.engine is not None and self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        """Yield a connection on which each statement is a transaction of its own (PostgreSQL's autocommit).
+
+        For a write made of one statement that reads what it must and writes it: it holds its
+        locks inside the database only, never for a round trip (a post, collab/domain/cards.py).
+        """
+        if self.engine is None:
+            raise RuntimeError("the database is not configured; call create_app first")
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
+
     @contextmanager
     def reading(self) -> Iterator[None]:
         """Run the transactions opened inside on the readers' connections (SQLite; elsewhere, no change)."""

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from collab import offload
 from collab.db import db
-from collab.domain import cards, moderation, presence, rooms
-from collab.domain.errors import Forbidden, Invalid, NotFound
+from collab.domain import activities, cards, moderation, presence, rooms
+from collab.domain.errors import Forbidden, Invalid, NotFound, RoomClosed
 from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
 from collab.domain.participants import join_event
 from collab.models import Card, Change, Participant, Presence
@@ -420,3 +420,54 @@ def test_on_sqlite_a_group_whose_commit_fails_stores_nothing_and_each_write_says
     assert count(Card) == count(Change) == count(Presence) == 0
     # The next write has a transaction of its own and lands.
     assert cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un").ack["seq"] == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_a_post_is_two_statements_and_locks_its_room_within_the_second_only(join: Join) -> None:
+    """One statement reads what the post needs, one takes the number and stores the card and its
+    change: the room's row is never locked across a round trip between the worker and the database."""
+    who = participant_principal(join())
+    statements: list[str] = []
+
+    def executed(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    assert db.engine is not None
+    engine_events.listen(db.engine, "before_cursor_execute", executed)
+    try:
+        posted = cards.post_card(who, "client-0001", "four_questions", "pourquoi", "Mutualiser l'ingénierie")
+    finally:
+        engine_events.remove(db.engine, "before_cursor_execute", executed)
+    assert len(statements) == 2, statements
+    assert "FOR UPDATE" not in statements[0] and "UPDATE rooms" in statements[1]
+    [change] = posted.changes
+    with db.transaction() as session:
+        stored = session.scalars(select(Change)).one()
+    assert (stored.seq, stored.event, stored.payload) == (1, "card_posted", change["payload"])
+    assert stored.payload == {"room_id": who.room_id, "seq": 1, "card": posted.ack["card"]}
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_a_room_that_changes_between_a_posts_read_and_its_write_is_read_again(
+    event: EventLinks, join: Join
+) -> None:
+    """Locked meanwhile: the post is refused and stores nothing. Reveal mode turned on meanwhile: the
+    card is stored held, as the room now says."""
+    who = participant_principal(join())
+    staff = link_principal(event.rooms[0].facilitator_token)
+    assert staff.room_id == who.room_id
+
+    def lock() -> None:
+        activities.lock_room(staff, who.room_id, True)
+
+    def reveal_later() -> None:
+        activities.set_card_modes(staff, who.room_id, reveal_mode=True)
+
+    with pytest.raises(RoomClosed):
+        cards.post_card(who, "client-0001", "four_questions", "pourquoi", "verrou", admit=lock)
+    assert count(Card) == 0
+    activities.lock_room(staff, who.room_id, False)
+    held = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "révélée", admit=reveal_later)
+    assert held.ack["card"]["held"] == "reveal" and held.changes[0]["public"]["card"]["text"] is None
+    with db.transaction() as session:
+        assert session.scalars(select(Card.held)).all() == ["reveal"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Table, bindparam, insert, select, update
+from sqlalchemy import JSON, Connection, DateTime, Row, Table, bindparam, insert, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 
 from collab.db import db
@@ -62,6 +65,8 @@ def post_card(
     if skill is not None:
         skill = check_skill(skill)
     room_id, participant_id = principal.room_id, principal.participant_id
+    if db.in_one_statement:
+        return _post_at_once(principal, client_id, board, column, text, skill, admit, published)
 
     def post(connection: Connection) -> Outcome:
         # One transaction for a new post: the retry check, then the post itself.
@@ -77,38 +82,23 @@ def post_card(
         boards = connection.execute(_BOARDS, {"event": principal.event_id}).scalar_one()
         # Taking the number locks the room: a lock is committed either before this post
         # (which then sees it) or after this post's commit, never in between. It comes after
-        # the reads, so that the room waits for the fewest round trips (PostgreSQL).
+        # the reads, so that the room waits for the fewest round trips.
         room = connection.execute(_TAKE_SEQ, {"room": room_id}).first()
         if room is None:
             raise NotFound(f"no room {room_id}")
-        _check_open(room.locked, room.activity_state)
-        kind = _check_column(boards, board, column)
-        if (kind == "competences") != (skill is not None):
-            raise Invalid(
-                "an offer or a need has a type and a scope" if skill is None else "only competences carry a skill",
-                field="skill",
-            )
-        role = author.role if kind == "case_study" else None
-        if kind == "case_study" and role is None and _has_protagonists(connection, room.situation_id):
-            raise Invalid("choisissez d'abord votre rôle dans la situation", field="role")
-        # Pre-moderation comes first: revealing never publishes a card nobody approved.
-        held = "moderation" if room.premoderation else "reveal" if room.reveal_mode else None
-        card = {
-            "room_id": room_id,
-            "participant_id": participant_id,
-            "client_id": client_id,
-            "board": board,
-            "column": column,
-            "text": text,
-            "hidden": False,
-            "held": held,
-            "pinned": False,
-            "situation_id": room.situation_id,
-            "role": role,
-            "skill": skill,
-            "seq": room.seq,
-            "created_at": utcnow(),
-        }
+        card = _new_card(
+            principal,
+            client_id,
+            board,
+            column,
+            text,
+            skill,
+            room,
+            author,
+            boards,
+            lambda: _has_protagonists(connection, room.situation_id),
+        )
+        card["seq"] = room.seq
         card_id = connection.execute(_INSERT_CARD, card).scalar_one()
         change = _record_posted(connection, Card(id=card_id, **card), author)
         return Outcome(ack={"ok": True, "seq": room.seq, "card": change["payload"]["card"]}, changes=[change])
@@ -116,12 +106,148 @@ def post_card(
     try:
         return db.grouped(post, published)
     except IntegrityError:
-        # Another socket of the same phone posted this client id at the same moment.
-        with db.transaction() as session:
-            existing = _previous_post(session.connection(), participant_id, client_id)
-        if existing is None:
-            raise
-        return Outcome(ack=existing)
+        return _posted_meanwhile(participant_id, client_id)
+
+
+def _post_at_once(
+    principal: Principal,
+    client_id: str,
+    board: str,
+    column: str,
+    text: str,
+    skill: dict[str, Any] | None,
+    admit: Callable[[], None] | None,
+    published: Callable[[Outcome], object] | None,
+) -> Outcome:
+    """Post in two statements, each its own transaction (PostgreSQL): one reads all that the post
+    needs, the other takes the room's number and stores the card and its change.
+
+    The room's row is locked only within the second statement, inside the database: the posts of
+    a busy room, from every worker, wait for one another the time of that statement, never for a
+    round trip between a worker and the database. The second statement stores nothing unless the
+    room is still as the first one read it; if it changed meanwhile (a facilitator locked it, turned
+    on reveal mode), the post reads it again.
+    """
+    assert principal.room_id is not None and principal.participant_id is not None
+    room_id, participant_id = principal.room_id, principal.participant_id
+    try:
+        with db.statements() as connection:
+            for _attempt in range(ATTEMPTS):
+                asked = {"participant": participant_id, "client_id": client_id}
+                asked |= {"event": principal.event_id, "room": room_id}
+                read = connection.execute(_READ_FOR_POST, asked).first()
+                assert read is not None
+                if read.posted_seq is not None:
+                    existing = _previous_post(connection, participant_id, client_id)
+                    assert existing is not None
+                    return Outcome(ack=existing)
+                if admit is not None:
+                    admit()
+                    admit = None
+                if read.id is None:
+                    raise Unauthorised("this participant is unknown; join again")
+                if read.seq is None:
+                    raise NotFound(f"no room {room_id}")
+                card = _new_card(
+                    principal,
+                    client_id,
+                    board,
+                    column,
+                    text,
+                    skill,
+                    read,
+                    read,
+                    read.boards,
+                    partial(bool, read.protagonists),
+                )
+                full = card_data(Card(id=read.card_id, seq=0, **card), read)
+                public = public_card(full) if card["held"] else None
+                seq = connection.execute(
+                    _POST_AT_ONCE,
+                    card
+                    | {
+                        "id": read.card_id,
+                        "locked": read.locked,
+                        "activity_state": read.activity_state,
+                        "reveal_mode": read.reveal_mode,
+                        "premoderation": read.premoderation,
+                        "card": json.dumps(full),
+                        "public_card": None if public is None else json.dumps(public),
+                        "author_id": participant_id if card["held"] else None,
+                    },
+                ).scalar()
+                if seq is not None:
+                    break
+            else:
+                raise Conflict("the room changed while the card was posted; post it again")
+    except IntegrityError:
+        return _posted_meanwhile(participant_id, client_id)
+    body = {"room_id": room_id, "seq": seq, "card": full}
+    change = {
+        "event": "card_posted",
+        "payload": body,
+        "public": None if public is None else {"room_id": room_id, "seq": seq, "card": public},
+        "author_id": participant_id if card["held"] else None,
+    }
+    outcome = Outcome(ack={"ok": True, "seq": seq, "card": full}, changes=[change])
+    if published is not None:
+        published(outcome)
+    return outcome
+
+
+def _new_card(
+    principal: Principal,
+    client_id: str,
+    board: str,
+    column: str,
+    text: str,
+    skill: dict[str, Any] | None,
+    room: Any,
+    author: Any,
+    boards: list[dict[str, Any]],
+    has_protagonists: Callable[[], bool],
+) -> dict[str, Any]:
+    """Return the columns of a new card in `room` (a row with its state), or raise what refuses it.
+
+    `has_protagonists()` tells whether the room's situation has roles to play (asked only of a case
+    study's post by someone without a role)."""
+    _check_open(room.locked, room.activity_state)
+    kind = _check_column(boards, board, column)
+    if (kind == "competences") != (skill is not None):
+        raise Invalid(
+            "an offer or a need has a type and a scope" if skill is None else "only competences carry a skill",
+            field="skill",
+        )
+    role = author.role if kind == "case_study" else None
+    if kind == "case_study" and role is None and has_protagonists():
+        raise Invalid("choisissez d'abord votre rôle dans la situation", field="role")
+    # Pre-moderation comes first: revealing never publishes a card nobody approved.
+    held = "moderation" if room.premoderation else "reveal" if room.reveal_mode else None
+    return {
+        "room_id": principal.room_id,
+        "participant_id": principal.participant_id,
+        "client_id": client_id,
+        "board": board,
+        "column": column,
+        "text": text,
+        "hidden": False,
+        "held": held,
+        "pinned": False,
+        "situation_id": room.situation_id,
+        "role": role,
+        "skill": skill,
+        "created_at": utcnow(),
+    }
+
+
+def _posted_meanwhile(participant_id: int, client_id: str) -> Outcome:
+    """Return the acknowledgement of the post that another socket of the same phone made with this
+    client id at the same moment (the store refused the second one)."""
+    with db.transaction() as session:
+        existing = _previous_post(session.connection(), participant_id, client_id)
+    if existing is None:
+        raise Conflict("this client id was already used")
+    return Outcome(ack=existing)
 
 
 # A post is the hot path of a busy room: its statements are built once, and run on the
@@ -155,6 +281,54 @@ _AUTHOR = select(
 _BOARDS = select(Event.__table__.c.boards).where(Event.__table__.c.id == bindparam("event"))
 _INSERT_CARD = insert(_cards).returning(_cards.c.id)
 _INSERT_CHANGE = insert(_changes)
+# How often a post reads the room again when it changed between the read and the write (PostgreSQL).
+ATTEMPTS = 5
+# PostgreSQL: what a post needs, in one statement (a row even when the author or the room is gone).
+_READ_FOR_POST = sql(
+    """
+    SELECT posted.seq AS posted_seq,
+           p.id, p.pseudonym, p.scale, p.role,
+           e.boards,
+           r.seq, r.locked, r.activity_state, r.reveal_mode, r.premoderation, r.situation_id,
+           s.protagonists,
+           nextval(pg_get_serial_sequence('cards', 'id')) AS card_id
+    FROM (SELECT 1) AS one
+    LEFT JOIN cards AS posted ON posted.participant_id = :participant AND posted.client_id = :client_id
+    LEFT JOIN participants AS p ON p.id = :participant
+    LEFT JOIN events AS e ON e.id = :event
+    LEFT JOIN rooms AS r ON r.id = :room
+    LEFT JOIN situations AS s ON s.id = r.situation_id
+    """
+).columns(boards=JSON, protagonists=JSON)
+# PostgreSQL: take the room's number, store the card and its change, in one statement; nothing if
+# the room is no longer as it was read (then it returns no row).
+_POST_AT_ONCE = sql(
+    """
+    WITH room AS (
+        UPDATE rooms SET seq = seq + 1
+        WHERE id = :room_id AND locked = :locked AND activity_state = :activity_state
+          AND reveal_mode = :reveal_mode AND premoderation = :premoderation
+          AND situation_id IS NOT DISTINCT FROM CAST(:situation_id AS INTEGER)
+        RETURNING seq
+    ), card AS (
+        INSERT INTO cards (id, room_id, participant_id, client_id, board, "column", text, hidden, held,
+                           pinned, situation_id, role, skill, seq, created_at)
+        SELECT :id, :room_id, :participant_id, :client_id, :board, :column, :text, :hidden, :held,
+               :pinned, :situation_id, :role, :skill, room.seq, :created_at
+        FROM room
+        RETURNING seq
+    )
+    INSERT INTO changes (room_id, seq, event, payload, public_payload, author_id, created_at)
+    SELECT :room_id, card.seq, 'card_posted',
+           json_build_object('room_id', :room_id, 'seq', card.seq, 'card', CAST(:card AS JSON)),
+           CASE WHEN CAST(:public_card AS TEXT) IS NULL THEN NULL
+                ELSE json_build_object('room_id', :room_id, 'seq', card.seq, 'card', CAST(:public_card AS JSON))
+           END,
+           :author_id, :created_at
+    FROM card
+    RETURNING seq
+    """
+).bindparams(bindparam("skill", type_=JSON), bindparam("created_at", type_=DateTime()))
 
 
 def _record_posted(connection: Connection, card: Card, author: Row[Any]) -> dict[str, Any]:
