@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from collab.offload import offload
@@ -24,6 +26,8 @@ _reading: ContextVar[bool] = ContextVar("collab_reading", default=False)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The PostgreSQL advisory lock held while the schema is upgraded (any fixed number, collab's own).
 MIGRATION_LOCK = 0x636F6C6C6162
+# A pooled connection unused for this long is checked before it is handed out (seconds; not SQLite).
+PING_AFTER_IDLE = 5.0
 # Where a SQLite connection notes its count of changed rows when a transaction begins.
 CHANGES_AT_BEGIN = "collab_changes_at_begin"
 
@@ -54,8 +58,10 @@ class Database:
             # green thread never waits on SQLite's busy lock held by another green thread.
             options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
         else:
-            options = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+            options = {"pool_size": 10, "max_overflow": 10}
         engine = create_engine(url, **options)
+        if engine.dialect.name != "sqlite":
+            _ping_after_idle(engine)
         self.read_engine, self._read_sessions = None, None
         if engine.dialect.name == "sqlite":
             _prepare_sqlite(engine, sqlite_synchronous)
@@ -234,6 +240,30 @@ def _prepare_sqlite(engine: Engine, synchronous: str, read_only: bool = False) -
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
         pooled = connection.connection
         pooled.info[CHANGES_AT_BEGIN] = pooled.total_changes
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection that sat unused for PING_AFTER_IDLE before handing it out again.
+
+    A database restarted, or a connection a firewall dropped, happens while connections rest: one
+    found dead is replaced before anyone uses it (SQLAlchemy then starts afresh). A connection in
+    steady use is not pinged: under load the ping would be one more round trip for every
+    transaction, a third of a post's on PostgreSQL (README, "One worker or two").
+    """
+
+    @event.listens_for(engine, "checkin")
+    def rested(_dbapi_connection: Any, record: Any) -> None:
+        record.info["resting_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("resting_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("a resting connection to the database was closed") from exc
 
 
 @dataclass

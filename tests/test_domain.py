@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, func, select
 from sqlalchemy import event as engine_events
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from collab import offload
@@ -19,7 +20,7 @@ from collab.domain.errors import Forbidden, Invalid, NotFound, RoomClosed
 from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
 from collab.domain.participants import join_event
 from collab.models import Card, Change, Participant, Presence
-from tests.conftest import SECRET, link_principal, participant_principal
+from tests.conftest import POSTGRES_URL, SECRET, link_principal, participant_principal
 
 Join = Callable[..., dict[str, Any]]
 
@@ -471,3 +472,27 @@ def test_on_postgresql_a_room_that_changes_between_a_posts_read_and_its_write_is
     assert held.ack["card"]["held"] == "reveal" and held.changes[0]["public"]["card"]["text"] is None
     with db.transaction() as session:
         assert session.scalars(select(Card.held)).all() == ["reveal"]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_a_connection_closed_while_it_rested_is_replaced_before_a_post_uses_it(
+    join: Join, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL restarted, or the network dropped a connection, while the pool kept it unused:
+    the next post gets a live connection, not an error."""
+    who = participant_principal(join())
+    assert cards.post_card(who, "client-0001", "four_questions", "pourquoi", "avant").ack["ok"]
+    assert db.engine is not None
+    with db.engine.connect() as connection:
+        resting = {connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()}
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for pid in resting:
+                connection.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")  # type: ignore[arg-type]
+    finally:
+        admin.dispose()
+    # Every connection has rested long enough (`collab.db` the module; the package's `db` is the Database).
+    monkeypatch.setattr(sys.modules["collab.db"], "PING_AFTER_IDLE", 0.0)
+    after = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "après")
+    assert after.ack["ok"] and after.ack["seq"] == 2
