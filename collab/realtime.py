@@ -183,8 +183,10 @@ class _Waiting:
 
 
 # The next send waits at least PACE times as long as the last ones took: with the sockets' writers,
-# which do about as much again, the fan-out keeps about an eighth of the loop. At most MAX_TICK.
-PACE = 16
+# which do about as much again, the fan-out keeps about a quarter of the loop. At most MAX_TICK.
+# 16 gathered more under the heaviest load (scenario D) but held A's cards back: sends of 10 ms
+# in a room of 250 phones made every card wait up to 160 ms for the screen (README, Performance).
+PACE = 8
 MAX_TICK = 1.0
 # With workers, how long a change waits for an earlier one of its room still on its way from another worker.
 GAP_WAIT = 0.25

@@ -388,9 +388,9 @@ def test_changes_wait_longer_after_sends_that_took_long_and_never_beyond_the_lon
         return arrivals[1] - arrivals[0]
 
     try:
-        # Sends of 25 ms: the next waits 16 × 25 = 400 ms, not the 20 ms tick.
-        assert gap_after_sends_that_took(0.025, "client-slow-1", "client-slow-2") >= 0.35
-        # Sends of 5 s would ask for 80 s: the wait stops at MAX_TICK.
+        # Sends of 25 ms: the next waits PACE × 25 ms (200 ms), not the 20 ms tick.
+        assert gap_after_sends_that_took(0.025, "client-slow-1", "client-slow-2") >= realtime.PACE * 0.025 * 0.85
+        # Sends of 5 s would ask for PACE × 5 s: the wait stops at MAX_TICK.
         assert gap_after_sends_that_took(5.0, "client-slower-1", "client-slower-2") < realtime.MAX_TICK + 1
     finally:
         realtime._costs.clear()
