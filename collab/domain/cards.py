@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
 
@@ -65,8 +66,9 @@ def post_card(
     if skill is not None:
         skill = check_skill(skill)
     room_id, participant_id = principal.room_id, principal.participant_id
+    asked = _Asked(principal, client_id, board, column, text, skill)
     if db.in_one_statement:
-        return _post_at_once(principal, client_id, board, column, text, skill, admit, published)
+        return _post_at_once(asked, admit, published)
 
     def post(connection: Connection) -> Outcome:
         # One transaction for a new post: the retry check, then the post itself.
@@ -86,18 +88,7 @@ def post_card(
         room = connection.execute(_TAKE_SEQ, {"room": room_id}).first()
         if room is None:
             raise NotFound(f"no room {room_id}")
-        card = _new_card(
-            principal,
-            client_id,
-            board,
-            column,
-            text,
-            skill,
-            room,
-            author,
-            boards,
-            lambda: _has_protagonists(connection, room.situation_id),
-        )
+        card = _new_card(asked, room, author, boards, lambda: _has_protagonists(connection, room.situation_id))
         card["seq"] = room.seq
         card_id = connection.execute(_INSERT_CARD, card).scalar_one()
         change = _record_posted(connection, Card(id=card_id, **card), author)
@@ -106,18 +97,14 @@ def post_card(
     try:
         return db.grouped(post, published)
     except IntegrityError:
-        return _posted_meanwhile(participant_id, client_id)
+        meanwhile = _posted_meanwhile(participant_id, client_id)
+        if meanwhile is None:
+            raise
+        return meanwhile
 
 
 def _post_at_once(
-    principal: Principal,
-    client_id: str,
-    board: str,
-    column: str,
-    text: str,
-    skill: dict[str, Any] | None,
-    admit: Callable[[], None] | None,
-    published: Callable[[Outcome], object] | None,
+    asked: _Asked, admit: Callable[[], None] | None, published: Callable[[Outcome], object] | None
 ) -> Outcome:
     """Post in two statements, each its own transaction (PostgreSQL): one reads all that the post
     needs, the other takes the room's number and stores the card and its change.
@@ -128,14 +115,14 @@ def _post_at_once(
     room is still as the first one read it; if it changed meanwhile (a facilitator locked it, turned
     on reveal mode), the post reads it again.
     """
+    principal, client_id = asked.principal, asked.client_id
     assert principal.room_id is not None and principal.participant_id is not None
     room_id, participant_id = principal.room_id, principal.participant_id
     try:
         with db.statements() as connection:
             for _attempt in range(ATTEMPTS):
-                asked = {"participant": participant_id, "client_id": client_id}
-                asked |= {"event": principal.event_id, "room": room_id}
-                read = connection.execute(_READ_FOR_POST, asked).first()
+                keys = {"participant": participant_id, "client_id": client_id, "event": principal.event_id}
+                read = connection.execute(_READ_FOR_POST, keys | {"room": room_id}).first()
                 assert read is not None
                 if read.posted_seq is not None:
                     existing = _previous_post(connection, participant_id, client_id)
@@ -148,18 +135,7 @@ def _post_at_once(
                     raise Unauthorised("this participant is unknown; join again")
                 if read.seq is None:
                     raise NotFound(f"no room {room_id}")
-                card = _new_card(
-                    principal,
-                    client_id,
-                    board,
-                    column,
-                    text,
-                    skill,
-                    read,
-                    read,
-                    read.boards,
-                    partial(bool, read.protagonists),
-                )
+                card = _new_card(asked, read, read, read.boards, partial(bool, read.protagonists))
                 full = card_data(Card(id=read.card_id, seq=0, **card), read)
                 public = public_card(full) if card["held"] else None
                 seq = connection.execute(
@@ -181,7 +157,10 @@ def _post_at_once(
             else:
                 raise Conflict("the room changed while the card was posted; post it again")
     except IntegrityError:
-        return _posted_meanwhile(participant_id, client_id)
+        meanwhile = _posted_meanwhile(participant_id, client_id)
+        if meanwhile is None:
+            raise
+        return meanwhile
     body = {"room_id": room_id, "seq": seq, "card": full}
     change = {
         "event": "card_posted",
@@ -195,27 +174,30 @@ def _post_at_once(
     return outcome
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """A card as a participant asked to post it (checked: the text trimmed, the skill in its stored form)."""
+
+    principal: Principal
+    client_id: str
+    board: str
+    column: str
+    text: str
+    skill: dict[str, Any] | None
+
+
 def _new_card(
-    principal: Principal,
-    client_id: str,
-    board: str,
-    column: str,
-    text: str,
-    skill: dict[str, Any] | None,
-    room: Any,
-    author: Any,
-    boards: list[dict[str, Any]],
-    has_protagonists: Callable[[], bool],
+    asked: _Asked, room: Any, author: Any, boards: list[dict[str, Any]], has_protagonists: Callable[[], bool]
 ) -> dict[str, Any]:
     """Return the columns of a new card in `room` (a row with its state), or raise what refuses it.
 
     `has_protagonists()` tells whether the room's situation has roles to play (asked only of a case
     study's post by someone without a role)."""
     _check_open(room.locked, room.activity_state)
-    kind = _check_column(boards, board, column)
-    if (kind == "competences") != (skill is not None):
+    kind = _check_column(boards, asked.board, asked.column)
+    if (kind == "competences") != (asked.skill is not None):
         raise Invalid(
-            "an offer or a need has a type and a scope" if skill is None else "only competences carry a skill",
+            "an offer or a need has a type and a scope" if asked.skill is None else "only competences carry a skill",
             field="skill",
         )
     role = author.role if kind == "case_study" else None
@@ -224,30 +206,28 @@ def _new_card(
     # Pre-moderation comes first: revealing never publishes a card nobody approved.
     held = "moderation" if room.premoderation else "reveal" if room.reveal_mode else None
     return {
-        "room_id": principal.room_id,
-        "participant_id": principal.participant_id,
-        "client_id": client_id,
-        "board": board,
-        "column": column,
-        "text": text,
+        "room_id": asked.principal.room_id,
+        "participant_id": asked.principal.participant_id,
+        "client_id": asked.client_id,
+        "board": asked.board,
+        "column": asked.column,
+        "text": asked.text,
         "hidden": False,
         "held": held,
         "pinned": False,
         "situation_id": room.situation_id,
         "role": role,
-        "skill": skill,
+        "skill": asked.skill,
         "created_at": utcnow(),
     }
 
 
-def _posted_meanwhile(participant_id: int, client_id: str) -> Outcome:
+def _posted_meanwhile(participant_id: int, client_id: str) -> Outcome | None:
     """Return the acknowledgement of the post that another socket of the same phone made with this
-    client id at the same moment (the store refused the second one)."""
+    client id at the same moment (the store refused the second one); None if there is none."""
     with db.transaction() as session:
         existing = _previous_post(session.connection(), participant_id, client_id)
-    if existing is None:
-        raise Conflict("this client id was already used")
-    return Outcome(ack=existing)
+    return None if existing is None else Outcome(ack=existing)
 
 
 # A post is the hot path of a busy room: its statements are built once, and run on the
