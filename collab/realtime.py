@@ -89,12 +89,7 @@ def broadcast(scope: str | list[str], event: str, payload: dict[str, Any]) -> No
     everything in the order it happened: with workers, each sends its own sockets' share after
     what waits there (`relayed`).
     """
-    with _lock:
-        _flush_all()
-        if _relays() is None:
-            socketio.emit(event, payload, to=scope)
-            return
-        socketio.emit(event, payload, to=scope, ignore_queue=True)
+    _broadcast_here(scope, event, payload)
     _relay({"broadcast": [scope, event, payload]})
 
 
@@ -115,8 +110,9 @@ def announce(change: dict[str, Any] | None) -> None:
     with _lock:
         if change.get("public") is not None and change.get("author_id") is not None:
             _flush_room(room_id)
+            # To the author's sockets on every worker.
             full = {"event": change["event"], "payload": change["payload"]}
-            _emit_changes(participant_scope(change["author_id"]), room_id, [full], everywhere=True)
+            socketio.emit("changes", {"room_id": room_id, "changes": [full]}, to=participant_scope(change["author_id"]))
         _wait_for_tick(change)
     _relay({"changes": [change]})
     _flush_after(_tick())
@@ -131,10 +127,14 @@ def relayed(message: dict[str, Any]) -> None:
                 _wait_for_tick(change)
         _flush_after(_tick())
     else:
-        scope, event, payload = message["broadcast"]
-        with _lock:
-            _flush_all()
-            socketio.emit(event, payload, to=scope, ignore_queue=True)
+        _broadcast_here(*message["broadcast"])
+
+
+def _broadcast_here(scope: str | list[str], event: str, payload: dict[str, Any]) -> None:
+    """Send the waiting changes, then `event`, to this process's sockets in `scope`."""
+    with _lock:
+        _flush_all()
+        _emit_here(event, payload, scope)
 
 
 def announce_all(changes: list[dict[str, Any]]) -> None:
@@ -308,15 +308,17 @@ def _in_sequence(room_id: int, waiting: list[_Waiting]) -> tuple[list[_Waiting],
     return waiting[:ready], waiting[ready:]
 
 
-def _emit_changes(
-    scope: str | list[str], room_id: int, changes: list[dict[str, Any]], everywhere: bool = False
-) -> None:
-    """Send a `changes` message to this process's sockets in `scope`; to every worker's if `everywhere`."""
-    payload = {"room_id": room_id, "changes": changes}
-    if _relays() is None or everywhere:
-        socketio.emit("changes", payload, to=scope)
+def _emit_changes(scope: str | list[str], room_id: int, changes: list[dict[str, Any]]) -> None:
+    _emit_here("changes", {"room_id": room_id, "changes": changes}, scope)
+
+
+def _emit_here(event: str, payload: dict[str, Any], scope: str | list[str]) -> None:
+    """Send `event` to this process's sockets in `scope` (with workers, not through the queue: the
+    others got it as a relay)."""
+    if _relays() is None:
+        socketio.emit(event, payload, to=scope)
     else:
-        socketio.emit("changes", payload, to=scope, ignore_queue=True)
+        socketio.emit(event, payload, to=scope, ignore_queue=True)
 
 
 def _relays() -> PubSubManager | None:

@@ -7,6 +7,7 @@ disconnects the room's sockets (a revoked link's pages), wherever they are held.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import socketio
@@ -51,9 +52,7 @@ class QueuedSockets(socketio.RedisManager, Sockets):
         """Send what came through the queue to this worker's sockets; hand relays to collab/realtime.py."""
         if message.get("event") != RELAY:
             return super()._handle_emit(message)
-        if self.app is None:
-            return realtime.relayed(message["data"])
-        with self.app.app_context():
+        with self.app.app_context() if self.app is not None else nullcontext():
             return realtime.relayed(message["data"])
 
 

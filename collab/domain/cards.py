@@ -120,9 +120,9 @@ def _post_at_once(
     room_id, participant_id = principal.room_id, principal.participant_id
     try:
         with db.statements() as connection:
+            keys = {"participant": participant_id, "client_id": client_id, "event": principal.event_id, "room": room_id}
             for _attempt in range(ATTEMPTS):
-                keys = {"participant": participant_id, "client_id": client_id, "event": principal.event_id}
-                read = connection.execute(_READ_FOR_POST, keys | {"room": room_id}).first()
+                read = connection.execute(_READ_FOR_POST, keys).first()
                 assert read is not None
                 if read.posted_seq is not None:
                     existing = _previous_post(connection, participant_id, client_id)
@@ -137,7 +137,6 @@ def _post_at_once(
                     raise NotFound(f"no room {room_id}")
                 card = _new_card(asked, read, read, read.boards, partial(bool, read.protagonists))
                 full = card_data(Card(id=read.card_id, seq=0, **card), read)
-                public = public_card(full) if card["held"] else None
                 seq = connection.execute(
                     _POST_AT_ONCE,
                     card
@@ -148,7 +147,7 @@ def _post_at_once(
                         "reveal_mode": read.reveal_mode,
                         "premoderation": read.premoderation,
                         "card": json.dumps(full),
-                        "public_card": None if public is None else json.dumps(public),
+                        "public_card": json.dumps(public_card(full)) if card["held"] else None,
                         "author_id": participant_id if card["held"] else None,
                     },
                 ).scalar()
@@ -161,13 +160,7 @@ def _post_at_once(
         if meanwhile is None:
             raise
         return meanwhile
-    body = {"room_id": room_id, "seq": seq, "card": full}
-    change = {
-        "event": "card_posted",
-        "payload": body,
-        "public": None if public is None else {"room_id": room_id, "seq": seq, "card": public},
-        "author_id": participant_id if card["held"] else None,
-    }
+    change = _card_posted(room_id, seq, full, card["held"], participant_id)
     outcome = Outcome(ack={"ok": True, "seq": seq, "card": full}, changes=[change])
     if published is not None:
         published(outcome)
@@ -316,24 +309,30 @@ def _record_posted(connection: Connection, card: Card, author: Row[Any]) -> dict
 
     The change is the one `add_change` would store, written with the post's own statements.
     """
-    full = card_data(card, author)
-    room_id, seq = card.room_id, card.seq
-    body = {"room_id": room_id, "seq": seq, "card": full}
-    public = {"room_id": room_id, "seq": seq, "card": public_card(full)} if card.held else None
-    author_id = card.participant_id if card.held else None
+    change = _card_posted(card.room_id, card.seq, card_data(card, author), card.held, card.participant_id)
     connection.execute(
         _INSERT_CHANGE,
         {
-            "room_id": room_id,
-            "seq": seq,
+            "room_id": card.room_id,
+            "seq": card.seq,
             "event": "card_posted",
-            "payload": body,
-            "public_payload": public,
-            "author_id": author_id,
+            "payload": change["payload"],
+            "public_payload": change["public"],
+            "author_id": change["author_id"],
             "created_at": card.created_at,
         },
     )
-    return {"event": "card_posted", "payload": body, "public": public, "author_id": author_id}
+    return change
+
+
+def _card_posted(room_id: int, seq: int, full: dict[str, Any], held: str | None, author_id: int) -> dict[str, Any]:
+    """Return the `card_posted` change of a new card: its public version and author only when it is held."""
+    return {
+        "event": "card_posted",
+        "payload": {"room_id": room_id, "seq": seq, "card": full},
+        "public": {"room_id": room_id, "seq": seq, "card": public_card(full)} if held else None,
+        "author_id": author_id if held else None,
+    }
 
 
 def _check_open(locked: bool, activity_state: str) -> None:
