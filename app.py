@@ -25,6 +25,9 @@ from collab import create_app, offload  # noqa: E402
 from collab.db import wait_cooperatively  # noqa: E402
 from collab.startup import announce_links  # noqa: E402
 
+# The garbage collector's thresholds: young, middle, full (see below).
+GC_THRESHOLDS = (7000, 10, 20)
+
 # Without this, each PostgreSQL query stalls every client of the worker until it returns.
 wait_cooperatively()
 app = create_app({"ASYNC_MODE": "eventlet"})
@@ -35,6 +38,13 @@ offload.install(eventlet.tpool.execute)
 # of which held every phone's messages back about 0.1 s more (bench/scale.py, scenario A).
 gc.collect()
 gc.freeze()
+# A thousand connections hold some 150,000 objects of their own for as long as they stay. Under
+# scenario A (bench/scale.py) with CPython's thresholds (700, 10, 10), a full collection walked
+# them every 5 to 10 s and held every phone's messages 165-200 ms, and the young collections took
+# 8 to 13 % of the server. Young collections every 7,000 allocations instead of 700, and a full one
+# after 20 of the middle generation's instead of 10: a full collection every few minutes under A,
+# every minute and a half while phones come and go (tests/test_soak.py; README, Performance).
+gc.set_threshold(*GC_THRESHOLDS)
 
 
 def main() -> None:
