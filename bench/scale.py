@@ -25,7 +25,9 @@ on another worker than its author (those deliveries' latency and losses are also
 Placement: worker k on the k-th entry of --worker-cpus (round), the generator on --generator-cpus;
 PostgreSQL and Redis run where the system put them. Every process's CPU share (workers, generator,
 this run's PostgreSQL backends, the rest of PostgreSQL, Redis, everything else) is sampled from
-/proc during each scenario and each step of D.
+/proc during each scenario and each step of D. So is the generator's own event loop (a 5 ms timer's
+lateness, Node's monitorEventLoopDelay): a late timer would mean that the generator, not the server,
+delayed what it measured.
 
 Prints a table and writes bench/results/scale-<time>.json. `--profile` samples each server with
 py-spy while the load runs and prints where its time went (bench/results/profile-*.txt).
@@ -426,6 +428,12 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                     f"server CPU {s['server_us_per_delivery']:.0f} µs per delivery; "
                     f"{s.get('cards_per_phone_message', 1):.2f} cards per message; {share}"
                 )
+                if "generator_loop_delay_ms" in s:
+                    delay = s["generator_loop_delay_ms"]
+                    lines.append(
+                        f"A {target:12} the generator's own loop: its 5 ms timer fired after p50 {_ms(delay['p50'])}, "
+                        f"p99 {_ms(delay['p99'])}, max {_ms(delay['max'])}"
+                    )
                 if s.get("workers", 1) > 1:
                     lines.append(f"A {target:12} {_across(s)}")
             elif name == "B":

@@ -15,7 +15,7 @@
 // process's clock: a card's client id says which one it is, in whatever frame it arrives.
 
 import { readFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
+import { performance, monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import WebSocket from "ws";
 
@@ -197,6 +197,8 @@ async function postCards(rate, seconds, drainMs) {
   lat = { ack: [], screen: [], console: [], phone: [], phone_same: [], phone_other: [] };
   phoneFrames = 0;
   const first = cardCount;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   const start = performance.now();
@@ -281,7 +283,14 @@ async function postCards(rate, seconds, drainMs) {
     phone_other_worker_ms: summary(lat.phone_other),
     cards_per_phone_message: lat.phone.length / Math.max(1, phoneFrames),
     generator_cpu: cpuSend,
+    // When the generator's own 5 ms timer fired (ms): late, it would have delayed what it measured.
+    generator_loop_delay_ms: {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
   };
+  loopDelay.disable();
   lat = null;
   return result;
 }
