@@ -53,7 +53,7 @@ class QueuedSockets(socketio.RedisManager, Sockets):
         if message.get("event") != RELAY:
             return super()._handle_emit(message)
         with self.app.app_context() if self.app is not None else nullcontext():
-            return realtime.relayed(message["data"])
+            return realtime.relayed(message["data"], message.get("host_id"))
 
 
 def client_manager(message_queue: str, channel: str, app: Flask | None = None) -> Sockets:

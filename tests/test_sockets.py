@@ -395,3 +395,25 @@ def test_changes_wait_longer_after_sends_that_took_long_and_never_beyond_the_lon
     finally:
         realtime._costs.clear()
         app.config["BROADCAST_TICK_MS"] = 0
+
+
+def test_with_other_workers_heard_from_lately_changes_wait_for_the_sends_of_all_of_them(app: Flask) -> None:
+    """Each worker sends a room's changes to its share of the phones: the pause counts every worker
+    that relayed something within PEERS_SEEN, so that workers batch as much as one process would."""
+    try:
+        realtime._costs.clear()
+        realtime.sent(0.01)
+        alone = realtime._pause
+        assert alone == pytest.approx(realtime.PACE * 0.01)
+        with app.app_context():
+            realtime.relayed({"changes": []}, "another-worker")
+        realtime.sent(0.01)
+        assert realtime._pause == pytest.approx(2 * alone)
+        # A worker silent for longer than PEERS_SEEN no longer counts.
+        realtime._peers["another-worker"] = time.monotonic() - realtime.PEERS_SEEN - 1
+        realtime.sent(0.01)
+        assert realtime._pause == pytest.approx(alone)
+    finally:
+        realtime._peers.clear()
+        realtime._costs.clear()
+        realtime._pause = 0.0
