@@ -58,9 +58,9 @@ RESULTS = ROOT / "bench" / "results"
 GENERATOR = ROOT / "bench" / "scale_load.mjs"
 # The frame where an idle thread of eventlet's pool waits for work.
 IDLE_POOL_THREAD = "tworker (eventlet/tpool.py:74)"
-# D's steps: 10 cards/s apart up to 120, 40 apart up to 400, where one and two workers on PostgreSQL
+# D's steps: 10 cards/s apart up to 120 (then 140), 40 apart up to 400, where one and two workers on PostgreSQL
 # reach their ceilings, then wider apart up to 1,600, past one process's ceiling on SQLite.
-CARD_RATES = [*range(20, 130, 10), *range(160, 440, 40), 480, 640, 800, 960, 1280, 1600]
+CARD_RATES = [*range(20, 130, 10), 140, *range(160, 440, 40), 480, 640, 800, 960, 1280, 1600]
 
 
 def build(database_url: str, people: int, rooms: int = 4) -> dict[str, Any]:
