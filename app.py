@@ -40,8 +40,8 @@ gc.collect()
 gc.freeze()
 # A thousand connections hold some 150,000 objects of their own for as long as they stay. Under
 # scenario A (bench/scale.py) with CPython's thresholds (700, 10, 10), a full collection walked
-# them every 5 to 10 s and held every phone's messages 165-200 ms, and the young collections took
-# 8 to 13 % of the server. Young collections every 7,000 allocations instead of 700, and a full one
+# them every 5 to 10 s and held every phone's messages 165-200 ms, and the young and middle ones took
+# 5 to 9 % of a core. Young collections every 7,000 allocations instead of 700, and a full one
 # after 20 of the middle generation's instead of 10: a full collection every few minutes under A,
 # every minute and a half while phones come and go (tests/test_soak.py; README, Performance).
 gc.set_threshold(*GC_THRESHOLDS)
