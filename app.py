@@ -25,9 +25,6 @@ from collab import create_app, offload  # noqa: E402
 from collab.db import wait_cooperatively  # noqa: E402
 from collab.startup import announce_links  # noqa: E402
 
-# The garbage collector's thresholds: young, middle, full (see below).
-GC_THRESHOLDS = (7000, 10, 20)
-
 # Without this, each PostgreSQL query stalls every client of the worker until it returns.
 wait_cooperatively()
 app = create_app({"ASYNC_MODE": "eventlet"})
@@ -44,6 +41,7 @@ gc.freeze()
 # 5 to 9 % of a core. Young collections every 7,000 allocations instead of 700, and a full one
 # after 20 of the middle generation's instead of 10: a full collection every few minutes under A,
 # every minute and a half while phones come and go (tests/test_soak.py; README, Performance).
+GC_THRESHOLDS = (7000, 10, 20)  # young, middle, full
 gc.set_threshold(*GC_THRESHOLDS)
 
 

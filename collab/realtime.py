@@ -121,13 +121,12 @@ def announce(change: dict[str, Any] | None) -> None:
 def relayed(message: dict[str, Any], sender: str | None = None) -> None:
     """Take what another worker (`sender`) relayed: its room changes, to send with this worker's own
     at the next tick, or a broadcast, to send after what waits here (called by collab/workers.py)."""
-    if sender is not None:
-        with _lock:
+    with _lock:
+        if sender is not None:
             _peers[sender] = time.monotonic()
+        for change in message.get("changes", ()):
+            _wait_for_tick(change)
     if "changes" in message:
-        with _lock:
-            for change in message["changes"]:
-                _wait_for_tick(change)
         _flush_after(_tick())
     else:
         _broadcast_here(*message["broadcast"])
@@ -274,8 +273,9 @@ def sent(seconds: float) -> None:
     global _pause
     _costs.append(seconds)
     now = time.monotonic()
-    workers = 1 + sum(1 for seen in _peers.values() if now - seen < PEERS_SEEN)
-    _pause = min(MAX_TICK, PACE * workers * statistics.median(_costs))
+    for sender in [sender for sender, seen in _peers.items() if now - seen >= PEERS_SEEN]:
+        del _peers[sender]  # stopped, restarted under a new id, or idle: no longer sending
+    _pause = min(MAX_TICK, PACE * (1 + len(_peers)) * statistics.median(_costs))
 
 
 def _wait_for_tick(change: dict[str, Any]) -> None:
@@ -326,11 +326,8 @@ def _emit_changes(scope: str | list[str], room_id: int, changes: list[dict[str, 
 
 def _emit_here(event: str, payload: dict[str, Any], scope: str | list[str]) -> None:
     """Send `event` to this process's sockets in `scope` (with workers, not through the queue: the
-    others got it as a relay)."""
-    if _relays() is None:
-        socketio.emit(event, payload, to=scope)
-    else:
-        socketio.emit(event, payload, to=scope, ignore_queue=True)
+    others got it as a relay; without a queue, `ignore_queue` changes nothing)."""
+    socketio.emit(event, payload, to=scope, ignore_queue=True)
 
 
 def _relays() -> PubSubManager | None:
