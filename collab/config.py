@@ -91,6 +91,8 @@ class Config:
         # The queue's channel: one per deployment sharing a Redis (its database number does not
         # separate publish/subscribe), or each receives the other's broadcasts.
         self.MESSAGE_CHANNEL = _env("MESSAGE_CHANNEL", "collab")
+        # Tests only: a worker holds its relays of room changes back this long (a slow queue).
+        self.RELAY_DELAY_MS = int(_env("RELAY_DELAY_MS", "0"))
         # This worker's name in the presence table (app.py: host:port); it forgets its own sockets at start.
         self.WORKER_NAME = _env("WORKER_NAME", "")
         # The Socket.IO server's async mode; app.py sets eventlet, tests use threading.

@@ -8,8 +8,9 @@ a message per phone per tick, not per change (docs/protocol.md, "Batched changes
 Workers sharing a message queue each send the changes to their own sockets, on their own tick:
 a worker relays each change it announces to the others (`relayed`), which gather it with their
 own. A phone then gets one message per tick whichever worker its room's cards were posted on,
-and in `seq` order: a change that overtook an earlier one on its way between workers waits for it
-(at most GAP_WAIT), so that a thousand phones do not all ask for a `sync` at once.
+and always in `seq` order: a change that overtook an earlier one on its way between workers waits
+for it, and past GAP_WAIT the worker reads the missing ones from the database (the `changes` table
+is the truth) and sends them first, so that no phone ever sees a gap and asks for a `sync`.
 
 The tick stretches with the fan-out's cost: when sends take d seconds (the median of the last
 few), the next waits at least PACE × d (at most MAX_TICK). Each message to a phone costs the
@@ -100,20 +101,17 @@ def announce(change: dict[str, Any] | None) -> None:
     that tick, with every change that comes meanwhile.
 
     Each audience gets its version: the staff the full one, the others the public one when it
-    differs. The author's own sockets get the full version before the public one: it goes to them at
-    once (after what was waiting for the room); both carry the same `seq`, so the public one arrives
-    second and is dropped as a duplicate.
+    differs, and the author's own sockets the full one, in the same message as everyone else's and
+    so in the same order. A change with a version for its author leaves at once, with what waited
+    for the room: the author sees their own card without waiting for the tick.
     """
     if change is None:
         return
     room_id = change["payload"]["room_id"]
     with _lock:
+        _wait_for_tick(change)
         if change.get("public") is not None and change.get("author_id") is not None:
             _flush_room(room_id)
-            # To the author's sockets on every worker.
-            full = {"event": change["event"], "payload": change["payload"]}
-            socketio.emit("changes", {"room_id": room_id, "changes": [full]}, to=participant_scope(change["author_id"]))
-        _wait_for_tick(change)
     _relay({"changes": [change]})
     _flush_after(_tick())
 
@@ -181,6 +179,7 @@ class _Waiting:
     seq: int
     staff: dict[str, Any]
     public: dict[str, Any] | None
+    author_id: int | None = None  # whose sockets get `staff` rather than `public`
     since: float = field(default_factory=time.monotonic)
 
 
@@ -190,8 +189,12 @@ class _Waiting:
 # in a room of 250 phones made every card wait up to 160 ms for the screen (README, Performance).
 PACE = 8
 MAX_TICK = 1.0
-# With workers, how long a change waits for an earlier one of its room still on its way from another worker.
+# With workers, how long a change waits for an earlier one of its room still on its way from another
+# worker before the worker reads the missing ones from the database.
 GAP_WAIT = 0.25
+# Past this many missing changes a worker does not read them (the queue was lost for long): its
+# phones see the gap and catch up with `sync`, a snapshot when they are that far behind.
+MAX_FILL = 500
 # With workers, a room's phones are spread over them and each sends to its share: paced by its own
 # share's cost alone, each would send k times as often as one process, k times as many messages
 # with 1/k of the cards each (two workers spent 22 % more CPU per delivery than one). So the pause
@@ -202,6 +205,7 @@ PEERS_SEEN = 10.0
 _lock = threading.RLock()
 _rooms: dict[int, list[_Waiting]] = {}
 _sent_seq: dict[int, int] = {}  # with workers: the last seq sent to this worker's sockets, by room
+_filling: set[int] = set()  # with workers: the rooms whose missing changes are being read from the database
 _flush_scheduled = False
 _last_tick = 0.0  # the tick of the last changes queued (seconds), for the flushes that follow on their own
 _last_flush = 0.0  # when changes last left (time.monotonic)
@@ -258,9 +262,26 @@ def _flush_all() -> None:
     for room_id in list(_rooms):
         _flush_room(room_id)
     sent(time.monotonic() - _last_flush)
-    if _rooms:
-        # Changes that wait for an earlier one from another worker: the next tick takes them.
-        _flush_after(_last_tick)
+    if _rooms and not _flush_scheduled:
+        # Changes that wait for an earlier one from another worker: a later flush takes them.
+        _flush_scheduled = True
+        socketio.start_background_task(_flush_later, max(_last_tick, GAP_WAIT / 10))
+
+
+def watching(seqs: dict[int, int]) -> None:
+    """Note the rooms a socket of this worker is about to watch, with the last number each has given.
+
+    With workers: a room this worker has sent nothing of yet starts from that number, so that its
+    first changes to arrive wait for the earlier ones still on their way from other workers.
+    """
+    with _lock:
+        for room_id, seq in seqs.items():
+            _sent_seq.setdefault(room_id, seq)
+
+
+def relaying() -> bool:
+    """Tell whether this process is one of several workers sharing a message queue."""
+    return _relays() is not None
 
 
 def sent(seconds: float) -> None:
@@ -282,7 +303,8 @@ def _wait_for_tick(change: dict[str, Any]) -> None:
     """Queue a change for its room's next `changes` message (the caller holds the lock)."""
     full = {"event": change["event"], "payload": change["payload"]}
     public = None if change.get("public") is None else {"event": change["event"], "payload": change["public"]}
-    _rooms.setdefault(change["payload"]["room_id"], []).append(_Waiting(change["payload"]["seq"], full, public))
+    author = change.get("author_id") if public is not None else None
+    _rooms.setdefault(change["payload"]["room_id"], []).append(_Waiting(change["payload"]["seq"], full, public, author))
 
 
 def _flush_room(room_id: int) -> None:
@@ -296,38 +318,89 @@ def _flush_room(room_id: int) -> None:
         if not waiting:
             return
     staff = [w.staff for w in waiting]
-    if any(w.public is not None for w in waiting):
-        _emit_changes(staff_scope(room_id), room_id, staff)
-        _emit_changes(room_scope(room_id), room_id, [w.public or w.staff for w in waiting])
-    else:
+    if all(w.public is None for w in waiting):
         _emit_changes([room_scope(room_id), staff_scope(room_id)], room_id, staff)
+        return
+    _emit_changes(staff_scope(room_id), room_id, staff)
+    # The authors' sockets held here get their own cards whole, the others the public versions.
+    authors = {w.author_id for w in waiting if w.author_id is not None}
+    in_room = _sockets_in(room_scope(room_id)) if authors else set()
+    theirs: list[str] = []
+    for author in authors:
+        sids = _sockets_in(participant_scope(author)) & in_room
+        versions = [w.staff if w.author_id == author else (w.public or w.staff) for w in waiting]
+        for sid in sids:
+            _emit_changes(sid, room_id, versions)
+        theirs.extend(sids)
+    _emit_here(
+        "changes", {"room_id": room_id, "changes": [w.public or w.staff for w in waiting]}, room_scope(room_id), theirs
+    )
+
+
+def _sockets_in(scope: str) -> set[str]:
+    """Return the ids of this process's sockets in a Socket.IO room."""
+    return {sid for sid, _eio_sid in socketio.server.manager.get_participants("/", scope)}
 
 
 def _in_sequence(room_id: int, waiting: list[_Waiting]) -> tuple[list[_Waiting], list[_Waiting]]:
-    """Split a room's changes into those that leave now, in `seq` order, and those that wait for an
-    earlier one still on its way from another worker (for at most GAP_WAIT)."""
+    """Split a room's changes into those that leave now, each once and in `seq` order, and those that
+    wait for an earlier one still on its way from another worker; past GAP_WAIT the earlier ones
+    are read from the database (`_fill`). A change already sent (read there, then relayed) is dropped."""
     waiting.sort(key=lambda w: w.seq)
     last = _sent_seq.get(room_id)
-    now = time.monotonic()
-    ready = len(waiting)
+    ready: list[_Waiting] = []
     for k, change in enumerate(waiting):
-        if last is not None and change.seq > last + 1 and now - change.since < GAP_WAIT:
-            ready = k
-            break
-        last = change.seq if last is None else max(last, change.seq)
+        if last is not None and change.seq <= last:
+            continue
+        if last is not None and change.seq > last + 1:
+            if time.monotonic() - change.since >= GAP_WAIT:
+                _fill(room_id, last, change.seq)
+            _sent_seq[room_id] = last
+            return ready, waiting[k:]
+        ready.append(change)
+        last = change.seq
     if last is not None:
         _sent_seq[room_id] = last
-    return waiting[:ready], waiting[ready:]
+    return ready, []
+
+
+def _fill(room_id: int, after: int, before: int) -> None:
+    """Read a room's changes between `after` and `before` from the database, in the background, and
+    send them before the later ones (the caller holds the lock)."""
+    if room_id in _filling:
+        return
+    _filling.add(room_id)
+    socketio.start_background_task(_read_missing, room_id, after, before)
+
+
+def _read_missing(room_id: int, after: int, before: int) -> None:
+    manager = _relays()
+    missing: list[dict[str, Any]] = []
+    try:
+        if manager is not None and before - after - 1 <= MAX_FILL:
+            missing = manager.missing_changes(room_id, after, before)
+    except Exception:
+        log.exception("room %s: changes %s to %s could not be read", room_id, after + 1, before - 1)
+    with _lock:
+        _filling.discard(room_id)
+        for change in missing:
+            _wait_for_tick(change)
+        if not missing or missing[0]["payload"]["seq"] != after + 1:
+            # Not in the database (too many, or it could not be read): the later changes go with
+            # the gap, and the phones catch up with `sync`.
+            log.warning("room %s: changes %s to %s sent without those before", room_id, after + 1, before - 1)
+            _sent_seq[room_id] = max(_sent_seq.get(room_id, after), before - 1)
+        _flush_all()
 
 
 def _emit_changes(scope: str | list[str], room_id: int, changes: list[dict[str, Any]]) -> None:
     _emit_here("changes", {"room_id": room_id, "changes": changes}, scope)
 
 
-def _emit_here(event: str, payload: dict[str, Any], scope: str | list[str]) -> None:
-    """Send `event` to this process's sockets in `scope` (with workers, not through the queue: the
-    others got it as a relay; without a queue, `ignore_queue` changes nothing)."""
-    socketio.emit(event, payload, to=scope, ignore_queue=True)
+def _emit_here(event: str, payload: dict[str, Any], scope: str | list[str], skip: list[str] | None = None) -> None:
+    """Send `event` to this process's sockets in `scope` but those in `skip` (with workers, not through
+    the queue: the others got it as a relay; without a queue, `ignore_queue` changes nothing)."""
+    socketio.emit(event, payload, to=scope, skip_sid=skip or None, ignore_queue=True)
 
 
 def _relays() -> PubSubManager | None:

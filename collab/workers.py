@@ -14,6 +14,7 @@ import socketio
 from flask import Flask
 
 from collab import realtime
+from collab.domain import rooms
 
 # The event name under which workers relay room changes and broadcasts to one another; no socket gets it.
 RELAY = "collab:relay"
@@ -45,8 +46,25 @@ class QueuedSockets(socketio.RedisManager, Sockets):
         self.app = app
 
     def relay(self, message: dict[str, Any]) -> None:
-        """Publish `message` for the other workers' `realtime.relayed`."""
-        self._publish({"method": "emit", "event": RELAY, "data": message, "host_id": self.host_id})
+        """Publish `message` for the other workers' `realtime.relayed`.
+
+        COLLAB_RELAY_DELAY_MS (tests only) holds room changes back that long, as a slow queue would.
+        """
+        published = {"method": "emit", "event": RELAY, "data": message, "host_id": self.host_id}
+        delay = self.app.config.get("RELAY_DELAY_MS", 0) / 1000 if self.app is not None else 0
+        if delay > 0 and "changes" in message:
+            self.server.start_background_task(self._publish_later, published, delay)
+        else:
+            self._publish(published)
+
+    def _publish_later(self, message: dict[str, Any], delay: float) -> None:
+        self.server.sleep(delay)
+        self._publish(message)
+
+    def missing_changes(self, room_id: int, after: int, before: int) -> list[dict[str, Any]]:
+        """Return a room's changes between two numbers, read from the database, for realtime.py to send
+        in order when the other workers' relays of them are late."""
+        return rooms.changes_between(room_id, after, before)
 
     def _handle_emit(self, message: dict[str, Any]) -> Any:
         """Send what came through the queue to this worker's sockets; hand relays to collab/realtime.py."""

@@ -25,9 +25,10 @@ from collab.realtime import GAP_WAIT
 from collab.workers import QueuedSockets
 from tests.conftest import _postgres_schema, missing
 from tests.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
-from tests.test_browser import chromium  # noqa: F401  (fixtures)
 
 REDIS_URL = os.environ.get("COLLAB_TEST_REDIS", "redis://127.0.0.1:6379/0")
+# With pytest-xdist (make test), the module's tests run in one process: they share one cluster.
+pytestmark = pytest.mark.xdist_group("workers")
 CARD = {"board": "four_questions", "column": "pourquoi"}
 
 
@@ -47,6 +48,7 @@ class Cluster:
         self.nginx_port = free_port()
         self.public = f"https://127.0.0.1:{self.nginx_port}"
         env["COLLAB_ALLOWED_ORIGINS"] = self.public
+        self.workdir, self.env, self.database_url = workdir, env, database_url
         self.workers = [LiveServer(workdir, env, database_url, name=f"worker{n}") for n in (1, 2)]
         # The migrations run once, here, through the real CLI; the workers find the schema up to date.
         assert "revision 0005" in self.workers[0].flask("migrate")
@@ -74,6 +76,7 @@ class Seminar:
     """One test's two rooms of the cluster's event, and the clients it connected."""
 
     def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
         self.workers = cluster.workers
         self.channel = cluster.channel
         self.engine = cluster.engine
@@ -251,6 +254,44 @@ def test_phones_posting_at_once_on_both_workers_number_the_room_without_gaps(sem
     for screen in screens:
         arrived = screen.wait_for("card_posted", posted, timeout=30)
         assert [p["seq"] for p in arrived if p["room_id"] == room] == numbers
+
+
+def test_changes_whose_relay_is_late_are_read_from_the_database_and_every_client_gets_them_in_order(
+    seminar: Seminar,
+) -> None:
+    """A third worker's relays of room changes come 8 × GAP_WAIT late (the test hook RELAY_DELAY_MS):
+    the other workers read the missing changes from the database and send them before the later ones."""
+    cluster = seminar.cluster
+    late = {"COLLAB_RELAY_DELAY_MS": str(int(8 * GAP_WAIT * 1000))}
+    slow = LiveServer(cluster.workdir, cluster.env | late, cluster.database_url, "slow")
+    slow.start()
+    try:
+        token = participant_token(slow.url, seminar.links["join_code"], "Lente", seminar.rooms[0])
+        writer = seminar.connected(Phone(slow.url, token))
+        prompt = seminar.phone(2, "Rapide")
+        screens = [seminar.screen(1), seminar.screen(2)]
+        # Posts alternate between the late worker and a prompt one: each prompt change overtakes a late one.
+        acks = [post(writer if k % 2 == 0 else prompt, f"late-{k:04d}", f"carte {k}") for k in range(8)]
+        assert [ack["seq"] for ack in acks] == list(range(1, 9)), acks
+        for client in (*screens, prompt):
+            arrived = client.wait_for("card_posted", 8, timeout=10)
+            assert [p["seq"] for p in arrived] == list(range(1, 9))
+            assert [p["card"]["text"] for p in arrived] == [f"carte {k}" for k in range(8)]
+
+        # Cards held for reveal: the prompt phone gets its own whole, in the same order as the others.
+        facilitator = seminar.connected(Phone(seminar.url(1), seminar.facilitator_urls[0].rsplit("/", 1)[1]))
+        assert facilitator.call("set_card_modes", {"room_id": seminar.rooms[0], "reveal_mode": True})["ok"]
+        held = [post(writer if k % 2 == 0 else prompt, f"held-{k:04d}", f"cachée {k}") for k in range(8)]
+        assert [ack["seq"] for ack in held] == list(range(10, 18)), held
+        for client in (*screens, prompt):
+            arrived = client.wait_for("card_posted", 16, timeout=10)
+            assert [p["seq"] for p in arrived] == [*range(1, 9), *range(10, 18)]
+            mine = [p["card"]["text"] for p in arrived[8:]]
+            expected = [f"cachée {k}" if client is prompt and k % 2 else None for k in range(8)]
+            assert mine == expected
+    finally:
+        slow.stop()
+    assert "Traceback" not in slow.log(), slow.log()
 
 
 def test_a_worker_sends_a_change_that_overtook_an_earlier_one_after_it_and_one_never_coming_after_a_while(
@@ -457,7 +498,7 @@ def test_the_nginx_configuration_of_the_docs_spreads_phones_over_both_workers(
 
 def test_in_chromium_a_phone_on_one_worker_reaches_the_screen_on_the_other_over_websocket_only(
     seminar: Seminar,
-    chromium: Any,  # noqa: F811
+    chromium: Any,
 ) -> None:
     from playwright.sync_api import expect
 

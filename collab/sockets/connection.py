@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
+from collab import realtime
 from collab.db import db
 from collab.domain import presence, rooms
 from collab.domain.access import Principal
@@ -48,6 +49,9 @@ def on_connect(auth: Any = None) -> None:
             watched = _watched_rooms(principal)
     except Unauthorised as exc:
         raise ConnectionRefusedError(exc.as_ack()["error"]) from None
+    if realtime.relaying():
+        # With workers: the rooms' numbers now, from which this worker sends their changes in order.
+        realtime.watching(rooms.room_seqs(watched))
     remember_principal(str(token), principal)
     join_room(everyone_scope(principal.event_id))
     for room_id in watched:
