@@ -13,6 +13,7 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
+import importlib  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
 import socket  # noqa: E402
@@ -30,6 +31,9 @@ wait_cooperatively()
 app = create_app({"ASYNC_MODE": "eventlet"})
 # Exports write their text in eventlet's OS threads, not on the loop every phone waits on.
 offload.install(eventlet.tpool.execute)
+# The matcher's vectorisers (collab/domain/matching.py imports them where it uses them): loaded now,
+# not on the first competence card, and frozen below with the rest.
+importlib.import_module("sklearn.feature_extraction.text")
 # What is loaded by now (Flask, SQLAlchemy, the matcher's scikit-learn: some 200,000 objects) lives
 # as long as the process. Frozen, it is no longer walked by every full garbage collection, each
 # of which held every phone's messages back about 0.1 s more (bench/scale.py, scenario A).

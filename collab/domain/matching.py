@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer
 
 from collab.domain.errors import Invalid
 
@@ -172,6 +171,9 @@ def ngram_weights(texts: Sequence[str]) -> sparse.csr_matrix:
     # The n-grams are cut once per distinct word, then summed per text by a sparse product: the same
     # counts as TfidfVectorizer(analyzer="char_wb") on the texts, without cutting every occurrence
     # again in Python (three times faster at 300 × 300).
+    # Imported here: the server loads it at start (app.py); a command such as `flask create-event` need not.
+    from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer
+
     words = CountVectorizer(analyzer=str.split)
     word_counts = words.fit_transform(texts)
     hashed = HashingVectorizer(
