@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := static/vendor/socket.io.esm.min.js
+# make test runs the test files in this many processes (pytest-xdist), each file's tests in one of them:
+# most tests wait on a server, a browser or a database, so four keep two cores busy.
+TEST_PROCESSES ?= 4
 # The interface's French and English catalogues: .po files in git, compiled to .mo here.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard collab/translations/*/LC_MESSAGES/messages.po))
 
@@ -15,7 +18,7 @@ test: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(VENV)/bin/ruff check collab tests bench app.py
 	$(VENV)/bin/ruff format --check collab tests bench app.py
 	$(VENV)/bin/mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile --durations=15
 
 # The real-server tests that take more than a minute (marker `faults`): the crash storm of 10,000
 # posts, the soak (COLLAB_SOAK_SECONDS, 600 by default), the long fuzzing; .ci/run runs them after make test.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -182,10 +183,21 @@ class Database:
             if connection.dialect.name == "postgresql":
                 # Workers started together take turns: the first upgrades, the others find it done.
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current is not None and current == newest_revision():
+                return current  # up to date: Alembic need not load every migration again
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             return MigrationContext.configure(connection).get_current_revision()
+
+
+@functools.cache
+def newest_revision() -> str | None:
+    """Return the head revision of collab's migrations (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def alembic_config() -> Any:

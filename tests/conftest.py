@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +21,7 @@ from collab.domain.events import EventLinks, create_event
 from collab.domain.participants import join_event
 from collab.realtime import socketio
 from collab.sockets.limits import limiter
-from tests.live import unbatched
+from tests.live import CHROMIUM, CHROMIUM_ARGS, LiveServer, unbatched
 
 SECRET = "test-secret-key"
 POSTGRES_URL = os.environ.get("COLLAB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -33,11 +35,25 @@ def missing(what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a SQLite file the migrations brought to the newest revision, once per test process."""
+    path = tmp_path_factory.mktemp("template") / "collab.sqlite3"
+    db.configure(f"sqlite:///{path}")
+    db.migrate()
+    db.dispose()  # the last connection closed writes the log back into the file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """Yield the URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    """Yield the URL of an empty database: a SQLite file (a copy of the migrated template), or a
+    fresh PostgreSQL schema."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'collab.sqlite3'}"
+        path = tmp_path / "collab.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     yield from _postgres_schema()
 
@@ -63,21 +79,24 @@ def _postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+def app_config(database_url: str, folder: Path) -> dict[str, Any]:
+    """Return the settings of a test's app on `database_url`."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": folder / "instance",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET,
+        "PUBLIC_URL": "http://collab.test",
+        # Every change and count goes out at once: a test reads what it caused right after the call.
+        "BROADCAST_TICK_MS": 0,
+        "TALLY_MS": 0,
+    }
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
     """Return a collab app on its own empty database."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": tmp_path / "instance",
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": SECRET,
-            "PUBLIC_URL": "http://collab.test",
-            # Every change and count goes out at once: a test reads what it caused right after the call.
-            "BROADCAST_TICK_MS": 0,
-            "TALLY_MS": 0,
-        }
-    )
+    app = create_app(app_config(database_url, tmp_path))
     limiter.clear()  # participant ids start again at 1 in each test's database
     with app.app_context():
         yield app
@@ -105,6 +124,11 @@ def event(app: Flask) -> EventLinks:
 @pytest.fixture
 def join(app: Flask, event: EventLinks) -> Callable[..., dict[str, Any]]:
     """Return a function that makes a participant join a room (by index) and returns them with a token."""
+    return joiner(event)
+
+
+def joiner(event: EventLinks) -> Callable[..., dict[str, Any]]:
+    """Return a function that makes a participant join a room of `event` (by index), with a token."""
     from collab.tokens import participant_token
 
     def make(room: int = 0, pseudonym: str = "Camille", scale: str = "commune") -> dict[str, Any]:
@@ -143,3 +167,40 @@ def connect(app: Flask) -> Iterator[Callable[[str | None], SocketIOTestClient]]:
 def received(sio: SocketIOTestClient, name: str) -> list[Any]:
     """Return the payloads of the `name` events a test client received (and forget all received)."""
     return [message["args"][0] for message in unbatched(sio.get_received()) if message["name"] == name]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled() -> None:
+    """Compile the catalogues as `make` does, when a .po is newer than its .mo (pytest run alone)."""
+    from babel.messages.mofile import write_mo
+
+    from collab.catalogues import po_path, read_catalogue
+    from collab.i18n import LOCALES
+
+    for locale in LOCALES:
+        po = po_path(locale)
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with open(mo, "wb") as handle:
+                write_mo(handle, read_catalogue(locale))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Launch Debian's Chromium through Playwright, once per test process; each test opens its own contexts."""
+    if not Path(CHROMIUM).exists():
+        missing("Chromium (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A real server (`python app.py`) on its own SQLite file, with no event until the test makes one."""
+    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
+    yield live
+    live.stop()

@@ -22,6 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # For the tests and benchmarks about something else than abuse that post as fast as they can:
 # the per-participant rate limits lifted.
 UNLIMITED = {"COLLAB_RATE_POSTS": "0", "COLLAB_RATE_VOTES": "0"}
+# Debian's Chromium, driven by Playwright, without reaching anything beyond this machine.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

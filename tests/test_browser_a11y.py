@@ -19,9 +19,8 @@ from babel.support import Translations
 from collab.i18n import DEFAULT_LOCALE, TRANSLATIONS
 from tests.conftest import missing
 from tests.live import ROOT, LiveServer, participant_token
-from tests.test_browser import PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
+from tests.test_browser import PageWatch, join_form
 from tests.test_browser_screen_modes import seed, socket
-from tests.test_i18n import compiled  # noqa: F401  (the catalogues compiled, as make does)
 
 # The first size of each list is where English is audited (French is audited at every size).
 PHONES = [(360, 640), (390, 844)]
@@ -112,7 +111,7 @@ def screen_modes(links: dict[str, Any], hypotheses: list[int]) -> list[dict[str,
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any, server: LiveServer, lang: str) -> None:  # noqa: F811
+def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any, server: LiveServer, lang: str) -> None:
     from playwright.sync_api import expect
 
     say = speaker(lang)
@@ -217,7 +216,7 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any,
         assert watch.problems == []
 
 
-def test_the_phone_announces_others_cards_and_the_screen_stays_quiet(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_phone_announces_others_cards_and_the_screen_stays_quiet(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
@@ -262,7 +261,7 @@ def test_the_phone_announces_others_cards_and_the_screen_stays_quiet(chromium: A
     context.close()
 
 
-def test_the_facilitator_moderates_from_the_keyboard(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_facilitator_moderates_from_the_keyboard(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)

@@ -7,13 +7,13 @@ import os
 from typing import Any
 
 from tests.live import ROOT, LiveServer
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch, join_form
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SITUATION = "Un projet alimentaire territorial à trois intercommunalités"
 
 
-def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
@@ -132,7 +132,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
         context.close()
 
 
-def test_the_organiser_writes_a_situation_and_a_room_takes_it(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_organiser_writes_a_situation_and_a_room_takes_it(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)

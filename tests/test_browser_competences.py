@@ -6,14 +6,14 @@ import os
 from typing import Any
 
 from tests.live import ROOT, LiveServer
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch, join_form
 
 OFFER = "J'anime des ateliers de concertation avec les habitants sur les mobilités douces"
 NEED = "Comment associer la population au futur plan vélo de l'intercommunalité ?"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)

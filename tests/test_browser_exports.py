@@ -15,7 +15,7 @@ from collab.links import event_links as links_of
 from collab.tokens import participant_token
 from tests.exports_day import HIDDEN, seed_day
 from tests.live import LiveServer
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server  # noqa: F401  (fixtures)
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -44,8 +44,8 @@ def seed(live: LiveServer) -> dict[str, Any]:
 
 
 def test_the_report_prints_to_a4_and_the_grid_reads_on_a_phone(
-    chromium: Any,  # noqa: F811
-    server: LiveServer,  # noqa: F811
+    chromium: Any,
+    server: LiveServer,
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect
@@ -106,8 +106,8 @@ def test_the_report_prints_to_a4_and_the_grid_reads_on_a_phone(
 
 
 def test_closing_shows_the_banner_on_the_phones_and_stops_writing(
-    chromium: Any,  # noqa: F811
-    server: LiveServer,  # noqa: F811
+    chromium: Any,
+    server: LiveServer,
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect

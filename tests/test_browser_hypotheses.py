@@ -6,13 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests import test_browser
 from tests.live import LiveServer
 from tests.test_browser import UNNAMED_CONTROLS, PageWatch, join_form
 
 # The same Chromium and live server as the main browser test.
-chromium = test_browser.chromium
-server = test_browser.server
 
 CARD = "Une légumerie partagée entre trois communautés de communes"
 HYPOTHESIS = "La mutualisation passe d'abord par la confiance entre élus"

@@ -10,8 +10,6 @@ from tests import test_browser
 from tests.live import LiveServer
 
 # The fixtures of the first browser test: one Chromium per module, a real server per test.
-chromium = test_browser.chromium
-server = test_browser.server
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 

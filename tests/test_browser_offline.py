@@ -6,12 +6,8 @@ import time
 from collections import Counter
 from typing import Any
 
-from tests import test_browser
 from tests.live import LiveServer, Phone, participant_token, post
 from tests.test_browser import PageWatch
-
-chromium = test_browser.chromium
-server = test_browser.server
 
 OFFLINE_SECONDS = 30  # the phone that left the venue's Wi-Fi for half a minute
 SOCKET_IO = "**/socket.io/**"

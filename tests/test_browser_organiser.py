@@ -6,9 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.live import LiveServer
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server
-
-__all__ = ["chromium", "server"]  # fixtures shared with tests/test_browser.py
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch
 
 
 def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(

@@ -11,10 +11,9 @@ import pytest
 
 from bench.first_load import BUDGET_BYTES, measure
 from tests.live import LiveServer
-from tests.test_browser import PageWatch, chromium, join_form, server  # noqa: F401  (fixtures)
+from tests.test_browser import PageWatch, join_form
 from tests.test_browser_a11y import shoot, speaker
 from tests.test_browser_screen_modes import socket
-from tests.test_i18n import compiled  # noqa: F401  (the catalogues compiled, as make does)
 
 PHONES = [(360, 640), (390, 844)]
 TAP = 44
@@ -54,8 +53,8 @@ if os.environ.get("COLLAB_SCREENSHOTS"):
 
 @pytest.mark.parametrize(("width", "height", "lang"), RUNS)
 def test_a_phone_fits_the_thumb_and_the_keyboard(
-    chromium: Any,  # noqa: F811
-    server: LiveServer,  # noqa: F811
+    chromium: Any,
+    server: LiveServer,
     width: int,
     height: int,
     lang: str,
@@ -132,7 +131,7 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(
     context.close()
 
 
-def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
@@ -167,7 +166,7 @@ def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(chro
     context.close()
 
 
-def test_the_first_load_stays_under_100_kb_over_the_wire(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_first_load_stays_under_100_kb_over_the_wire(chromium: Any, server: LiveServer) -> None:
     links = server.create_event(rooms=4)
     server.start()
     context = phone_context(chromium, 360, 640)

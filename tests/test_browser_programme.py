@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.live import LiveServer
-from tests.test_browser import PageWatch, chromium, server  # noqa: F401  (fixtures)
+from tests.test_browser import PageWatch
 
 
-def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
@@ -112,8 +112,8 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
 
 
 def test_the_organiser_edits_the_programme_and_renames_a_room(
-    chromium: Any,  # noqa: F811
-    server: LiveServer,  # noqa: F811
+    chromium: Any,
+    server: LiveServer,
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect

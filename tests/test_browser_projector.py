@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 from tests.live import LiveServer, participant_token
-from tests.test_browser import PageWatch, chromium, server  # noqa: F401  (fixtures)
+from tests.test_browser import PageWatch
 from tests.test_browser_a11y import shoot
 from tests.test_browser_screen_modes import socket
-from tests.test_i18n import compiled  # noqa: F401  (the catalogues compiled, as make does)
 
 PROJECTORS = [(1920, 1080), (1280, 720)]
 COLUMNS = ["pourquoi", "pour_quoi", "comment", "conditions"]
@@ -105,8 +104,8 @@ if os.environ.get("COLLAB_SCREENSHOTS"):
 
 @pytest.mark.parametrize(("width", "height", "lang"), RUNS)
 def test_a_busy_room_reads_on_the_projector(
-    chromium: Any,  # noqa: F811
-    server: LiveServer,  # noqa: F811
+    chromium: Any,
+    server: LiveServer,
     width: int,
     height: int,
     lang: str,

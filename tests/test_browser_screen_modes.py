@@ -10,7 +10,7 @@ from typing import Any
 import socketio
 
 from tests.live import ROOT, LiveServer, participant_token
-from tests.test_browser import UNNAMED_CONTROLS, PageWatch, chromium, server  # noqa: F401  (fixtures)
+from tests.test_browser import UNNAMED_CONTROLS, PageWatch
 
 # Three rooms write the four questions; some ideas come back from several rooms in other words.
 CARDS = [
@@ -73,7 +73,7 @@ def seed(live: LiveServer, links: dict[str, Any]) -> tuple[Any, list[int]]:
     return phones[0], drafts
 
 
-def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server: LiveServer) -> None:  # noqa: F811
+def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=3)

@@ -6,13 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests import test_browser
 from tests.live import LiveServer
 from tests.test_browser import PageWatch, join_form
 
 # The same Chromium and live server as the main browser test.
-chromium = test_browser.chromium
-server = test_browser.server
 
 FIRST = "Mutualiser l'ingénierie entre communes"
 SECOND = "Des élus qui se parlent régulièrement"

@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from tests.live import LiveServer, participant_token
-from tests.test_browser import PageWatch, chromium, server  # noqa: F401  (fixtures)
+from tests.test_browser import PageWatch
 from tests.test_browser_screen_modes import socket
 
 PAYLOADS = [
@@ -111,8 +111,8 @@ class Guard:
 
 
 def test_payloads_stay_text_on_every_page_the_screen_modes_and_the_exports(
-    chromium: Any,  # noqa: F811
-    server: LiveServer,  # noqa: F811
+    chromium: Any,
+    server: LiveServer,
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect

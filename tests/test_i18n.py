@@ -6,14 +6,12 @@ import re
 from typing import Any
 
 import pytest
-from babel.messages.mofile import write_mo
 from flask.testing import FlaskClient
 
 from collab.catalogues import extract, po_path, read_catalogue
 from collab.config import ROOT
 from collab.domain.events import EventLinks
 from collab.i18n import COOKIE, LOCALES, clock
-from tests import test_browser
 from tests.live import LiveServer
 from tests.test_browser import PageWatch
 
@@ -22,17 +20,6 @@ ORIGIN = {"Origin": "http://localhost"}
 JS_CALL = re.compile(r"""\btn?\(\s*"((?:[^"\\]|\\.)*)"|\btn?\(\s*'((?:[^'\\]|\\.)*)'""")
 COMMENT = re.compile(r"^\s*(//|\*|/\*)")
 PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)s")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    """Compile the catalogues as `make` does, when a .po is newer than its .mo (pytest run alone)."""
-    for locale in LOCALES:
-        po = po_path(locale)
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with open(mo, "wb") as handle:
-                write_mo(handle, read_catalogue(locale))
 
 
 def test_every_string_of_the_interface_is_translated_in_french_and_english() -> None:
@@ -204,11 +191,6 @@ def test_times_of_day_are_written_as_each_language_writes_them() -> None:
     assert clock("09:00", "fr") == "9h"
     assert clock("16:30", "en").replace("\u202f", " ") == "4:30 PM"
     assert clock("", "en") == ""
-
-
-# The same Chromium and live server as the main browser test.
-chromium = test_browser.chromium
-server = test_browser.server
 
 
 def test_a_participant_who_picks_english_gets_english_on_the_phone_and_after_reload(

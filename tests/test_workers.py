@@ -27,8 +27,6 @@ from tests.conftest import _postgres_schema, missing
 from tests.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
 
 REDIS_URL = os.environ.get("COLLAB_TEST_REDIS", "redis://127.0.0.1:6379/0")
-# With pytest-xdist (make test), the module's tests run in one process: they share one cluster.
-pytestmark = pytest.mark.xdist_group("workers")
 CARD = {"board": "four_questions", "column": "pourquoi"}
 
 
