@@ -33,11 +33,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Ports for test servers, below the kernel's ephemeral range (32768-60999 here): a port the kernel hands
+# out (bind to port 0) may be taken by any outgoing connection before the server binds it. Each test
+# process (pytest-xdist's gw0, gw1…) draws from its own slice, and never hands out a port twice.
+PORTS = range(20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """Return a TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """Return a TCP port nobody listens on now, that no other test process or outgoing connection takes."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    slices = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    size = len(PORTS) // slices
+    base, first = PORTS.start + (index % slices) * size, os.getpid() % size
+    for offset in range(size):
+        port = base + (first + offset) % size
+        if port in _handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port left for test servers")
 
 
 class LiveServer:
