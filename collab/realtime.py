@@ -263,9 +263,9 @@ def _flush_all() -> None:
         _flush_room(room_id)
     sent(time.monotonic() - _last_flush)
     if _rooms and not _flush_scheduled:
-        # Changes that wait for an earlier one from another worker: a later flush takes them.
+        # Changes that wait for an earlier one from another worker: a later flush takes them, paced as any.
         _flush_scheduled = True
-        socketio.start_background_task(_flush_later, max(_last_tick, GAP_WAIT / 10))
+        socketio.start_background_task(_flush_later, max(_last_tick, _pause, GAP_WAIT / 10))
 
 
 def watching(seqs: dict[int, int]) -> None:
