@@ -181,8 +181,11 @@ def compiled() -> None:
         po = po_path(locale)
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with open(mo, "wb") as handle:
+            # Written aside, then renamed: the other test processes read a whole catalogue or the old one.
+            fresh = mo.with_suffix(f".{os.getpid()}.tmp")
+            with open(fresh, "wb") as handle:
                 write_mo(handle, read_catalogue(locale))
+            fresh.replace(mo)
 
 
 @pytest.fixture(scope="session")
