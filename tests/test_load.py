@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 import socketio
 
@@ -16,14 +14,6 @@ from tests.crowd import Pinging, build_day, connect_all, delays_between
 from tests.live import UNLIMITED, LiveServer, each_event, participant_token
 
 VENUE_PHONES = 150
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """Start nothing yet: a real server on a new SQLite file, stopped afterwards."""
-    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
-    yield live
-    live.stop()
 
 
 class VenuePhone:

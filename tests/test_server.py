@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +12,6 @@ import pytest
 import socketio
 
 from tests.live import UNLIMITED, LiveServer, Phone, participant_token, post
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """Start a real server on a new SQLite file; stop it afterwards."""
-    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
-    yield live
-    live.stop()
 
 
 def test_make_run_on_an_empty_database_creates_and_prints_the_demo_event(tmp_path: Path) -> None:

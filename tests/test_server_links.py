@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -14,14 +12,6 @@ from flask.testing import FlaskClient
 
 from collab.domain.events import EventLinks
 from tests.live import LiveServer
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """Start a real server on a new SQLite file; stop it afterwards."""
-    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
-    yield live
-    live.stop()
 
 
 def open_socket(url: str, token: str) -> tuple[socketio.Client, threading.Event]:

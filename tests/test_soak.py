@@ -10,7 +10,6 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,14 +82,6 @@ def visit(url: str, token: str, room_id: int, n: int, abrupt: bool) -> None:
             # The phone leaves the Wi-Fi: the connection drops with no Socket.IO goodbye.
             sio.eio.ws.sock.shutdown(socket.SHUT_RDWR)
         sio.disconnect()
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A real server on a new SQLite file, stopped afterwards."""
-    live = LiveServer(tmp_path, {"COLLAB_CREATE_DEMO": "0"})
-    yield live
-    live.stop()
 
 
 def test_phones_coming_and_going_leave_memory_descriptors_and_connections_level(
