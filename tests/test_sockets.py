@@ -15,7 +15,9 @@ from sqlalchemy import func, select, text
 
 from collab import realtime
 from collab.db import db
+from collab.domain import presence
 from collab.domain.events import EventLinks
+from collab.domain.presence import OpenSocket
 from collab.models import Card, Change, Presence
 from collab.realtime import event_scope, tally
 from tests.conftest import received
@@ -326,6 +328,28 @@ def test_a_staff_socket_counts_the_queued_phones_and_a_phone_gone_before_its_wri
         # The queue is written before the screen reads the counts: Bao is counted, Chloé never was.
         assert [p["total"] for p in received(screen, "presence_changed")][-1] == 2
         assert (presence_rows(), writes.transactions) == (2, 1)
+    app.config["TALLY_MS"] = 0
+
+
+def test_a_count_the_interval_held_back_is_read_as_it_leaves_not_as_it_was_written(
+    app: Flask, connect: Connect, event: EventLinks, join: Join
+) -> None:
+    """With workers, another one may record a socket between this worker's write and its held-back send."""
+    first, second, elsewhere = (join(room=0, pseudonym=name) for name in ("Alix", "Bao", "Chloé"))
+    connect(first["token"])  # written and counted at once
+    app.config["TALLY_MS"] = 2000
+    connect(second["token"])  # within the interval: queued
+    screen = connect(event.screen_token)  # writes the queue: its count waits for the interval's end
+    assert [p["total"] for p in received(screen, "presence_changed")] == [2]
+    # Another worker records Chloé's socket meanwhile (and sends its own count to its own screens).
+    presence.record_sockets([OpenSocket("elsewhere-1", event.id, event.rooms[0].id, elsewhere["id"], "other:5001")], [])
+    seen: list[dict[str, Any]] = []
+
+    def screen_shows(total: int) -> bool:
+        seen.extend(received(screen, "presence_changed"))
+        return bool(seen) and seen[-1]["total"] == total
+
+    wait_until(lambda: screen_shows(3))
     app.config["TALLY_MS"] = 0
 
 

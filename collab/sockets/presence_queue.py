@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from collab.db import db
 from collab.domain import presence
 from collab.domain.presence import OpenSocket
 from collab.realtime import event_scope, socketio, tally, tally_interval
@@ -113,14 +115,28 @@ def _write_batch() -> None:
         _last_write = time.monotonic()
     events = sorted({s.event_id for s in opened.values()} | set(closed.values()))
     try:
-        counts = presence.record_sockets(list(opened.values()), list(closed), events)
+        presence.record_sockets(list(opened.values()), list(closed))
     except SQLAlchemyError as exc:
         _failures += 1
         _put_back(opened, closed, exc)
         return
     _failures = 0
-    for event_id, event_counts in counts.items():
-        tally(event_scope(event_id), "presence_changed", ("presence_changed", event_id), presence_payload(event_counts))
+    for event_id in events:
+        tally(event_scope(event_id), "presence_changed", ("presence_changed", event_id), _counts_as_sent(event_id))
+
+
+def _counts_as_sent(event_id: int) -> Callable[[], dict[str, Any]]:
+    """Return what reads an event's counts when its `presence_changed` leaves, not when it was queued.
+
+    A send the interval held back would otherwise carry counts older than those another worker
+    sent meanwhile, and the screen would show them until the next arrival or departure.
+    """
+
+    def read() -> dict[str, Any]:
+        with db.reading():
+            return presence_payload(presence.connected_counts(event_id))
+
+    return read
 
 
 def _put_back(opened: dict[str, OpenSocket], closed: dict[str, int], exc: SQLAlchemyError) -> None:
