@@ -186,7 +186,7 @@ class _Waiting:
 # The next send waits at least PACE times as long as the last ones took: with the sockets' writers,
 # which do about as much again, the fan-out keeps about a quarter of the loop. At most MAX_TICK.
 # 16 gathered more under the heaviest load (scenario D) but held A's cards back: sends of 10 ms
-# in a room of 250 phones made every card wait up to 160 ms for the screen (README, Performance).
+# in a room of 250 phones made every card wait up to 160 ms for the screen (docs/performance.md).
 PACE = 8
 MAX_TICK = 1.0
 # With workers, how long a change waits for an earlier one of its room still on its way from another
@@ -235,16 +235,21 @@ def _flush_after(tick: float) -> None:
     handler that made it goes out first, not after the change's fan-out to a room of phones.
     With no tick (the tests), it leaves at once, before the handler returns.
     """
-    global _flush_scheduled, _last_tick
+    global _last_tick
     with _lock:
         _last_tick = tick
         if tick <= 0:
             _flush_all()
             return
-        if _flush_scheduled:
-            return
-        wait = _last_flush + max(tick, _pause) - time.monotonic()
-        _flush_scheduled = True
+        _flush_in(_last_flush + max(tick, _pause) - time.monotonic())
+
+
+def _flush_in(wait: float) -> None:
+    """Send the waiting changes in `wait` seconds, unless a flush is on its way (the caller holds the lock)."""
+    global _flush_scheduled
+    if _flush_scheduled:
+        return
+    _flush_scheduled = True
     socketio.start_background_task(_flush_later, max(0.0, wait))
 
 
@@ -262,10 +267,9 @@ def _flush_all() -> None:
     for room_id in list(_rooms):
         _flush_room(room_id)
     sent(time.monotonic() - _last_flush)
-    if _rooms and not _flush_scheduled:
+    if _rooms:
         # Changes that wait for an earlier one from another worker: a later flush takes them, paced as any.
-        _flush_scheduled = True
-        socketio.start_background_task(_flush_later, max(_last_tick, _pause, GAP_WAIT / 10))
+        _flush_in(max(_last_tick, _pause, GAP_WAIT / 10))
 
 
 def watching(seqs: dict[int, int]) -> None:
