@@ -44,7 +44,7 @@ gc.freeze()
 # them every 5 to 10 s and held every phone's messages 165-200 ms, and the young and middle ones took
 # 5 to 9 % of a core. Young collections every 7,000 allocations instead of 700, and a full one
 # after 20 of the middle generation's instead of 10: a full collection every few minutes under A,
-# every minute and a half while phones come and go (tests/test_soak.py; README, Performance).
+# every minute and a half while phones come and go (tests/test_soak.py; docs/performance.md).
 GC_THRESHOLDS = (7000, 10, 20)  # young, middle, full
 gc.set_threshold(*GC_THRESHOLDS)
 
@@ -81,7 +81,7 @@ def without_websocket_compression(wsgi_app: Any) -> Any:
     compressor and decompressor (about 100 KiB), and every message is compressed once per
     recipient, so a card sent to 250 phones is deflated 250 times. Cards are a few hundred bytes
     on a local network: declining costs little bandwidth and saves most of the memory and CPU
-    (bench/scale.py, README "Performance"). Node's `ws` server declines by default for the same reasons.
+    (bench/scale.py, docs/performance.md). Node's `ws` server declines by default for the same reasons.
     """
 
     def declining(environ: dict[str, Any], start_response: Any) -> Any:

@@ -410,7 +410,7 @@ SCENARIOS = {"A": scenario_a, "B": scenario_b, "C": scenario_c, "D": scenario_d}
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
-    """Return the results as the README shows them."""
+    """Return the results as docs/performance.md shows them."""
     lines = []
     for name, pair in results.items():
         for target, r in pair.items():
