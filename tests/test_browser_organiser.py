@@ -141,3 +141,31 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     expect(council.get_by_text("Dans la nouvelle salle")).to_be_visible()
     for watch in watches:
         assert watch.problems == []
+
+
+def test_a_click_while_the_console_is_still_connecting_waits_for_the_connection(
+    chromium: Any, server: LiveServer
+) -> None:
+    """A slow venue network: the organiser clicks before the socket is up; the click is not lost."""
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=1)
+    server.start()
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    watch = PageWatch(page, server.url)
+    network = context.new_cdp_session(page)
+    network.send("Network.enable")
+    # Each request waits 400 ms: the programme is drawn well before the socket's handshake ends.
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 400, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.goto(links["organiser_url"])
+    row = page.get_by_role("row").filter(has_text="Nos compétences en partage")
+    row.get_by_role("button", name="Aller à cette phase").click()
+    assert page.get_by_role("status").first.text_content() != "Connecté"  # the click came first
+    expect(row).to_have_attribute("aria-current", "time")
+    expect(page.get_by_text("pas de connexion au serveur")).to_have_count(0)
+    assert watch.problems == []
+    context.close()

@@ -73,8 +73,23 @@ export function connect(token, { onState = () => {}, onConnect = () => {}, on = 
     if (state !== "refused") setState(socket.connected ? "connected" : "reconnecting");
   });
 
+  /** Resolve once connected, or after `timeoutMs` (the caller then finds the socket disconnected). */
+  function firstConnection(timeoutMs) {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        socket.off("connect", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      socket.on("connect", done);
+    });
+  }
+
   /** Send `event` and resolve with its acknowledgement; reject with CallError when there is none. */
   async function call(event, payload, timeoutMs = 5000) {
+    // A click while the page is still making its first connection waits for it, within the timeout.
+    if (state === "connecting" && !socket.connected) await firstConnection(timeoutMs);
     if (!socket.connected) throw new CallError("disconnected", t("pas de connexion au serveur"));
     try {
       return await socket.timeout(timeoutMs).emitWithAck(event, payload);
