@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
@@ -39,6 +39,35 @@ class Event(Base):
     screen: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A closed event is read-only: its pages and exports stay open to the holders of its links.
     closed_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The day it takes place (None: not set), where, and what the join page says before the form.
+    starts_on: Mapped[date | None] = mapped_column()
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    welcome: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Who participants write to about their personal data (the privacy notice shows it).
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The event's own wording of what the seminar calls things ({key: text}; None: none set).
+    texts: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # Pseudonyms and contact lines are erased this many days after the close (None: kept).
+    retention_days: Mapped[int | None] = mapped_column()
+    # What "Effacer mes contributions" does to a participant's cards: "remove" them, or keep them
+    # without author ("withdrawn").
+    erase_policy: Mapped[str] = mapped_column(String(20), default="withdrawn", server_default="withdrawn")
+    anonymised_at: Mapped[datetime | None] = mapped_column()
+
+
+class AdminLink(Base):
+    """The server's secret admin link: every event, created, restored and deleted from the web.
+
+    Stored like an AccessLink: the token's hash, and a nonce the server derives the token from again.
+    """
+
+    __tablename__ = "admin_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -129,6 +158,8 @@ class Participant(Base):
     # The protagonist of the room's situation this person plays in the case study, if any.
     role: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the person erased themselves ("Effacer mes contributions") or the event was anonymised.
+    erased_at: Mapped[datetime | None] = mapped_column()
 
 
 class Card(Base):
