@@ -60,10 +60,17 @@ def normalise_code(code: str) -> str:
 
 
 def create_event(
-    secret: str, template: str = DEFAULT_TEMPLATE, rooms: int | None = None, title: str | None = None
+    secret: str,
+    template: str = DEFAULT_TEMPLATE,
+    rooms: int | None = None,
+    title: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> EventLinks:
-    """Create an event from a template, with its rooms, programme, situations, draft hypotheses and links."""
-    data = load_template(template)
+    """Create an event from a template, with its rooms, programme, situations, draft hypotheses and links.
+
+    `data`: a template already read and checked (an upload, a copy); else the template named `template`.
+    """
+    data = load_template(template) if data is None else data
     room_count = data.get("rooms", 4) if rooms is None else rooms
     if not 1 <= room_count <= MAX_ROOMS:
         raise Invalid(f"an event has between 1 and {MAX_ROOMS} rooms")

@@ -37,10 +37,19 @@ def load_template(name: str) -> dict[str, Any]:
     else:
         raise NotFound(f"no template named {name!r}; known: {', '.join(template_names())}, or a path to a .toml file")
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise Invalid(f"template {source.name} is not valid TOML: {exc}") from None
-    check_template(data, source.name)
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise Invalid(f"template {source.name} is not valid UTF-8: {exc}") from None
+    return parse_template(text, source.name)
+
+
+def parse_template(text: str, where: str) -> dict[str, Any]:
+    """Return the template written in `text` (TOML), checked; raise Invalid naming what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise Invalid(f"template {where} is not valid TOML: {exc}") from None
+    check_template(data, where)
     return data
 
 
