@@ -8,12 +8,13 @@ import click
 from flask import Flask, current_app
 
 from collab.db import db
+from collab.domain.admin import admin_token
 from collab.domain.errors import DomainError
 from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
 from collab.domain.templates import DEFAULT_TEMPLATE
 from collab.exports.archive import restore_event
 from collab.exports.files import FORMATS, export_file
-from collab.links import describe_links
+from collab.links import admin_url, describe_links
 from collab.links import event_links as links_of
 
 
@@ -24,6 +25,16 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(links_command)
     app.cli.add_command(export_event_command)
     app.cli.add_command(import_event_command)
+    app.cli.add_command(admin_link_command)
+
+
+@click.command("admin-link")
+@click.option("--regenerate", is_flag=True, help="Revoke the admin link and make a new one.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"admin_url": …}.')
+def admin_link_command(regenerate: bool, as_json: bool) -> None:
+    """Print the server's admin link: every event, created, restored and deleted from the web."""
+    url = admin_url(admin_token(current_app.config["SECRET_KEY"], regenerate=regenerate).token)
+    click.echo(json.dumps({"admin_url": url}) if as_json else f"Administration : {url}")
 
 
 @click.command("migrate")

@@ -68,6 +68,11 @@ def link_url(role: str, token: str | None) -> str | None:
     return f"{base_url()}/{ROLE_PATHS[role]}/{token}"
 
 
+def admin_url(token: str) -> str:
+    """Return the address of the server's admin page."""
+    return f"{base_url()}/a/{token}"
+
+
 def event_links(created: EventLinks) -> dict[str, Any]:
     """Return every valid link of an event as addresses (a revoked one is None)."""
     return {

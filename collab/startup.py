@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from collab.domain import presence
+from collab.domain.admin import admin_token
 from collab.domain.events import create_event, event_links, latest_event_id
-from collab.links import describe_links
+from collab.links import admin_url, describe_links
 from collab.links import event_links as links_of
 
 
@@ -26,4 +27,10 @@ def announce_links(app: Flask, host: str) -> None:
             print("  Attention : le serveur n'écoute que cette machine ; les téléphones ne le joindront pas.")
         if event_id is not None:
             print(describe_links(links_of(event_links(secret, event_id))), flush=True)
+        made = admin_token(secret)
+        if made.created:
+            # Printed once, on the first start: afterwards `flask --app collab admin-link` prints it again.
+            print(f"Administration (préparer, supprimer des séminaires) : {admin_url(made.token)}", flush=True)
+        else:
+            print("Lien d'administration : .venv/bin/flask --app collab admin-link", flush=True)
         print("Pour arrêter le serveur : Ctrl+C. Les données restent dans", app.config["INSTANCE_PATH"], flush=True)

@@ -10,7 +10,7 @@ import segno
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from collab import export_views
+from collab import admin_views, export_views
 from collab.domain.access import Principal
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", view_func=healthz)
     app.after_request(secure_headers)
     export_views.init_app(app)
+    admin_views.init_app(app)
     app.errorhandler(404)(not_found)
 
 
@@ -56,7 +57,7 @@ def secure_headers(response: Response) -> Response:
     # Secret links are in URLs: never send them to another site (same-site form posts keep
     # their Origin header, which the join form checks).
     response.headers["Referrer-Policy"] = "same-origin"
-    if request.path.startswith(("/s/", "/f/", "/o/", "/e/")):
+    if request.path.startswith(("/s/", "/f/", "/o/", "/e/", "/a/")):
         response.headers["Cache-Control"] = "no-store"
     return response
 

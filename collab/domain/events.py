@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -65,6 +66,7 @@ def create_event(
     rooms: int | None = None,
     title: str | None = None,
     data: dict[str, Any] | None = None,
+    starts_on: date | None = None,
 ) -> EventLinks:
     """Create an event from a template, with its rooms, programme, situations, draft hypotheses and links.
 
@@ -79,7 +81,7 @@ def create_event(
         raise Invalid("an event title has 1 to 200 characters")
     for _attempt in range(10):
         try:
-            return _insert_event(secret, data, template, room_count, title, _new_code())
+            return _insert_event(secret, data, template, room_count, title, _new_code(), starts_on)
         except IntegrityError:
             continue  # the join code was taken; draw another
     raise RuntimeError("could not draw a free join code")
@@ -91,7 +93,7 @@ def _new_code() -> str:
 
 
 def _insert_event(
-    secret: str, data: dict[str, Any], template: str, room_count: int, title: str, code: str
+    secret: str, data: dict[str, Any], template: str, room_count: int, title: str, code: str, starts_on: date | None
 ) -> EventLinks:
     """Insert one event and everything it holds, in one transaction."""
     with db.transaction() as session:
@@ -101,6 +103,8 @@ def _insert_event(
             join_code=code,
             scales=data["scales"],
             boards=data["boards"],
+            starts_on=starts_on,
+            place=str(data.get("place", ""))[:200],
         )
         session.add(event)
         session.flush()

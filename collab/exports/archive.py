@@ -7,10 +7,10 @@ Open sockets (the `presence` table) are not part of an event's record.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Table, false, func, select, text
+from sqlalchemy import Date, DateTime, Table, false, func, select, text
 from sqlalchemy.orm import Session
 
 from collab.db import alembic_config, db
@@ -20,7 +20,8 @@ from collab.models import Base, Event
 
 FORMAT = "collab-event"
 VERSION = 1
-SKIPPED = {"presence"}
+# Open sockets, and the server's admin links (no event's).
+SKIPPED = {"presence", "admin_links"}
 
 
 def schema_revision() -> str:
@@ -77,7 +78,7 @@ def archive_event(event_id: int) -> dict[str, Any]:
 
 def _dump(value: Any) -> Any:
     """Return a column value as JSON can hold it."""
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date) else value  # a datetime is a date too
 
 
 def restore_event(data: Any) -> dict[str, Any]:
@@ -134,9 +135,15 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert archived rows; a column pointing to its own table is set once every row is in."""
     if not rows:
         return
-    dates = [c.name for c in table.c if isinstance(c.type, DateTime)]
+    moments = [c.name for c in table.c if isinstance(c.type, DateTime)]
+    days = [c.name for c in table.c if isinstance(c.type, Date)]
     own = [k.parent.name for k in table.foreign_keys if k.column.table is table]
-    loaded = [row | {name: datetime.fromisoformat(row[name]) for name in dates if row[name]} for row in rows]
+    loaded = [
+        row
+        | {name: datetime.fromisoformat(row[name]) for name in moments if row.get(name)}
+        | {name: date.fromisoformat(row[name]) for name in days if row.get(name)}
+        for row in rows
+    ]
     session.execute(table.insert(), [row | {name: None for name in own} for row in loaded])
     key = next(iter(table.primary_key.columns))
     for row in loaded:

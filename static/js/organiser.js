@@ -3,6 +3,7 @@
 // the plenary's hypotheses (lib/hypotheses-panel.js); the plenary screen's remote (lib/screen-remote.js);
 // copy buttons for the links; and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
+import { enableCopyButtons } from "./lib/copy-buttons.js";
 import { el, readBoot } from "./lib/dom.js";
 import { errorText, failureText } from "./lib/errors.js";
 import { HypothesesPanel } from "./lib/hypotheses-panel.js";
@@ -25,24 +26,7 @@ const form = document.querySelector("[data-phase-form]");
 const timer = new TimerView(document.querySelector(".run__timer [data-timer]"));
 let editing = null; // the id of the phase in the form, null for a new one
 
-// The clipboard API exists only on HTTPS or localhost; without it the buttons stay hidden.
-if (navigator.clipboard && window.isSecureContext) {
-  for (const button of document.querySelectorAll("[data-copy]")) {
-    const label = button.textContent;
-    button.hidden = false;
-    button.addEventListener("click", async () => {
-      const link = document.getElementById(button.dataset.copy);
-      if (!link.hasAttribute("href")) return; // a revoked link: nothing to copy
-      try {
-        await navigator.clipboard.writeText(link.href);
-        button.textContent = t("Copié");
-      } catch {
-        button.textContent = t("Copie impossible");
-      }
-      setTimeout(() => (button.textContent = label), 2000);
-    });
-  }
-}
+enableCopyButtons();
 
 function warn(text) {
   alertBox.textContent = text;

@@ -1,0 +1,4 @@
+// The admin's page of one event's links: copy buttons.
+import { enableCopyButtons } from "./lib/copy-buttons.js";
+
+enableCopyButtons();
