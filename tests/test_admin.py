@@ -270,3 +270,39 @@ def test_the_admin_link_command_prints_the_same_link_until_regenerated(runner: F
     assert printed.strip() == f"Administration : {first}"
     replaced = json.loads(runner.invoke(args=["admin-link", "--regenerate", "--json"]).output)["admin_url"]
     assert replaced != first
+
+
+def test_every_admin_route_refuses_every_other_token_and_changes_nothing(app: Flask, client: FlaskClient) -> None:
+    from collab.tokens import participant_token
+
+    path = admin(app)
+    revoked = path.removeprefix("/a/")
+    admin_token(SECRET, regenerate=True)
+    links = create_event(SECRET, title="Autre séminaire", rooms=2)
+    participant = joiner(links)(0, "Camille")
+    tokens = {
+        "random": "x" * 32,
+        "participant": participant_token(participant["id"]),
+        "screen": links.screen_token,
+        "facilitator": links.rooms[0].facilitator_token,
+        "organiser": links.organiser_token,
+        "revoked admin link": revoked,
+    }
+    archive = json.dumps(archive_event(links.id)).encode()
+    routes = [
+        ("GET", "", None),
+        ("GET", f"/events/{links.id}", None),
+        ("GET", f"/events/{links.id}/print", None),
+        ("POST", "/events", create_form()),
+        ("POST", f"/events/{links.id}/delete", {"join_code": links.join_code}),
+        ("POST", "/restore", {"archive": (io.BytesIO(archive), "event.json")}),
+        ("POST", "/regenerate", {}),
+    ]
+    before = {model: count(model) for model in (Event, Room, Participant, db_admin_table())}
+    for role, token in tokens.items():
+        for method, route, form in routes:
+            if form and "archive" in form:
+                form = {"archive": (io.BytesIO(archive), "event.json")}
+            response = client.open(f"/a/{token}{route}", method=method, data=form, headers=ORIGIN)
+            assert response.status_code == 404, (role, method, route)
+    assert {model: count(model) for model in before} == before

@@ -21,6 +21,13 @@ def test_make_run_on_an_empty_database_creates_and_prints_the_demo_event(tmp_pat
         printed = live.log()
         assert "Code participant" in printed
         assert f"{live.url}/j/" in printed and f"{live.url}/s/" in printed and f"{live.url}/f/" in printed
+        # The admin link is printed on the first start only; the command prints it again.
+        admin_url = live.flask("admin-link").split(" : ", 1)[1].strip()
+        assert admin_url.startswith(f"{live.url}/a/") and admin_url in printed
+        live.stop()
+        live.start()
+        assert printed.count(admin_url) == 1 and live.log().count(admin_url) == 1
+        assert "flask --app collab admin-link" in live.log()
     finally:
         live.stop()
 
