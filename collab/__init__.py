@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from collab import assets, sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
+from collab import assets, logs, sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
 from collab.config import ROOT, Config
 from collab.db import db
 from collab.realtime import same_origin_or, socketio
@@ -26,8 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(settings.INSTANCE_PATH),
     )
     app.config.from_mapping(settings.as_dict())
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logs.configure(app)
 
     db.configure(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"])
     db.migrate()
@@ -45,6 +44,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     guard_frames(socketio.server)
     app.wsgi_app = cap_polling_bodies(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])  # type: ignore[method-assign]
+    if app.config["PROXY_COUNT"]:
+        # Outermost: Socket.IO's origin check and every page see the scheme and host the browser used.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     from collab import cli, i18n, views
 

@@ -35,6 +35,10 @@ class PageSessions(SecureCookieSessionInterface):
             return False
         return super().should_set_cookie(app, session)
 
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Mark the cookie Secure when the browser's request was HTTPS (behind a trusted proxy), or when configured."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
 
 def static_version(folder: Path) -> str:
     """Return a short hash of every file under `folder`, names and contents."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 from flask import Flask, current_app
 
-from collab.db import db
+from collab.db import backup_sqlite, db
 from collab.domain.admin import admin_token
 from collab.domain.errors import DomainError
 from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
@@ -26,6 +27,23 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_event_command)
     app.cli.add_command(import_event_command)
     app.cli.add_command(admin_link_command)
+    app.cli.add_command(backup_command)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Copy the SQLite database to PATH while the server keeps serving (PostgreSQL: use pg_dump)."""
+    url = db.engine.url if db.engine is not None else None
+    if url is None or url.get_backend_name() != "sqlite" or not url.database:
+        raise click.ClickException(
+            "this database is PostgreSQL: back it up with pg_dump, for example "
+            '`pg_dump --format=custom --file=collab.dump "$DATABASE"` (docs/deploy.md)'
+        )
+    if os.path.exists(path):
+        raise click.ClickException(f"{path} exists already; choose a new file")
+    pages = backup_sqlite(url.database, path)
+    click.echo(f"Database copied to {path} ({pages} pages, checked).")
 
 
 @click.command("admin-link")

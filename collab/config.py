@@ -16,13 +16,29 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"COLLAB_{name}", default)
 
 
+def configured_secret() -> str | None:
+    """Return the secret key set for the deployment: COLLAB_SECRET_KEY, or the file COLLAB_SECRET_KEY_FILE names."""
+    if os.environ.get("COLLAB_SECRET_KEY"):
+        return os.environ["COLLAB_SECRET_KEY"]
+    path = os.environ.get("COLLAB_SECRET_KEY_FILE")
+    if not path:
+        return None
+    try:
+        secret = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ValueError(f"COLLAB_SECRET_KEY_FILE: cannot read {path}: {exc.strerror}") from None
+    if len(secret) < 32:
+        raise ValueError(f"COLLAB_SECRET_KEY_FILE: {path} holds {len(secret)} characters; a secret key has 32 or more")
+    return secret
+
+
 def _secret_key(instance: Path) -> str:
     """Return the persistent secret key, creating it on first run.
 
     It signs participant tokens, so it must survive a restart: a phone that reloads after the
     laptop rebooted is still the same participant.
     """
-    configured = os.environ.get("COLLAB_SECRET_KEY")
+    configured = configured_secret()
     if configured:
         return configured
     path = instance / "secret_key"
@@ -113,6 +129,13 @@ class Config:
         self.BROADCAST_TICK_MS = int(_env("BROADCAST_TICK_MS", "50"))
         # Aggregates (vote results, presence counts) leave at most once per this many milliseconds.
         self.TALLY_MS = int(_env("TALLY_MS", "250"))
+        # Proxies in front of collab (nginx: 1) whose X-Forwarded-For, -Proto and -Host it trusts:
+        # the scheme and host of origins and links, and secure cookies, then follow the proxy's.
+        self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        # DEBUG, INFO (one line per request, socket connect and disconnect), WARNING, ERROR.
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
+        # "text" for a person, "json" (one object per line) for a log collector.
+        self.LOG_FORMAT = _env("LOG_FORMAT", "text")
         self.SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "0") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -122,9 +145,19 @@ class Config:
         for key in ("RATE_POSTS", "RATE_VOTES"):  # an override may be written as in the environment
             if isinstance(getattr(self, key), str):
                 setattr(self, key, Rate.parse(getattr(self, key)))
+        if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError(f"COLLAB_LOG_LEVEL is DEBUG, INFO, WARNING or ERROR, not {self.LOG_LEVEL!r}")
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ValueError(f"COLLAB_LOG_FORMAT is text or json, not {self.LOG_FORMAT!r}")
         if "*" in self.ALLOWED_ORIGINS:
             raise ValueError("COLLAB_ALLOWED_ORIGINS must list origins; '*' would let any site connect")
         if not getattr(self, "SECRET_KEY", None):
+            if self.MESSAGE_QUEUE and not configured_secret():
+                # Workers on other hosts would each make their own key, and refuse each other's phones.
+                raise ValueError(
+                    "several workers (COLLAB_MESSAGE_QUEUE) must share one secret key: "
+                    "set COLLAB_SECRET_KEY or COLLAB_SECRET_KEY_FILE on every worker"
+                )
             self.SECRET_KEY = _secret_key(instance)
 
     def as_dict(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
 from collab.domain.participants import describe_participant, join_event
 from collab.domain.screen import get_screen
+from collab.health import readiness
 from collab.links import event_links as links_of
 from collab.links import join_url, venue
 from collab.realtime import broadcast, staff_scope
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/f/<token>", view_func=facilitator)
     app.add_url_rule("/o/<token>", view_func=organiser)
     app.add_url_rule("/healthz", view_func=healthz)
+    app.add_url_rule("/readyz", view_func=readyz)
     app.after_request(secure_headers)
     export_views.init_app(app)
     admin_views.init_app(app)
@@ -68,8 +70,14 @@ def not_found(_error: Any) -> tuple[str, int]:
 
 
 def healthz() -> dict[str, bool]:
-    """Answer a liveness probe."""
+    """Answer a liveness probe: the process answers (nothing else is checked)."""
     return {"ok": True}
+
+
+def readyz() -> tuple[dict[str, Any], int]:
+    """Answer a readiness probe: 200 when the database, its schema and Redis (if used) are fine, else 503."""
+    state = readiness()
+    return state, 200 if state["ok"] else 503
 
 
 def home() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import current_app, request
@@ -27,6 +28,8 @@ from collab.sockets.edge import client_event, error, remember_principal
 from collab.sockets.schemas import Sync
 from collab.tokens import principal_for_token
 
+log = logging.getLogger(__name__)
+
 
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
@@ -48,7 +51,11 @@ def on_connect(auth: Any = None) -> None:
             principal = principal_for_token(token)
             watched = _watched_rooms(principal)
     except Unauthorised as exc:
+        log.info("socket refused: %s", exc.message, extra={"reason": exc.message})
         raise ConnectionRefusedError(exc.as_ack()["error"]) from None
+    sid = request.sid  # type: ignore[attr-defined]
+    fields = {"sid": sid, "role": principal.role, "event_id": principal.event_id, "room_id": principal.room_id}
+    log.info("socket opened: %s of event %s", principal.role, principal.event_id, extra=fields)
     if realtime.relaying():
         # With workers: the rooms' numbers now, from which this worker sends their changes in order.
         realtime.watching(rooms.room_seqs(watched))
@@ -60,7 +67,6 @@ def on_connect(auth: Any = None) -> None:
         join_room(link_scope(principal.link_id))
     if principal.participant_id is not None:
         join_room(participant_scope(principal.participant_id))
-        sid = request.sid  # type: ignore[attr-defined]
         presence_queue.socket_opened(presence.open_socket(sid, principal, current_app.config["WORKER_NAME"]))
     else:
         join_room(event_scope(principal.event_id))
@@ -73,7 +79,9 @@ def on_connect(auth: Any = None) -> None:
 @socketio.on("disconnect")
 def on_disconnect(reason: Any = None) -> None:
     """A socket closed; if it was a participant's last one, the screens' count goes down (queued, as on connect)."""
-    presence_queue.socket_closed(request.sid)  # type: ignore[attr-defined]
+    sid = request.sid  # type: ignore[attr-defined]
+    log.info("socket closed: %s", reason, extra={"sid": sid, "reason": str(reason)})
+    presence_queue.socket_closed(sid)
 
 
 @socketio.on("*")
