@@ -208,7 +208,8 @@ def event_template(event_id: int) -> dict[str, Any]:
         hypotheses = session.scalars(
             select(Hypothesis).where(Hypothesis.event_id == event_id).order_by(Hypothesis.position)
         ).all()
-        data: dict[str, Any] = {"name": event.template, "title": event.title, "rooms": len(rooms)}
+        # Not the name of the file it came from (`name`): a copy is not that file.
+        data: dict[str, Any] = {"title": event.title, "rooms": len(rooms)}
         names = [room.name for room in rooms]
         if names != [f"Salle {n}" for n in range(1, len(rooms) + 1)]:
             data["room_names"] = names
@@ -397,9 +398,9 @@ def _check_phase(phase: dict[str, Any], path: str, problems: _Problems, board_ke
     problems.text_field(phase, "description", f"{path}.description", DESCRIPTION_MAX, required=False)
     activity = phase.get("activity")
     if activity is not None:
-        if kind != "atelier":
+        if kind in PHASE_KINDS and kind != "atelier":
             problems.add(f"{path}.activity", _("seul un atelier a une activité"))
-        elif activity not in board_keys:
+        elif kind == "atelier" and activity not in board_keys:
             problems.add(
                 f"{path}.activity",
                 _("%(activity)s n'est la clé d'aucun tableau (boards) du modèle", activity=str(activity)[:40]),
@@ -413,27 +414,25 @@ def _problem(field: str, message: str) -> dict[str, Any]:
 
 def _refusal(where: str, problems: list[dict[str, Any]]) -> Invalid:
     """Return the refusal of template `where`, its message listing every problem."""
-    lines = [
-        "- "
-        + ", ".join(
-            part
-            for part in (
-                problem["field"],
-                _("ligne %(num)s", num=problem["line"]) if problem["line"] else "",
-            )
-            if part
-        )
-        + (" : " if problem["field"] or problem["line"] else "")
-        + problem["message"]
-        for problem in problems
-    ]
     heading = ngettext(
         "Le modèle %(where)s a %(num)s problème :",
         "Le modèle %(where)s a %(num)s problèmes :",
         len(problems),
         where=where,
     )
-    return Invalid("\n".join([heading, *lines]), problems=problems)
+    return Invalid("\n".join([heading, *("- " + _problem_text(problem) for problem in problems)]), problems=problems)
+
+
+def _problem_text(problem: dict[str, Any]) -> str:
+    """Return one problem as a line of the refusal: where it is, then what is wrong."""
+    field, line, message = problem["field"], problem["line"], problem["message"]
+    if field and line:
+        return _("%(field)s, ligne %(line)s : %(message)s", field=field, line=line, message=message)
+    if field:
+        return _("%(field)s : %(message)s", field=field, message=message)
+    if line:
+        return _("ligne %(line)s : %(message)s", line=line, message=message)
+    return str(message)
 
 
 def _join(path: str, key: str) -> str:
