@@ -342,3 +342,16 @@ def test_the_browser_modules_carry_no_seed_wording() -> None:
         for msgid in calls.findall(module.read_text(encoding="utf-8")):
             for word in SEED_WORDS:
                 assert word not in msgid, f"{word!r} in {module.name}: {msgid}"
+
+
+def test_the_documented_example_makes_an_event(app: Any) -> None:
+    doc = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", doc, re.DOTALL)
+    assert example is not None
+    data = parse_template(example.group(1), "exemple.toml")
+    keys = {"name", "title", "description", "rooms", "room_names", "place", "welcome", "contact"}
+    keys |= {"retention_days", "erase_policy", "texts", "scales", "boards", "phases", "situations", "hypotheses"}
+    assert keys <= set(data)
+    described = describe_event(create_event(SECRET, data=data).id)
+    assert described["texts"]["case_study_link"] == "Relire l'analyse du cas"
+    assert [room["name"] for room in described["rooms"]] == ["Grande salle", "Petite salle"]
