@@ -134,6 +134,7 @@ def test_a_column_key_with_spaces_is_refused_at_its_line() -> None:
         (('end = "12:00"', 'end = "08:00"'), "phases[0].end", 'end = "08:00"'),
         (("rooms = 2", "rooms = 0"), "rooms", "rooms = 0"),
         (("rooms = 2", "rooms = 2\nsalles = 3"), "salles", "salles = 3"),
+        (("rooms = 2", 'rooms = 2\nroom_name = "{n:>999999999}"'), "room_name", "room_name"),
         (('erase_policy = "remove"', 'erase_policy = "burn"'), "erase_policy", "erase_policy"),
         (("retention_days = 30", "retention_days = -1"), "retention_days", "retention_days"),
         (("[texts]\n", "[texts]\nslogan = 'Oui'\n"), "texts.slogan", "slogan"),
@@ -191,6 +192,13 @@ def test_several_problems_are_all_listed_at_once(app: Any, tmp_path: Path) -> No
     with pytest.raises(Invalid, match="4 problèmes"):
         create_event(SECRET, template=str(path))
     assert events() == 0
+
+
+def test_a_flood_of_problems_is_listed_then_counted() -> None:
+    text = CUSTOM.replace("rooms = 2", "rooms = 2\n" + "".join(f"inconnue_{n} = {n}\n" for n in range(5000)))
+    found = refusal(text).details["problems"]
+    assert len(found) == 51 and found[-1] == {"field": "", "line": None, "message": "et 4950 autres problèmes"}
+    assert found[49]["field"] == "inconnue_49" and found[49]["line"] == line_of(text, "inconnue_49 = ")
 
 
 def test_the_problems_speak_english_in_an_english_request(app: Any) -> None:

@@ -44,6 +44,8 @@ CONTACT_MAX = 200
 TEXT_MAX = 500
 RETENTION_MAX = 3650
 ERASE_POLICIES = ("remove", "withdrawn")
+# A refusal lists this many problems, then counts the others (each is searched for in the text).
+PROBLEMS_MAX = 50
 # The event's own wording (its `texts` table), each with what it replaces; absent: a neutral default.
 TEXT_KEYS = {
     "hypotheses_intro": "the sentence above the hypotheses on the organiser page",
@@ -126,6 +128,9 @@ def check_template(data: dict[str, Any], where: str, text: str | None = None) ->
     """
     problems = _Problems(text)
     _check(data, problems)
+    if problems.more:
+        more = ngettext("et %(num)s autre problème", "et %(num)s autres problèmes", problems.more)
+        problems.found.append(_problem("", more))
     if problems.found:
         raise _refusal(where, problems.found)
 
@@ -136,9 +141,13 @@ class _Problems:
     def __init__(self, text: str | None) -> None:
         self.text = text
         self.found: list[dict[str, Any]] = []
+        self.more = 0  # problems past PROBLEMS_MAX, counted only
 
     def add(self, field: str, message: str) -> None:
         """Note a problem of `field` (a path such as boards[2].columns[0].key)."""
+        if len(self.found) >= PROBLEMS_MAX:
+            self.more += 1
+            return
         problem = _problem(field, message)
         problem["line"] = _line_of(self.text, field) if self.text is not None else None
         self.found.append(problem)
@@ -341,10 +350,12 @@ def _check_rooms(data: dict[str, Any], problems: _Problems) -> None:
     if type(rooms) is not int or not 1 <= rooms <= ROOMS_MAX:
         problems.add("rooms", _("un nombre de salles de 1 à %(max)s", max=ROOMS_MAX))
     room_name = data.get("room_name", "Salle {n}")
-    try:
-        valid = isinstance(room_name, str) and 0 < len(room_name.format(n=ROOMS_MAX)) <= LABEL_MAX
-    except (KeyError, IndexError, ValueError):
-        valid = False
+    # `{n}` and nothing else between braces: no format spec makes a name of a gigabyte.
+    valid = (
+        isinstance(room_name, str)
+        and not re.search(r"[{}]", room_name.replace("{n}", ""))
+        and 0 < len(room_name.replace("{n}", str(ROOMS_MAX)).strip()) <= LABEL_MAX
+    )
     if not valid:
         problems.add("room_name", _("un nom de salle où {n} est son numéro, au plus %(max)s caractères", max=LABEL_MAX))
     names = data.get("room_names", [])
