@@ -17,15 +17,21 @@ from flask import Flask, abort, current_app, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from collab.domain import admin
-from collab.domain.errors import DomainError, Unauthorised
+from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import MAX_ROOMS, create_event, event_links
-from collab.domain.templates import load_template, parse_template, template_names
+from collab.domain.templates import (
+    TEMPLATE_MAX_BYTES,
+    check_template,
+    event_template,
+    load_template,
+    parse_template,
+    template_names,
+)
 from collab.exports.archive import restore_event
 from collab.links import event_links as links_of
 from collab.links import venue
 
 # What a form may upload: a template is a few kilobytes; a full day's archive a few megabytes.
-TEMPLATE_MAX_BYTES = 1024 * 1024
 ARCHIVE_MAX_BYTES = 50 * 1024 * 1024
 FORM_FIELDS = ("title", "starts_on", "place", "rooms", "source")
 
@@ -174,6 +180,14 @@ def _template_data(source: str) -> dict[str, Any]:
         except UnicodeDecodeError:
             raise _SourceError(_("Ce fichier n'est pas du texte UTF-8 : est-ce bien un modèle .toml ?")) from None
         return parse_template(text, upload.filename[:100])
+    if source.startswith("copy:") and source.removeprefix("copy:").isdigit():
+        # Structure only (programme, rooms, boards, scales, situations, hypotheses): never people or cards.
+        try:
+            data = event_template(int(source.removeprefix("copy:")))
+        except NotFound:
+            raise _SourceError(_("Choisissez un modèle dans la liste.")) from None
+        check_template(data, "copy")  # an event edited on the web must still make a valid one
+        return data
     raise _SourceError(_("Choisissez un modèle dans la liste."))
 
 

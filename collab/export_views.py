@@ -23,6 +23,7 @@ DOWNLOADS = {
     "report-organiser.html": ("html", True),
     "cards.csv": ("csv", False),
     "event.json": ("json", False),
+    "template.toml": ("toml", False),
 }
 
 

@@ -307,3 +307,20 @@ def test_every_admin_route_refuses_every_other_token_and_changes_nothing(app: Fl
             response = client.open(f"/a/{token}{route}", method=method, data=form, headers=ORIGIN)
             assert response.status_code == 404, (role, method, route)
     assert {model: count(model) for model in before} == before
+
+
+def test_a_copy_of_an_earlier_event_takes_its_structure_never_its_people(app: Flask, client: FlaskClient) -> None:
+    path = admin(app)
+    last_year = create_event(SECRET, title="Séminaire 2026", rooms=3)
+    participant = joiner(last_year)(0, "Camille")
+    post_card(participant_principal(participant), "copy-card-1", "four_questions", "comment", "Une carte de 2026")
+    form = create_form(title="Séminaire 2027", rooms="", source=f"copy:{last_year.id}", place="")
+    assert client.post(path + "/events", data=form, headers=ORIGIN).status_code == 303
+    with db.transaction() as session:
+        old, new = session.scalars(select(Event).order_by(Event.id)).all()
+        assert (new.title, new.boards, new.scales) == ("Séminaire 2027", old.boards, old.scales)
+        assert session.scalar(select(func.count()).select_from(Room).where(Room.event_id == new.id)) == 3
+        assert session.scalar(select(func.count()).select_from(Participant).where(Participant.event_id == new.id)) == 0
+    assert count(Card) == 1
+    unknown = client.post(path + "/events", data=create_form(source="copy:999999"), headers=ORIGIN)
+    assert unknown.status_code == 400 and count(Event) == 2

@@ -104,7 +104,12 @@ def _insert_event(
             scales=data["scales"],
             boards=data["boards"],
             starts_on=starts_on,
-            place=str(data.get("place", ""))[:200],
+            place=data.get("place", ""),
+            welcome=data.get("welcome", ""),
+            contact=data.get("contact", ""),
+            texts=data.get("texts") or None,
+            retention_days=data.get("retention_days"),
+            erase_policy=data.get("erase_policy", "withdrawn"),
         )
         session.add(event)
         session.flush()
@@ -144,11 +149,13 @@ def _insert_event(
             organiser_token=add_link(session, secret, event.id, "organiser", None),
             screen_token=add_link(session, secret, event.id, "screen", None),
         )
+        names = data.get("room_names", [])
         for n in range(1, room_count + 1):
             room = Room(
                 event_id=event.id,
                 position=n,
-                name=data.get("room_name", "Salle {n}").format(n=n),
+                # The template's own names first, then its pattern ("Salle {n}") for any room more.
+                name=names[n - 1] if n <= len(names) else data.get("room_name", "Salle {n}").format(n=n),
                 situation_id=situations[(n - 1) % len(situations)].id if situations else None,
             )
             session.add(room)
@@ -232,6 +239,8 @@ def describe_event(event_id: int) -> dict[str, Any]:
             "current_phase_id": event.current_phase_id,
             "timer": timer_data(event.timer_ends_at, event.timer_seconds),
             "closed": event.closed_at is not None,
+            # The event's own wording ({key: text}, see collab.domain.templates.TEXT_KEYS).
+            "texts": event.texts or {},
             "programme": [phase_data(p) for p in phases],
             "rooms": [
                 {

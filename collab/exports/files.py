@@ -9,15 +9,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import render_template
+from sqlalchemy import select
 
 from collab.config import ROOT
+from collab.db import db
+from collab.domain.templates import event_template, template_toml
 from collab.exports.archive import archive_event
 from collab.exports.record import event_record
 from collab.exports.report import report_context, report_markdown
 from collab.exports.table import cards_csv
+from collab.models import Event
 from collab.offload import offload
 
-FORMATS = ("json", "md", "html", "csv")
+FORMATS = ("json", "md", "html", "csv", "toml")
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def report_css() -> tuple[str, str]:
 
 
 def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
-    """Return an event's export in `fmt` (json, md, html or csv); `organiser`: the report with hidden cards.
+    """Return an event's export in `fmt` (json, md, html, csv or toml); `organiser`: the report with hidden cards.
 
     The database is read here; the text is written off the event loop (collab.offload).
     """
@@ -47,6 +51,11 @@ def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
         archive = archive_event(event_id)
         body = offload(_archive_text, archive)
         return ExportFile(body, "application/json", f"{archive['join_code']}-archive.json")
+    if fmt == "toml":
+        # The event's structure as a template file, to make next year's seminar from.
+        with db.transaction() as session:
+            code = session.scalar(select(Event.join_code).where(Event.id == event_id))
+        return ExportFile(template_toml(event_template(event_id)), "application/toml", f"{code}-modele.toml")
     if fmt == "csv":
         record = event_record(event_id, competences=False)
         return ExportFile(offload(cards_csv, record), "text/csv", f"{record['event']['join_code']}-cartes.csv")

@@ -2,7 +2,7 @@
 // the totals, offered against needed per type, the needs nobody offers, the strongest matches.
 import { el } from "./dom.js";
 import { t, tn } from "./i18n.js";
-import { failure, Refresher, skillLabels, whyLine } from "./competences.js";
+import { competenceColumns, failure, Refresher, skillLabels, whyLine } from "./competences.js";
 
 /** Return "3 offres, 2 besoins, 4 correspondances": a map's totals in one line. */
 export function totalsLine(totals = {}) {
@@ -72,6 +72,7 @@ export class CompetenceMap {
         el("h3", { class: "cmap__title", id: id(name) }, title),
         ...children,
       );
+    const columns = competenceColumns(event); // the legend names the board's own columns
     root.replaceChildren(
       this.status,
       this.totals,
@@ -84,8 +85,8 @@ export class CompetenceMap {
           el(
             "p",
             { class: "cmap__legend", "aria-hidden": "true" },
-            el("span", { class: "cmap__key cmap__key--offer" }, t("J'apporte")),
-            el("span", { class: "cmap__key cmap__key--need" }, t("Il me manque")),
+            el("span", { class: "cmap__key cmap__key--offer" }, columns.offer),
+            el("span", { class: "cmap__key cmap__key--need" }, columns.need),
           ),
           this.types,
         ),

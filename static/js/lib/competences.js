@@ -22,6 +22,16 @@ export function isCompetenceBoard(board) {
   return Boolean(board && board.kind === "competences");
 }
 
+/**
+ * Return the event's own names of the offer and need columns (its competences board's labels,
+ * "J'apporte" and "Il me manque" in the seed), to say where to write.
+ */
+export function competenceColumns(event) {
+  const board = (event.boards || []).find(isCompetenceBoard);
+  const label = (key, fallback) => ((board && board.columns.find((c) => c.key === key)) || { label: fallback }).label;
+  return { offer: label("offre", t("Offres")), need: label("besoin", t("Besoins")) };
+}
+
 /** Return lookups from skill type and scope keys to their French labels, for the event's lists. */
 export function skillLabels(event) {
   const types = new Map((event.skill_types || []).map((type) => [type.key, type.label]));

@@ -1,7 +1,7 @@
 // The phone's "Mises en relation": for each of my needs the offers that answer it, for each of
 // my offers the needs it answers; "Être mis en relation" shares a contact line once both accept.
 import { el } from "./dom.js";
-import { failure, Refresher, skillLabels, skillTags, whyLine } from "./competences.js";
+import { competenceColumns, failure, Refresher, skillLabels, skillTags, whyLine } from "./competences.js";
 import { errorText } from "./errors.js";
 import { t } from "./i18n.js";
 
@@ -13,7 +13,8 @@ const SIDES = [
     title: t("Qui pourrait m'aider"),
     mine: t("Votre besoin"),
     other: "offer",
-    empty: t("Écrivez dans « Il me manque » ce dont vous avez besoin : les offres qui y répondent apparaîtront ici."),
+    // Where to write: the competences board's own column name.
+    empty: (columns) => t("Écrivez dans « {column} » ce dont vous avez besoin : les offres qui y répondent apparaîtront ici.", { column: columns.need }),
     none: t("Personne ne propose cela pour l'instant."),
   },
   {
@@ -21,7 +22,7 @@ const SIDES = [
     title: t("Qui je pourrais aider"),
     mine: t("Votre apport"),
     other: "need",
-    empty: t("Écrivez dans « J'apporte » ce que vous pouvez offrir : les besoins auxquels cela répond apparaîtront ici."),
+    empty: (columns) => t("Écrivez dans « {column} » ce que vous pouvez offrir : les besoins auxquels cela répond apparaîtront ici.", { column: columns.offer }),
     none: t("Personne n'a exprimé ce besoin pour l'instant."),
   },
 ];
@@ -52,7 +53,7 @@ export class MatchesPanel {
     this.sides = new Map(
       SIDES.map((side) => {
         const list = el("ol", { class: "matches__mine" });
-        const empty = el("p", { class: "matches__empty" }, side.empty);
+        const empty = el("p", { class: "matches__empty" }, side.empty(competenceColumns(event)));
         const section = el(
           "section",
           { class: "matches__side", "aria-labelledby": `matches-${side.key}` },

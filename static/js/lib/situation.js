@@ -1,5 +1,5 @@
-// A room's situation (case study): its text shown where the room works, and the link from the
-// four-question grid of atelier 2 back to what atelier 1 wrote about the same situation.
+// A room's situation (case study): its text shown where the room works, and the link from another
+// board back to what the case-study board holds about the same situation.
 import { el } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
@@ -34,7 +34,18 @@ export function showSituation(root, situation) {
 }
 
 /**
- * The disclosure "Voir l'analyse de l'atelier 1 (N cartes)" in `details` (a <details> holding
+ * Return the words of the link to the case-study board's cards: the event's own (its texts), else
+ * derived from the board's name ("Voir « Décrypter la situation »"), the same as templates/_wording.html.
+ */
+export function caseStudyLink(event) {
+  const own = event.texts && event.texts.case_study_link;
+  if (own) return own;
+  const board = (event.boards || []).find((b) => b.kind === "case_study");
+  return board ? t("Voir « {board} »", { board: board.title }) : t("Voir l'analyse du cas");
+}
+
+/**
+ * The disclosure "Voir « Décrypter la situation » (N cartes)" in `details` (a <details> holding
  * <summary>): it loads `get_situation_cards` over `call` and lists the cards by column of the
  * case-study board, each with its role and its room. `eager`: load as soon as it is shown
  * (to say how many cards), and stay out of sight while there is none (a projector shows no
@@ -64,7 +75,7 @@ export class SituationCards {
     this.situationId = id;
     this.loaded = null;
     this.details.open = false;
-    this.summary.textContent = t("Voir l'analyse de l'atelier 1");
+    this.summary.textContent = caseStudyLink(this.event);
     this.body.replaceChildren();
     if (this.eager) this.details.hidden = true; // until its cards are counted
     if (id !== null && this.eager) this.load();
@@ -88,7 +99,7 @@ export class SituationCards {
     if (id !== this.situationId) return; // the room changed situation meanwhile
     if (!ack || !ack.ok) {
       // Not loaded: the next opening or (re)connection asks again.
-      const why = ack ? t("L'analyse de l'atelier 1 n'a pas pu être chargée.") : t("Pas de connexion au serveur pour l'instant.");
+      const why = ack ? t("Ces cartes n'ont pas pu être chargées.") : t("Pas de connexion au serveur pour l'instant.");
       this.body.replaceChildren(el("p", { class: "atelier1__empty" }, why));
       return;
     }
@@ -99,13 +110,13 @@ export class SituationCards {
   _draw(cards) {
     const n = cards.length;
     if (this.eager) this.details.hidden = n === 0 || this.situationId === null;
-    this.summary.textContent = tn("Voir l'analyse de l'atelier 1 ({n} carte)", "Voir l'analyse de l'atelier 1 ({n} cartes)", n);
+    this.summary.textContent = tn("{link} ({n} carte)", "{link} ({n} cartes)", n, { link: caseStudyLink(this.event) });
     const board = (this.event.boards || []).find((b) => b.kind === "case_study") || { columns: [] };
     const groups = board.columns
       .map((column) => ({ column, cards: cards.filter((card) => card.column === column.key) }))
       .filter((group) => group.cards.length);
     if (!groups.length) {
-      this.body.replaceChildren(el("p", { class: "atelier1__empty" }, t("Aucune carte écrite sur cette situation à l'atelier 1.")));
+      this.body.replaceChildren(el("p", { class: "atelier1__empty" }, t("Aucune carte écrite sur cette situation pour l'instant.")));
       return;
     }
     this.body.replaceChildren(
