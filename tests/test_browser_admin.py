@@ -115,7 +115,24 @@ def test_a_new_organiser_prepares_a_seminar_from_the_admin_link(
     expect(events.get_by_role("row").filter(has_text=old["join_code"])).to_have_count(0)
     shoot(page, "admin-1440x900")
     assert page.goto(old["organiser_url"]).status == 404
+
+    # Next year: the organiser downloads the seminar as a template file and creates the next one from it.
     assert organiser_url and page.goto(organiser_url).status == 200
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le modèle (.toml)").click()
+    template = tmp_path / "seminaire.toml"
+    download.value.save_as(template)
+    page.goto(admin_url)
+    page.get_by_label("Titre", exact=True).fill("Rencontre régionale 2028")
+    page.get_by_label("Modèle", exact=True).select_option(label="Un fichier de modèle (.toml), choisi ci-dessous")
+    page.get_by_label("Fichier de modèle (.toml)").set_input_files(str(template))
+    page.get_by_role("button", name="Créer le séminaire").click()
+    expect(page.get_by_role("heading", name="Rencontre régionale 2028")).to_be_visible()
+    next_code = page.locator(".code--large").text_content()
+    assert next_code and next_code != code
+    expect(page.get_by_role("region", name="Liens secrets de l'équipe").get_by_role("row")).to_have_count(5)
+    phone.goto(f"{server.url}/j/{next_code}")
+    expect(phone.get_by_role("heading", name="Rencontre régionale 2028")).to_be_visible()
 
     # The refused form (400) and the deleted event's page (404) are answered as they should be.
     expected = "Failed to load resource: the server responded with a status of 40"
