@@ -100,7 +100,7 @@ function fieldName(field) {
     contact: t("Contact pour les données personnelles"),
     retention_days: t("Anonymiser"),
     erase_policy: t("Effacer mes contributions"),
-    kind: t("Type"),
+    kind: t("Type de tableau"),
     key: t("Clé"),
     activity: t("Activité"),
   };
@@ -268,7 +268,7 @@ export class EventEditor {
         "div",
         { class: "phaseform__grid" },
         el("div", { class: "field" }, el("label", { for: `${prefix}-title` }, t("Nom du tableau")), el("input", { class: "input", id: `${prefix}-title`, name: "title", type: "text", maxlength: 200, required: true, value: board.title })),
-        el("div", { class: "field" }, el("label", { for: `${prefix}-kind` }, t("Type")), kind),
+        el("div", { class: "field" }, el("label", { for: `${prefix}-kind` }, t("Type de tableau")), kind),
         fresh
           ? el("div", { class: "field" }, el("label", { for: `${prefix}-key` }, t("Clé")), el("input", { class: "input", id: `${prefix}-key`, name: "board_key", type: "text", maxlength: 40, value: board.key }))
           : el("p", { class: "field muted small" }, t("Clé : {key}", { key: board.key })),
