@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
@@ -62,6 +63,17 @@ def test_the_organiser_sets_the_events_details(event: EventLinks) -> None:
     assert programme.get_event(organiser)["starts_on"] == "2027-03-18"
     cleared = editing.save_event_details(organiser, DETAILS | {"starts_on": None, "retention_days": None})
     assert cleared.ack["starts_on"] is None and cleared.ack["retention_days"] is None
+
+
+def test_the_join_page_shows_the_welcome_text_and_the_new_scales(event: EventLinks, client: FlaskClient) -> None:
+    organiser = link_principal(event.organiser_token)
+    assert "Le wifi" not in client.get(f"/j/{event.join_code}").get_data(as_text=True)
+    editing.save_event_details(organiser, DETAILS)
+    scales = [*describe_event(event.id)["scales"], {"key": None, "label": "Massif central"}]
+    editing.save_scales(organiser, scales)
+    page = client.get(f"/j/{event.join_code}").get_data(as_text=True)
+    assert "Bienvenue !\nLe wifi : collab" in page
+    assert '<option value="massif_central"' in page
 
 
 @pytest.mark.parametrize(
@@ -287,6 +299,11 @@ def test_a_change_reaches_every_socket_as_event_changed(event: EventLinks, join:
         ),
         ("save_board", {"key": "g", "title": "G", "kind": "kanban", "columns": [{"key": "a", "label": "A"}]}, "kind"),
         ("delete_board", {"key": "nope"}, None),
+        (
+            "save_phase",
+            {"start": "17:00", "end": "17:30", "kind": "atelier", "title": "Bilan", "activity": "bilan"},
+            "activity",
+        ),
         ("delete_board", {"key": "Une grille"}, "key"),
     ],
 )
