@@ -141,11 +141,25 @@ function drawActivities() {
   if (options.some(([value]) => value === chosen)) select.value = chosen;
 }
 
+/** Offer the event's boards (as renamed, added or removed) in the screen remote's lists too. */
+function drawRemoteBoards() {
+  for (const [id, first] of [["remote-combined", null], ["remote-wordcloud", ["", t("Toute la journée")]]]) {
+    const select = document.getElementById(id);
+    const options = [...(first ? [first] : []), ...(event.boards || []).map((board) => [board.key, board.title])];
+    const wanted = options.map(([key, title]) => `${key} ${title}`).join("\n");
+    if ([...select.options].map((option) => `${option.value} ${option.textContent}`).join("\n") === wanted) continue;
+    const chosen = select.value;
+    select.replaceChildren(...options.map(([value, title]) => el("option", { value }, title)));
+    if (options.some(([value]) => value === chosen)) select.value = chosen;
+  }
+}
+
 function draw() {
   drawProgramme();
   drawRun();
   drawRooms();
   drawActivities();
+  drawRemoteBoards();
   situations.render();
   editor.render();
 }
