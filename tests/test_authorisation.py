@@ -21,6 +21,7 @@ from collab.domain import (
     cards,
     case_study,
     competences,
+    editing,
     hypotheses,
     moderation,
     programme,
@@ -29,6 +30,7 @@ from collab.domain import (
 )
 from collab.domain.access import hash_token
 from collab.domain.events import EventLinks, create_event, describe_event
+from collab.domain.templates import DEFAULT_TEMPLATE, load_template
 from collab.models import AccessLink, Base
 from tests.conftest import SECRET, app_config, joiner, link_principal, participant_principal
 
@@ -47,6 +49,7 @@ ORGANISER = {"organiser"}
 EVERY_ROLE = set(ROLES) - {"no_token", "revoked_link"}
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
+SEED_SCALES = load_template(DEFAULT_TEMPLATE)["scales"]
 
 # event → (payload built from the scene, roles allowed). The scene: room A (the one acted on) with
 # a card by its participant, room B with its own participant; see `scene` below.
@@ -139,6 +142,14 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
         lambda s: {"hypothesis_id": s["hypotheses"][0], "verdict": "a_nuancer", "reason": "Selon l'échelle"},
         {"participant", "participant_of_another_room"},
     ),
+    # The event itself, edited by the organiser: details, scales, boards.
+    "save_event_details": (lambda s: {"title": "Coopérer, deuxième édition", "place": "Aurillac"}, ORGANISER),
+    "save_scales": (lambda s: {"scales": [*SEED_SCALES, {"key": None, "label": "Massif"}]}, ORGANISER),
+    "save_board": (
+        lambda s: {"key": "bilan", "title": "Bilan", "kind": "grid", "columns": [{"key": "mot", "label": "Un mot"}]},
+        ORGANISER,
+    ),
+    "delete_board": (lambda s: {"key": s["spare_board"]}, ORGANISER),
     # After the seminar: the organiser closes the event (read-only) and may reopen it.
     "close_event": (lambda s: {}, ORGANISER),
     "reopen_event": (lambda s: {}, ORGANISER),
@@ -242,6 +253,9 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     organiser = link_principal(event.organiser_token)
     hypothesis_ids = [h["id"] for h in hypotheses.get_hypotheses(organiser)["hypotheses"]]
     hypotheses.open_hypothesis(organiser, hypothesis_ids[0])
+    # A board no phase works on and nobody wrote to: the organiser may remove it.
+    spare_board = {"key": "spare", "title": "En réserve", "kind": "grid", "columns": [{"key": "idee", "label": "Idée"}]}
+    editing.save_board(organiser, spare_board)
     with db.transaction() as session:
         spare = session.scalar(
             select(AccessLink.id).where(AccessLink.token_hash == hash_token(event.rooms[3].facilitator_token))
@@ -268,6 +282,7 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
         "phases": phases,
         "hypotheses": hypothesis_ids,
         "spare_link": spare,
+        "spare_board": "spare",
         "tokens": {
             "no_token": None,
             "participant": author["token"],

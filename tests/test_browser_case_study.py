@@ -154,7 +154,8 @@ def test_the_organiser_writes_a_situation_and_a_room_takes_it(chromium: Any, ser
     situations.get_by_label("Commune").check()
     situations.get_by_label("Protagonistes (un par ligne)").fill("Maire de A\nMaire de B\nMédecin")
     situations.get_by_role("button", name="Enregistrer la situation").click()
-    expect(situations.get_by_text("Une maison de santé entre deux communes")).to_be_visible()
+    listed = situations.locator("[data-situation-rows]").get_by_role("listitem").filter(has_text="Une maison de santé")
+    expect(listed).to_contain_text("aucune salle")
     assert organiser.evaluate(UNNAMED_CONTROLS) == []
 
     # The facilitator gives the room the new situation: its protagonists are the roles to take.
@@ -162,6 +163,14 @@ def test_the_organiser_writes_a_situation_and_a_room_takes_it(chromium: Any, ser
     panel.get_by_label("Situation de la salle").select_option(label="Une maison de santé entre deux communes")
     expect(panel.locator('[data-role-name="Médecin"]')).to_contain_text("personne")
     expect(console.locator("[data-room-situation]")).to_have_text("Une maison de santé entre deux communes")
+
+    # The organiser's page follows, and gives another room the same situation right there.
+    rooms = situations.get_by_role("list", name="Situation de chaque salle")
+    expect(rooms.get_by_label("Salle 1").locator("option:checked")).to_have_text(
+        "Une maison de santé entre deux communes"
+    )
+    rooms.get_by_label("Salle 2").select_option(label="Une maison de santé entre deux communes")
+    expect(listed).to_contain_text("Salle 1, Salle 2")
 
     # An empty title is refused, and the page says so.
     situations.get_by_role("button", name="Modifier").last.click()

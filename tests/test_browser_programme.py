@@ -135,7 +135,7 @@ def test_the_organiser_edits_the_programme_and_renames_a_room(
     organiser.get_by_label("Fin").fill("09:30")
     organiser.get_by_label("Type", exact=True).select_option(label="Accueil")
     organiser.get_by_label("Intitulé").fill("Café d'arrivée")
-    organiser.get_by_role("button", name="Enregistrer").click()
+    organiser.get_by_role("button", name="Enregistrer", exact=True).click()
     rows = organiser.locator("[data-programme] tbody tr")
     expect(rows.first).to_contain_text("Café d'arrivée")
     rows.first.get_by_role("button", name="Aller à cette phase").click()

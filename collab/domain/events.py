@@ -227,12 +227,8 @@ def describe_event(event_id: int) -> dict[str, Any]:
         situations = {s.id: s for s in session.scalars(select(Situation).where(Situation.event_id == event_id))}
         rooms = session.scalars(select(Room).where(Room.event_id == event_id).order_by(Room.position))
         return {
-            "id": event.id,
-            "title": event.title,
+            **event_details(event),
             "join_code": event.join_code,
-            "scales": event.scales,
-            # Boards of events made before boards had a kind are grids.
-            "boards": [{"kind": "grid"} | board for board in event.boards],
             "skill_types": [{"key": k, "label": label} for k, label in SKILL_TYPE_LABELS.items()],
             "skill_scopes": [{"key": k, "label": label} for k, label in SKILL_SCOPE_LABELS.items()],
             "situations": [situation_data(s) for s in sorted(situations.values(), key=lambda s: s.position)],
@@ -251,6 +247,23 @@ def describe_event(event_id: int) -> dict[str, Any]:
                 for r in rooms
             ],
         }
+
+
+def event_details(event: Event) -> dict[str, Any]:
+    """Return what the organiser edits of an event itself: its details, scales and boards."""
+    return {
+        "id": event.id,
+        "title": event.title,
+        "starts_on": event.starts_on.isoformat() if event.starts_on else None,
+        "place": event.place or "",
+        "welcome": event.welcome or "",
+        "contact": event.contact or "",
+        "retention_days": event.retention_days,
+        "erase_policy": event.erase_policy or "withdrawn",
+        "scales": event.scales,
+        # Boards of events made before boards had a kind are grids.
+        "boards": [{"kind": "grid"} | board for board in event.boards],
+    }
 
 
 def phase_data(phase: Phase) -> dict[str, Any]:

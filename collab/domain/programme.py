@@ -18,7 +18,7 @@ from collab.db import db
 from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
-from collab.domain.events import MAX_ROOMS, add_link, phase_data, situation_data
+from collab.domain.events import MAX_ROOMS, add_link, event_details, phase_data, situation_data
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import record_room_changed, room_state, timer_data
 from collab.domain.templates import KEY, PHASE_KINDS, TIME
@@ -102,6 +102,9 @@ def save_phase(principal: Principal, phase_id: int | None, values: dict[str, Any
     clean = _phase_values(values)
     with db.transaction() as session:
         event = organiser_event(session, principal)
+        # A phase naming no board of the event would show the phones some other board, silently.
+        if clean["activity"] is not None and clean["activity"] not in {b["key"] for b in event.boards}:
+            raise Invalid(f"no board {clean['activity']!r} in this event", field="activity", reason="unknown_board")
         if phase_id is None:
             phases = _phases(session, event.id)
             position = next((i for i, p in enumerate(phases) if p.starts_at > clean["starts_at"]), len(phases))
@@ -343,6 +346,7 @@ def _state(session: Session, event_id: int) -> dict[str, Any]:
     )
     by_id = {s.id: situation_data(s) for s in situations}
     return {
+        **event_details(event),
         "programme": [phase_data(p) for p in _phases(session, event_id)],
         "current_phase_id": event.current_phase_id,
         "timer": timer_data(event.timer_ends_at, event.timer_seconds),

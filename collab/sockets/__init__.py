@@ -4,6 +4,7 @@ from collab.sockets import (  # noqa: F401
     case_study,
     competences,
     connection,
+    editing,
     facilitator,
     hypotheses,
     organiser,

@@ -354,3 +354,55 @@ class VoteHypothesis(Payload):
     hypothesis_id: Id
     verdict: Literal["validee", "infirmee", "a_nuancer"]
     reason: Annotated[str, Field(max_length=560)] = ""
+
+
+# The event itself, edited by the organiser (collab/sockets/editing.py). Each is wider than the
+# domain's limits, so an over-long text or a malformed key gets the domain's clear message.
+
+
+class SaveEventDetails(Payload):
+    """`save_event_details`: the event's title, date, place, welcome text, contact, retention and erase policy."""
+
+    title: Annotated[str, Field(max_length=400)]
+    starts_on: Annotated[str, Field(max_length=20)] | None = None
+    place: Annotated[str, Field(max_length=400)] = ""
+    welcome: Annotated[str, Field(max_length=4000)] = ""
+    contact: Annotated[str, Field(max_length=400)] = ""
+    retention_days: Annotated[int, Field(ge=-(10**6), le=10**6)] | None = None
+    erase_policy: Annotated[str, Field(max_length=40)] = "withdrawn"
+
+
+class ScaleItem(Payload):
+    """One territorial scale: the key of one kept (null for a new one) and its label."""
+
+    key: Key | None = None
+    label: Annotated[str, Field(max_length=160)]
+
+
+class SaveScales(Payload):
+    """`save_scales`: the event's whole ordered list of scales."""
+
+    scales: Annotated[list[ScaleItem], Field(max_length=40)]
+
+
+class ColumnItem(Payload):
+    """One column of a board: its key, its label and the hint the phone shows under it."""
+
+    key: Annotated[str, Field(max_length=80)]
+    label: Annotated[str, Field(max_length=160)]
+    hint: Annotated[str, Field(max_length=600)] = ""
+
+
+class SaveBoard(Payload):
+    """`save_board`: a board, new (a key the event does not have) or changed, with its columns in order."""
+
+    key: Annotated[str, Field(max_length=80)]
+    title: Annotated[str, Field(max_length=400)]
+    kind: Annotated[str, Field(max_length=40)]
+    columns: Annotated[list[ColumnItem], Field(max_length=24)]
+
+
+class BoardRef(Payload):
+    """`delete_board`: the board to remove."""
+
+    key: Key

@@ -205,6 +205,7 @@ function showRoomPhase(roomId) {
   const own = state && state.current_phase_id ? phaseById(programme, state.current_phase_id) : null;
   const phase = roomPhase(boot.event, state);
   const board = boardFor(boot.event, phase);
+  boardViews.get(roomId).follow(boot.event.boards);
   boardViews.get(roomId).show(board && board.key);
   showCompetenceMap();
   caseStudies.get(roomId)();

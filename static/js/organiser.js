@@ -1,11 +1,13 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
-// edited (add, edit, move, delete), rooms renamed, situations edited (lib/situations-panel.js);
+// edited (add, edit, move, delete), rooms renamed, situations edited and given to rooms
+// (lib/situations-panel.js); the event's details, scales and boards (lib/event-editor.js);
 // the plenary's hypotheses (lib/hypotheses-panel.js); the plenary screen's remote (lib/screen-remote.js);
 // copy buttons for the links; and the console
 // (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
 import { enableCopyButtons } from "./lib/copy-buttons.js";
 import { el, readBoot } from "./lib/dom.js";
 import { errorText, failureText } from "./lib/errors.js";
+import { editRefusal, EventEditor } from "./lib/event-editor.js";
 import { HypothesesPanel } from "./lib/hypotheses-panel.js";
 import { t } from "./lib/i18n.js";
 import { goLive } from "./lib/live.js";
@@ -38,7 +40,7 @@ async function request(name, payload, failed) {
   try {
     const ack = await connection.call(name, payload, 5000);
     if (!ack.ok && ack.error && ack.error.code === "closed") throw new Error(t("le séminaire est clos ; rouvrez-le pour modifier"));
-    if (!ack.ok) throw new Error(errorText(ack.error));
+    if (!ack.ok) throw new Error(editRefusal(ack.error) || errorText(ack.error));
     warn("");
     return ack;
   } catch (err) {
@@ -102,12 +104,48 @@ function drawRooms() {
 }
 
 const situations = new SituationsPanel(document.querySelector("[data-situations-panel]"), { event, request });
+const editor = new EventEditor(document.querySelector("[data-event-editor]"), {
+  event,
+  call: (...args) => connection.call(...args),
+  take: (state) => live.take(state),
+});
+
+/** Offer the event's boards as a phase's activity (and an activity no board has any more, to keep it visible). */
+function drawActivities() {
+  const select = form.elements.activity;
+  const boards = (event.boards || []).map((board) => [board.key, board.title]);
+  const keys = new Set(boards.map(([key]) => key));
+  const stray = [...new Set((event.programme || []).map((phase) => phase.activity).filter((key) => key && !keys.has(key)))];
+  const options = [["", t("Aucune")], ...boards, ...stray.map((key) => [key, key])];
+  const wanted = options.map(([key, title]) => `${key} ${title}`).join("\n");
+  if (select.dataset.options === wanted) return;
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([value, title]) => el("option", { value }, title)));
+  select.dataset.options = wanted;
+  if (options.some(([value]) => value === chosen)) select.value = chosen;
+}
+
+/** Offer the event's boards (as renamed, added or removed) in the screen remote's lists too. */
+function drawRemoteBoards() {
+  for (const [id, first] of [["remote-combined", null], ["remote-wordcloud", ["", t("Toute la journée")]]]) {
+    const select = document.getElementById(id);
+    const options = [...(first ? [first] : []), ...(event.boards || []).map((board) => [board.key, board.title])];
+    const wanted = options.map(([key, title]) => `${key} ${title}`).join("\n");
+    if ([...select.options].map((option) => `${option.value} ${option.textContent}`).join("\n") === wanted) continue;
+    const chosen = select.value;
+    select.replaceChildren(...options.map(([value, title]) => el("option", { value }, title)));
+    if (options.some(([value]) => value === chosen)) select.value = chosen;
+  }
+}
 
 function draw() {
   drawProgramme();
   drawRun();
   drawRooms();
+  drawActivities();
+  drawRemoteBoards();
   situations.render();
+  editor.render();
 }
 
 function openForm(phase) {

@@ -46,7 +46,8 @@ const sendButton = form.querySelector("button[type=submit]");
 const message = form.querySelector("[data-compose-message]");
 const counter = form.querySelector("[data-compose-count]");
 const closedNotice = form.querySelector("[data-compose-closed]");
-const writeButtons = [...boardNode.querySelectorAll("[data-write]")];
+// "Écrire ici" under each column; columns the organiser adds bring theirs, so they are looked up each time.
+const writeButtons = () => [...boardNode.querySelectorAll("[data-write]")];
 
 // Atelier 3: a competence card's type, scope and keywords, and the matches with other people's cards.
 const skillFields = new SkillFields(form, event, { before: textField.labels[0] });
@@ -150,7 +151,7 @@ function showRoomState(state) {
   form.classList.toggle("compose--closed", Boolean(closed));
   closedNotice.textContent = closed ? t("{why} : on ne peut pas écrire pour l'instant.", { why: closed }) : "";
   closedNotice.hidden = !closed;
-  for (const control of [textField, columnField, sendButton, ...writeButtons]) control.disabled = Boolean(closed);
+  for (const control of [textField, columnField, sendButton, ...writeButtons()]) control.disabled = Boolean(closed);
   skillFields.setDisabled(closed);
 }
 
@@ -165,12 +166,17 @@ const live = followEvent(event, () => {
   showRoomState(store.state);
 });
 
-/** Show a board: its title, and its columns in the compose form's select. */
+/** Show a board: its title, and its columns in the compose form's select (both follow the organiser's edits). */
 function showBoard(board) {
-  if (!board || !boards.show(board.key)) return;
-  boardTitle.textContent = board.title;
+  if (!board) return;
+  boards.follow(event.boards);
+  boards.show(board.key);
+  if (boardTitle.textContent !== board.title) boardTitle.textContent = board.title;
+  const options = board.columns.map((column) => `${column.key} ${column.label}`).join("\n");
+  if (columnField.dataset.options === options) return;
   const chosen = columnField.value;
   columnField.replaceChildren(...board.columns.map((column) => el("option", { value: column.key }, column.label)));
+  columnField.dataset.options = options;
   if (board.columns.some((column) => column.key === chosen)) columnField.value = chosen;
 }
 
@@ -358,14 +364,14 @@ textField.addEventListener("keydown", (key) => {
   if (key.key === "Enter" && (key.ctrlKey || key.metaKey)) form.requestSubmit();
 });
 
-for (const button of writeButtons) {
-  button.disabled = false;
-  button.addEventListener("click", () => {
-    if (needsRole()) return askRole();
-    columnField.value = button.dataset.write;
-    textField.focus();
-  });
-}
+for (const button of writeButtons()) button.disabled = false;
+boardNode.addEventListener("click", (click) => {
+  const button = click.target.closest("button[data-write]");
+  if (!button || button.disabled) return;
+  if (needsRole()) return askRole();
+  columnField.value = button.dataset.write;
+  textField.focus();
+});
 
 // A dot placed or withdrawn: the acknowledgement carries the card's count (a numbered change) and my dots.
 boardNode.addEventListener("click", async (click) => {

@@ -13,14 +13,7 @@ export class BoardView {
     this.root = root;
     this.options = options;
     this.columns = new Map();
-    for (const list of root.querySelectorAll("[data-cards]")) {
-      const section = list.closest("[data-column]") || list.parentElement;
-      this.columns.set(list.dataset.cards, {
-        list,
-        count: section.querySelector("[data-count]"),
-        empty: section.querySelector("[data-empty]"),
-      });
-    }
+    this.rescan();
     // `decorate(card, pending)` may return {key, render(article)}: more to show on a card (its dots…).
     this.decorate = options.decorate || null;
     // `sortBy(cards)`: another order than newest first (by votes…); null for the default.
@@ -33,6 +26,19 @@ export class BoardView {
     this._drawn = new Map(); // key → {node, signature}
     this._headings = new Map(); // group key → its heading's list item
     this._loaded = false; // a render with the room's cards (`ready`) has happened
+  }
+
+  /** Find the column lists again (the organiser added, removed or moved a column: board-columns.js). */
+  rescan() {
+    this.columns = new Map();
+    for (const list of this.root.querySelectorAll("[data-cards]")) {
+      const section = list.closest("[data-column]") || list.parentElement;
+      this.columns.set(list.dataset.cards, {
+        list,
+        count: section.querySelector("[data-count]"),
+        empty: section.querySelector("[data-empty]"),
+      });
+    }
   }
 
   /**

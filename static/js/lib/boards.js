@@ -1,6 +1,7 @@
 // Which board a room shows (the one its current phase works on), and a room's boards drawn side
 // by side in the page, only the shown one visible.
 import { BoardView } from "./board.js";
+import { addBoardNode, syncColumns } from "./board-columns.js";
 
 /**
  * Return the board a room shows in `phase`: the board whose key is the phase's activity;
@@ -35,6 +36,7 @@ export class RoomBoards {
    * _board.html); `options` go to each board's BoardView. Cards are split by `card.board`.
    */
   constructor(root, options = {}) {
+    this.options = options;
     this.views = new Map();
     for (const node of root.querySelectorAll(".columns[data-board]")) {
       this.views.set(node.dataset.board, new BoardView(node, options));
@@ -42,6 +44,19 @@ export class RoomBoards {
     this.shown = null;
     // A Facets bar (facets.js) filtering and grouping the case-study board's cards, or null.
     this.facets = null;
+  }
+
+  /** Follow the organiser's edits of `boards`: kinds, column labels and hints, columns and boards added. */
+  follow(boards) {
+    for (const board of boards || []) {
+      const view = this.views.get(board.key);
+      if (view) {
+        if (syncColumns(view.root, board)) view.rescan();
+      } else if (this.views.size && board.columns.length) {
+        const node = addBoardNode([...this.views.values()][0].root, board);
+        this.views.set(board.key, new BoardView(node, this.options));
+      }
+    }
   }
 
   /** The kind of the shown board ("grid", "case_study", "competences"), or "". */

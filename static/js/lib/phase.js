@@ -61,8 +61,17 @@ export function followEvent(event, onEvent, { onRoomAdded = null } = {}) {
       event.closed = state.closed;
       showClosed(state.closed);
     }
-    // Boards, scales and situations travel too once the server sends them (organiser edits).
+    // Boards, scales and situations travel too (organiser edits), and the event's own details.
     for (const key of ["boards", "scales", "situations"]) if (Array.isArray(state[key])) event[key] = state[key];
+    for (const key of ["starts_on", "place", "welcome", "contact", "retention_days", "erase_policy"]) {
+      if (key in state) event[key] = state[key];
+    }
+    if (typeof state.title === "string" && state.title) {
+      event.title = state.title;
+      for (const node of document.querySelectorAll("[data-event-title]")) {
+        if (node.textContent !== state.title) node.textContent = state.title;
+      }
+    }
     const sent = new Map((state.rooms || []).map((room) => [room.id, room]));
     const names = new Map((state.rooms || []).map((room) => [room.id, room.name]));
     for (const room of event.rooms || []) {

@@ -110,6 +110,7 @@ export class RoomsView {
     const { event } = this;
     const state = this.stores.get(roomId).state;
     const shown = boardFor(event, roomPhase(event, state));
+    this.views.get(roomId).follow(event.boards);
     if (this.views.get(roomId).show(shown && shown.key)) this.fit(this.nodes.get(roomId));
     this._showSituation(roomId);
     this.timers.get(roomId).set(state ? state.timer : null);

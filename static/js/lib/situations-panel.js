@@ -1,5 +1,6 @@
-// The organiser's situations (the case studies of atelier 1): listed, created, edited, deleted.
-// The list follows the event (`event.situations`), which `event_changed` keeps up to date.
+// The organiser's situations (the case studies of atelier 1): listed, created, edited, deleted, and
+// given to the rooms. The lists follow the event (`event.situations`, `event.rooms`, `event.scales`),
+// which `event_changed` keeps up to date.
 import { el } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
@@ -22,10 +23,60 @@ export class SituationsPanel {
       this._save();
     });
     this.rows.addEventListener("click", (click) => this._clicked(click));
+    this.roomRows = root.querySelector("[data-room-situations]");
+    this.roomRows.addEventListener("change", (changed) => this._assign(changed.target));
   }
 
-  /** Draw the list of situations. */
+  /** Draw one select per room: the situation it works, or none. */
+  _drawRooms() {
+    const situations = this.event.situations || [];
+    const options = [["", t("Aucune situation")], ...situations.map((s) => [String(s.id), s.title])];
+    const rooms = this.event.rooms || [];
+    const wanted = JSON.stringify([options, rooms.map((room) => [room.id, room.name])]);
+    if (this.roomRows.dataset.drawn !== wanted) {
+      this.roomRows.replaceChildren(
+        ...rooms.map((room) =>
+          el(
+            "li",
+            { class: "roomsituations__item" },
+            el("label", { for: `room-situation-${room.id}` }, room.name),
+            el("select", { class: "input", id: `room-situation-${room.id}`, "data-room-id": room.id }, options.map(([value, title]) => el("option", { value }, title))),
+          ),
+        ),
+      );
+      this.roomRows.dataset.drawn = wanted;
+    }
+    for (const room of rooms) {
+      const select = this.roomRows.querySelector(`select[data-room-id="${room.id}"]`);
+      const value = room.situation ? String(room.situation.id) : "";
+      if (select && document.activeElement !== select && select.value !== value) select.value = value;
+    }
+  }
+
+  async _assign(select) {
+    if (!select.matches("select[data-room-id]")) return;
+    const payload = { room_id: Number(select.dataset.roomId), situation_id: select.value ? Number(select.value) : null };
+    const ack = await this.request("set_room_situation", payload, t("La situation de la salle n'a pas pu changer"));
+    if (!ack) this._drawRooms(); // back to what the room works
+  }
+
+  /** Offer the event's scales in the form (not while it is open: ticked boxes would be lost). */
+  _drawScales() {
+    if (!this.form.hidden) return;
+    const box = this.form.querySelector("[data-situation-scales]");
+    const scales = this.event.scales || [];
+    const wanted = JSON.stringify(scales);
+    if (box.dataset.drawn === wanted) return;
+    box.replaceChildren(
+      ...scales.map((scale) => el("label", { class: "check" }, el("input", { type: "checkbox", name: "scales", value: scale.key }), el("span", {}, scale.label))),
+    );
+    box.dataset.drawn = wanted;
+  }
+
+  /** Draw the list of situations, the rooms' situations and the scales the form offers. */
   render() {
+    this._drawRooms();
+    this._drawScales();
     const situations = this.event.situations || [];
     const scale = new Map((this.event.scales || []).map((s) => [s.key, s.label]));
     this.root.querySelector("[data-situations-empty]").hidden = situations.length > 0;
