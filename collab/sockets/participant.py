@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from collab.domain import cards
+from flask import request, session
+
+from collab.domain import cards, privacy
 from collab.domain.access import Principal
-from collab.realtime import publish
-from collab.sockets.edge import client_event
+from collab.realtime import participant_scope, publish, socketio
+from collab.sockets.edge import PRINCIPAL_KEY, client_event
 from collab.sockets.limits import admitting
-from collab.sockets.schemas import PostCard
+from collab.sockets.schemas import EraseMe, PostCard
 
 
 @client_event("post_card", PostCard, roles=("participant",))
@@ -31,3 +33,23 @@ def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
         published=lambda outcome: publish(principal.event_id, outcome),
     )
     return outcome.ack
+
+
+@client_event("erase_me", EraseMe, roles=("participant",), while_closed=True)
+def on_erase_me(principal: Principal, payload: EraseMe) -> dict[str, Any]:
+    """Sent by a participant ("Effacer mes contributions"); also once the event is closed.
+
+    Broadcast to the room as numbered changes: `roles_changed` without them, then `card_deleted`
+    (policy "remove") or `card_updated` with an erased author (policy "withdrawn") for each of
+    their cards. Their other sockets are closed; this one refuses every later event, and its
+    token is refused from then on.
+    """
+    assert principal.participant_id is not None
+    outcome = privacy.erase_participant(principal)
+    ack = publish(principal.event_id, outcome)
+    scope = participant_scope(principal.participant_id)
+    socketio.server.leave_room(request.sid, scope, namespace="/")  # type: ignore[attr-defined]
+    socketio.close_room(scope)
+    # The principal found at connect no longer holds: later events check the token, now refused.
+    session.pop(PRINCIPAL_KEY, None)
+    return ack
