@@ -1,13 +1,22 @@
-"""What the server does as it starts: forget stale sockets, make sure an event exists, say where."""
+"""What the server does as it starts: forget stale sockets, make sure an event exists, say where;
+then, for as long as it runs, anonymise the events whose retention has passed."""
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask
 
 from collab.domain import presence
 from collab.domain.events import create_event, event_links, latest_event_id
+from collab.domain.privacy import anonymise_due_events
 from collab.links import describe_links
 from collab.links import event_links as links_of
+from collab.realtime import socketio
+
+log = logging.getLogger(__name__)
+# How often the running server looks for events due for anonymisation (seconds).
+RETENTION_CHECK_SECONDS = 3600
 
 
 def announce_links(app: Flask, host: str) -> None:
@@ -27,3 +36,24 @@ def announce_links(app: Flask, host: str) -> None:
         if event_id is not None:
             print(describe_links(links_of(event_links(secret, event_id))), flush=True)
         print("Pour arrêter le serveur : Ctrl+C. Les données restent dans", app.config["INSTANCE_PATH"], flush=True)
+
+
+def keep_retention(app: Flask) -> None:
+    """Start the background task that anonymises events due for it, now and then every hour.
+
+    Every worker runs it: each event is claimed by one UPDATE … WHERE anonymised_at IS NULL, so
+    only one of them anonymises it and the others find nothing to do.
+    """
+    socketio.start_background_task(_retention_loop, app)
+
+
+def _retention_loop(app: Flask) -> None:
+    while True:
+        with app.app_context():
+            try:
+                for done in anonymise_due_events():
+                    log.warning("event %s anonymised: its retention has passed", done["join_code"])
+                    print(f"Séminaire {done['join_code']} anonymisé : sa durée de conservation est passée.", flush=True)
+            except Exception:
+                log.exception("the events due for anonymisation could not be anonymised; next try in an hour")
+        socketio.sleep(RETENTION_CHECK_SECONDS)
