@@ -429,7 +429,10 @@ const showEraseConfirm = (shown) => {
   eraseConfirm.hidden = !shown;
   eraseStart.setAttribute("aria-expanded", String(shown));
   eraseMessage.textContent = "";
-  if (shown) eraseYes.focus();
+  if (!shown) return;
+  // Above the compose bar, which covers the foot of the page.
+  eraseConfirm.scrollIntoView({ block: "center" });
+  eraseYes.focus({ preventScroll: true });
 };
 eraseStart.addEventListener("click", () => showEraseConfirm(eraseConfirm.hidden));
 erase.querySelector("[data-erase-no]").addEventListener("click", () => {

@@ -75,7 +75,11 @@ export function renderCard(
   const meta = el(
     "p",
     { class: "card__meta" },
-    el("span", { class: own ? "card__author card__author--self" : "card__author" }, own ? t("Vous") : authorName(author)),
+    el(
+      "span",
+      { class: own ? "card__author card__author--self" : author.erased ? "card__author card__author--erased" : "card__author" },
+      own ? t("Vous") : authorName(author),
+    ),
     card.role ? el("span", { class: "card__role" }, card.role) : null,
     author.scale ? el("span", { class: "card__scale" }, scaleLabel(author.scale)) : null,
     merged.length && !staff
