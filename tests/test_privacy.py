@@ -80,7 +80,7 @@ def test_withdrawn_keeps_the_cards_without_author_and_erases_contact_lines(event
     post(bao, 2)
     a_match(alix, bao)
     set_event(event.id, erase_policy="withdrawn")
-    outcome = privacy.erase_participant(participant_principal(alix))
+    outcome, _ = privacy.erase_participant(participant_principal(alix))
     assert outcome.ack == {"ok": True, "erased": True, "policy": "withdrawn", "cards": 2, "contacts": 1}
     assert [c["event"] for c in outcome.changes] == ["roles_changed", "card_updated", "card_updated"]
     seqs = [c["payload"]["seq"] for c in outcome.changes]
@@ -105,7 +105,7 @@ def test_remove_deletes_the_cards_as_a_deleted_card_and_gives_back_merged_duplic
     moderation.merge_cards(facilitator, mine, [their_duplicate])  # Bao's card inside Alix's
     moderation.merge_cards(facilitator, theirs, [merged_away])  # Alix's card inside Bao's
     set_event(event.id, erase_policy="remove")
-    outcome = privacy.erase_participant(participant_principal(alix))
+    outcome, _ = privacy.erase_participant(participant_principal(alix))
     assert outcome.ack["policy"] == "remove" and outcome.ack["cards"] == 2
     events = [(c["event"], c["payload"].get("card_id")) for c in outcome.changes]
     assert events == [
@@ -131,7 +131,7 @@ def test_remove_blanks_hypothesis_reasons_and_keeps_the_verdicts(event: EventLin
     hypotheses.open_hypothesis(organiser, first)
     hypotheses.vote_hypothesis(participant_principal(alix), first, "a_nuancer", "Selon l'échelle")
     set_event(event.id, erase_policy="remove")
-    privacy.erase_participant(participant_principal(alix))
+    assert privacy.erase_participant(participant_principal(alix))[1] == [first]  # its results to send again
     with db.transaction() as session:
         vote = session.scalars(select(HypothesisVote)).one()
         assert (vote.verdict, vote.reason) == ("a_nuancer", "")
@@ -316,3 +316,16 @@ def test_a_participant_erases_themselves_after_the_close(event: EventLinks, room
 
     close_event(link_principal(event.organiser_token))
     assert room["alix"].emit("erase_me", {"confirm": True}, callback=True)["ok"] is True
+
+
+def test_the_screen_gets_the_results_again_when_a_reason_is_blanked(event: EventLinks, room: dict[str, Any]) -> None:
+    organiser = link_principal(event.organiser_token)
+    first = hypotheses.get_hypotheses(organiser)["hypotheses"][0]["id"]
+    hypotheses.open_hypothesis(organiser, first)
+    vote = {"hypothesis_id": first, "verdict": "a_nuancer", "reason": "Selon l'échelle"}
+    assert room["alix"].emit("vote_hypothesis", vote, callback=True)["ok"]
+    assert received(room["screen"], "hypothesis_results")[-1]["reasons"] != []
+    set_event(event.id, erase_policy="remove")
+    assert room["alix"].emit("erase_me", {"confirm": True}, callback=True)["ok"]
+    [results] = received(room["screen"], "hypothesis_results")
+    assert results["reasons"] == [] and results["results"]["total"] == 1  # the verdict still counts

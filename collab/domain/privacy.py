@@ -48,13 +48,14 @@ def privacy_notice(code: str) -> dict[str, Any]:
         }
 
 
-def erase_participant(principal: Principal, now: datetime | None = None) -> Outcome:
+def erase_participant(principal: Principal, now: datetime | None = None) -> tuple[Outcome, list[int]]:
     """Erase a participant at their own request ("Effacer mes contributions"), in one transaction.
 
     Their cards are removed like a deleted card (policy "remove") or kept without author (policy
     "withdrawn"), each change numbered in the room so that open screens follow; their contact lines
     are erased, their pseudonym blanked and `erased_at` set: their token is refused from then on.
     Their dots and hypothesis verdicts stay as counts; under "remove" their reasons are blanked too.
+    Returns the outcome and the hypotheses whose results changed (a reason blanked), to send again.
     """
     if principal.role != "participant" or principal.participant_id is None:
         raise Forbidden("only a participant erases themselves")
@@ -78,10 +79,16 @@ def erase_participant(principal: Principal, now: datetime | None = None) -> Outc
                 select(Card).where(Card.participant_id == participant.id, Card.deleted_at.is_(None)).order_by(Card.seq)
             )
         )
+        reasons: list[int] = []
         if policy == "remove":
             changes += _remove_cards(session, participant.id, cards, now)
-            session.execute(
-                update(HypothesisVote).where(HypothesisVote.participant_id == participant.id).values(reason="")
+            reasons = list(
+                session.scalars(
+                    update(HypothesisVote)
+                    .where(HypothesisVote.participant_id == participant.id, HypothesisVote.reason != "")
+                    .values(reason="")
+                    .returning(HypothesisVote.hypothesis_id)
+                )
             )
         else:
             changes += _withdraw_cards(session, cards)
@@ -98,7 +105,7 @@ def erase_participant(principal: Principal, now: datetime | None = None) -> Outc
         # Earlier changes are replayed to clients that missed them and are part of the archive.
         _scrub_changes(session, [room_id], {participant.id}, card_ids if policy == "remove" else set())
         ack = {"ok": True, "erased": True, "policy": policy, "cards": len(cards), "contacts": contacts}
-        return Outcome(ack=ack, changes=changes)
+        return Outcome(ack=ack, changes=changes), reasons
 
 
 def _count(session: Session, statement: Executable) -> int:

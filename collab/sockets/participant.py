@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import request, session
 
-from collab.domain import cards, privacy
+from collab.domain import cards, hypotheses, privacy
 from collab.domain.access import Principal
-from collab.realtime import participant_scope, publish, socketio
+from collab.realtime import event_scope, participant_scope, publish, socketio, tally
 from collab.sockets.edge import PRINCIPAL_KEY, client_event
 from collab.sockets.limits import admitting
 from collab.sockets.schemas import EraseMe, PostCard
@@ -41,12 +42,20 @@ def on_erase_me(principal: Principal, payload: EraseMe) -> dict[str, Any]:
 
     Broadcast to the room as numbered changes: `roles_changed` without them, then `card_deleted`
     (policy "remove") or `card_updated` with an erased author (policy "withdrawn") for each of
-    their cards. Their other sockets are closed; this one refuses every later event, and its
-    token is refused from then on.
+    their cards; `hypothesis_results` again where a reason of theirs was blanked. Their other
+    sockets are closed; this one refuses every later event, and its token is refused from then on.
     """
     assert principal.participant_id is not None
-    outcome = privacy.erase_participant(principal)
+    outcome, hypotheses_changed = privacy.erase_participant(principal)
     ack = publish(principal.event_id, outcome)
+    for hypothesis_id in hypotheses_changed:
+        # A reason blanked: the screens and consoles get the results again (throttled, like a vote).
+        tally(
+            event_scope(principal.event_id),
+            "hypothesis_results",
+            ("hypothesis_results", hypothesis_id),
+            partial(hypotheses.vote_results, hypothesis_id),
+        )
     scope = participant_scope(principal.participant_id)
     socketio.server.leave_room(request.sid, scope, namespace="/")  # type: ignore[attr-defined]
     socketio.close_room(scope)
