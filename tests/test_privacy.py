@@ -80,7 +80,7 @@ def test_withdrawn_keeps_the_cards_without_author_and_erases_contact_lines(event
     post(bao, 2)
     a_match(alix, bao)
     set_event(event.id, erase_policy="withdrawn")
-    outcome, _ = privacy.erase_participant(participant_principal(alix))
+    outcome = privacy.erase_participant(participant_principal(alix)).outcome
     assert outcome.ack == {"ok": True, "erased": True, "policy": "withdrawn", "cards": 2, "contacts": 1}
     assert [c["event"] for c in outcome.changes] == ["roles_changed", "card_updated", "card_updated"]
     seqs = [c["payload"]["seq"] for c in outcome.changes]
@@ -105,7 +105,7 @@ def test_remove_deletes_the_cards_as_a_deleted_card_and_gives_back_merged_duplic
     moderation.merge_cards(facilitator, mine, [their_duplicate])  # Bao's card inside Alix's
     moderation.merge_cards(facilitator, theirs, [merged_away])  # Alix's card inside Bao's
     set_event(event.id, erase_policy="remove")
-    outcome, _ = privacy.erase_participant(participant_principal(alix))
+    outcome = privacy.erase_participant(participant_principal(alix)).outcome
     assert outcome.ack["policy"] == "remove" and outcome.ack["cards"] == 2
     events = [(c["event"], c["payload"].get("card_id")) for c in outcome.changes]
     assert events == [
@@ -131,7 +131,7 @@ def test_remove_blanks_hypothesis_reasons_and_keeps_the_verdicts(event: EventLin
     hypotheses.open_hypothesis(organiser, first)
     hypotheses.vote_hypothesis(participant_principal(alix), first, "a_nuancer", "Selon l'échelle")
     set_event(event.id, erase_policy="remove")
-    assert privacy.erase_participant(participant_principal(alix))[1] == [first]  # its results to send again
+    assert privacy.erase_participant(participant_principal(alix)).hypotheses == [first]  # its results to send again
     with db.transaction() as session:
         vote = session.scalars(select(HypothesisVote)).one()
         assert (vote.verdict, vote.reason) == ("a_nuancer", "")
@@ -143,10 +143,10 @@ def test_a_published_synthesis_loses_the_erased_author(event: EventLinks, join: 
     facilitator = link_principal(event.rooms[0].facilitator_token)
     syntheses.save_synthesis(facilitator, event.rooms[0].id, [mine, theirs], {})
     syntheses.publish_synthesis(facilitator, event.rooms[0].id)
-    privacy.erase_participant(participant_principal(alix))  # the default policy: withdrawn
+    erasure = privacy.erase_participant(participant_principal(alix))  # the default policy: withdrawn
     with db.transaction() as session:
         published = session.scalars(select(Synthesis)).one().published
-    assert published is not None
+    assert published is not None and erasure.syntheses == [published]  # to send again
     assert [c["author"] for c in published["cards"]] == [
         {"pseudonym": "", "scale": "commune", "erased": True},
         {"pseudonym": "Bao", "scale": "commune"},
@@ -329,3 +329,14 @@ def test_the_screen_gets_the_results_again_when_a_reason_is_blanked(event: Event
     assert room["alix"].emit("erase_me", {"confirm": True}, callback=True)["ok"]
     [results] = received(room["screen"], "hypothesis_results")
     assert results["reasons"] == [] and results["results"]["total"] == 1  # the verdict still counts
+
+
+def test_the_screen_gets_a_published_synthesis_again_without_the_erased_author(
+    event: EventLinks, room: dict[str, Any]
+) -> None:
+    facilitator = link_principal(event.rooms[0].facilitator_token)
+    syntheses.save_synthesis(facilitator, event.rooms[0].id, [room["card"]], {})
+    syntheses.publish_synthesis(facilitator, event.rooms[0].id)
+    assert room["alix"].emit("erase_me", {"confirm": True}, callback=True)["ok"]
+    [again] = received(room["screen"], "synthesis_published")
+    assert again["synthesis"]["cards"][0]["author"] == {"pseudonym": "", "scale": "commune", "erased": True}

@@ -3,6 +3,7 @@ anonymised once its retention has passed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,14 +49,23 @@ def privacy_notice(code: str) -> dict[str, Any]:
         }
 
 
-def erase_participant(principal: Principal, now: datetime | None = None) -> tuple[Outcome, list[int]]:
+@dataclass
+class Erasure:
+    """What erasing a participant changed: the room's changes and acknowledgement, the hypotheses
+    whose results lost a reason, and the published syntheses as they now are (to send again)."""
+
+    outcome: Outcome
+    hypotheses: list[int]
+    syntheses: list[dict[str, Any]]
+
+
+def erase_participant(principal: Principal, now: datetime | None = None) -> Erasure:
     """Erase a participant at their own request ("Effacer mes contributions"), in one transaction.
 
     Their cards are removed like a deleted card (policy "remove") or kept without author (policy
     "withdrawn"), each change numbered in the room so that open screens follow; their contact lines
     are erased, their pseudonym blanked and `erased_at` set: their token is refused from then on.
     Their dots and hypothesis verdicts stay as counts; under "remove" their reasons are blanked too.
-    Returns the outcome and the hypotheses whose results changed (a reason blanked), to send again.
     """
     if principal.role != "participant" or principal.participant_id is None:
         raise Forbidden("only a participant erases themselves")
@@ -99,13 +109,13 @@ def erase_participant(principal: Principal, now: datetime | None = None) -> tupl
             .values(contact=""),
         )
         card_ids = {card.id for card in cards}
-        _rewrite_syntheses(session, [room_id], card_ids, remove=policy == "remove")
+        published = _rewrite_syntheses(session, [room_id], card_ids, remove=policy == "remove")
         if policy == "remove":
             _forget_texts(session, cards)
         # Earlier changes are replayed to clients that missed them and are part of the archive.
         _scrub_changes(session, [room_id], {participant.id}, card_ids if policy == "remove" else set())
         ack = {"ok": True, "erased": True, "policy": policy, "cards": len(cards), "contacts": contacts}
-        return Outcome(ack=ack, changes=changes), reasons
+        return Erasure(Outcome(ack=ack, changes=changes), reasons, published)
 
 
 def _count(session: Session, statement: Executable) -> int:
@@ -160,11 +170,15 @@ def _withdraw_cards(session: Session, cards: list[Card]) -> list[dict[str, Any]]
     return [record_card_change(session, card, "card_updated") for card in shown.values()]
 
 
-def _rewrite_syntheses(session: Session, room_ids: list[int], card_ids: set[int] | None, remove: bool) -> None:
-    """Take erased authors out of the published syntheses of these rooms (the screen's frozen copies).
+def _rewrite_syntheses(
+    session: Session, room_ids: list[int], card_ids: set[int] | None, remove: bool
+) -> list[dict[str, Any]]:
+    """Take erased authors out of the published syntheses of these rooms (the screen's frozen copies);
+    return those that changed, as published now.
 
     `card_ids` None: every card's author (an anonymised event). `remove`: drop the cards instead.
     """
+    changed = []
     for synthesis in session.scalars(select(Synthesis).where(Synthesis.room_id.in_(room_ids))):
         if synthesis.published is None:
             continue
@@ -175,7 +189,10 @@ def _rewrite_syntheses(session: Session, room_ids: list[int], card_ids: set[int]
                     continue
                 card = card | {"author": {"pseudonym": "", "scale": card["author"]["scale"], "erased": True}}
             kept.append(card)
-        synthesis.published = synthesis.published | {"cards": kept}
+        if kept != synthesis.published.get("cards", []):
+            synthesis.published = synthesis.published | {"cards": kept}
+            changed.append(dict(synthesis.published))
+    return changed
 
 
 def _forget_texts(session: Session, cards: list[Card]) -> None:

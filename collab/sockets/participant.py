@@ -9,7 +9,7 @@ from flask import request, session
 
 from collab.domain import cards, hypotheses, privacy
 from collab.domain.access import Principal
-from collab.realtime import event_scope, participant_scope, publish, socketio, tally
+from collab.realtime import broadcast, event_scope, participant_scope, publish, socketio, tally
 from collab.sockets.edge import PRINCIPAL_KEY, client_event
 from collab.sockets.limits import admitting
 from collab.sockets.schemas import EraseMe, PostCard
@@ -42,19 +42,26 @@ def on_erase_me(principal: Principal, payload: EraseMe) -> dict[str, Any]:
 
     Broadcast to the room as numbered changes: `roles_changed` without them, then `card_deleted`
     (policy "remove") or `card_updated` with an erased author (policy "withdrawn") for each of
-    their cards; `hypothesis_results` again where a reason of theirs was blanked. Their other
-    sockets are closed; this one refuses every later event, and its token is refused from then on.
+    their cards; `hypothesis_results` again where a reason of theirs was blanked, and
+    `synthesis_published` again where a published synthesis named them. Their other sockets are
+    closed; this one refuses every later event, and its token is refused from then on.
     """
     assert principal.participant_id is not None
-    outcome, hypotheses_changed = privacy.erase_participant(principal)
-    ack = publish(principal.event_id, outcome)
-    for hypothesis_id in hypotheses_changed:
+    erasure = privacy.erase_participant(principal)
+    ack = publish(principal.event_id, erasure.outcome)
+    for hypothesis_id in erasure.hypotheses:
         # A reason blanked: the screens and consoles get the results again (throttled, like a vote).
         tally(
             event_scope(principal.event_id),
             "hypothesis_results",
             ("hypothesis_results", hypothesis_id),
             partial(hypotheses.vote_results, hypothesis_id),
+        )
+    for synthesis in erasure.syntheses:
+        broadcast(
+            event_scope(principal.event_id),
+            "synthesis_published",
+            {"room_id": synthesis["room_id"], "synthesis": synthesis},
         )
     scope = participant_scope(principal.participant_id)
     socketio.server.leave_room(request.sid, scope, namespace="/")  # type: ignore[attr-defined]
