@@ -39,21 +39,26 @@ def announce_links(app: Flask, host: str) -> None:
 
 
 def keep_retention(app: Flask) -> None:
-    """Start the background task that anonymises events due for it, now and then every hour.
+    """Anonymise the events due for it now, before serving, then start the task that does it every hour.
 
     Every worker runs it: each event is claimed by one UPDATE … WHERE anonymised_at IS NULL, so
     only one of them anonymises it and the others find nothing to do.
     """
+    anonymise_due(app)
     socketio.start_background_task(_retention_loop, app)
+
+
+def anonymise_due(app: Flask) -> None:
+    """Anonymise the events whose retention has passed and say so; a failure is logged, never raised."""
+    with app.app_context():
+        try:
+            for done in anonymise_due_events():
+                print(f"Séminaire {done['join_code']} anonymisé : sa durée de conservation est passée.", flush=True)
+        except Exception:
+            log.exception("the events due for anonymisation could not be anonymised; next try in an hour")
 
 
 def _retention_loop(app: Flask) -> None:
     while True:
-        with app.app_context():
-            try:
-                for done in anonymise_due_events():
-                    log.warning("event %s anonymised: its retention has passed", done["join_code"])
-                    print(f"Séminaire {done['join_code']} anonymisé : sa durée de conservation est passée.", flush=True)
-            except Exception:
-                log.exception("the events due for anonymisation could not be anonymised; next try in an hour")
         socketio.sleep(RETENTION_CHECK_SECONDS)
+        anonymise_due(app)

@@ -1,5 +1,6 @@
 """In real Chromium: a phone reads the privacy notice, joins, posts a card and erases itself; the
-other phones of its room see the card go, or stay as « contribution retirée », as the organiser chose."""
+other phones of its room see the card go, or stay as « contribution retirée », as the organiser chose.
+And a real server process anonymises an event past its retention as it starts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.live import LiveServer
+from tests.live import LiveServer, participant_token
 from tests.test_browser import PageWatch, join_form
 from tests.test_browser_a11y import shoot
 
@@ -80,3 +81,21 @@ def test_a_phone_reads_the_notice_joins_posts_and_erases_itself(chromium: Any, s
         assert watch.problems == []
     for context in phones:
         context.close()
+
+
+def test_the_running_server_anonymises_an_event_past_its_retention_as_it_starts(server: LiveServer) -> None:
+    import requests
+
+    links = server.create_event(rooms=2)
+    code = links["join_code"]
+    server.start()
+    participant_token(server.url, code, "Alixandrine", links["rooms"][0]["id"])
+    server.stop()
+    set_event(server, closed_at="2020-01-01 17:00:00.000000", retention_days=30)
+    server.start()
+    assert f"Séminaire {code} anonymisé" in server.log()  # before it serves: at each start, then hourly
+    notice = requests.get(server.url + f"/j/{code}/confidentialite", timeout=10).text
+    assert "Ce séminaire a été anonymisé" in notice
+    connection = sqlite3.connect(server.workdir / "collab.sqlite3")
+    assert connection.execute("SELECT pseudonym, erased_at IS NOT NULL FROM participants").fetchall() == [("", 1)]
+    connection.close()
