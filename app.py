@@ -24,7 +24,7 @@ import eventlet.wsgi  # noqa: E402
 
 from collab import create_app, offload  # noqa: E402
 from collab.db import wait_cooperatively  # noqa: E402
-from collab.startup import announce_links  # noqa: E402
+from collab.startup import announce_links, keep_retention  # noqa: E402
 
 # Without this, each PostgreSQL query stalls every client of the worker until it returns.
 wait_cooperatively()
@@ -50,7 +50,7 @@ gc.set_threshold(*GC_THRESHOLDS)
 
 
 def main() -> None:
-    """Parse --host and --port, make sure an event exists, print its links and serve."""
+    """Parse --host and --port, make sure an event exists, print its links, keep retention and serve."""
     parser = argparse.ArgumentParser(description="Run the collab server.")
     parser.add_argument("--host", default=os.environ.get("COLLAB_HOST", "0.0.0.0"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("COLLAB_PORT", "5000")))
@@ -59,6 +59,7 @@ def main() -> None:
     app.config["LISTEN_HOST"] = args.host
     app.config["WORKER_NAME"] = app.config["WORKER_NAME"] or f"{socket.gethostname()}:{args.port}"
     announce_links(app, args.host)
+    keep_retention(app)
     serve(args.host, args.port)
 
 

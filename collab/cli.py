@@ -1,9 +1,11 @@
-"""Flask commands: upgrade the schema, create an event from a template, print its links, export and import an event."""
+"""Flask commands: upgrade the schema, create an event from a template, print its links, export and import an
+event, anonymise the events whose retention has passed."""
 
 from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
@@ -12,6 +14,7 @@ from collab.db import backup_sqlite, db
 from collab.domain.admin import admin_token
 from collab.domain.errors import DomainError
 from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
+from collab.domain.privacy import anonymise_due_events
 from collab.domain.templates import DEFAULT_TEMPLATE
 from collab.exports.archive import restore_event
 from collab.exports.files import FORMATS, export_file
@@ -28,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_event_command)
     app.cli.add_command(admin_link_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(purge_command)
 
 
 @click.command("backup")
@@ -134,3 +138,29 @@ def import_event_command(path: str) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Imported event {restored['join_code']} ({restored['title']}), id {restored['id']}.")
+
+
+@click.command("purge")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+# The clock, for tests: an ISO 8601 time taken as now (UTC when it has no zone).
+@click.option("--now", "now_text", hidden=True)
+def purge_command(as_json: bool, now_text: str | None) -> None:
+    """Anonymise every closed event whose retention (days after the close) has passed."""
+    now = None
+    if now_text is not None:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("an ISO 8601 time, e.g. 2027-01-31T12:00:00Z", param_hint="--now") from None
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    done = anonymise_due_events(now)
+    if as_json:
+        click.echo(json.dumps({"anonymised": done}, ensure_ascii=False))
+        return
+    if not done:
+        click.echo("No event is due for anonymisation.")
+    for event in done:
+        click.echo(
+            f"Anonymised event {event['join_code']} ({event['title']}): {event['pseudonyms']} pseudonyms "
+            f"and {event['contacts']} contact lines erased; its cards are kept without author."
+        )

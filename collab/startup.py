@@ -1,14 +1,23 @@
-"""What the server does as it starts: forget stale sockets, make sure an event exists, say where."""
+"""What the server does as it starts: forget stale sockets, make sure an event exists, say where;
+then, for as long as it runs, anonymise the events whose retention has passed."""
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask
 
 from collab.domain import presence
 from collab.domain.admin import admin_token
 from collab.domain.events import create_event, event_links, latest_event_id
+from collab.domain.privacy import anonymise_due_events
 from collab.links import admin_url, describe_links
 from collab.links import event_links as links_of
+from collab.realtime import socketio
+
+log = logging.getLogger(__name__)
+# How often the running server looks for events due for anonymisation (seconds).
+RETENTION_CHECK_SECONDS = 3600
 
 
 def announce_links(app: Flask, host: str) -> None:
@@ -34,3 +43,29 @@ def announce_links(app: Flask, host: str) -> None:
         else:
             print("Lien d'administration : .venv/bin/flask --app collab admin-link", flush=True)
         print("Pour arrêter le serveur : Ctrl+C. Les données restent dans", app.config["INSTANCE_PATH"], flush=True)
+
+
+def keep_retention(app: Flask) -> None:
+    """Anonymise the events due for it now, before serving, then start the task that does it every hour.
+
+    Every worker runs it: each event is claimed by one UPDATE … WHERE anonymised_at IS NULL, so
+    only one of them anonymises it and the others find nothing to do.
+    """
+    anonymise_due(app)
+    socketio.start_background_task(_retention_loop, app)
+
+
+def anonymise_due(app: Flask) -> None:
+    """Anonymise the events whose retention has passed and say so; a failure is logged, never raised."""
+    with app.app_context():
+        try:
+            for done in anonymise_due_events():
+                print(f"Séminaire {done['join_code']} anonymisé : sa durée de conservation est passée.", flush=True)
+        except Exception:
+            log.exception("the events due for anonymisation could not be anonymised; next try in an hour")
+
+
+def _retention_loop(app: Flask) -> None:
+    while True:
+        socketio.sleep(RETENTION_CHECK_SECONDS)
+        anonymise_due(app)

@@ -15,6 +15,7 @@ from collab.domain.access import Principal
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
 from collab.domain.participants import describe_participant, join_event
+from collab.domain.privacy import privacy_notice as notice_of
 from collab.domain.screen import get_screen
 from collab.health import readiness
 from collab.links import event_links as links_of
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/join", view_func=join_by_code)
     app.add_url_rule("/j/<code>", view_func=join, methods=["GET", "POST"])
     app.add_url_rule("/j/<code>/qr.svg", view_func=join_qr)
+    app.add_url_rule("/j/<code>/confidentialite", view_func=privacy_notice)
     app.add_url_rule("/e/<code>", view_func=participant_board)
     app.add_url_rule("/s/<token>", view_func=screen)
     app.add_url_rule("/f/<token>", view_func=facilitator)
@@ -132,7 +134,19 @@ def join(code: str) -> Any:
             return redirect(url_for("participant_board", code=code), 303)
     current = _current_participant(code)
     status = 400 if errors else 200
-    return render_template("join.html", event=event, form=form, errors=errors, current=current), status
+    # `?efface=1`: the phone that just erased its participant comes back here.
+    erased = request.args.get("efface") == "1" and current is None
+    page = render_template("join.html", event=event, form=form, errors=errors, current=current, erased=erased)
+    return page, status
+
+
+def privacy_notice(code: str) -> str:
+    """Show what the event keeps of its participants, for how long, who sees it and whom to ask."""
+    try:
+        notice = notice_of(code)
+    except NotFound:
+        abort(404)
+    return render_template("privacy.html", notice=notice)
 
 
 def _role_entry(participant: dict[str, Any]) -> dict[str, Any]:
@@ -191,8 +205,17 @@ def participant_board(code: str) -> Any:
         return redirect(url_for("join", code=code))
     event = describe_event(participant["event_id"])
     room = next(r for r in event["rooms"] if r["id"] == participant["room_id"])
-    boot = {"token": participant["token"], "event": event, "participant": _public(participant), "room_id": room["id"]}
-    return render_template("participant.html", event=event, room=room, participant=participant, boot=boot)
+    boot = {
+        "token": participant["token"],
+        "event": event,
+        "participant": _public(participant),
+        "room_id": room["id"],
+        "erased_url": url_for("join", code=code, efface=1),
+    }
+    privacy = notice_of(code)
+    return render_template(
+        "participant.html", event=event, room=room, participant=participant, boot=boot, privacy=privacy
+    )
 
 
 def _public(participant: dict[str, Any]) -> dict[str, Any]:

@@ -153,6 +153,8 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     # After the seminar: the organiser closes the event (read-only) and may reopen it.
     "close_event": (lambda s: {}, ORGANISER),
     "reopen_event": (lambda s: {}, ORGANISER),
+    # Personal data: a participant erases themselves, never anyone else.
+    "erase_me": (lambda s: {"confirm": True}, {"participant", "participant_of_another_room"}),
 }
 
 READ_ONLY = {

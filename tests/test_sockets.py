@@ -93,7 +93,8 @@ def test_a_card_reaches_its_room_the_staff_and_the_screen_only(connect: Connect,
 
     ack = author.emit("post_card", card(text="Un PAT partagé"), callback=True)
     assert ack["ok"] and ack["card"]["text"] == "Un PAT partagé" and ack["seq"] == 1
-    assert ack["card"]["author"] == {"id": ack["card"]["author"]["id"], "pseudonym": "Alix", "scale": "commune"}
+    author_id = ack["card"]["author"]["id"]
+    assert ack["card"]["author"] == {"id": author_id, "pseudonym": "Alix", "scale": "commune", "erased": False}
 
     expected = [{"room_id": event.rooms[0].id, "seq": 1, "card": ack["card"]}]
     for sio in (author, neighbour, facilitator, screen, organiser):

@@ -70,10 +70,10 @@ def principal_for_link(token: str) -> Principal:
 
 
 def principal_for_participant(participant_id: int) -> Principal:
-    """Return the principal of a participant, or raise Unauthorised if they no longer exist."""
+    """Return the principal of a participant, or raise Unauthorised if they no longer exist or were erased."""
     with db.transaction() as session:
         participant = session.get(Participant, participant_id)
-        if participant is None:
+        if participant is None or participant.erased_at is not None:
             raise Unauthorised("this participant is unknown; join again")
         return Principal(
             role="participant",

@@ -78,8 +78,8 @@ def post_card(
         if admit is not None:
             admit()
         author = connection.execute(_AUTHOR, {"participant": participant_id}).first()
-        if author is None:
-            # Never by collab; by hand, while their socket was open.
+        if author is None or author.erased_at is not None:
+            # Erased ("Effacer mes contributions") from another socket, or deleted by hand.
             raise Unauthorised("this participant is unknown; join again")
         boards = connection.execute(_BOARDS, {"event": principal.event_id}).scalar_one()
         # Taking the number locks the room: a lock is committed either before this post
@@ -131,7 +131,7 @@ def _post_at_once(
                 if admit is not None:
                     admit()
                     admit = None
-                if read.id is None:
+                if read.id is None or read.erased_at is not None:
                     raise Unauthorised("this participant is unknown; join again")
                 if read.seq is None:
                     raise NotFound(f"no room {room_id}")
@@ -250,6 +250,7 @@ _AUTHOR = select(
     Participant.__table__.c.pseudonym,
     Participant.__table__.c.scale,
     Participant.__table__.c.role,
+    Participant.__table__.c.erased_at,
 ).where(Participant.__table__.c.id == bindparam("participant"))
 _BOARDS = select(Event.__table__.c.boards).where(Event.__table__.c.id == bindparam("event"))
 _INSERT_CARD = insert(_cards).returning(_cards.c.id)
@@ -260,7 +261,7 @@ ATTEMPTS = 5
 _READ_FOR_POST = sql(
     """
     SELECT posted.seq AS posted_seq,
-           p.id, p.pseudonym, p.scale, p.role,
+           p.id, p.pseudonym, p.scale, p.role, p.erased_at,
            e.boards,
            r.seq, r.locked, r.activity_state, r.reveal_mode, r.premoderation, r.situation_id,
            s.protagonists,

@@ -39,10 +39,10 @@ def join_event(code: str, pseudonym: str, scale: str, room_id: int) -> dict[str,
 
 
 def describe_participant(participant_id: int) -> dict[str, Any]:
-    """Return a participant as plain data, or raise NotFound."""
+    """Return a participant as plain data, or raise NotFound (erased participants too)."""
     with db.transaction() as session:
         participant = session.get(Participant, participant_id)
-        if participant is None:
+        if participant is None or participant.erased_at is not None:
             raise NotFound("this participant is unknown; join again")
         room = session.get(Room, participant.room_id)
         assert room is not None

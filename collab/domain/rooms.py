@@ -180,8 +180,12 @@ def board_cards(session: Session, principal: Principal, room_id: int) -> list[di
 
 
 def room_roles(session: Session, room_id: int) -> list[dict[str, Any]]:
-    """Return every participant of a room with the protagonist they play (None: no role yet)."""
-    people = session.scalars(select(Participant).where(Participant.room_id == room_id).order_by(Participant.id))
+    """Return every participant of a room (but the erased) with the protagonist they play (None: no role yet)."""
+    people = session.scalars(
+        select(Participant)
+        .where(Participant.room_id == room_id, Participant.erased_at.is_(None))
+        .order_by(Participant.id)
+    )
     return [{"participant_id": p.id, "pseudonym": p.pseudonym, "scale": p.scale, "role": p.role} for p in people]
 
 
@@ -290,7 +294,13 @@ def card_data(
         "skill": card.skill,
         "votes": votes + sum(m["votes"] for m in merged),
         "merged": merged,
-        "author": {"id": author.id, "pseudonym": author.pseudonym, "scale": author.scale},
+        # An erased author ("Effacer mes contributions", or the event anonymised) has no pseudonym left.
+        "author": {
+            "id": author.id,
+            "pseudonym": author.pseudonym,
+            "scale": author.scale,
+            "erased": author.erased_at is not None,
+        },
         "created_at": iso(card.created_at),
     }
 

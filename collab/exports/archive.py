@@ -20,7 +20,7 @@ from collab.models import Base, Event
 
 FORMAT = "collab-event"
 VERSION = 1
-# Open sockets, and the server's admin links (no event's).
+# Open sockets and the server's admin links are no part of any one event.
 SKIPPED = {"presence", "admin_links"}
 
 

@@ -67,6 +67,8 @@ def event_record(event_id: int, competences: bool = True) -> dict[str, Any]:
                 {
                     "id": p.id,
                     "pseudonym": p.pseudonym,
+                    # Erased at their request or with the event's retention: no pseudonym left.
+                    "erased": p.erased_at is not None,
                     "scale": p.scale,
                     "scale_label": scales.get(p.scale, p.scale),
                     "room_id": p.room_id,
@@ -129,6 +131,7 @@ def _cards(
                 "column": card.column,
                 "text": card.text,
                 "author": author.pseudonym,
+                "author_erased": author.erased_at is not None,
                 "scale": author.scale,
                 "scale_label": scales.get(author.scale, author.scale),
                 "role": card.role,

@@ -29,6 +29,11 @@ def card_marks(card: dict[str, Any]) -> list[str]:
     return marks
 
 
+def author_name(author: dict[str, Any]) -> str:
+    """Return how the report names a card's author: their pseudonym, or that they withdrew it."""
+    return _("contribution retirée") if author.get("erased") else str(author.get("pseudonym", ""))
+
+
 def shown_cards(record: dict[str, Any], organiser: bool) -> list[dict[str, Any]]:
     """Return the cards a version of the report lists: the visible ones, and for the organiser all."""
     return [card for card in record["cards"] if organiser or card["visible"]]
@@ -224,7 +229,7 @@ def _syntheses_md(ctx: dict[str, Any]) -> list[str]:
             out += ["", _("Cartes retenues :"), ""]
             for card in synthesis["cards"]:
                 label = md(ctx["labels"].get(card["column"], card["column"]))
-                out.append(f"- {md(card['text'])} — _{label} · {md(card['author']['pseudonym'])}_")
+                out.append(f"- {md(card['text'])} — _{label} · {md(author_name(card['author']))}_")
     return out
 
 
@@ -257,12 +262,12 @@ def _competences_md(ctx: dict[str, Any]) -> list[str]:
     out += [f"| {t['label']} | {t['offers']} | {t['needs']} |" for t in competences["types"]]
     out += ["", "#### " + _("Rapprochements proposés"), ""]
     out += [
-        f"- {md(m['offer']['text'])} ({md(m['offer']['author']['pseudonym'])}) ↔ "
-        f"{md(m['need']['text'])} ({md(m['need']['author']['pseudonym'])})"
+        f"- {md(m['offer']['text'])} ({md(author_name(m['offer']['author']))}) ↔ "
+        f"{md(m['need']['text'])} ({md(author_name(m['need']['author']))})"
         for m in competences["top"]
     ] or ["_" + _("Aucun.") + "_"]
     out += ["", "#### " + _("Besoins sans réponse"), ""]
-    gaps = [f"- {md(g['text'])} ({md(g['author']['pseudonym'])})" for g in competences["gaps"]]
+    gaps = [f"- {md(g['text'])} ({md(author_name(g['author']))})" for g in competences["gaps"]]
     return out + (gaps or ["_" + _("Aucun.") + "_"])
 
 

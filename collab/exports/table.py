@@ -61,7 +61,7 @@ def cards_csv(record: dict[str, Any]) -> str:
                 boards.get(card["board"], card["board"]),
                 labels.get(card["column"], card["column"]),
                 card["text"],
-                card["author"],
+                "contribution retirée" if card["author_erased"] else card["author"],
                 card["scale_label"],
                 card["role"],
                 card["skill_type_label"],

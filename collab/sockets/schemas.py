@@ -224,6 +224,12 @@ class Empty(Payload):
     """`get_event`, `get_syntheses`, `list_links`, `get_moderation_log`, `get_overview`: an empty object."""
 
 
+class EraseMe(Payload):
+    """`erase_me`: the participant's confirmation that they want their contributions erased."""
+
+    confirm: Literal[True]
+
+
 class LinkRef(Payload):
     """`revoke_link`, `regenerate_link`: the secret link to act on."""
 

@@ -423,3 +423,37 @@ sendButton.disabled = false;
 updateCount();
 draw();
 showPhase();
+
+// "Effacer mes contributions": asked twice, then the server erases this participant and the page
+// goes back to the join form (this phone's registration no longer works).
+const erase = document.querySelector("[data-erase]");
+const eraseStart = erase.querySelector("[data-erase-start]");
+const eraseConfirm = erase.querySelector("[data-erase-confirm]");
+const eraseMessage = erase.querySelector("[data-erase-message]");
+const eraseYes = erase.querySelector("[data-erase-yes]");
+const showEraseConfirm = (shown) => {
+  eraseConfirm.hidden = !shown;
+  eraseStart.setAttribute("aria-expanded", String(shown));
+  eraseMessage.textContent = "";
+  if (!shown) return;
+  // Above the compose bar, which covers the foot of the page.
+  eraseConfirm.scrollIntoView({ block: "center" });
+  eraseYes.focus({ preventScroll: true });
+};
+eraseStart.addEventListener("click", () => showEraseConfirm(eraseConfirm.hidden));
+erase.querySelector("[data-erase-no]").addEventListener("click", () => {
+  showEraseConfirm(false);
+  eraseStart.focus();
+});
+eraseYes.addEventListener("click", async () => {
+  eraseYes.disabled = true;
+  try {
+    const ack = await connection.call("erase_me", { confirm: true });
+    if (!ack.ok) throw new Error(errorText(ack.error));
+    eraseMessage.textContent = t("Vos contributions ont été effacées.");
+    window.location.replace(boot.erased_url);
+  } catch (err) {
+    eraseMessage.textContent = t("L'effacement n'a pas pu se faire : {why}. Réessayez.", { why: failureText(err) });
+    eraseYes.disabled = false;
+  }
+});

@@ -1,6 +1,6 @@
 // The event's competence map (get_competence_map), for the console and the plenary screen:
 // the totals, offered against needed per type, the needs nobody offers, the strongest matches.
-import { el } from "./dom.js";
+import { authorName, el } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import { competenceColumns, failure, Refresher, skillLabels, whyLine } from "./competences.js";
 
@@ -35,7 +35,7 @@ function bar(value, max, kind) {
 }
 
 function who(card) {
-  return [card.author && card.author.pseudonym, card.room_name].filter(Boolean).join(" · ");
+  return [authorName(card.author), card.room_name].filter(Boolean).join(" · ");
 }
 
 export class CompetenceMap {

@@ -1,6 +1,12 @@
 // Small DOM helpers: elements built from data, user text always inserted as text.
 import { t } from "./i18n.js";
 
+/** Return how a card names its author: their pseudonym, or "contribution retirée" once they erased themselves. */
+export function authorName(author) {
+  if (!author) return "";
+  return author.erased ? t("contribution retirée") : author.pseudonym || "";
+}
+
 /** Return the data a page hands to its script in <script type="application/json" id="boot">. */
 export function readBoot() {
   const node = document.getElementById("boot");
@@ -69,11 +75,15 @@ export function renderCard(
   const meta = el(
     "p",
     { class: "card__meta" },
-    el("span", { class: own ? "card__author card__author--self" : "card__author" }, own ? t("Vous") : author.pseudonym || ""),
+    el(
+      "span",
+      { class: own ? "card__author card__author--self" : author.erased ? "card__author card__author--erased" : "card__author" },
+      own ? t("Vous") : authorName(author),
+    ),
     card.role ? el("span", { class: "card__role" }, card.role) : null,
     author.scale ? el("span", { class: "card__scale" }, scaleLabel(author.scale)) : null,
     merged.length && !staff
-      ? el("span", { class: "card__with" }, t("avec {names}", { names: merged.map((m) => (m.author && m.author.pseudonym) || "?").join(", ") }))
+      ? el("span", { class: "card__with" }, t("avec {names}", { names: merged.map((m) => authorName(m.author) || "?").join(", ") }))
       : null,
   );
   const badges = [];
@@ -111,7 +121,7 @@ export function renderCard(
               "li",
               {},
               el("span", { class: "card__merged-text" }, m.text),
-              el("span", { class: "card__merged-author" }, (m.author && m.author.pseudonym) || ""),
+              el("span", { class: "card__merged-author" }, authorName(m.author)),
               m.hidden ? el("span", { class: "badge badge--hidden" }, t("masquée")) : null,
             ),
           ),

@@ -1,7 +1,7 @@
 // A room's moderation in the facilitator's console: the tools on each card (hide, edit, pin,
 // approve, delete, select to merge, undo a merge), the waiting queue, and keyboard shortcuts.
 import { busy } from "./actions.js";
-import { el } from "./dom.js";
+import { authorName, el } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
 const INVALID_TEXT = t("une carte compte de 1 à 500 caractères");
@@ -176,7 +176,7 @@ export class RoomModeration {
           el(
             "p",
             { class: "queue__meta" },
-            el("span", { class: "card__author" }, (card.author && card.author.pseudonym) || ""),
+            el("span", { class: "card__author" }, authorName(card.author)),
             column ? el("span", {}, column.textContent) : null,
             el("span", { class: "badge badge--held" }, card.held === "reveal" ? t("avant révélation") : t("à valider")),
           ),

@@ -1,6 +1,6 @@
 // A room's synthesis: the facilitator's editor (chosen cards in order, a text per question)
 // and the plenary screen's view of a published one.
-import { el } from "./dom.js";
+import { authorName, el } from "./dom.js";
 import { errorText, failureText } from "./errors.js";
 import { clock as clockTime, t } from "./i18n.js";
 
@@ -193,7 +193,7 @@ export function renderPublished(synthesis, columns, scaleLabel = (key) => key) {
       el(
         "p",
         { class: "synthesis__cardmeta" },
-        [labels.get(card.column) || card.column, card.author.pseudonym, scaleLabel(card.author.scale)].filter(Boolean).join(" · "),
+        [labels.get(card.column) || card.column, authorName(card.author), scaleLabel(card.author.scale)].filter(Boolean).join(" · "),
       ),
     ),
   );
