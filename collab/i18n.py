@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import time
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_time
+from babel.dates import format_date, format_time
 from babel.support import Translations
 from flask import Flask, Response, abort, current_app, has_request_context, request, url_for
 from flask_babel import Babel, get_locale, refresh
@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     # between requests: each request chooses again.
     app.before_request(refresh)
     app.after_request(remember_choice)
-    app.jinja_env.globals.update(locale=current_locale, catalogue_url=catalogue_url, clock=clock)
+    app.jinja_env.globals.update(locale=current_locale, catalogue_url=catalogue_url, clock=clock, day=day)
 
 
 def select_locale() -> str:
@@ -116,6 +116,18 @@ def catalogue_json(locale: str) -> Response:
     response.set_etag(digest)
     response.make_conditional(request)
     return response
+
+
+def day(value: str | date | None, locale: str | None = None) -> str:
+    """Return a date ("2027-03-18" or a date) as people write it: jeudi 18 mars 2027, Thursday, March 18, 2027."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return str(format_date(value, "full", locale=locale or current_locale()))
 
 
 def clock(value: str | time | None, locale: str | None = None) -> str:

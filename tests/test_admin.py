@@ -324,3 +324,13 @@ def test_a_copy_of_an_earlier_event_takes_its_structure_never_its_people(app: Fl
     assert count(Card) == 1
     unknown = client.post(path + "/events", data=create_form(source="copy:999999"), headers=ORIGIN)
     assert unknown.status_code == 400 and count(Event) == 2
+
+
+def test_the_join_page_says_when_and_where_in_the_readers_language(app: Flask, client: FlaskClient) -> None:
+    client.post(admin(app) + "/events", data=create_form(), headers=ORIGIN)
+    with db.transaction() as session:
+        code = session.scalars(select(Event.join_code)).one()
+    french = client.get(f"/j/{code}").get_data(as_text=True)
+    assert "jeudi 18 mars 2027 · Maison des associations, Lyon" in french
+    english = client.get(f"/j/{code}?lang=en").get_data(as_text=True)
+    assert "Thursday, March 18, 2027 · Maison des associations, Lyon" in english

@@ -14,6 +14,7 @@ from collab.db import db
 from collab.domain import cards, case_study, editing, programme
 from collab.domain.errors import Invalid, NotFound
 from collab.domain.events import EventLinks, describe_event
+from collab.domain.screen import set_screen
 from collab.models import Base
 from tests.conftest import link_principal, participant_principal, received
 
@@ -246,6 +247,13 @@ def test_boards_are_added_up_to_ten_and_removed_when_unused(event: EventLinks, j
     with pytest.raises(Invalid) as held:
         editing.delete_board(organiser, "b0")
     assert held.value.details["reason"] == "board_has_cards"
+    # The board the plenary screen shows stays until the screen shows something else.
+    set_screen(organiser, {"mode": "combined", "board": "b5"})
+    with pytest.raises(Invalid) as shown:
+        editing.delete_board(organiser, "b5")
+    assert shown.value.details["reason"] == "board_on_screen"
+    set_screen(organiser, {"mode": "rooms"})
+    editing.delete_board(organiser, "b5")
 
 
 def test_a_phase_names_a_board_of_the_event(event: EventLinks) -> None:

@@ -209,6 +209,8 @@ def delete_board(principal: Principal, key: str) -> Outcome:
         held = _cards_by_column(session, event.id, key)
         if held:
             raise refuse("cards were posted to this board", "key", "board_has_cards", count=sum(held.values()))
+        if (event.screen or {}).get("board") == key:
+            raise refuse("the plenary screen shows this board", "key", "board_on_screen")
         event.boards = [b for b in event.boards if b["key"] != key]
         record_action(session, principal, None, "delete_board", board=key, title=board["title"])
         return event_outcome(session, event.id)

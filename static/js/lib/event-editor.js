@@ -68,6 +68,8 @@ export function editRefusal(error) {
         : t("Ce tableau contient des cartes : il ne peut pas être supprimé.");
     case "board_in_programme":
       return t("La phase « {phase} » travaille sur ce tableau : changez-la d'abord.", details);
+    case "board_on_screen":
+      return t("L'écran de la plénière montre ce tableau : changez d'abord ce qu'il affiche.");
     case "last_board":
       return t("Un séminaire garde au moins un tableau.");
     case "competence_columns":
