@@ -334,3 +334,12 @@ def test_the_join_page_says_when_and_where_in_the_readers_language(app: Flask, c
     assert "jeudi 18 mars 2027 · Maison des associations, Lyon" in french
     english = client.get(f"/j/{code}?lang=en").get_data(as_text=True)
     assert "Thursday, March 18, 2027 · Maison des associations, Lyon" in english
+
+
+def test_a_generic_template_asks_for_the_scale_in_its_own_words(app: Flask, client: FlaskClient) -> None:
+    client.post(admin(app) + "/events", data=create_form(source="template:forum-ouvert"), headers=ORIGIN)
+    with db.transaction() as session:
+        code = session.scalars(select(Event.join_code)).one()
+    page = client.get(f"/j/{code}").get_data(as_text=True)
+    assert '<label for="scale">Vous venez d&#39;une…</label>' in page and "Entreprise" in page
+    assert "Échelle territoriale" not in page

@@ -50,6 +50,7 @@ PROBLEMS_MAX = 50
 TEXT_KEYS = {
     "hypotheses_intro": "the sentence above the hypotheses on the organiser page",
     "case_study_link": "the link from a room's situation to what the case-study board holds about it",
+    "scale_label": "the join form's label of the list of scales",
 }
 # The first lines of a downloaded template.
 TOML_HEADER = (
