@@ -126,7 +126,7 @@ def day(value: str | date | None, locale: str | None = None) -> str:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     return str(format_date(value, "full", locale=locale or current_locale()))
 
 

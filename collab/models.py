@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -54,6 +55,10 @@ class Event(Base):
     # without author ("withdrawn").
     erase_policy: Mapped[str] = mapped_column(String(20), default="withdrawn", server_default="withdrawn")
     anonymised_at: Mapped[datetime | None] = mapped_column()
+    # Boards the organiser opened to cards besides the current phase's (keys; None: none).
+    open_boards: Mapped[list[str] | None] = mapped_column(JSON)
+    # Opening a hypothesis vote switches the plenary screen to it.
+    screen_follows_votes: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
 
 class AdminLink(Base):
@@ -269,12 +274,15 @@ class Dot(Base):
 
 
 class Synthesis(Base):
-    """A room's synthesis: chosen cards in order and free text per question; published for the screen."""
+    """A room's synthesis of one board: chosen cards in order and free text per column; published for the screen."""
 
     __tablename__ = "syntheses"
+    __table_args__ = (UniqueConstraint("room_id", "board", name="uq_syntheses_room_board"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), unique=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    # The board it synthesises (the syntheses made before boards had their own were the four questions').
+    board: Mapped[str] = mapped_column(String(40), default="four_questions", server_default="four_questions")
     # Card ids in the order the facilitator chose, and {column key: text}.
     items: Mapped[list[int]] = mapped_column(JSON, default=list)
     texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
