@@ -9,7 +9,7 @@ TEST_PROCESSES ?= 4
 # The interface's French and English catalogues: .po files in git, compiled to .mo here.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard collab/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test faults lint bench screenshots messages clean
+.PHONY: run test faults rehearsal lint bench screenshots messages clean
 
 run: $(VENV)/.runtime $(VENDOR) $(CATALOGUES)
 	$(PY) app.py
@@ -24,6 +24,11 @@ test: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 # posts, the soak (COLLAB_SOAK_SECONDS, 600 by default), the long fuzzing; .ci/run runs them after make test.
 faults: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(PY) -m pytest -m faults -s --timeout=1800
+
+# The whole day rehearsed on a real server: 150 phones, about a thousand cards, every phase, in
+# Chromium at each surface; its screenshots go to docs/screens/day/. .ci/run runs it after make test.
+rehearsal: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
+	$(PY) -m pytest -m rehearsal -s --timeout=900
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix collab tests bench app.py
