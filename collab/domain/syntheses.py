@@ -136,9 +136,9 @@ def by_atelier(
     by_key = {board["key"]: board for board in boards}
     order: list[tuple[str, str | None]] = []
     for phase in programme:
-        key = phase.get("activity")
-        if key in by_key and key not in [k for k, _ in order]:
-            order.append((key, phase["title"]))
+        activity = phase.get("activity")
+        if isinstance(activity, str) and activity in by_key and activity not in [k for k, _ in order]:
+            order.append((activity, str(phase["title"])))
     for board in boards:
         if board["key"] not in [k for k, _ in order]:
             order.append((board["key"], board["title"]))
@@ -149,13 +149,13 @@ def by_atelier(
     every_column = list({column["key"]: column for board in boards for column in board["columns"]}.values())
     groups = []
     for key, title in order:
-        board = by_key.get(key)
+        own = by_key.get(key)
         groups.append(
             {
                 "board": key,
                 "title": title,
-                "board_title": board["title"] if board else None,
-                "columns": board["columns"] if board else every_column,
+                "board_title": own["title"] if own else None,
+                "columns": own["columns"] if own else every_column,
                 "syntheses": [s for s in published if s.get("board", "four_questions") == key],
             }
         )
