@@ -106,15 +106,38 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
         "Le développeur territorial tient la plume du diagnostic."
     )
 
-    # The screen, atelier by atelier, under the programme's titles.
-    assert organiser.call("set_screen", {"mode": "syntheses"}, timeout=10)["ok"]
+    if os.environ.get("COLLAB_SYNTHESES_SHOTS"):
+        editor.screenshot(path=str(Path(os.environ["COLLAB_SYNTHESES_SHOTS"]) / "syntheses-console.png"))
+
+    # The organiser's remote picks the atelier; the screen shows it under the programme's title.
+    page = open_page(contexts[0], links["organiser_url"])
+    expect(page.get_by_role("status").first).to_contain_text("Connecté")
+    remote = page.get_by_role("region", name="Écran de la plénière")
+    atelier_choice = remote.get_by_label("Atelier", exact=True)
+    expect(atelier_choice.locator("option")).to_have_text(
+        [
+            "Décrypter les situations de coopération (1 publiée)",
+            "Quatre grandes questions (1 publiée)",
+            "Nos compétences en partage (0 publiée)",
+        ]
+    )
+    remote.locator('[data-screen-mode="syntheses"]').click()
     first = screen.get_by_role("region", name="Décrypter les situations de coopération")
     expect(first.get_by_role("article")).to_contain_text("Le développeur territorial tient la plume")
     expect(first.get_by_role("heading", name="Marges de manœuvre")).to_be_visible()
-    assert organiser.call("set_screen", {"mode": "syntheses", "board": "four_questions"}, timeout=10)["ok"]
+    expect(first.get_by_role("heading", name="Pourquoi ?")).to_have_count(0)
+    # The clicker's next slide steps into the next atelier.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowRight")
     second = screen.get_by_role("region", name="Quatre grandes questions")
     expect(second.get_by_role("article")).to_contain_text("Parce que seuls, les territoires n'y arrivent pas.")
     expect(second.get_by_role("article")).to_contain_text("Salle 1, idée 1")
+    expect(atelier_choice).to_have_value("four_questions")
+    page.keyboard.press("ArrowLeft")
+    expect(first.get_by_role("article")).to_be_visible()
+    atelier_choice.select_option("four_questions")
+    expect(second.get_by_role("article")).to_be_visible()
+    expect(remote).to_contain_text("L'écran montre les synthèses : Quatre grandes questions.")
 
     # Four rooms with long texts and many cards: fitted to the projector, clamped with an ellipsis.
     texts = {"pourquoi": LONG, "pour_quoi": LONG[:900], "comment": LONG, "conditions": LONG[:400]}
@@ -126,6 +149,7 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
         assert console_socket.call("publish_synthesis", synthesis, timeout=10)["ok"]
         console_socket.disconnect()
     expect(screen.locator(".screen__synthesesroom")).to_have_count(4)
+    expect(atelier_choice.locator("option").nth(1)).to_have_text("Quatre grandes questions (4 publiées)")
     shots = Path(os.environ.get("COLLAB_SYNTHESES_SHOTS", tmp_path))
     for width, height in ((1920, 1080), (1280, 720)):
         screen.set_viewport_size({"width": width, "height": height})
