@@ -43,7 +43,8 @@ export class ScreenModes {
 
   apply() {
     const mode = this.mode;
-    const screen = this.local ? { mode: this.local, board: this.screen.board, slide: this.screen.slide } : this.screen;
+    // A mode shown by itself starts at its beginning (another mode's board is not the syntheses' atelier).
+    const screen = this.local ? { mode: this.local } : this.screen;
     this.body.dataset.mode = mode;
     const view = mode === "room" ? "rooms" : mode;
     for (const [name, each] of Object.entries(this.views)) if (name !== view) each.hide();
