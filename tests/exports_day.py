@@ -55,9 +55,21 @@ def seed_day(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str
     made["gap"] = post(1, "competences", "besoin", "Monter un dossier de fonds européens LEADER", leader)
     competences.accept_match(who[0], made["offer"], made["need"], "camille@exemple.fr")
     syntheses.save_synthesis(
-        facilitator, event.rooms[0].id, [made["pourquoi_b"]], {"pourquoi": "Coopérer pour ne pas rester seul."}
+        facilitator,
+        event.rooms[0].id,
+        "four_questions",
+        [made["pourquoi_b"]],
+        {"pourquoi": "Coopérer pour ne pas rester seul."},
     )
-    syntheses.publish_synthesis(facilitator, event.rooms[0].id)
+    syntheses.publish_synthesis(facilitator, event.rooms[0].id, "four_questions")
+    syntheses.save_synthesis(
+        facilitator,
+        event.rooms[0].id,
+        "case_study",
+        [made["finalite"]],
+        {"finalites": "Nourrir les cantines du territoire."},
+    )
+    syntheses.publish_synthesis(facilitator, event.rooms[0].id, "case_study")
     activities.set_card_modes(facilitator, event.rooms[0].id, premoderation=True)
     made["held"] = post(0, "four_questions", "comment", HELD)
     with db.transaction() as session:

@@ -93,10 +93,15 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     "place_dot": (lambda s: {"card_id": s["card"]}, {"participant"}),
     "withdraw_dot": (lambda s: {"card_id": s["card"]}, {"participant"}),
     "save_synthesis": (
-        lambda s: {"room_id": s["room"], "items": [s["card"]], "texts": {"pourquoi": "Parce que."}},
+        lambda s: {
+            "room_id": s["room"],
+            "board": "four_questions",
+            "items": [s["card"]],
+            "texts": {"pourquoi": "Parce que."},
+        },
         STAFF,
     ),
-    "publish_synthesis": (lambda s: {"room_id": s["room"]}, STAFF),
+    "publish_synthesis": (lambda s: {"room_id": s["room"], "board": "four_questions"}, STAFF),
     # Published syntheses are the event's (the screen shows them); each facilitator gets their own drafts.
     "get_syntheses": (lambda s: {}, {"screen", "facilitator_of_another_room", *STAFF}),
     # The organiser's console.
@@ -250,7 +255,7 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     programme.start_timer(facilitator, room, 600)
     votes.open_vote(facilitator, room, 3)
     votes.place_dot(principal, ids[0])
-    syntheses.save_synthesis(facilitator, room, [ids[0]], {})
+    syntheses.save_synthesis(facilitator, room, "four_questions", [ids[0]], {})
     phases = [phase["id"] for phase in describe_event(event.id)["programme"]]
     organiser = link_principal(event.organiser_token)
     hypothesis_ids = [h["id"] for h in hypotheses.get_hypotheses(organiser)["hypotheses"]]

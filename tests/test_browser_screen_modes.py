@@ -56,9 +56,10 @@ def seed(live: LiveServer, links: dict[str, Any]) -> tuple[Any, list[int]]:
     for index in (0, 1):
         console = socket(live.url, rooms[index]["facilitator_url"].rsplit("/", 1)[1])
         texts = {"pourquoi": "Sans confiance entre élus, rien ne se fait.", "comment": "Mutualiser, pas à pas."}
-        saved = console.call("save_synthesis", {"room_id": rooms[index]["id"], "items": posted[index], "texts": texts})
+        synthesis = {"room_id": rooms[index]["id"], "board": "four_questions"}
+        saved = console.call("save_synthesis", synthesis | {"items": posted[index], "texts": texts})
         assert saved["ok"], saved
-        assert console.call("publish_synthesis", {"room_id": rooms[index]["id"]}, timeout=10)["ok"]
+        assert console.call("publish_synthesis", synthesis, timeout=10)["ok"]
         console.disconnect()
     organiser = socket(live.url, links["organiser_url"].rsplit("/", 1)[1])
     drafts = [h["id"] for h in organiser.call("get_hypotheses", {}, timeout=10)["hypotheses"]][:2]
@@ -156,7 +157,8 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
 
     # The syntheses, one per slide, stepped with the keys.
     mode("syntheses").click()
-    syntheses = screen.get_by_role("region", name="Synthèses des ateliers")
+    # Under the title of the atelier that worked the four questions, room by room.
+    syntheses = screen.get_by_role("region", name="Quatre grandes questions")
     expect(syntheses.get_by_role("article")).to_have_count(1)
     expect(syntheses.get_by_role("article")).to_contain_text("Salle 1")
     expect(syntheses).to_contain_text("1 / 2")

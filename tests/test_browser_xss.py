@@ -62,9 +62,10 @@ def seed(live: LiveServer, links: dict[str, Any]) -> dict[str, Any]:
     assert phones[0].call("post_card", formula, timeout=10)["ok"]
 
     texts = {"pourquoi": " ".join(PAYLOADS), "comment": PAYLOADS[3]}
-    synthesis = {"room_id": room["id"], "items": card_ids, "texts": texts}
+    synthesis = {"room_id": room["id"], "board": "four_questions", "items": card_ids, "texts": texts}
     assert facilitator.call("save_synthesis", synthesis, timeout=10)["ok"]
-    assert facilitator.call("publish_synthesis", {"room_id": room["id"]}, timeout=10)["ok"]
+    published = {"room_id": room["id"], "board": "four_questions"}
+    assert facilitator.call("publish_synthesis", published, timeout=10)["ok"]
 
     hypothesis = organiser.call("save_hypothesis", {"text": " ".join(PAYLOADS), "evidence": card_ids[:2]})
     assert hypothesis["ok"], hypothesis

@@ -43,7 +43,12 @@ def test_the_record_holds_every_card_with_its_flags_and_the_day_around_it(
     assert finalite["role"] == day["situation"]["protagonists"][0] and finalite["scale_label"] == "Commune"
     assert finalite["situation_id"] == day["situation"]["id"]
     assert [p["pseudonym"] for p in record["participants"]] == ["Camille", "Bao", "Inès"]
-    assert record["syntheses"][0]["texts"] == {"pourquoi": "Coopérer pour ne pas rester seul."}
+    # Room by room, each room's syntheses in the order of the boards, each naming its board.
+    assert [(s["room_name"], s["board"]) for s in record["syntheses"]] == [
+        ("Salle 1", "case_study"),
+        ("Salle 1", "four_questions"),
+    ]
+    assert record["syntheses"][1]["texts"] == {"pourquoi": "Coopérer pour ne pas rester seul."}
     assert record["dot_votes"][0]["placed"] == 2
     hypothesis = next(h for h in record["hypotheses"] if h["text"] == "La coopération suppose un intérêt partagé")
     assert {r["verdict"]: r["count"] for r in hypothesis["results"]} == {"validee": 1, "infirmee": 0, "a_nuancer": 1}

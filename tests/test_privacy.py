@@ -141,8 +141,8 @@ def test_a_published_synthesis_loses_the_erased_author(event: EventLinks, join: 
     alix, bao = join(pseudonym="Alix"), join(pseudonym="Bao")
     mine, theirs = post(alix, 1, "Pour coopérer"), post(bao, 2)
     facilitator = link_principal(event.rooms[0].facilitator_token)
-    syntheses.save_synthesis(facilitator, event.rooms[0].id, [mine, theirs], {})
-    syntheses.publish_synthesis(facilitator, event.rooms[0].id)
+    syntheses.save_synthesis(facilitator, event.rooms[0].id, "four_questions", [mine, theirs], {})
+    syntheses.publish_synthesis(facilitator, event.rooms[0].id, "four_questions")
     erasure = privacy.erase_participant(participant_principal(alix))  # the default policy: withdrawn
     with db.transaction() as session:
         published = session.scalars(select(Synthesis)).one().published
@@ -176,8 +176,8 @@ def test_the_exports_show_an_erased_author_without_pseudonym(event: EventLinks, 
     ids = [post(alix, 1, "Pour coopérer"), post(bao, 2, "Parce que")]
     cards.post_card(participant_principal(alix), "need", "competences", "besoin", "Un juriste", SKILL)
     facilitator = link_principal(event.rooms[0].facilitator_token)
-    syntheses.save_synthesis(facilitator, event.rooms[0].id, ids, {})
-    syntheses.publish_synthesis(facilitator, event.rooms[0].id)
+    syntheses.save_synthesis(facilitator, event.rooms[0].id, "four_questions", ids, {})
+    syntheses.publish_synthesis(facilitator, event.rooms[0].id, "four_questions")
     privacy.erase_participant(participant_principal(alix))
     for fmt in ("json", "md", "html", "csv"):
         body = export_file(event.id, fmt, True).body
@@ -335,8 +335,8 @@ def test_the_screen_gets_a_published_synthesis_again_without_the_erased_author(
     event: EventLinks, room: dict[str, Any]
 ) -> None:
     facilitator = link_principal(event.rooms[0].facilitator_token)
-    syntheses.save_synthesis(facilitator, event.rooms[0].id, [room["card"]], {})
-    syntheses.publish_synthesis(facilitator, event.rooms[0].id)
+    syntheses.save_synthesis(facilitator, event.rooms[0].id, "four_questions", [room["card"]], {})
+    syntheses.publish_synthesis(facilitator, event.rooms[0].id, "four_questions")
     assert room["alix"].emit("erase_me", {"confirm": True}, callback=True)["ok"]
     [again] = received(room["screen"], "synthesis_published")
     assert again["synthesis"]["cards"][0]["author"] == {"pseudonym": "", "scale": "commune", "erased": True}

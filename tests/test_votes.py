@@ -17,6 +17,8 @@ from collab.domain.events import EventLinks
 from collab.models import Card, Change, Dot, DotVote, ModerationAction, Synthesis
 from tests.conftest import link_principal, participant_principal
 
+FQ = "four_questions"
+
 Join = Callable[..., dict[str, Any]]
 
 
@@ -187,23 +189,23 @@ def test_a_synthesis_is_drafted_then_published_frozen(event: EventLinks, join: J
     first, second, hidden = post(alix, "Première"), post(alix, "Seconde", "comment"), post(alix, "Masquée")
     room_id = event.rooms[0].id
     moderation.hide_card(facilitator(event), hidden)
-    saved = syntheses.save_synthesis(facilitator(event), room_id, [second, first], {"pourquoi": " Parce que. "})
+    saved = syntheses.save_synthesis(facilitator(event), room_id, FQ, [second, first], {"pourquoi": " Parce que. "})
     assert saved["draft"]["items"] == [second, first] and saved["draft"]["texts"] == {"pourquoi": "Parce que."}
     screen = link_principal(event.screen_token)
     assert syntheses.event_syntheses(screen) == {"ok": True, "syntheses": [], "drafts": []}
 
-    published = syntheses.publish_synthesis(facilitator(event), room_id)
+    published = syntheses.publish_synthesis(facilitator(event), room_id, FQ)
     assert published["room_name"] == "Salle 1" and published["texts"] == {"pourquoi": "Parce que."}
     assert [(c["text"], c["column"]) for c in published["cards"]] == [("Seconde", "comment"), ("Première", "pourquoi")]
     assert published["cards"][0]["author"] == {"pseudonym": "Alix", "scale": "region"}
     # A card hidden after it was chosen is left out of the next publication.
     moderation.hide_card(facilitator(event), first)
-    without = syntheses.publish_synthesis(facilitator(event), room_id)
+    without = syntheses.publish_synthesis(facilitator(event), room_id, FQ)
     assert [c["text"] for c in without["cards"]] == ["Seconde"]
     moderation.restore_card(facilitator(event), first)
-    published = syntheses.publish_synthesis(facilitator(event), room_id)
+    published = syntheses.publish_synthesis(facilitator(event), room_id, FQ)
     # Later edits of the draft do not change what the screen shows until published again.
-    syntheses.save_synthesis(facilitator(event), room_id, [first], {})
+    syntheses.save_synthesis(facilitator(event), room_id, FQ, [first], {})
     read = syntheses.event_syntheses(screen)
     assert read["syntheses"] == [published] and read["drafts"] == []
     staff_read = syntheses.event_syntheses(facilitator(event))
@@ -223,7 +225,7 @@ def test_a_synthesis_is_drafted_then_published_frozen(event: EventLinks, join: J
 )
 def test_a_bad_synthesis_is_refused(event: EventLinks, join: Join, items: list[int], texts: dict[str, str]) -> None:
     with pytest.raises(Invalid):
-        syntheses.save_synthesis(facilitator(event), event.rooms[0].id, items, texts)
+        syntheses.save_synthesis(facilitator(event), event.rooms[0].id, FQ, items, texts)
     assert count(Synthesis) == 0
 
 
@@ -234,14 +236,14 @@ def test_synthesis_cards_come_from_the_room_and_only_its_staff_writes_it(event: 
     room_id = event.rooms[0].id
     for items in ([elsewhere], [hidden], [999999]):
         with pytest.raises(Invalid):
-            syntheses.save_synthesis(facilitator(event), room_id, items, {})
+            syntheses.save_synthesis(facilitator(event), room_id, FQ, items, {})
     for principal in (facilitator(event, 1), link_principal(event.screen_token), participant_principal(alix)):
         with pytest.raises(Forbidden):
-            syntheses.save_synthesis(principal, room_id, [mine], {})
+            syntheses.save_synthesis(principal, room_id, FQ, [mine], {})
         with pytest.raises(Forbidden):
-            syntheses.publish_synthesis(principal, room_id)
+            syntheses.publish_synthesis(principal, room_id, FQ)
     with pytest.raises(Conflict):
-        syntheses.publish_synthesis(facilitator(event), room_id)  # nothing saved yet
+        syntheses.publish_synthesis(facilitator(event), room_id, FQ)  # nothing saved yet
     with pytest.raises(Forbidden):
         syntheses.event_syntheses(participant_principal(alix))
     assert count(Synthesis) == 0

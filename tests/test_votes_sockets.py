@@ -129,14 +129,20 @@ BAD_VOTE_PAYLOADS = [
     ("open_vote", {"room_id": 1, "dots": 21}),
     ("open_vote", {"room_id": 1, "dots": 3, "extra": 1}),
     ("close_vote", {"room": 1}),
-    ("save_synthesis", {"room_id": 1, "items": "1,2", "texts": {}}),
-    ("save_synthesis", {"room_id": 1, "items": [0], "texts": {}}),
-    ("save_synthesis", {"room_id": 1, "items": [], "texts": {"Pourquoi ?": "x"}}),
-    ("save_synthesis", {"room_id": 1, "items": [], "texts": {"pourquoi": 3}}),
-    ("save_synthesis", {"room_id": 1, "items": [], "texts": {"pourquoi": "x" * 5000}}),
-    ("save_synthesis", {"room_id": 1, "items": [], "texts": {"pourquoi": "x" * 2001}}),
-    ("save_synthesis", {"room_id": 1, "items": list(range(1, 300)), "texts": {}}),
-    ("publish_synthesis", {"room_id": "1"}),
+    ("save_synthesis", {"room_id": 1, "board": "four_questions", "items": "1,2", "texts": {}}),
+    ("save_synthesis", {"room_id": 1, "board": "four_questions", "items": [0], "texts": {}}),
+    ("save_synthesis", {"room_id": 1, "board": "four_questions", "items": [], "texts": {"Pourquoi ?": "x"}}),
+    ("save_synthesis", {"room_id": 1, "board": "four_questions", "items": [], "texts": {"pourquoi": 3}}),
+    ("save_synthesis", {"room_id": 1, "board": "four_questions", "items": [], "texts": {"pourquoi": "x" * 5000}}),
+    ("save_synthesis", {"room_id": 1, "board": "four_questions", "items": [], "texts": {"pourquoi": "x" * 2001}}),
+    ("save_synthesis", {"room_id": 1, "board": "four_questions", "items": list(range(1, 300)), "texts": {}}),
+    # The board is required, and one of the event's.
+    ("save_synthesis", {"room_id": 1, "items": [], "texts": {}}),
+    ("save_synthesis", {"room_id": 1, "board": "nowhere", "items": [], "texts": {}}),
+    ("save_synthesis", {"room_id": 1, "board": "Four Questions", "items": [], "texts": {}}),
+    ("publish_synthesis", {"room_id": "1", "board": "four_questions"}),
+    ("publish_synthesis", {"room_id": 1}),
+    ("publish_synthesis", {"room_id": 1, "board": "nowhere"}),
     ("get_syntheses", {"all": True}),
 ]
 
@@ -172,7 +178,12 @@ def test_a_published_synthesis_reaches_the_screens_and_consoles(
     for sio in (phone, console, other_console, screen):
         sio.get_received()
 
-    draft = {"room_id": room_id, "items": [second["id"], first["id"]], "texts": {"conditions": "Se parler."}}
+    draft = {
+        "room_id": room_id,
+        "board": "four_questions",
+        "items": [second["id"], first["id"]],
+        "texts": {"conditions": "Se parler."},
+    }
     saved = console.emit("save_synthesis", draft, callback=True)
     assert saved["ok"] and saved["draft"]["items"] == draft["items"]
     assert screen.emit("get_syntheses", {}, callback=True) == {"ok": True, "syntheses": [], "drafts": []}
@@ -180,21 +191,25 @@ def test_a_published_synthesis_reaches_the_screens_and_consoles(
     for sio in (phone, other_console, screen):
         assert sio.get_received() == []
 
-    published = console.emit("publish_synthesis", {"room_id": room_id}, callback=True)
+    published = console.emit("publish_synthesis", {"room_id": room_id, "board": "four_questions"}, callback=True)
     assert published["ok"]
     synthesis = published["synthesis"]
     assert [c["text"] for c in synthesis["cards"]] == ["Des élus qui se parlent", "Mutualiser"]
     for sio in (console, other_console, screen):
-        assert received(sio, "synthesis_published") == [{"room_id": room_id, "synthesis": synthesis}]
+        expected = {"room_id": room_id, "board": "four_questions", "synthesis": synthesis}
+        assert received(sio, "synthesis_published") == [expected]
     assert received(phone, "synthesis_published") == []
     assert screen.emit("get_syntheses", {}, callback=True)["syntheses"] == [synthesis]
     # A phone may not read them, nor write them.
     for name, payload in (
         ("get_syntheses", {}),
         ("save_synthesis", draft),
-        ("publish_synthesis", {"room_id": room_id}),
+        ("publish_synthesis", {"room_id": room_id, "board": "four_questions"}),
     ):
         assert phone.emit(name, payload, callback=True)["error"]["code"] == "forbidden"
-    for name, payload in (("save_synthesis", draft), ("publish_synthesis", {"room_id": room_id})):
+    for name, payload in (
+        ("save_synthesis", draft),
+        ("publish_synthesis", {"room_id": room_id, "board": "four_questions"}),
+    ):
         assert other_console.emit(name, payload, callback=True)["error"]["code"] == "forbidden"
         assert screen.emit(name, payload, callback=True)["error"]["code"] == "forbidden"

@@ -16,6 +16,7 @@ from collab.domain.errors import Forbidden, NotFound, Unauthorised
 from collab.domain.events import normalise_code
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import full_card, iso, next_seq, record_card_change, record_change, record_roles_changed
+from collab.domain.syntheses import published_of
 from collab.models import (
     Card,
     Change,
@@ -191,7 +192,7 @@ def _rewrite_syntheses(
             kept.append(card)
         if kept != synthesis.published.get("cards", []):
             synthesis.published = synthesis.published | {"cards": kept}
-            changed.append(dict(synthesis.published))
+            changed.append(published_of(synthesis))
     return changed
 
 

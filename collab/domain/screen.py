@@ -9,18 +9,20 @@ from sqlalchemy.orm import Session
 from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
+from collab.domain.syntheses import event_synthesis_boards
 from collab.models import Event, Hypothesis, Room
 
-# Each mode and the one value it takes besides its name (None: none).
-MODES: dict[str, str | None] = {
-    "welcome": None,
-    "rooms": None,
-    "room": "room_id",
-    "combined": "board",
-    "syntheses": "slide",
-    "hypothesis": "hypothesis_id",
-    "competences": None,
-    "wordcloud": "board",
+# Each mode and the values it takes besides its name.
+MODES: dict[str, tuple[str, ...]] = {
+    "welcome": (),
+    "rooms": (),
+    "room": ("room_id",),
+    "combined": ("board",),
+    # An atelier's board (null: the first with a published synthesis), and the room's slide within it.
+    "syntheses": ("board", "slide"),
+    "hypothesis": ("hypothesis_id",),
+    "competences": (),
+    "wordcloud": ("board",),
 }
 VALUES = ("room_id", "board", "slide", "hypothesis_id")
 DEFAULT = {"mode": "rooms"}
@@ -70,11 +72,18 @@ def _checked(session: Session, event: Event, values: dict[str, Any]) -> dict[str
     if mode not in MODES:
         raise Invalid(f"mode is one of {', '.join(MODES)}", field="mode")
     takes = MODES[mode]
-    extra = [key for key in VALUES if key != takes and values.get(key) is not None]
+    extra = [key for key in VALUES if key not in takes and values.get(key) is not None]
     if extra:
         raise Invalid(f"the {mode} mode takes no {extra[0]}", field=extra[0])
     screen: dict[str, Any] = {"mode": mode}
-    value = values.get(takes) if takes else None
+    for name in takes:
+        screen.update(_value(session, event, mode, name, values.get(name)))
+    return screen
+
+
+def _value(session: Session, event: Event, mode: str, takes: str, value: Any) -> dict[str, Any]:
+    """Return the value `takes` of a screen mode, its default filled in, or raise Invalid / NotFound."""
+    screen: dict[str, Any] = {}
     if takes == "room_id":
         room = session.get(Room, value) if isinstance(value, int) else None
         if room is None or room.event_id != event.id:
@@ -95,6 +104,9 @@ def _checked(session: Session, event: Event, values: dict[str, Any]) -> dict[str
         screen["slide"] = slide
     elif takes == "board":
         keys = [board["key"] for board in event.boards]
+        if mode == "syntheses" and value is not None and value not in keys:
+            # The syntheses of a board removed from the event since are still shown.
+            keys += sorted(event_synthesis_boards(session, event.id) - set(keys))
         if mode == "combined" and value is None:
             value = DEFAULT_COMBINED if DEFAULT_COMBINED in keys else keys[0] if keys else None
         if value is not None and value not in keys:

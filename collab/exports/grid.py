@@ -24,7 +24,9 @@ def self_diagnosis(record: dict[str, Any]) -> dict[str, Any]:
     board = grid_board(record)
     if board is None:
         return {"event": record["event"], "title": "", "questions": []}
-    kept = {card["id"] for s in record["syntheses"] for card in s.get("cards", [])}
+    # Only the grid board's syntheses speak to its questions.
+    own = [s for s in record["syntheses"] if s.get("board", "four_questions") == board["key"]]
+    kept = {card["id"] for s in own for card in s.get("cards", [])}
     questions = []
     for column in board["columns"]:
         cards = [
@@ -41,7 +43,7 @@ def self_diagnosis(record: dict[str, Any]) -> dict[str, Any]:
             points.append({"id": card["id"], "text": card["text"], "room_name": card["room_name"]})
         conclusions = [
             {"room_name": s["room_name"], "text": s["texts"][column["key"]]}
-            for s in record["syntheses"]
+            for s in own
             if s.get("texts", {}).get(column["key"])
         ]
         questions.append(

@@ -13,6 +13,7 @@ from collab.domain.access import Principal
 from collab.domain.errors import NotFound
 from collab.domain.events import SKILL_SCOPE_LABELS, SKILL_TYPE_LABELS, phase_data, situation_data
 from collab.domain.rooms import iso
+from collab.domain.syntheses import published_of
 from collab.models import (
     Card,
     Dot,
@@ -77,7 +78,7 @@ def event_record(event_id: int, competences: bool = True) -> dict[str, Any]:
                 for p in participants
             ],
             "cards": _cards(session, event_id, rooms, participants, scales),
-            "syntheses": _syntheses(session, event_id),
+            "syntheses": _syntheses(session, event_id, [board["key"] for board in event.boards]),
             "dot_votes": _dot_votes(session, event_id),
             "hypotheses": _hypotheses(session, event_id),
             "competences": None,
@@ -153,15 +154,17 @@ def _cards(
     return rows
 
 
-def _syntheses(session: Session, event_id: int) -> list[dict[str, Any]]:
-    """Return the published syntheses, room by room."""
-    rows = session.scalars(
-        select(Synthesis)
+def _syntheses(session: Session, event_id: int, boards: list[str]) -> list[dict[str, Any]]:
+    """Return the published syntheses, room by room, each room's in the order of the event's boards."""
+    rows = session.execute(
+        select(Synthesis, Room.position)
         .join(Room, Synthesis.room_id == Room.id)
         .where(Room.event_id == event_id, Synthesis.published.is_not(None))
-        .order_by(Room.position)
+    ).tuples()
+    ordered = sorted(
+        rows, key=lambda row: (row[1], boards.index(row[0].board) if row[0].board in boards else len(boards))
     )
-    return [dict(s.published or {}) for s in rows]
+    return [published_of(synthesis) for synthesis, _ in ordered]
 
 
 def _dot_votes(session: Session, event_id: int) -> list[dict[str, Any]]:

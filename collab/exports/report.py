@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from collab.domain.syntheses import by_atelier
 from collab.i18n import clock
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
@@ -128,6 +129,16 @@ def question_labels(record: dict[str, Any]) -> dict[str, str]:
     return {column["key"]: column["label"] for board in record["boards"] for column in board["columns"]}
 
 
+def synthesis_groups(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the published syntheses by atelier in programme order, room by room (ateliers without one left out)."""
+    groups = by_atelier(record["boards"], record["programme"], record["syntheses"])
+    for group in groups:
+        group["labels"] = {column["key"]: column["label"] for column in group["columns"]}
+        if group["title"] is None:
+            group["title"] = _("Autres synthèses")
+    return [group for group in groups if group["syntheses"]]
+
+
 def report_context(record: dict[str, Any], organiser: bool) -> dict[str, Any]:
     """Return what the report's template and the Markdown writer read."""
     return {
@@ -136,7 +147,7 @@ def report_context(record: dict[str, Any], organiser: bool) -> dict[str, Any]:
         "organiser": organiser,
         "ateliers": report_outline(record, organiser),
         "labels": question_labels(record),
-        "syntheses": record["syntheses"],
+        "syntheses": synthesis_groups(record),
         # A hypothesis never put to the vote is a draft of the organiser's, not part of the day.
         "hypotheses": [h for h in record["hypotheses"] if h["state"] != "draft"],
         "competences": record["competences"],
@@ -217,19 +228,24 @@ def report_markdown(record: dict[str, Any], organiser: bool = False) -> str:
 
 
 def _syntheses_md(ctx: dict[str, Any]) -> list[str]:
-    """Return the published syntheses, room by room."""
+    """Return the published syntheses, atelier by atelier, then room by room."""
     out = ["", "## " + _("Synthèses des salles")]
     if not ctx["syntheses"]:
         return [*out, "", "_" + _("Aucune synthèse publiée.") + "_"]
-    for synthesis in ctx["syntheses"]:
-        out += ["", f"### {md(synthesis['room_name'])}"]
-        for key, text in synthesis.get("texts", {}).items():
-            out += ["", f"**{md(ctx['labels'].get(key, key))}** {md(text)}"]
-        if synthesis.get("cards"):
-            out += ["", _("Cartes retenues :"), ""]
-            for card in synthesis["cards"]:
-                label = md(ctx["labels"].get(card["column"], card["column"]))
-                out.append(f"- {md(card['text'])} — _{label} · {md(author_name(card['author']))}_")
+    for group in ctx["syntheses"]:
+        out += ["", f"### {md(group['title'])}"]
+        labels = group["labels"]
+        for synthesis in group["syntheses"]:
+            out += ["", f"#### {md(synthesis['room_name'])}"]
+            # The texts in the order of the board's columns.
+            texts = synthesis.get("texts", {})
+            for key in sorted(texts, key=lambda k: list(labels).index(k) if k in labels else len(labels)):
+                out += ["", f"**{md(labels.get(key, ctx['labels'].get(key, key)))}** {md(texts[key])}"]
+            if synthesis.get("cards"):
+                out += ["", _("Cartes retenues :"), ""]
+                for card in synthesis["cards"]:
+                    label = md(labels.get(card["column"], ctx["labels"].get(card["column"], card["column"])))
+                    out.append(f"- {md(card['text'])} — _{label} · {md(author_name(card['author']))}_")
     return out
 
 

@@ -61,7 +61,7 @@ def on_erase_me(principal: Principal, payload: EraseMe) -> dict[str, Any]:
         broadcast(
             event_scope(principal.event_id),
             "synthesis_published",
-            {"room_id": synthesis["room_id"], "synthesis": synthesis},
+            {"room_id": synthesis["room_id"], "board": synthesis["board"], "synthesis": synthesis},
         )
     scope = participant_scope(principal.participant_id)
     socketio.server.leave_room(request.sid, scope, namespace="/")  # type: ignore[attr-defined]

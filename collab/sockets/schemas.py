@@ -78,7 +78,7 @@ class CardRef(Payload):
 
 
 class RoomRef(Payload):
-    """`reveal_cards`, `close_vote`, `publish_synthesis`: the room to act on."""
+    """`reveal_cards`, `close_vote`: the room to act on."""
 
     room_id: Id
 
@@ -212,12 +212,20 @@ class OpenVote(Payload):
 
 
 class SaveSynthesis(Payload):
-    """`save_synthesis`: chosen card ids in order, and a text per question (column key)."""
+    """`save_synthesis`: the room and board, chosen card ids in order, and a text per column (its key)."""
 
     room_id: Id
+    board: Key
     items: Annotated[list[Id], Field(max_length=200)]
     # Twice the domain's limit per text, so an over-long text gets the domain's clear message.
     texts: Annotated[dict[Key, Annotated[str, Field(max_length=4000)]], Field(max_length=20)]
+
+
+class PublishSynthesis(Payload):
+    """`publish_synthesis`: the room and the board whose saved synthesis goes to the screen."""
+
+    room_id: Id
+    board: Key
 
 
 class Empty(Payload):

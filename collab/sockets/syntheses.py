@@ -1,4 +1,4 @@
-"""Syntheses: drafted and published from a facilitator's console, read by the plenary screen."""
+"""Syntheses: drafted and published from a facilitator's console, per room and board; read by the plenary screen."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ from collab.domain import syntheses
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope
 from collab.sockets.edge import client_event
-from collab.sockets.schemas import Empty, RoomRef, SaveSynthesis
+from collab.sockets.schemas import Empty, PublishSynthesis, SaveSynthesis
 
 
 @client_event("save_synthesis", SaveSynthesis, roles=("facilitator", "organiser"))
 def on_save_synthesis(principal: Principal, payload: SaveSynthesis) -> dict[str, Any]:
     """Sent by a facilitator; keeps the draft, seen by the staff only; nothing is broadcast."""
-    return syntheses.save_synthesis(principal, payload.room_id, list(payload.items), dict(payload.texts))
+    return syntheses.save_synthesis(principal, payload.room_id, payload.board, list(payload.items), dict(payload.texts))
 
 
-@client_event("publish_synthesis", RoomRef, roles=("facilitator", "organiser"))
-def on_publish_synthesis(principal: Principal, payload: RoomRef) -> dict[str, Any]:
+@client_event("publish_synthesis", PublishSynthesis, roles=("facilitator", "organiser"))
+def on_publish_synthesis(principal: Principal, payload: PublishSynthesis) -> dict[str, Any]:
     """Sent by a facilitator; broadcast as `synthesis_published` to the event's screens and consoles."""
-    synthesis = syntheses.publish_synthesis(principal, payload.room_id)
+    synthesis = syntheses.publish_synthesis(principal, payload.room_id, payload.board)
     broadcast(
-        event_scope(principal.event_id), "synthesis_published", {"room_id": payload.room_id, "synthesis": synthesis}
+        event_scope(principal.event_id),
+        "synthesis_published",
+        {"room_id": payload.room_id, "board": payload.board, "synthesis": synthesis},
     )
     return {"ok": True, "synthesis": synthesis}
 

@@ -22,8 +22,6 @@ import { byVotes, pointsLabel, pressToggle, voteDecoration } from "./lib/votes.j
 
 const boot = readBoot();
 const scaleLabel = scaleLabels(boot.event);
-// The synthesis is written per question of the four-question grid.
-const board = (boot.event.boards || []).find((b) => b.key === "four_questions") || (boot.event.boards || [])[0];
 const status = document.querySelector("[data-status]");
 const alertBox = document.querySelector("[data-console-message]");
 
@@ -85,12 +83,14 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
   const decorate = (card, pending) => {
     const dots = votes(card, pending);
     const editor = editors.get(roomId);
-    const chosen = Boolean(editor && editor.has(card.id));
+    // Only the cards of the board whose synthesis is on show go into it.
+    const takes = Boolean(editor && editor.takes(card));
+    const chosen = takes && editor.has(card.id);
     return {
-      key: [dots && dots.key, chosen],
+      key: [dots && dots.key, takes, chosen],
       render(article) {
         if (dots) dots.render(article);
-        if (pending || card.hidden || card.held || !editor) return;
+        if (pending || card.hidden || card.held || !takes) return;
         const textId = article.querySelector(".card__text").id;
         article.append(
           chosen
@@ -149,14 +149,14 @@ for (const node of document.querySelectorAll(".room[data-room-id]")) {
     draw();
   });
   const editorNode = node.querySelector("[data-synthesis-editor]");
-  if (editorNode && board) {
+  if (editorNode && (boot.event.boards || []).length) {
     editors.set(
       roomId,
       new SynthesisEditor(editorNode, {
         roomId,
         cards: () => store.cards,
         call: (...args) => connection.call(...args),
-        columns: board.columns,
+        boards: boot.event.boards,
         onItems: () => draw(),
       }),
     );
@@ -207,6 +207,10 @@ function showRoomPhase(roomId) {
   const board = boardFor(boot.event, phase);
   boardViews.get(roomId).follow(boot.event.boards);
   boardViews.get(roomId).show(board && board.key);
+  // The synthesis panel follows the room's atelier (a plenary leaves it on the last one; before
+  // the day, the board on show).
+  if (phase && phase.activity) editors.get(roomId)?.follow(phase.activity);
+  else if (!phase && board) editors.get(roomId)?.follow(board.key);
   showCompetenceMap();
   caseStudies.get(roomId)();
   select.value = phase ? String(phase.id) : "";

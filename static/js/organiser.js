@@ -267,7 +267,7 @@ async function followScreen() {
     const shown = await connection.call("get_screen", {}, 10000);
     if (shown.ok) remote.take(shown.screen);
     const published = await connection.call("get_syntheses", {}, 10000);
-    if (published.ok) remote.setPublished(published.syntheses.length);
+    if (published.ok) remote.setSyntheses(published.syntheses);
     // The organiser reads drafts too; the screen shows only those put to the vote.
     const listed = await connection.call("get_hypotheses", {}, 10000);
     if (listed.ok) remote.setHypotheses(listed.hypotheses.filter((h) => h.state !== "draft"));

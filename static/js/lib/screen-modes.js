@@ -43,7 +43,8 @@ export class ScreenModes {
 
   apply() {
     const mode = this.mode;
-    const screen = this.local ? { mode: this.local, slide: this.screen.slide } : this.screen;
+    // A mode shown by itself starts at its beginning (another mode's board is not the syntheses' atelier).
+    const screen = this.local ? { mode: this.local } : this.screen;
     this.body.dataset.mode = mode;
     const view = mode === "room" ? "rooms" : mode;
     for (const [name, each] of Object.entries(this.views)) if (name !== view) each.hide();
@@ -51,7 +52,7 @@ export class ScreenModes {
       rooms: null,
       room: screen.room_id,
       combined: screen.board,
-      syntheses: screen.slide || 0,
+      syntheses: { board: screen.board ?? null, slide: screen.slide || 0 },
       hypothesis: screen.hypothesis_id,
       wordcloud: screen.board ?? null,
     }[mode];

@@ -4,6 +4,7 @@
 import { el } from "./dom.js";
 import { errorText, failureText } from "./errors.js";
 import { t, tn } from "./i18n.js";
+import { byAtelier, groupFor } from "./screen-syntheses.js";
 
 const ORDER = ["welcome", "rooms", "room", "combined", "syntheses", "hypothesis", "competences", "wordcloud"];
 const NEXT_KEYS = new Set(["ArrowRight", "PageDown"]);
@@ -33,7 +34,7 @@ export class ScreenRemote {
     this.call = call;
     this.alert = root.querySelector("[data-remote-message]");
     this.screen = screen || { mode: "rooms" };
-    this.published = 0; // syntheses published, the slides of the syntheses mode
+    this.groups = []; // the published syntheses by atelier: the syntheses mode's choices and slides
     this.hypotheses = []; // [{id, text}] the slides of the hypothesis mode
     this.buttons = new Map([...root.querySelectorAll("[data-screen-mode]")].map((b) => [b.dataset.screenMode, b]));
     this.choices = new Map([...root.querySelectorAll("[data-screen-choice]")].map((s) => [s.dataset.screenChoice, s]));
@@ -67,7 +68,11 @@ export class ScreenRemote {
     if (mode === "combined") return { mode, board: value("combined") || null };
     if (mode === "wordcloud") return { mode, board: value("wordcloud") || null };
     if (mode === "hypothesis") return { mode, hypothesis_id: Number(value("hypothesis")) };
-    if (mode === "syntheses") return { mode, slide };
+    if (mode === "syntheses") {
+      // A slide number past the chosen atelier's rooms steps into the next atelier's.
+      const { board, at } = this._synthesisSlide(slide, value("syntheses") || null);
+      return { mode, board, slide: at };
+    }
     return { mode };
   }
 
@@ -92,13 +97,47 @@ export class ScreenRemote {
     if (screen.mode === "hypothesis" && this.choices.get("hypothesis")) this.choices.get("hypothesis").value = String(screen.hypothesis_id);
     if (screen.mode === "combined" && this.choices.get("combined")) this.choices.get("combined").value = screen.board || "";
     if (screen.mode === "wordcloud" && this.choices.get("wordcloud")) this.choices.get("wordcloud").value = screen.board || "";
+    if (screen.mode === "syntheses" && this.choices.get("syntheses")) {
+      const group = groupFor(this.groups, screen.board);
+      if (group) this.choices.get("syntheses").value = group.board;
+    }
     this.render();
   }
 
-  /** Take the number of published syntheses (the syntheses mode's slides). */
-  setPublished(count) {
-    this.published = count;
+  /** Take the published syntheses (`get_syntheses`): the syntheses mode's ateliers and slides. */
+  setSyntheses(published) {
+    this.groups = byAtelier(this.event, published).filter((group) => group.syntheses.length || group.title);
+    const select = this.choices.get("syntheses");
+    if (select) {
+      const chosen = select.value;
+      select.replaceChildren(
+        ...this.groups.map((group) =>
+          el("option", { value: group.board }, `${group.title || t("Autres synthèses")} (${tn("{n} publiée", "{n} publiées", group.syntheses.length)})`),
+        ),
+      );
+      const shown = this.screen.mode === "syntheses" ? groupFor(this.groups, this.screen.board) : null;
+      const first = this.groups.find((group) => group.syntheses.length);
+      select.value = shown ? shown.board : this.groups.some((g) => g.board === chosen) ? chosen : first ? first.board : select.value;
+    }
     this.render();
+  }
+
+  /** The atelier's published syntheses, in the order the screen steps through them. */
+  get published() {
+    return this.groups.reduce((sum, group) => sum + group.syntheses.length, 0);
+  }
+
+  /** The slides of every atelier in a row: [{board, at}], one per published synthesis. */
+  _synthesisSlides() {
+    return this.groups.flatMap((group) => group.syntheses.map((_s, at) => ({ board: group.board, at })));
+  }
+
+  /** Return {board, at} for the `slide`th room of `board`'s atelier, carried into the next ateliers past its last. */
+  _synthesisSlide(slide, board) {
+    const slides = this._synthesisSlides();
+    const start = slides.findIndex((s) => s.board === board);
+    if (start < 0) return { board, at: slide };
+    return slides[Math.min(start + slide, slides.length - 1)];
   }
 
   /** Take the event's hypotheses ([{id, text}]), the hypothesis mode's slides and choices. */
@@ -122,8 +161,10 @@ export class ScreenRemote {
     const hypothesisSelect = this.choices.get("hypothesis");
     if (hypothesisSelect) hypothesisSelect.disabled = this.hypotheses.length === 0;
     const slides = this.published;
-    const slide = Math.min(this.screen.slide || 0, Math.max(slides - 1, 0));
-    this.slideNode.textContent = mode === "syntheses" && slides > 1 ? `${slide + 1} / ${slides}` : slides ? tn("{n} publiée", "{n} publiées", slides) : t("aucune publiée");
+    const group = mode === "syntheses" ? groupFor(this.groups, this.screen.board) : null;
+    const rooms = group ? group.syntheses.length : 0;
+    const slide = Math.min(this.screen.slide || 0, Math.max(rooms - 1, 0));
+    this.slideNode.textContent = rooms > 1 ? `${slide + 1} / ${rooms}` : slides ? tn("{n} publiée", "{n} publiées", slides) : t("aucune publiée");
     this.now.textContent = this._nowText(NAMES[mode] || mode);
   }
 
@@ -139,9 +180,14 @@ export class ScreenRemote {
       const board = (this.event.boards || []).find((b) => b.key === screen.board);
       detail = board ? board.title : screen.mode === "wordcloud" ? t("toute la journée") : null;
     }
-    if (screen.mode === "syntheses" && this.published > 1) {
-      const slide = Math.min(screen.slide || 0, this.published - 1) + 1;
-      return t("L'écran montre {what} ({slide} sur {count}).", { what, slide, count: this.published });
+    if (screen.mode === "syntheses") {
+      const group = groupFor(this.groups, screen.board);
+      if (group && group.syntheses.length > 1) {
+        const slide = Math.min(screen.slide || 0, group.syntheses.length - 1) + 1;
+        const atelier = group.title || t("Autres synthèses");
+        return t("L'écran montre {what} : {detail} ({slide} sur {count}).", { what, detail: atelier, slide, count: group.syntheses.length });
+      }
+      detail = group ? group.title || t("Autres synthèses") : null;
     }
     return detail ? t("L'écran montre {what} : {detail}.", { what, detail }) : t("L'écran montre {what}.", { what });
   }
@@ -158,7 +204,14 @@ export class ScreenRemote {
   _at() {
     const { screen } = this;
     if (screen.mode === "room") return Math.max((this.event.rooms || []).findIndex((r) => r.id === screen.room_id), 0);
-    if (screen.mode === "syntheses") return Math.min(screen.slide || 0, this._slides("syntheses") - 1);
+    if (screen.mode === "syntheses") {
+      // Where the screen is among every atelier's slides.
+      const group = groupFor(this.groups, screen.board);
+      const slides = this._synthesisSlides();
+      const start = group ? slides.findIndex((s) => s.board === group.board) : -1;
+      if (start < 0) return 0;
+      return Math.min(start + Math.min(screen.slide || 0, group.syntheses.length - 1), this._slides("syntheses") - 1);
+    }
     if (screen.mode === "hypothesis") return Math.max(this.hypotheses.findIndex((h) => h.id === screen.hypothesis_id), 0);
     return 0;
   }
@@ -178,6 +231,12 @@ export class ScreenRemote {
     }
     if (mode === "room") this.choices.get("room").value = String(this.event.rooms[at].id);
     if (mode === "hypothesis") this.choices.get("hypothesis").value = String(this.hypotheses[at].id);
-    return this.choose(mode, mode === "syntheses" ? at : 0);
+    if (mode === "syntheses") {
+      const slides = this._synthesisSlides();
+      const target = slides[at] || { board: this.choices.get("syntheses")?.value || null, at: 0 };
+      if (this.choices.get("syntheses") && target.board) this.choices.get("syntheses").value = target.board;
+      return this.send({ mode, board: target.board, slide: target.at });
+    }
+    return this.choose(mode, 0);
   }
 }

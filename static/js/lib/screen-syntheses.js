@@ -1,22 +1,81 @@
-// The screen's syntheses: each room's published synthesis, one per slide, in the rooms' order.
+// The screen's syntheses, atelier by atelier: for each atelier of the programme (the first phase
+// working a board), its published syntheses, one room per slide, under the atelier's title. Long
+// texts are clamped to the room left on the screen, with an ellipsis, never cut mid-line.
 import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { renderPublished } from "./synthesis.js";
+
+const LEGACY_BOARD = "four_questions"; // syntheses published before boards had their own
+
+/**
+ * Return the published syntheses grouped by atelier, in programme order: [{board, title, columns,
+ * syntheses}], each group's syntheses in the rooms' order; boards no phase works come after (their
+ * own title), then syntheses of a board the event no longer has (title null). Mirrors
+ * collab.domain.syntheses.by_atelier.
+ */
+export function byAtelier(event, published) {
+  const boards = event.boards || [];
+  const byKey = new Map(boards.map((board) => [board.key, board]));
+  const order = new Map();
+  for (const phase of event.programme || []) {
+    if (byKey.has(phase.activity) && !order.has(phase.activity)) order.set(phase.activity, phase.title);
+  }
+  for (const board of boards) if (!order.has(board.key)) order.set(board.key, board.title);
+  const boardOf = (synthesis) => synthesis.board || LEGACY_BOARD;
+  for (const synthesis of published) if (!order.has(boardOf(synthesis))) order.set(boardOf(synthesis), null);
+  const everyColumn = [...new Map(boards.flatMap((board) => board.columns.map((c) => [c.key, c]))).values()];
+  const rooms = (event.rooms || []).map((room) => room.id);
+  const roomOrder = (synthesis) => (rooms.includes(synthesis.room_id) ? rooms.indexOf(synthesis.room_id) : rooms.length);
+  return [...order].map(([key, title]) => ({
+    board: key,
+    title,
+    columns: byKey.has(key) ? byKey.get(key).columns : everyColumn,
+    syntheses: published.filter((s) => boardOf(s) === key).sort((a, b) => roomOrder(a) - roomOrder(b)),
+  }));
+}
+
+/** Return the group the screen shows for `board` (null: the first with a published synthesis). */
+export function groupFor(groups, board) {
+  return groups.find((group) => group.board === board) || groups.find((group) => group.syntheses.length) || groups[0] || null;
+}
+
+/** Clamp `node` to the lines left above `bottom` (px), with an ellipsis; hide it if none is left. */
+function clampTo(node, bottom) {
+  node.style.removeProperty("-webkit-line-clamp");
+  node.classList.remove("clamped");
+  node.hidden = false;
+  const box = node.getBoundingClientRect();
+  if (box.bottom <= bottom + 0.5) return;
+  const line = parseFloat(getComputedStyle(node).lineHeight) || 24;
+  const lines = Math.floor((bottom - box.top) / line);
+  if (lines < 1) {
+    node.hidden = true;
+    return;
+  }
+  node.classList.add("clamped");
+  node.style.setProperty("-webkit-line-clamp", String(lines));
+}
 
 export class SynthesesView {
   constructor(root, { event, scaleLabel }) {
     this.root = root;
     this.event = event;
     this.scaleLabel = scaleLabel;
+    this.title = root.querySelector("[data-syntheses-title]");
     this.list = root.querySelector("[data-syntheses-list]");
     this.empty = root.querySelector("[data-syntheses-empty]");
     this.position = root.querySelector("[data-syntheses-position]");
-    this.published = new Map();
+    this.roomsNode = root.querySelector("[data-syntheses-rooms]");
+    this.published = new Map(); // "board room_id" → synthesis
+    this.board = null;
     this.slide = 0;
+    window.addEventListener("resize", () => this.fit());
   }
 
-  /** Show slide `slide` (0 is the first room with a published synthesis; past the last, the last). */
-  show(slide = 0) {
-    this.slide = slide;
+  /** Show `{board, slide}`: the atelier of that board (null: the first with a synthesis), its `slide`th room. */
+  show(value = {}) {
+    this.board = value.board ?? null;
+    this.slide = value.slide || 0;
     this.root.hidden = false;
     this.render();
   }
@@ -27,20 +86,52 @@ export class SynthesesView {
 
   /** Take every published synthesis (`get_syntheses`), or one just published. */
   take(syntheses) {
-    for (const synthesis of syntheses) this.published.set(synthesis.room_id, synthesis);
+    for (const synthesis of syntheses) this.published.set(`${synthesis.board || LEGACY_BOARD} ${synthesis.room_id}`, synthesis);
     if (!this.root.hidden) this.render();
   }
 
   render() {
-    const order = (this.event.rooms || []).map((room) => room.id);
-    const published = [...this.published.values()].sort((a, b) => order.indexOf(a.room_id) - order.indexOf(b.room_id));
-    const at = Math.min(this.slide, published.length - 1);
-    // The syntheses are written per question of the four-question grid.
-    const boards = this.event.boards || [];
-    const board = boards.find((b) => b.key === "four_questions") || boards[0];
-    const shown = published[at];
-    this.list.replaceChildren(shown ? renderPublished(shown, board ? board.columns : [], this.scaleLabel) : el("div"));
-    this.empty.hidden = published.length > 0;
-    this.position.textContent = published.length > 1 ? `${at + 1} / ${published.length}` : "";
+    const group = groupFor(byAtelier(this.event, [...this.published.values()]), this.board);
+    const syntheses = group ? group.syntheses : [];
+    const at = Math.max(Math.min(this.slide, syntheses.length - 1), 0);
+    const shown = syntheses[at];
+    this.title.textContent = group ? group.title || t("Autres synthèses") : t("Synthèses des ateliers");
+    this.roomsNode.replaceChildren(
+      ...syntheses.map((synthesis, index) =>
+        el("li", { class: "screen__synthesesroom", "aria-current": index === at ? "step" : null }, synthesis.room_name),
+      ),
+    );
+    this.roomsNode.hidden = syntheses.length < 2;
+    this.list.replaceChildren(shown ? renderPublished(shown, group.columns, this.scaleLabel) : el("div"));
+    this.empty.hidden = syntheses.length > 0;
+    this.empty.textContent = this.published.size ? t("Aucune synthèse publiée pour cet atelier.") : t("Aucune synthèse publiée pour l'instant.");
+    this.position.textContent = syntheses.length > 1 ? `${at + 1} / ${syntheses.length}` : "";
+    this.fit();
+  }
+
+  /** Fit the slide to the screen: texts clamped to their cell, cards past the bottom counted instead. */
+  fit() {
+    if (this.root.hidden) return;
+    for (const question of this.list.querySelectorAll(".synthesis__question")) {
+      const text = question.querySelector(".synthesis__text");
+      if (text) clampTo(text, question.getBoundingClientRect().bottom);
+    }
+    const list = this.list.querySelector(".synthesis__cards");
+    if (!list) return;
+    list.querySelector(".synthesis__more")?.remove();
+    const items = [...list.querySelectorAll(".synthesis__card")];
+    for (const item of items) item.hidden = false;
+    const bottom = list.getBoundingClientRect().bottom;
+    const over = () => items.filter((item) => !item.hidden && item.getBoundingClientRect().bottom > bottom + 0.5);
+    if (!over().length) return;
+    // Keep the cards that fit whole, and say how many more the synthesis holds.
+    const more = el("li", { class: "synthesis__more" });
+    list.append(more);
+    let hidden = 0;
+    for (let i = items.length - 1; i >= 0 && (over().length || more.getBoundingClientRect().bottom > bottom + 0.5); i -= 1) {
+      items[i].hidden = true;
+      hidden += 1;
+      more.textContent = tn("+ {n} autre carte retenue", "+ {n} autres cartes retenues", hidden);
+    }
   }
 }

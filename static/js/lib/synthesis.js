@@ -1,5 +1,5 @@
-// A room's synthesis: the facilitator's editor (chosen cards in order, a text per question)
-// and the plenary screen's view of a published one.
+// A room's syntheses, one per board: the facilitator's editor (chosen cards in order, a text per
+// column of the board) and the plenary screen's view of a published one.
 import { authorName, el } from "./dom.js";
 import { errorText, failureText } from "./errors.js";
 import { clock as clockTime, t } from "./i18n.js";
@@ -17,52 +17,98 @@ function reason(err) {
 
 export class SynthesisEditor {
   /**
-   * `root`: the editor's section ([data-synthesis-items], [data-synthesis-text=<column>]…).
-   * `cards()`: the room's cards (Map id → card); `call`: the connection's acknowledged call;
-   * `columns`: the board's columns ({key, label}); `onItems()`: the chosen cards changed.
+   * `root`: the editor's section: [data-synthesis-board] (a select of the boards), [data-synthesis-items],
+   * [data-synthesis-fields=<board>] holding [data-synthesis-text=<column>]…; each board of the day has
+   * its own synthesis. `cards()`: the room's cards (Map id → card); `call`: the connection's
+   * acknowledged call; `boards`: the event's boards ({key, columns}); `onItems()`: the chosen cards changed.
    */
-  constructor(root, { roomId, cards, call, columns, onItems = () => {} }) {
+  constructor(root, { roomId, cards, call, boards, onItems = () => {} }) {
     this.root = root;
     this.roomId = roomId;
     this.cards = cards;
     this.call = call;
-    this.labels = new Map(columns.map((column) => [column.key, column.label]));
+    this.labels = new Map(boards.map((board) => [board.key, new Map(board.columns.map((column) => [column.key, column.label]))]));
     this.onItems = onItems;
-    this.items = [];
-    this.dirty = false; // edited here since the last load or save: a late draft must not overwrite it
+    // Per board: the chosen cards, and whether this console edited them since the last load or save
+    // (a late draft must not overwrite them).
+    this.drafts = new Map(boards.map((board) => [board.key, { items: [], dirty: false, published: null }]));
+    this.select = root.querySelector("[data-synthesis-board]");
+    this.board = this.select ? this.select.value : boards.length ? boards[0].key : null;
+    this.followed = null; // the board of the room's phase the editor last followed
     this.list = root.querySelector("[data-synthesis-items]");
     this.empty = root.querySelector("[data-synthesis-empty]");
     this.message = root.querySelector("[data-synthesis-message]");
-    this.texts = new Map([...root.querySelectorAll("[data-synthesis-text]")].map((area) => [area.dataset.synthesisText, area]));
-    for (const area of this.texts.values()) {
-      area.maxLength = TEXT_MAX;
-      area.addEventListener("input", () => (this.dirty = true));
+    this.fields = new Map([...root.querySelectorAll("[data-synthesis-fields]")].map((node) => [node.dataset.synthesisFields, node]));
+    for (const [board, node] of this.fields) {
+      for (const area of node.querySelectorAll("[data-synthesis-text]")) {
+        area.maxLength = TEXT_MAX;
+        area.addEventListener("input", () => (this.drafts.get(board).dirty = true));
+      }
     }
+    if (this.select) this.select.addEventListener("change", () => this.show(this.select.value));
     root.addEventListener("click", (click) => this._clicked(click));
     for (const button of root.querySelectorAll("[data-synthesis-save], [data-synthesis-publish]")) button.disabled = false;
-    this.render();
+    this.show(this.board);
   }
 
-  /** Tell whether a card is in the synthesis. */
+  /** The draft of the board on show. */
+  get draft() {
+    return this.drafts.get(this.board) || { items: [], dirty: false, published: null };
+  }
+
+  get items() {
+    return this.draft.items;
+  }
+
+  /** Show the synthesis of `board` (a key of the event's boards). */
+  show(board) {
+    if (!this.drafts.has(board)) return;
+    this.board = board;
+    if (this.select) this.select.value = board;
+    for (const [key, node] of this.fields) node.hidden = key !== board;
+    const { published } = this.draft;
+    this.say(published ? t("Dernière publication à {time}.", { time: clock(published) }) : "");
+    this.render();
+    this.onItems();
+  }
+
+  /** Follow the room's phase: show its board's synthesis when the phase moves to another board. */
+  follow(board) {
+    if (!board || board === this.followed) return;
+    this.followed = board;
+    this.show(board);
+  }
+
+  /** Tell whether a card is in the synthesis on show. */
   has(cardId) {
     return this.items.includes(cardId);
   }
 
-  /** Add a card at the end of the synthesis. */
+  /** Tell whether a card may be added to the synthesis on show (a card of its board). */
+  takes(card) {
+    return card.board === this.board;
+  }
+
+  /** Add a card at the end of the synthesis on show. */
   add(cardId) {
     if (this.has(cardId)) return;
     this.items.push(cardId);
     this._changed();
   }
 
-  /** Take the draft saved on the server, unless this console has unsaved edits. */
+  _texts(board) {
+    const node = this.fields.get(board);
+    return node ? [...node.querySelectorAll("[data-synthesis-text]")] : [];
+  }
+
+  /** Take a draft saved on the server (its board's), unless this console has unsaved edits of it. */
   load(draft) {
-    if (this.dirty || !draft) return;
-    this.items = [...draft.items];
-    for (const [key, area] of this.texts) area.value = draft.texts[key] || "";
-    if (draft.published_at) this.say(t("Dernière publication à {time}.", { time: clock(draft.published_at) }));
-    this.render();
-    this.onItems();
+    const mine = draft && this.drafts.get(draft.board);
+    if (!mine || mine.dirty) return;
+    mine.items = [...draft.items];
+    mine.published = draft.published_at;
+    for (const area of this._texts(draft.board)) area.value = draft.texts[area.dataset.synthesisText] || "";
+    if (draft.board === this.board) this.show(this.board);
   }
 
   /** Draw the chosen cards, each with Monter / Descendre / Retirer. */
@@ -85,7 +131,7 @@ export class SynthesisEditor {
           el(
             "p",
             { class: "synthesis-item__meta" },
-            card ? this.labels.get(card.column) || card.column : "",
+            card ? (this.labels.get(this.board) || new Map()).get(card.column) || card.column : "",
             card && card.hidden ? " · " + t("masquée : elle ne sera pas publiée") : "",
           ),
           el(
@@ -107,17 +153,19 @@ export class SynthesisEditor {
     this.message.classList.toggle("synthesis-editor__message--error", isError);
   }
 
-  /** Save the draft; resolve true when the server kept it. */
+  /** Save the draft of the board on show; resolve true when the server kept it. */
   async save() {
+    const { board } = this;
+    const draft = this.draft;
     const cards = this.cards();
     // Cards hidden or gone since they were chosen cannot be kept.
-    const items = this.items.filter((id) => cards.has(id) && !cards.get(id).hidden && !cards.get(id).held);
-    const texts = Object.fromEntries([...this.texts].map(([key, area]) => [key, area.value]));
+    const items = draft.items.filter((id) => cards.has(id) && !cards.get(id).hidden && !cards.get(id).held);
+    const texts = Object.fromEntries(this._texts(board).map((area) => [area.dataset.synthesisText, area.value]));
     try {
-      const ack = await this.call("save_synthesis", { room_id: this.roomId, items, texts }, 5000);
+      const ack = await this.call("save_synthesis", { room_id: this.roomId, board, items, texts }, 5000);
       if (!ack.ok) throw new Error(errorText(ack.error));
-      this.dirty = false;
-      this.items = [...ack.draft.items];
+      draft.dirty = false;
+      draft.items = [...ack.draft.items];
       this.render();
       this.onItems();
       this.say(t("Brouillon enregistré à {time}.", { time: clock(ack.draft.updated_at) }));
@@ -132,8 +180,9 @@ export class SynthesisEditor {
   async publish() {
     if (!(await this.save())) return;
     try {
-      const ack = await this.call("publish_synthesis", { room_id: this.roomId }, 5000);
+      const ack = await this.call("publish_synthesis", { room_id: this.roomId, board: this.board }, 5000);
       if (!ack.ok) throw new Error(errorText(ack.error));
+      this.draft.published = ack.synthesis.published_at;
       this.say(t("Synthèse publiée à {time} : l'écran peut l'afficher.", { time: clock(ack.synthesis.published_at) }));
     } catch (err) {
       this.say(t("La synthèse n'a pas été publiée : {why}. Réessayez.", { why: reason(err) }), true);
@@ -141,7 +190,7 @@ export class SynthesisEditor {
   }
 
   _changed() {
-    this.dirty = true;
+    this.draft.dirty = true;
     this.render();
     this.onItems();
   }
@@ -174,11 +223,11 @@ export class SynthesisEditor {
 }
 
 /**
- * Render a published synthesis for the screen: the room, a text per question, then the chosen
- * cards in order. `columns`: the board's columns ({key, label}); `scaleLabel(key)`.
+ * Render a published synthesis for the screen: the room, a text per column of its board, then the
+ * chosen cards in order. `columns`: the board's columns ({key, label}); `scaleLabel(key)`.
  */
 export function renderPublished(synthesis, columns, scaleLabel = (key) => key) {
-  const titleId = `synthesis-room-${synthesis.room_id}`;
+  const titleId = `synthesis-room-${synthesis.room_id}-${synthesis.board || ""}`;
   const labels = new Map(columns.map((column) => [column.key, column.label]));
   const questions = columns
     .filter((column) => synthesis.texts[column.key])
@@ -199,10 +248,14 @@ export function renderPublished(synthesis, columns, scaleLabel = (key) => key) {
   );
   return el(
     "article",
-    { class: "synthesis", "aria-labelledby": titleId, "data-synthesis-room": synthesis.room_id },
+    { class: "synthesis", "aria-labelledby": titleId, "data-synthesis-room": synthesis.room_id, "data-synthesis-board": synthesis.board || "" },
     el("h3", { class: "synthesis__room", id: titleId }, synthesis.room_name),
-    questions,
-    cards.length ? el("ol", { class: "synthesis__cards" }, cards) : null,
-    !questions.length && !cards.length ? el("p", { class: "synthesis__empty" }, t("Synthèse vide.")) : null,
+    el(
+      "div",
+      { class: cards.length ? "synthesis__body synthesis__body--cards" : "synthesis__body" },
+      questions.length ? el("div", { class: `synthesis__questions synthesis__questions--${Math.min(questions.length, 4)}` }, questions) : null,
+      cards.length ? el("ol", { class: "synthesis__cards" }, cards) : null,
+      !questions.length && !cards.length ? el("p", { class: "synthesis__empty" }, t("Synthèse vide.")) : null,
+    ),
   );
 }
