@@ -197,7 +197,7 @@ def test_the_whole_day_with_150_phones_and_a_thousand_cards(chromium: Any, tmp_p
                     dot_vote(day, facilitator, links["rooms"][0]["id"])
             if phase["kind"] == "pleniere" and index > 0 and programme[index - 1]["kind"] == "repas":
                 publish_syntheses(day, links)
-                assert organiser_socket.call("set_screen", {"mode": "syntheses", "slide": 0})["ok"]
+                assert organiser_socket.call("set_screen", {"mode": "syntheses", "board": None, "slide": 0})["ok"]
             if phase["kind"] == "pleniere" and "hypoth" in (phase.get("description") or "").lower():
                 vote_hypotheses(day, organiser_socket, screen)
             every_card_reached(observer, day.acknowledged)
@@ -252,9 +252,10 @@ def publish_syntheses(day: Day, links: dict[str, Any]) -> None:
             "pourquoi": "Aucune commune ne porte seule ces services.",
             "comment": "Une convention pluriannuelle et un poste partagé.",
         }
-        saved = facilitator.call("save_synthesis", {"room_id": room["id"], "items": items, "texts": texts})
+        payload = {"room_id": room["id"], "board": "four_questions", "items": items, "texts": texts}
+        saved = facilitator.call("save_synthesis", payload)
         assert saved["ok"], saved
-        assert facilitator.call("publish_synthesis", {"room_id": room["id"]})["ok"]
+        assert facilitator.call("publish_synthesis", {"room_id": room["id"], "board": "four_questions"})["ok"]
         facilitator.sio.disconnect()
 
 

@@ -36,7 +36,14 @@ def downgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_column("screen_follows_votes")
         batch_op.drop_column("open_boards")
-    with op.batch_alter_table("syntheses", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_syntheses_room_board", type_="unique")
-        batch_op.drop_column("board")
-        batch_op.create_unique_constraint("uq_syntheses_room_id", ["room_id"])
+    # Each room keeps its four-question synthesis, the one synthesis a room had before.
+    op.execute("DELETE FROM syntheses WHERE board <> 'four_questions'")
+    if op.get_bind().dialect.name == "sqlite":
+        with op.batch_alter_table("syntheses", schema=None) as batch_op:
+            batch_op.drop_constraint("uq_syntheses_room_board", type_="unique")
+            batch_op.drop_column("board")
+            batch_op.create_unique_constraint("uq_syntheses_room_id", ["room_id"])
+    else:
+        op.drop_constraint("uq_syntheses_room_board", "syntheses", type_="unique")
+        op.drop_column("syntheses", "board")
+        op.create_unique_constraint("syntheses_room_id_key", "syntheses", ["room_id"])
