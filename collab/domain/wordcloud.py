@@ -63,7 +63,7 @@ def word_cloud(principal: Principal, board_key: str | None) -> dict[str, Any]:
 
 
 def top_words(texts: list[str], limit: int = TOP) -> list[dict[str, Any]]:
-    """Return the `limit` words of `texts` found on most cards, stop words aside, as {word, count}; ties alphabetical."""
+    """Return the `limit` words found on most of `texts` (cards), stop words aside, as {word, count}."""
     stop = stop_words()
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
