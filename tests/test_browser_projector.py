@@ -158,10 +158,8 @@ def fill_rooms(live: LiveServer, links: dict[str, Any], per_room: int = CARDS) -
     app = create_app(app_config(live.env["COLLAB_DATABASE_URL"], live.workdir))
     with app.app_context():
         for index, room in enumerate(links["rooms"]):
-            voices = [
-                principal_for_participant(join_event(links["join_code"], f"Voix {index}-{n}", "commune", room["id"])["id"])
-                for n in range(VOICES)
-            ]
+            joined = [join_event(links["join_code"], f"Voix {index}-{n}", "commune", room["id"]) for n in range(VOICES)]
+            voices = [principal_for_participant(participant["id"]) for participant in joined]
             for n in range(per_room):
                 text = card_text(index * per_room + n)
                 post_card(voices[n % VOICES], f"projector-{index}-{n:04d}", "four_questions", COLUMNS[n % 4], text)
@@ -172,8 +170,9 @@ def card_text(n: int) -> str:
     """Return the text of the n-th card: short, medium, long, and every seventh of 500 characters."""
     start = IDEAS[n % len(IDEAS)]
     if n % 7 == 3:
-        return (f"Idée {n + 1} : " + " ".join(IDEAS[(n + k) % len(IDEAS)] for k in range(12)))[:CARD_MAX]
-    return f"Idée {n + 1} : " + " ".join([start] + IDEAS[n % 5 : n % 5 + n % 4])
+        long = f"Idée {n + 1} : " + " ".join(IDEAS[(n + k) % len(IDEAS)] for k in range(12))
+        return long[: CARD_MAX + 1].rsplit(" ", 1)[0]  # whole words, at most 500 characters
+    return f"Idée {n + 1} : " + " ".join([start, *IDEAS[n % 5 : n % 5 + n % 4]])
 
 
 # French at both sizes; English on the smaller (its words are longer), at both for the screenshots.
@@ -244,6 +243,15 @@ def test_a_full_day_reads_on_the_projector(
             expect(more).to_have_count(len(COLUMNS))
             expect(more.first).to_contain_text(MORE_CARDS[lang])
 
+    # The word cloud of the day: no long or repeated card takes it over, nothing leaves the screen.
+    assert organiser.call("set_screen", {"mode": "wordcloud", "board": None}, timeout=10)["ok"]
+    expect(screen.locator(".wordcloud__word").first).to_be_visible()
+    shoot(screen, "screen-busy-wordcloud")
+    looks_right(screen, "wordcloud")
+    words = screen.locator(".wordcloud__word")
+    last = words.nth(words.count() - 1).bounding_box()
+    assert last is not None and last["y"] + last["height"] <= height, last
+
     # One room alone pages through all its cards by itself: each is on screen within the bound.
     assert organiser.call("set_screen", {"mode": "room", "room_id": room_id}, timeout=10)["ok"]
     expect(screen.locator("body")).to_have_attribute("data-mode", "room")
@@ -251,7 +259,7 @@ def test_a_full_day_reads_on_the_projector(
     assert len(every) == CARDS
     pages = int(room_1.get_attribute("data-pages") or 0)
     assert 2 <= pages <= math.ceil(CARDS / len(COLUMNS) / 2), pages
-    expect(room_1.locator("[data-page]:not([hidden])").first).to_contain_text(f"1 / ")
+    expect(room_1.locator("[data-page]:not([hidden])").first).to_contain_text("1 / ")
     seen: set[int] = set()
     for page in range(pages):
         shown = screen.evaluate(CARD_IDS, [room_id, True])
@@ -259,7 +267,7 @@ def test_a_full_day_reads_on_the_projector(
         seen |= set(shown)
         looks_right(screen, f"room, page {page + 1}")
         if page == 1:
-            expect(room_1.locator("[data-page]:not([hidden])").first).to_contain_text(f"2 / ")
+            expect(room_1.locator("[data-page]:not([hidden])").first).to_contain_text("2 / ")
             shoot(screen, "screen-busy-room-page-2")
         screen.clock.run_for(PAGE_MS)
     assert seen == every, f"{len(every - seen)} cards never shown in {pages} pages"
@@ -276,9 +284,7 @@ def test_a_full_day_reads_on_the_projector(
 
 
 @pytest.mark.parametrize(("width", "height"), PROJECTORS)
-def test_a_closed_hypothesis_fits_the_screen_whole(
-    chromium: Any, server: LiveServer, width: int, height: int
-) -> None:
+def test_a_closed_hypothesis_fits_the_screen_whole(chromium: Any, server: LiveServer, width: int, height: int) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)

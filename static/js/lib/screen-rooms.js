@@ -67,6 +67,15 @@ export class RoomsView {
         store.onChange(store);
       }
     });
+    // A room's heading can grow after its cards were fitted (its situation, a flag, a facet bar):
+    // each list fits again when its own height changes (never because of what fitting did).
+    const heights = new WeakMap();
+    this.resized = new ResizeObserver((entries) => {
+      const changed = entries.filter(({ target }) => heights.get(target) !== target.clientHeight);
+      for (const { target } of changed) heights.set(target, target.clientHeight);
+      new Set(changed.map(({ target }) => target.closest(".room"))).forEach((room) => this.fit(room));
+    });
+    this.observed = new WeakSet(); // the lists watched (a board added during the day too)
     let resizeTimer = null;
     window.addEventListener("resize", () => {
       clearTimeout(resizeTimer);
@@ -182,6 +191,10 @@ export class RoomsView {
     if (this.root.hidden || room.hidden) return;
     let pages = 0;
     for (const list of room.querySelectorAll(".columns:not([hidden]) [data-cards]")) {
+      if (!this.observed.has(list)) {
+        this.observed.add(list);
+        this.resized.observe(list);
+      }
       const column = list.closest("[data-column]");
       let more = column.querySelector("[data-more]");
       let pager = column.querySelector("[data-page]");
