@@ -151,6 +151,21 @@ def test_only_the_organiser_sets_the_screen(connect: Connect, event: EventLinks,
     assert stored_screen(event) is None
 
 
+def test_the_organiser_drives_the_screen_of_a_closed_seminar(connect: Connect, event: EventLinks) -> None:
+    organiser = connect(event.organiser_token)
+    screen = connect(event.screen_token)
+    assert organiser.emit("close_event", {}, callback=True)["closed"] is True
+    screen.get_received()
+    for payload in ({"mode": "wordcloud", "board": None}, {"mode": "room", "room_id": event.rooms[1].id}):
+        ack = organiser.emit("set_screen", payload, callback=True)
+        assert ack["ok"] is True, ack
+        assert [e["screen"] for e in received(screen, "screen_changed")] == [payload]
+    assert stored_screen(event) == {"mode": "room", "room_id": event.rooms[1].id}
+    # Still the organiser's alone, and still checked.
+    assert screen.emit("set_screen", {"mode": "welcome"}, callback=True)["error"]["code"] == "forbidden"
+    assert organiser.emit("set_screen", {"mode": "nowhere"}, callback=True)["error"]["code"] == "invalid"
+
+
 def test_a_phone_may_not_read_the_screen_or_its_boards(connect: Connect, join: Join) -> None:
     phone = connect(join()["token"])
     for name, payload in (("get_screen", {}), ("get_combined_board", {}), ("get_word_cloud", {"board": None})):
@@ -254,7 +269,9 @@ def test_the_combined_board_groups_near_duplicates_from_different_rooms(
     assert refused["error"]["code"] == "invalid"
 
 
-def test_the_word_cloud_drops_stop_words_and_counts_case_aside(connect: Connect, event: EventLinks, join: Join) -> None:
+def test_the_word_cloud_drops_stop_words_and_counts_a_word_once_per_card(
+    connect: Connect, event: EventLinks, join: Join
+) -> None:
     phone = connect(join(room=0)["token"])
     other = connect(join(room=1, pseudonym="Bao")["token"])
     post(phone, "La Confiance entre les élus et les habitants")
@@ -266,16 +283,24 @@ def test_the_word_cloud_drops_stop_words_and_counts_case_aside(connect: Connect,
     cloud = screen.emit("get_word_cloud", {"board": "four_questions"}, callback=True)
     assert cloud["ok"] and cloud["board"] == "four_questions"
     words = {entry["word"]: entry["count"] for entry in cloud["words"]}
-    assert cloud["words"][0] == {"word": "confiance", "count": 4}
-    assert words == {"confiance": 4, "élus": 1, "habitants": 1, "temps": 1, "long": 1}
+    # Three cards say "confiance" (one of them twice): it counts three.
+    assert cloud["words"][0] == {"word": "confiance", "count": 3}
+    assert words == {"confiance": 3, "élus": 1, "habitants": 1, "temps": 1, "long": 1}
     day = screen.emit("get_word_cloud", {"board": None}, callback=True)
     assert {entry["word"] for entry in day["words"]} >= {"apporte", "animation"}
     assert screen.emit("get_word_cloud", {"board": "nowhere"}, callback=True)["error"]["code"] == "invalid"
 
 
+def test_one_long_repetitive_card_does_not_take_the_word_cloud_over() -> None:
+    spam = ("mutualiser " * 45).strip()  # 494 characters
+    cards = [spam, "confiance entre élus", "Confiance, confiance !", "Des élus qui se parlent", "confiance"]
+    words = {w["word"]: w["count"] for w in top_words(cards)}
+    assert words == {"confiance": 3, "élus": 2, "mutualiser": 1, "parlent": 1}
+
+
 def test_top_words_keep_the_most_written_spelling_and_sixty_words() -> None:
-    words = top_words(["Tiers-lieux", "tiers-lieux", "TIERS-LIEUX", "tiers-lieux", "Élus élus élus", "de la et le les"])
-    assert words == [{"word": "tiers-lieux", "count": 4}, {"word": "élus", "count": 3}]
+    words = top_words(["Tiers-lieux", "tiers-lieux", "TIERS-LIEUX", "tiers-lieux", "élus Élus", "élus", "de la et le"])
+    assert words == [{"word": "tiers-lieux", "count": 4}, {"word": "élus", "count": 2}]
     many = top_words([" ".join(f"mot{'x' * n}" for n in range(100))])
     assert len(many) == 60
     assert [w["word"] for w in top_words([" ".join(f"m{a}{b}" for a, b in itertools.product("abc", "xyz"))])][:2] == [

@@ -63,15 +63,18 @@ def word_cloud(principal: Principal, board_key: str | None) -> dict[str, Any]:
 
 
 def top_words(texts: list[str], limit: int = TOP) -> list[dict[str, Any]]:
-    """Return the `limit` most used words of `texts` but stop words, as {word, count}, ties in alphabetical order."""
+    """Return the `limit` words found on most of `texts` (cards), stop words aside, as {word, count}."""
     stop = stop_words()
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
     for text in texts:
+        # A word counts once per card: one long or repetitive card does not take the cloud over.
+        seen: set[str] = set()
         for word in WORD.findall(text):
             key = word.casefold()
-            if len(key) < MIN_LENGTH or key in stop or fold(key) in stop:
+            if len(key) < MIN_LENGTH or key in stop or fold(key) in stop or key in seen:
                 continue
+            seen.add(key)
             counts[key] += 1
             spellings.setdefault(key, Counter())[word] += 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], fold(item[0]), item[0]))[:limit]

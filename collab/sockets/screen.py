@@ -14,9 +14,12 @@ ORGANISER = ("organiser",)
 READERS = ("screen", "facilitator", "organiser")
 
 
-@client_event("set_screen", SetScreen, roles=ORGANISER)
+@client_event("set_screen", SetScreen, roles=ORGANISER, while_closed=True)
 def on_set_screen(principal: Principal, payload: SetScreen) -> dict[str, Any]:
-    """Sent by the organiser's console; broadcast as `screen_changed` to the event's screens and consoles."""
+    """Sent by the organiser's console; broadcast as `screen_changed` to the event's screens and consoles.
+
+    Also once the seminar is closed: presenting what was said is reading it.
+    """
     shown = screen.set_screen(principal, payload.model_dump())
     broadcast(event_scope(principal.event_id), "screen_changed", {"screen": shown})
     return {"ok": True, "screen": shown}

@@ -3,9 +3,10 @@
 import { el } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import { QueryView } from "./screen-query.js";
-import { fitList } from "./screen-rooms.js";
+import { fitList } from "./screen-fit.js";
 
 const SETTLE_MS = 1200; // a burst of cards (a reveal, a merge) brings one request
+const GROUP_SHOWN = 2; // the cards a group of the same idea shows; it counts the others
 
 export class CombinedView extends QueryView {
   constructor(root, { call }) {
@@ -46,10 +47,13 @@ export class CombinedView extends QueryView {
             el(
               "ul",
               { class: "cgroup__cards" },
-              group.cards.map((card) =>
+              group.cards.slice(0, GROUP_SHOWN).map((card) =>
                 el("li", { class: "ccard" }, el("p", { class: "ccard__text" }, card.text), el("p", { class: "ccard__room" }, card.room_name)),
               ),
             ),
+            group.cards.length > GROUP_SHOWN
+              ? el("p", { class: "cgroup__more" }, tn("+ {n} carte semblable", "+ {n} cartes semblables", group.cards.length - GROUP_SHOWN))
+              : null,
           );
         });
         const more = el("p", { class: "column__more", hidden: true });

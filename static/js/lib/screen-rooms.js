@@ -9,6 +9,10 @@ import { RoomStore } from "./store.js";
 import { situationOf, SituationCards } from "./situation.js";
 import { byVotes, pressToggle, voteDecoration } from "./votes.js";
 import { TimerView } from "./timer.js";
+import { fitList, pageList } from "./screen-fit.js";
+
+// One room alone turns its columns' pages this often: a page of cards read from the back of the room.
+export const PAGE_MS = 12000;
 
 const ROOM_FLAGS = { locked: t("Salle verrouillée"), paused: t("En pause"), closed: t("Activité close") };
 
@@ -27,6 +31,9 @@ export class RoomsView {
     this.views = new Map();
     this.atelier1 = new Map();
     this.single = null; // the room shown alone, or null for every room
+    this.tick = 0; // the page the room shown alone is at (each column shows tick modulo its pages)
+    this.pager = null;
+    this.paging = null; // the room whose pages turn
     // One filter bar for every room's case-study board.
     this.facetsNode = document.querySelector("[data-facets]");
     this.facets = new Facets(this.facetsNode, {
@@ -60,6 +67,15 @@ export class RoomsView {
         store.onChange(store);
       }
     });
+    // A room's heading can grow after its cards were fitted (its situation, a flag, a facet bar):
+    // each list fits again when its own height changes (never because of what fitting did).
+    const heights = new WeakMap();
+    this.resized = new ResizeObserver((entries) => {
+      const changed = entries.filter(({ target }) => heights.get(target) !== target.clientHeight);
+      for (const { target } of changed) heights.set(target, target.clientHeight);
+      new Set(changed.map(({ target }) => target.closest(".room"))).forEach((room) => this.fit(room));
+    });
+    this.observed = new WeakSet(); // the lists watched (a board added during the day too)
     let resizeTimer = null;
     window.addEventListener("resize", () => {
       clearTimeout(resizeTimer);
@@ -75,11 +91,27 @@ export class RoomsView {
     this.root.dataset.rooms = this.single ? "1" : this.count;
     this.root.classList.toggle("screen__rooms--single", Boolean(this.single));
     for (const [id, node] of this.nodes) node.hidden = this.single !== null && id !== this.single;
+    this._page(this.single);
     this.fitAll();
   }
 
   hide() {
     this.root.hidden = true;
+    this._page(null);
+  }
+
+  /** Turn the pages of the room shown alone (`roomId`) from its first, or stop (null). */
+  _page(roomId) {
+    if (roomId === this.paging) return; // shown again (a reconnection): the pages go on
+    this.paging = roomId;
+    clearInterval(this.pager);
+    this.pager = null;
+    this.tick = 0;
+    if (roomId === null) return;
+    this.pager = setInterval(() => {
+      this.tick += 1;
+      this.fit(this.nodes.get(roomId));
+    }, PAGE_MS);
   }
 
   /** Draw every room's clock and board again (the event's phase or timer changed). */
@@ -150,35 +182,38 @@ export class RoomsView {
     room.querySelector("[data-room-flag-text]").textContent = why ? ROOM_FLAGS[why] || "" : "";
   }
 
-  /** Hide the cards a column cannot show whole, and say how many older ones there are. */
+  /**
+   * Fit a room's columns to the screen. Every room: each column keeps its newest cards that fit
+   * whole and counts the others. One room alone: each column pages through all its cards, a page
+   * every PAGE_MS, and says which page it shows.
+   */
   fit(room) {
     if (this.root.hidden || room.hidden) return;
+    let pages = 0;
     for (const list of room.querySelectorAll(".columns:not([hidden]) [data-cards]")) {
+      if (!this.observed.has(list)) {
+        this.observed.add(list);
+        this.resized.observe(list);
+      }
       const column = list.closest("[data-column]");
       let more = column.querySelector("[data-more]");
+      let pager = column.querySelector("[data-page]");
       if (!more) {
         more = el("p", { class: "column__more", "data-more": "" });
-        column.append(more);
+        pager = el("p", { class: "column__page", "data-page": "", hidden: true });
+        column.querySelector(".column__head").append(more, pager);
       }
-      fitList(list, more, (n) => tn("+ {n} autre carte", "+ {n} autres cartes", n));
+      if (this.single === null) {
+        pager.hidden = true;
+        fitList(list, more, (n) => tn("+ {n} autre carte", "+ {n} autres cartes", n));
+        continue;
+      }
+      more.hidden = true;
+      const count = pageList(list, this.tick);
+      pages = Math.max(pages, count);
+      pager.hidden = count < 2;
+      pager.textContent = t("page {page} / {pages}", { page: (this.tick % Math.max(count, 1)) + 1, pages: count });
     }
+    room.dataset.pages = String(pages); // the longest column's pages: every card shows within pages × PAGE_MS
   }
-}
-
-/**
- * Hide the items of `list` that do not fit whole below the first one, and say how many in `more`.
- * The first item always shows, faded out at the bottom if it is too long for the space.
- */
-export function fitList(list, more, label) {
-  const limit = list.clientHeight;
-  let clipped = 0;
-  [...list.children].forEach((item, index) => {
-    const cut = index > 0 && (clipped > 0 || item.offsetTop + item.offsetHeight > limit);
-    item.classList.toggle("cards__item--clipped", cut);
-    if (cut) clipped += 1;
-  });
-  const first = list.firstElementChild;
-  list.classList.toggle("cards--cut", Boolean(first && first.offsetTop + first.offsetHeight > limit));
-  more.textContent = clipped ? label(clipped) : "";
-  more.hidden = clipped === 0;
 }

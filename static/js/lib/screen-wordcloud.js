@@ -6,6 +6,7 @@ import { QueryView } from "./screen-query.js";
 
 const SETTLE_MS = 2000;
 const SIZES = 8; // font-size steps, .wordcloud__word--s1 … --s8 in screen-modes.css
+const MIN_SCALE = 0.6; // the smallest word stays at 1.1em × 0.6 of the screen's type, 10 px at 720 px
 
 /** Return a word's colour, 0..3, from its letters: the same word keeps its colour whatever comes around it. */
 export function colourOf(word) {
@@ -63,5 +64,29 @@ export class WordCloudView extends QueryView {
     );
     this.drawn = new Set(words.map((w) => w.word));
     this.empty.hidden = words.length > 0;
+    this.fit();
+  }
+
+  /** Scale the words down, if need be, until every one is on screen whole (a 1280×720 projector). */
+  fit() {
+    const cloud = this.cloud;
+    if (this.root.hidden) return;
+    cloud.classList.add("wordcloud__words--fitting"); // measured at once, not mid-transition
+    const fits = (scale) => {
+      cloud.style.setProperty("--scale", String(scale));
+      return cloud.scrollHeight <= cloud.clientHeight && cloud.scrollWidth <= cloud.clientWidth;
+    };
+    if (!fits(1)) {
+      let [low, high] = [MIN_SCALE, 1];
+      for (let step = 0; step < 7; step += 1) {
+        const middle = (low + high) / 2;
+        if (fits(middle)) low = middle;
+        else high = middle;
+      }
+      // Still too many at the smallest readable scale: the least used words give way.
+      const least = [...cloud.children].sort((a, b) => Number(a.dataset.count) - Number(b.dataset.count));
+      while (!fits(low) && least.length > 1) least.shift().remove();
+    }
+    cloud.classList.remove("wordcloud__words--fitting");
   }
 }
