@@ -81,8 +81,8 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
     console = open_page(console_context, links["rooms"][0]["facilitator_url"])
     expect(screen.locator("[data-presence-total]")).to_have_text("3")
 
-    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
     phone.get_by_label("Votre carte").fill("Mutualiser l'ingénierie entre communes")
+    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
     phone.get_by_role("button", name="Envoyer").click()
 
     card_text = "Mutualiser l'ingénierie entre communes"
@@ -105,8 +105,8 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
         expect(screen.locator("[data-now-title]")).to_have_text("Quatre grandes questions")
         organiser.close()
         for n, text in enumerate(["Un projet commun lisible par les habitants", "Des élus qui se parlent"]):
-            neighbour.get_by_label("Colonne").select_option(index=n + 1)
             neighbour.get_by_label("Votre carte").fill(text)
+            neighbour.get_by_label("Colonne").select_option(index=n + 1)
             neighbour.get_by_role("button", name="Envoyer").click()
             expect(room_1.get_by_text(text)).to_be_visible()
         screen.wait_for_timeout(600)  # let the calm fade-in finish
@@ -132,8 +132,8 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
     # Offline, a card waits on the phone; back online it lands once.
     phone_context.set_offline(True)
     expect(phone.get_by_role("status").first).not_to_contain_text("Connecté", timeout=15000)
-    phone.get_by_label("Colonne").select_option(label="Comment ?")
     phone.get_by_label("Votre carte").fill("Écrite hors ligne")
+    phone.get_by_label("Colonne").select_option(label="Comment ?")
     phone.get_by_role("button", name="Envoyer").click()
     expect(phone.get_by_role("region", name="Comment ?").get_by_text("Écrite hors ligne")).to_be_visible()
     phone_context.set_offline(False)

@@ -7,6 +7,7 @@ source is evaluated in the page, which the Content-Security-Policy allows (no sc
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -324,3 +325,44 @@ def _contains(css_class: str) -> Any:
     import re
 
     return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
+
+
+def test_the_staff_pages_pass_axe_on_a_phone(chromium: Any, server: LiveServer) -> None:
+    """Organisers and facilitators check their pages on their phone during the day: audit them at 390 px."""
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=3)
+    admin_url = json.loads(server.flask("admin-link", "--json"))["admin_url"]
+    server.start()
+    phone_socket, hypotheses = seed(server, links)
+    found: list[str] = []
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    watch = PageWatch(page, server.url)
+    for where, url in (
+        ("organiser", links["organiser_url"]),
+        ("facilitator", links["rooms"][0]["facilitator_url"]),
+    ):
+        page.goto(url)
+        expect(page.get_by_role("status").first).to_contain_text("Connecté")
+        found.extend(audit(page, f"{where} 390×844"))
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), where
+        shoot(page, f"{where}-phone")
+    page.goto(admin_url)
+    expect(page.locator("h1")).to_be_visible()
+    found.extend(audit(page, "admin 390×844"))
+    shoot(page, "admin-phone")
+    page.goto(links["screen_url"])
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "connected")
+    remote = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
+    for payload in screen_modes(links, hypotheses):
+        assert remote.call("set_screen", payload, timeout=10)["ok"]
+        expect(page.locator("body")).to_have_attribute("data-mode", payload["mode"])
+        page.wait_for_timeout(700)  # the calm fade-in: axe reads colours as shown
+        found.extend(audit(page, f"screen {payload['mode']} 390×844"))
+    remote.disconnect()
+    phone_socket.disconnect()
+    print("\n".join(found) or "axe: no violation")
+    assert found == []
+    assert watch.problems == []
+    context.close()

@@ -35,8 +35,8 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
         return page
 
     def post(page: Any, text: str, column: str) -> None:
-        page.get_by_label("Colonne").select_option(label=column)
         page.get_by_label("Votre carte").fill(text)
+        page.get_by_label("Colonne").select_option(label=column)
         page.get_by_role("button", name="Envoyer").click()
 
     camille = join("Camille", "Commune")

@@ -35,11 +35,11 @@ def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, s
         return page
 
     def write(page: Any, column: str, text: str, kind: str, scope: str, keywords: str) -> None:
+        page.get_by_label("Votre carte").fill(text)
         page.get_by_label("Colonne").select_option(label=column)
         page.get_by_label("Type de compétence").select_option(label=kind)
         page.get_by_label("Individuel ou collectif").select_option(label=scope)
         page.get_by_label("Mots-clés").fill(keywords)
-        page.get_by_label("Votre carte").fill(text)
         page.get_by_role("button", name="Envoyer").click()
 
     camille = join("Camille", "Salle 1")
@@ -55,6 +55,9 @@ def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, s
     for phone in (camille, bao):
         expect(phone.get_by_role("region", name="J'apporte")).to_be_visible()
         expect(phone.get_by_role("region", name="Il me manque")).to_be_visible()
+        # The composer is one line until tapped; open, it asks for the competence's type.
+        expect(phone.get_by_label("Type de compétence")).to_be_hidden()
+        phone.get_by_placeholder("Écrire une carte…").click()
         expect(phone.get_by_label("Type de compétence")).to_be_visible()
         expect(phone.get_by_role("region", name="Mises en relation")).to_be_visible()
     expect(camille.get_by_role("region", name="Pourquoi ?")).to_be_hidden()
@@ -74,8 +77,8 @@ def test_an_offer_meets_a_need_and_both_people_are_put_in_touch(chromium: Any, s
     expect(offer_card).not_to_contain_text("en attente")
 
     # Bao (Salle 2) forgets the type, then types six keywords: told why, nothing is sent.
-    bao.get_by_label("Colonne").select_option(label="Il me manque")
     bao.get_by_label("Votre carte").fill(NEED)
+    bao.get_by_label("Colonne").select_option(label="Il me manque")
     bao.get_by_role("button", name="Envoyer").click()
     expect(bao.get_by_text("Choisissez le type de compétence")).to_be_visible()
     write(bao, "Il me manque", NEED, "Savoir-faire", "Individuel", "a, b, c, d, e, f")

@@ -43,8 +43,8 @@ def test_a_hypothesis_is_put_to_the_vote_and_concluded(chromium: Any, server: Li
     alix = join(alix_context, "Alix", "Salle 1")
     bao = join(bao_context, "Bao", "Salle 2")
     # A card of the morning, to cite as evidence (no phase set yet: the phones show the board).
-    bao.get_by_label("Colonne").select_option(label="Comment ?")
     bao.get_by_label("Votre carte").fill(CARD)
+    bao.get_by_label("Colonne").select_option(label="Comment ?")
     bao.get_by_role("button", name="Envoyer").click()
     expect(bao.get_by_role("article").filter(has_text=CARD)).to_be_visible()
 

@@ -36,8 +36,8 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
         return page
 
     def post(page: Any, text: str, column: str = "Pourquoi ?") -> None:
-        page.get_by_label("Colonne").select_option(label=column)
         page.get_by_label("Votre carte").fill(text)
+        page.get_by_label("Colonne").select_option(label=column)
         page.get_by_role("button", name="Envoyer").click()
 
     alix = join("Alix")
@@ -139,7 +139,10 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     expect(why.get_by_role("article")).to_have_count(1)
     expect(why.get_by_text(edited)).to_be_visible()
     expect(why.get_by_text(duplicate)).to_have_count(0)
-    expect(bao.get_by_text("avec Bao")).to_be_visible()
+    # Bao's words merged into Alix's card: on Bao's phone the card is theirs too, and says what they wrote.
+    theirs = bao.locator(".card--mine", has_text=edited)
+    expect(theirs.locator(".card__with")).to_have_text("avec Alix")
+    expect(theirs.locator(".card__yours")).to_have_text(f"Vous aviez écrit : « {duplicate} »")
     merged = console.get_by_role("article").filter(has_text=edited)
     expect(merged.get_by_text(duplicate)).to_be_visible()  # the duplicate, listed with its author
     if shots:

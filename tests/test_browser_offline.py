@@ -31,8 +31,8 @@ def join(page: Any, links: dict[str, Any], pseudonym: str) -> dict[str, Any]:
 
 def write(page: Any, text: str) -> None:
     """Write a card on the phone into the Pourquoi ? column."""
-    page.get_by_label("Colonne").select_option(label="Pourquoi ?")
     page.get_by_label("Votre carte").fill(text)
+    page.get_by_label("Colonne").select_option(label="Pourquoi ?")
     page.get_by_role("button", name="Envoyer").click()
 
 

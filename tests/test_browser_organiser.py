@@ -45,8 +45,8 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
     expect(room_2.get_by_role("cell").nth(4)).to_have_text("Ouverte")
 
     # A card posted in Salle 2 shows in the figures, after the debounced refresh.
-    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
     phone.get_by_label("Votre carte").fill("Partager l'ingénierie")
+    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
     phone.get_by_role("button", name="Envoyer").click()
     expect(room_2.get_by_role("cell").nth(1)).to_have_text("1")
 
@@ -134,8 +134,8 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     phone.get_by_role("radio", name="Salle du conseil").check()
     phone.get_by_role("button", name="Rejoindre la salle").click()
     phone.wait_for_url(f"**/e/{links['join_code']}")
-    phone.get_by_label("Colonne").select_option(label="Comment ?")
     phone.get_by_label("Votre carte").fill("Dans la nouvelle salle")
+    phone.get_by_label("Colonne").select_option(label="Comment ?")
     phone.get_by_role("button", name="Envoyer").click()
     council = screen.get_by_role("region", name="Salle du conseil", exact=True)
     expect(council.get_by_text("Dans la nouvelle salle")).to_be_visible()

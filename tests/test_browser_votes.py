@@ -45,8 +45,8 @@ def test_a_dot_vote_and_a_published_synthesis(chromium: Any, server: LiveServer,
     screen = open_page(screen_context, links["screen_url"])
     console = open_page(console_context, links["rooms"][0]["facilitator_url"])
     for text in (FIRST, SECOND):
-        phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
         phone.get_by_label("Votre carte").fill(text)
+        phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
         phone.get_by_role("button", name="Envoyer").click()
         expect(console.get_by_role("article").filter(has_text=text)).to_be_visible()
 

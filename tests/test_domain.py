@@ -203,10 +203,14 @@ def test_sync_replays_exactly_what_was_missed_or_sends_a_snapshot(event: EventLi
     up_to_date = rooms.sync_room(author, room_id, 6, max_replay=500)
     assert (up_to_date["seq"], up_to_date["changes"], up_to_date["state"]["locked"]) == (6, [], False)
 
+    neighbour = participant_principal(join(pseudonym="Voisin"))
     for since in (None, 99, 0):
-        snapshot = rooms.sync_room(author, room_id, since, max_replay=5)
+        snapshot = rooms.sync_room(neighbour, room_id, since, max_replay=5)
         assert "snapshot" in snapshot and snapshot["seq"] == 6
         assert [c["text"] for c in snapshot["snapshot"]["cards"]] == ["carte 0", "carte 2", "carte 3", "carte 4"]
+        # Its author keeps the hidden card, marked: their phone says why the others no longer see it.
+        own = rooms.sync_room(author, room_id, since, max_replay=5)["snapshot"]["cards"]
+        assert [(c["text"], c["hidden"]) for c in own][:2] == [("carte 0", False), ("carte 1", True)]
     staff_view = rooms.sync_room(facilitator, room_id, None, max_replay=500)["snapshot"]["cards"]
     assert [c["hidden"] for c in staff_view] == [False, True, False, False, False]
 

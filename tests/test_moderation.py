@@ -155,6 +155,31 @@ def test_hidden_until_reveal_only_the_author_and_the_staff_read_a_card(room: dic
     assert [c["text"] for c in snapshot(room["bao"], room["id"])] == ["Une idée à ne pas influencer"]
 
 
+def test_a_hidden_card_stays_with_its_author_only(room: dict[str, Any]) -> None:
+    card_id = post(room["alix"], "client-to-hide", "Une carte qui sera masquée")["card"]["id"]
+    for sio in (room["alix"], room["bao"], room["screen"]):
+        sio.get_received()
+    assert staff(room, "hide_card", {"card_id": card_id})["ok"]
+    # Everyone is told it is hidden (the author's phone keeps it, marked, and says so).
+    for name in ("alix", "bao", "screen"):
+        [hidden] = received(room[name], "card_hidden")
+        assert hidden["card_id"] == card_id
+    # Its author still finds it in their snapshot, marked hidden; the others and the screen do not.
+    [mine] = snapshot(room["alix"], room["id"])
+    assert mine["id"] == card_id and mine["hidden"] is True and mine["text"] == "Une carte qui sera masquée"
+    assert snapshot(room["bao"], room["id"]) == []
+    assert snapshot(room["screen"], room["id"]) == []
+    # Pinned while hidden: its author receives it whole, the others its number only.
+    for sio in (room["alix"], room["bao"], room["screen"]):
+        sio.get_received()
+    assert staff(room, "pin_card", {"card_id": card_id, "pinned": True})["ok"]
+    [own] = received(room["alix"], "card_updated")
+    assert own["card"]["pinned"] is True and own["card"]["hidden"] is True
+    for name in ("bao", "screen"):
+        [seen] = received(room[name], "card_updated")
+        assert "card" not in seen and seen["card_id"] == card_id
+
+
 def test_leaving_reveal_mode_reveals_what_it_held(room: dict[str, Any]) -> None:
     staff(room, "set_card_modes", {"reveal_mode": True})
     post(room["alix"], "client-held")

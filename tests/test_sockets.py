@@ -212,7 +212,11 @@ def test_hide_and_restore_reach_the_room(connect: Connect, event: EventLinks, jo
         ]
 
     room = event.rooms[0].id
-    assert phone.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"] == []
+    # Its author still has it, marked hidden (their phone says why); another phone and the screen do not.
+    [own] = phone.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"]
+    assert own["id"] == posted["id"] and own["hidden"] is True
+    neighbour = connect(join(room=0, pseudonym="Voisin")["token"])
+    assert neighbour.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"] == []
     assert screen.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"] == []
     staff = facilitator.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"]
     assert [c["hidden"] for c in staff] == [True]
@@ -259,8 +263,9 @@ def test_a_phone_that_was_away_catches_up_exactly(connect: Connect, event: Event
             board[payload["card"]["id"]] = payload["card"]
         elif change["event"] == "card_hidden":
             board.pop(payload["card_id"])
-    everyone = other.emit("sync", {"room_id": room, "since": None}, callback=True)["snapshot"]["cards"]
-    assert sorted(board) == [c["id"] for c in everyone]
+    # What everyone but the author sees (the author keeps their hidden cards, marked): the screen's.
+    everyone = connect(event.screen_token).emit("sync", {"room_id": room, "since": None}, callback=True)
+    assert sorted(board) == [c["id"] for c in everyone["snapshot"]["cards"]]
     assert catch_up["seq"] == 9
 
 

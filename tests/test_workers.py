@@ -513,8 +513,8 @@ def test_in_chromium_a_phone_on_one_worker_reaches_the_screen_on_the_other_over_
     screen = screen_context.new_page()
     screen.goto(seminar.links["screen_url"].replace(seminar.url(1), seminar.url(2)))
 
-    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
     phone.get_by_label("Votre carte").fill("Une carte d'un travailleur à l'autre")
+    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
     phone.get_by_role("button", name="Envoyer").click()
     room = screen.get_by_role("region", name=room_name, exact=True)
     expect(room.get_by_text("Une carte d'un travailleur à l'autre")).to_be_visible()

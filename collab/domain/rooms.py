@@ -169,7 +169,8 @@ def board_cards(session: Session, principal: Principal, room_id: int) -> list[di
             merged[card.merged_into_id].append(card_data(card, author, votes.get(card.id, 0)))
     result = []
     for card, author in cards:
-        if card.merged_into_id is not None or (card.hidden and not staff):
+        # A hidden card stays on its author's phone, marked hidden: they are told, not left wondering.
+        if card.merged_into_id is not None or (card.hidden and not staff and author.id != principal.participant_id):
             continue
         full = card_data(card, author, votes.get(card.id, 0), merged.get(card.id, []))
         if card.held and not staff and author.id != principal.participant_id:
@@ -261,7 +262,9 @@ def record_card_change(session: Session, card: Card, event: str) -> dict[str, An
     """
     full = full_card(session, card)
     if card.hidden:
-        return record_change(session, card.room_id, event, {"card": full}, public={"card_id": card.id})
+        return record_change(
+            session, card.room_id, event, {"card": full}, public={"card_id": card.id}, author_id=card.participant_id
+        )
     if card.held:
         return record_change(
             session,

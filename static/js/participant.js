@@ -19,6 +19,24 @@ import { TimerView } from "./lib/timer.js";
 import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/votes.js";
 
 const TEXT_MAX = 500;
+// What the phone remembers across cards and reloads (this browser only): the situation already read,
+// and a board's extra fields (atelier 3's type and scope).
+const remembered = {
+  get(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch {
+      return null; // storage refused (private mode…): nothing is remembered
+    }
+  },
+  set(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch {
+      // storage refused or full: the phone simply forgets
+    }
+  },
+};
 const MESSAGES = {
   text: t("Une carte compte de 1 à 500 caractères."),
   column: t("Cette colonne n'existe pas ; choisissez-en une dans la liste."),
@@ -51,8 +69,17 @@ const writeButtons = () => [...boardNode.querySelectorAll("[data-write]")];
 
 // Atelier 3: a competence card's type, scope and keywords, and the matches with other people's cards.
 const skillFields = new SkillFields(form, event, { before: textField.labels[0] });
+// Type and scope stay from one card to the next, and across a reload.
+const skillKey = `collab:skill:${event.id}:${participant.id}`;
+skillFields.restore(JSON.parse(remembered.get(skillKey) || "null"));
+for (const control of [skillFields.type, skillFields.scope]) {
+  control.addEventListener("change", () =>
+    remembered.set(skillKey, JSON.stringify({ type: skillFields.type.value, scope: skillFields.scope.value })),
+  );
+}
 const matchesNode = el("section", {});
-boardNode.before(matchesNode);
+// After the board: the first screen shows the board's cards; the matches are read once they exist.
+boardNode.after(matchesNode);
 const matches = new MatchesPanel(matchesNode, { call: (...args) => connection.call(...args), event });
 
 const votebar = document.querySelector("[data-votebar]");
@@ -71,6 +98,9 @@ const announcer = new CardAnnouncer(document.querySelector("[data-announce]"), {
   },
 });
 const store = new RoomStore(roomId, {
+  selfId: participant.id,
+  onOwnHidden: (card) =>
+    say(t("Votre carte « {text} » a été masquée par l'animation : vous seul·e la voyez encore.", { text: shortText(card.text) }), true),
   onChange: () => {
     draw();
     showPhase();
@@ -114,6 +144,7 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
     textField.value = typed ? `${typed}\n\n${item.text}` : item.text;
     if (!typed) columnField.value = item.column;
     if (!typed && item.skill) skillFields.restore(item.skill);
+    openComposer(true);
     updateCount();
     say(reason, true);
   },
@@ -220,6 +251,13 @@ boards.facets = facets;
 let roleAck = null;
 let picking = false; // the picker is open although I have a role ("Changer de rôle")
 let caseStudyShown = false;
+let situationShown = ""; // the situation (and whether on its case-study board) the fold was decided for
+const situationKey = (situation) => `collab:situation-read:${event.id}:${situation.id}`;
+
+/** Fold the situation: it has been read (the person writes, or folded it). */
+function foldSituation() {
+  if (situationNode.open) situationNode.open = false;
+}
 
 /** Return the protagonist I play in the room's situation, or null. */
 function myRole() {
@@ -258,8 +296,15 @@ function showCaseStudy(boardShown, atelier2) {
   const caseStudy = boardShown && boards.kind === "case_study";
   showSituation(situationNode, situation);
   situationNode.hidden = !boardShown || !situation;
-  // The case study starts with the situation read: open it once when its board comes.
-  if (caseStudy && !caseStudyShown && situation) situationNode.open = true;
+  // The case study starts with the situation read, once: it opens the first time its board comes on
+  // this phone, and stays folded after (the page remembers it), so the first screen shows cards.
+  const shown = boardShown && situation ? `${situation.id}:${caseStudy}` : "";
+  if (shown !== situationShown) {
+    situationShown = shown;
+    const key = situation && situationKey(situation);
+    situationNode.open = Boolean(caseStudy && key && !remembered.get(key));
+    if (situationNode.open) remembered.set(key, "read");
+  }
   caseStudyShown = caseStudy;
   atelier1.show(situation ? situation.id : null, boardShown && atelier2);
 
@@ -328,15 +373,61 @@ function say(text, isError = false) {
   message.classList.toggle("compose__message--error", isError);
 }
 
-function updateCount() {
-  counter.textContent = `${textField.value.length} / ${TEXT_MAX}`;
+/** Return a card's words cut for a sentence (with an ellipsis). */
+function shortText(text) {
+  const words = (text || "").replace(/\s+/g, " ").trim();
+  return words.length > 60 ? `${words.slice(0, 59)}…` : words;
 }
+
+const tooLong = (n) => t("Trop long : {n} caractères sur {max}. Raccourcissez votre carte avant de l'envoyer.", { n, max: TEXT_MAX });
+let saidTooLong = false;
+
+/** Show how long the card is; past the limit the count turns red and the phone says so (nothing is cut). */
+function updateCount() {
+  const n = textField.value.length;
+  const over = n > TEXT_MAX;
+  counter.textContent = `${n} / ${TEXT_MAX}`;
+  counter.classList.toggle("compose__count--over", over);
+  if (over) textField.setAttribute("aria-invalid", "true");
+  else textField.removeAttribute("aria-invalid");
+  if (over) say(tooLong(n), true);
+  else if (saidTooLong) say("");
+  saidTooLong = over;
+}
+
+/** Open the composer (its column, a board's extra fields, the count) or close it to one line. */
+function openComposer(open) {
+  const value = String(Boolean(open));
+  if (form.dataset.open === value) return;
+  form.dataset.open = value;
+  document.body.dataset.composing = value;
+  textField.rows = open ? 3 : 1;
+  if (open) foldSituation();
+}
+
+form.addEventListener("focusin", () => openComposer(true));
+form.addEventListener("focusout", (leaving) => {
+  // Closed again when the person leaves it with nothing written.
+  if (!form.contains(leaving.relatedTarget) && !textField.value.trim()) openComposer(false);
+});
+form.addEventListener("keydown", (key) => {
+  if (key.key !== "Escape" || textField.value.trim()) return;
+  document.activeElement?.blur();
+  openComposer(false);
+});
 
 form.addEventListener("submit", (submitted) => {
   submitted.preventDefault();
   const text = textField.value.trim();
   if (!text) {
+    openComposer(true);
     say(t("Écrivez d'abord votre carte."), true);
+    textField.focus();
+    return;
+  }
+  if (text.length > TEXT_MAX) {
+    openComposer(true);
+    say(tooLong(text.length), true);
     textField.focus();
     return;
   }
@@ -355,7 +446,9 @@ form.addEventListener("submit", (submitted) => {
   textField.value = "";
   updateCount();
   say(connection.connected ? t("Envoi…") : t("Carte gardée sur ce téléphone : elle partira au retour du réseau."));
-  textField.focus();
+  // Sent: the composer closes to its line and the board has the screen again.
+  if (form.contains(document.activeElement)) document.activeElement.blur();
+  openComposer(false);
 });
 
 textField.addEventListener("input", updateCount);
@@ -370,6 +463,7 @@ boardNode.addEventListener("click", (click) => {
   if (!button || button.disabled) return;
   if (needsRole()) return askRole();
   columnField.value = button.dataset.write;
+  openComposer(true);
   textField.focus();
 });
 

@@ -68,10 +68,18 @@ export function renderCard(
   if (card.held) classes.push("card--held");
   if (card.pinned) classes.push("card--pinned");
   const author = card.author || {};
-  // On a participant's phone, their own cards (and those still waiting) are signed "Vous".
-  const own = pending || (selfId !== null && author.id === selfId);
   // A duplicate hidden by the staff is not named to anyone else (even if the server sent it).
   const merged = (card.merged || []).filter((m) => staff || !m.hidden);
+  const isSelf = (who) => selfId !== null && Boolean(who) && who.id === selfId;
+  // On a participant's phone, my words merged into someone else's card: the card is mine too.
+  const mineMerged = staff ? null : merged.find((m) => isSelf(m.author));
+  // On a participant's phone, their own cards (and those still waiting) are signed "Vous".
+  const own = pending || isSelf(author) || Boolean(mineMerged);
+  // Who signs with "Vous" on my phone: the card's author when my words were merged into theirs, the other duplicates'.
+  const withWhom = own
+    ? [author, ...merged.map((m) => m.author)].filter((who) => who && who.id !== undefined && !isSelf(who))
+    : merged.map((m) => m.author);
+  if (own) classes.push("card--mine");
   const meta = el(
     "p",
     { class: "card__meta" },
@@ -83,13 +91,20 @@ export function renderCard(
     card.role ? el("span", { class: "card__role" }, card.role) : null,
     author.scale ? el("span", { class: "card__scale" }, scaleLabel(author.scale)) : null,
     merged.length && !staff
-      ? el("span", { class: "card__with" }, t("avec {names}", { names: merged.map((m) => authorName(m.author) || "?").join(", ") }))
+      ? el(
+          "span",
+          { class: "card__with" },
+          t("avec {names}", { names: withWhom.map((who) => authorName(who) || "?").join(", ") }),
+        )
       : null,
   );
   const badges = [];
   if (pending) badges.push(el("span", { class: "badge badge--pending" }, t("en attente")));
   if (card.pinned) badges.push(el("span", { class: "badge badge--pinned" }, t("épinglée")));
   if (staff && card.hidden) badges.push(el("span", { class: "badge badge--hidden" }, t("masquée")));
+  // Only its author still sees a hidden card on a phone: they are told why the others no longer do.
+  else if (card.hidden) badges.push(el("span", { class: "badge badge--hidden" }, t("masquée par l'animation")));
+  if (mineMerged) badges.push(el("span", { class: "badge badge--merged" }, t("votre carte, fusionnée ici")));
   if (card.held && staff) badges.push(el("span", { class: "badge badge--held" }, HELD_STAFF_BADGE[card.held] || t("en attente")));
   else if (card.held) badges.push(el("span", { class: "badge badge--held" }, t("visible par vous et l'animation")));
   if (card.edited) badges.push(el("span", { class: "badge badge--edited" }, t("modifiée")));
@@ -105,6 +120,9 @@ export function renderCard(
     },
     badges.length ? el("p", { class: "card__badges" }, badges) : null,
     el("p", { class: "card__text", id: textId }, card.text),
+    mineMerged && mineMerged.text !== card.text
+      ? el("p", { class: "card__yours" }, t("Vous aviez écrit : « {text} »", { text: mineMerged.text }))
+      : null,
     meta,
   );
   if (staff && merged.length) {

@@ -11,10 +11,17 @@ export class RoomStore {
    * `staff`: a facilitator keeps hidden cards (marked hidden) instead of dropping them.
    * `onChange(store)`: after the cards changed. `onGap(store)`: a sync is needed.
    * `onState(state, store)`: the room's state (lock, activity, card modes…) is known or changed.
+   * `selfId`: the participant reading (a phone): their own hidden cards stay, marked hidden, and
+   * `onOwnHidden(card)` tells them when the staff hide one.
    */
-  constructor(roomId, { staff = false, onChange = () => {}, onGap = () => {}, onState = () => {} } = {}) {
+  constructor(
+    roomId,
+    { staff = false, selfId = null, onChange = () => {}, onGap = () => {}, onState = () => {}, onOwnHidden = () => {} } = {},
+  ) {
     this.roomId = roomId;
     this.staff = staff;
+    this.selfId = selfId;
+    this.onOwnHidden = onOwnHidden;
     this.seq = null; // the last seq applied; null until the first sync
     this.cards = new Map(); // card id → card
     this.state = null; // {locked, activity_state, reveal_mode, premoderation, current_phase_id, timer}
@@ -67,7 +74,7 @@ export class RoomStore {
     const before = this.state;
     if (ack.snapshot) {
       const cards = ack.snapshot.cards || [];
-      this.cards = new Map(cards.filter((card) => this.staff || !card.hidden).map((card) => [card.id, card]));
+      this.cards = new Map(cards.filter((card) => this._keeps(card)).map((card) => [card.id, card]));
       this.seq = ack.seq;
     } else {
       if (this.seq === null) this.seq = 0;
@@ -163,7 +170,10 @@ export class RoomStore {
         const card = this.cards.get(payload.card_id);
         if (!card) return false;
         if (this.staff) this.cards.set(card.id, { ...card, hidden: true });
-        else this.cards.delete(card.id);
+        else if (this._own(card)) {
+          this.cards.set(card.id, { ...card, hidden: true });
+          this.onOwnHidden(card);
+        } else this.cards.delete(card.id);
         return true;
       }
       case "card_deleted":
@@ -206,9 +216,19 @@ export class RoomStore {
 
   // Set a card as the server sent it; a card hidden from this client leaves its board.
   _put(card) {
-    if (card.hidden && !this.staff) this.cards.delete(card.id);
+    if (!this._keeps(card)) this.cards.delete(card.id);
     else this.cards.set(card.id, card);
     return true;
+  }
+
+  // Tell whether a card was written by the participant reading.
+  _own(card) {
+    return this.selfId !== null && Boolean(card.author) && card.author.id === this.selfId;
+  }
+
+  // Tell whether this client keeps a card: the staff every one, a participant the visible ones and their own.
+  _keeps(card) {
+    return this.staff || !card.hidden || this._own(card);
   }
 }
 
