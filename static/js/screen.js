@@ -71,9 +71,13 @@ function followCompetencePhase() {
   else if (!atelier3 && modes.local === "competences") modes.override(null);
 }
 
-/** Before the organiser starts the day every screen shows the welcome; once started, the organiser's mode. */
+/**
+ * Before the organiser starts the day, the screen shows the welcome instead of the (empty) rooms, unless
+ * a board was opened early: then the screen shows what the phones post. Any other mode the organiser chose wins.
+ */
 function followDayStart() {
-  const waiting = event.current_phase_id == null && !event.closed;
+  const opened = (event.open_boards || []).length > 0;
+  const waiting = event.current_phase_id == null && !event.closed && !opened && modes.screen.mode === "rooms";
   if (waiting && modes.local !== "welcome") modes.override("welcome");
   else if (!waiting && modes.local === "welcome") modes.override(null);
 }
