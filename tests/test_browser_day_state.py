@@ -72,9 +72,14 @@ def test_the_screen_the_phone_and_the_organiser_agree_on_the_day(chromium: Any, 
     panel.locator("[data-hypothesis-id]").nth(1).get_by_role("button", name="Ouvrir le vote").click()
     expect(screen.locator('[data-mode-view="hypothesis"]')).to_be_visible()
     expect(screen.locator("[data-hypothesis-position]")).to_have_text("2 / 4 · vote ouvert")
+    # Turned off, the next vote leaves the screen where it was (the second one, now closed).
+    panel.get_by_label("L'écran de plénière montre le vote dès qu'il s'ouvre").uncheck()
+    log = organiser.get_by_role("region", name="Journal de modération")
+    expect(log.get_by_role("cell", name="L'écran suit les votes : non")).to_have_count(1)  # stored
+    panel.locator("[data-hypothesis-id]").nth(0).get_by_role("button", name="Ouvrir le vote").click()
+    expect(screen.locator("[data-hypothesis-position]")).to_have_text("2 / 4 · vote clos")
 
     # The journal speaks people's language.
-    log = organiser.get_by_role("region", name="Journal de modération")
     expect(log.get_by_role("cell", name="Phase : Quatre grandes questions")).to_have_count(1)
     expect(log.locator('[data-action="open_hypothesis"]')).to_contain_text("Vote ouvert : ")
     log.screenshot(path=str(server.log_path.parent / "journal.png"))

@@ -142,6 +142,14 @@ function drawRemoteBoards() {
 const openBoards = document.querySelector("[data-open-boards-list]");
 function drawOpenBoards() {
   const opened = new Set(event.open_boards || []);
+  const boxes = [...openBoards.querySelectorAll("input")];
+  const boards = event.boards || [];
+  const same = (box, n) => box.value === boards[n].key && box.parentElement.textContent.trim() === boards[n].title;
+  if (boxes.length === boards.length && boxes.every(same)) {
+    // The same boards: tick them as stored, keeping the focus where it is.
+    for (const box of boxes) box.checked = opened.has(box.value);
+    return;
+  }
   openBoards.replaceChildren(
     ...(event.boards || []).map((board) =>
       el(
