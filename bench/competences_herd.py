@@ -31,7 +31,7 @@ ROOMS = 4
 
 def build(people: int) -> tuple[list[Principal], int]:
     """Create the event and its participants' offers and needs; return their principals and room 1's id."""
-    links = create_event("bench-secret", rooms=ROOMS)
+    links = create_event("bench-secret", rooms=ROOMS, open_boards=True)
     labelled = load_set()
     principals = []
     for n in range(people):

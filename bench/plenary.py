@@ -55,7 +55,7 @@ GRID = {
 
 def build(people: int) -> tuple[int, Principal, Principal]:
     """Create the day; return the event id, the screen's principal and one participant's."""
-    links = create_event(SECRET, rooms=ROOMS)
+    links = create_event(SECRET, rooms=ROOMS, open_boards=True)
     event = describe_event(links.id)
     labelled = load_set()
     first: Principal | None = None

@@ -87,7 +87,7 @@ def _build(database_url: str, people: int, rooms: int) -> dict[str, Any]:
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "CREATE_DEMO": False})
     with app.app_context():
-        links = create_event(SECRET, rooms=rooms)
+        links = create_event(SECRET, rooms=rooms, open_boards=True)
         room_ids = [room.id for room in links.rooms]
         phones = []
         for n in range(people):

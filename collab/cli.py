@@ -72,11 +72,15 @@ def migrate_command() -> None:
 )
 @click.option("--rooms", type=click.IntRange(1, 40), default=None, help="Number of rooms (template's default).")
 @click.option("--title", default=None, help="Event title (template's default).")
+@click.option(
+    "--open-boards", is_flag=True, help="Every board takes cards from the start, whatever the phase (a rehearsal)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def create_event_command(template: str, rooms: int | None, title: str | None, as_json: bool) -> None:
+def create_event_command(template: str, rooms: int | None, title: str | None, open_boards: bool, as_json: bool) -> None:
     """Create an event from a template and print its join code and links."""
     try:
-        created = create_event(current_app.config["SECRET_KEY"], template=template, rooms=rooms, title=title)
+        secret = current_app.config["SECRET_KEY"]
+        created = create_event(secret, template=template, rooms=rooms, title=title, open_boards=open_boards)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     _print_links(links_of(created), as_json)

@@ -117,8 +117,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def event(app: Flask) -> EventLinks:
-    """Create an event from the built-in template, with 4 rooms."""
-    return create_event(SECRET)
+    """Create an event from the built-in template, with 4 rooms, every board open to cards (no phase set)."""
+    return create_event(SECRET, open_boards=True)
 
 
 @pytest.fixture

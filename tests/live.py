@@ -104,9 +104,11 @@ class LiveServer:
         )
         return done.stdout
 
-    def create_event(self, rooms: int = 4) -> dict[str, Any]:
-        """Create an event with the real CLI and return its links."""
-        return dict(json.loads(self.flask("create-event", "--rooms", str(rooms), "--json")))
+    def create_event(self, rooms: int = 4, open_boards: bool = True) -> dict[str, Any]:
+        """Create an event with the real CLI and return its links; `open_boards`: every board takes cards
+        from the start (the day's phases are then not needed to post)."""
+        opened = ["--open-boards"] if open_boards else []
+        return dict(json.loads(self.flask("create-event", "--rooms", str(rooms), *opened, "--json")))
 
     def start(self) -> None:
         """Start the server and wait until it answers."""

@@ -103,9 +103,9 @@ def test_admin_forms_refuse_a_foreign_origin_and_write_nothing(
 
 def test_the_admin_page_lists_every_event_with_its_state_and_figures(app: Flask, client: FlaskClient) -> None:
     path = admin(app)
-    running = create_event(SECRET, title="Séminaire en cours", rooms=2)
-    closed = create_event(SECRET, title="Séminaire de l'an dernier", rooms=1)
-    upcoming = create_event(SECRET, title="Séminaire de mars", rooms=3, starts_on=date(2099, 3, 18))
+    running = create_event(SECRET, title="Séminaire en cours", rooms=2, open_boards=True)
+    closed = create_event(SECRET, title="Séminaire de l'an dernier", rooms=1, open_boards=True)
+    upcoming = create_event(SECRET, title="Séminaire de mars", rooms=3, starts_on=date(2099, 3, 18), open_boards=True)
     with db.transaction() as session:
         session.get(Event, running.id).current_phase_id = 1  # type: ignore[union-attr]
         session.get(Event, closed.id).closed_at = session.get(Event, closed.id).created_at  # type: ignore[union-attr]
@@ -219,8 +219,8 @@ title = "Les idées"
 
 def test_deleting_an_event_takes_its_typed_code_and_every_row_of_it(app: Flask, client: FlaskClient) -> None:
     path = admin(app)
-    kept = create_event(SECRET, title="Gardé", rooms=1)
-    gone = create_event(SECRET, title="Effacé", rooms=2)
+    kept = create_event(SECRET, title="Gardé", rooms=1, open_boards=True)
+    gone = create_event(SECRET, title="Effacé", rooms=2, open_boards=True)
     for links in (kept, gone):
         participant = joiner(links)(0, "Camille")
         post_card(participant_principal(participant), f"delete-{links.id}", "four_questions", "comment", "Une carte")
@@ -240,7 +240,7 @@ def test_deleting_an_event_takes_its_typed_code_and_every_row_of_it(app: Flask, 
 
 def test_an_event_is_restored_from_its_archive_by_upload(app: Flask, client: FlaskClient) -> None:
     path = admin(app)
-    links = create_event(SECRET, title="À restaurer", rooms=2)
+    links = create_event(SECRET, title="À restaurer", rooms=2, open_boards=True)
     participant = joiner(links)(1, "Bao")
     post_card(participant_principal(participant), "restore-1", "four_questions", "pourquoi", "Gardée")
     archive = json.dumps(archive_event(links.id)).encode()
@@ -279,7 +279,7 @@ def test_every_admin_route_refuses_every_other_token_and_changes_nothing(app: Fl
     path = admin(app)
     revoked = path.removeprefix("/a/")
     admin_token(SECRET, regenerate=True)
-    links = create_event(SECRET, title="Autre séminaire", rooms=2)
+    links = create_event(SECRET, title="Autre séminaire", rooms=2, open_boards=True)
     participant = joiner(links)(0, "Camille")
     tokens = {
         "random": "x" * 32,
@@ -311,7 +311,7 @@ def test_every_admin_route_refuses_every_other_token_and_changes_nothing(app: Fl
 
 def test_a_copy_of_an_earlier_event_takes_its_structure_never_its_people(app: Flask, client: FlaskClient) -> None:
     path = admin(app)
-    last_year = create_event(SECRET, title="Séminaire 2026", rooms=3)
+    last_year = create_event(SECRET, title="Séminaire 2026", rooms=3, open_boards=True)
     participant = joiner(last_year)(0, "Camille")
     post_card(participant_principal(participant), "copy-card-1", "four_questions", "comment", "Une carte de 2026")
     form = create_form(title="Séminaire 2027", rooms="", source=f"copy:{last_year.id}", place="")

@@ -75,6 +75,8 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     "get_event": (lambda s: {}, EVERY_ROLE),
     "set_phase": (lambda s: {"phase_id": s["phases"][3]}, ORGANISER),
     "step_phase": (lambda s: {"direction": "next"}, ORGANISER),
+    "set_open_boards": (lambda s: {"boards": ["four_questions"]}, ORGANISER),
+    "set_screen_follows_votes": (lambda s: {"follows": False}, ORGANISER),
     "set_room_phase": (lambda s: {"room_id": s["room"], "phase_id": s["phases"][4]}, STAFF),
     "save_phase": (
         lambda s: {"phase_id": None, "start": "17:00", "end": "17:30", "kind": "pleniere", "title": "Clôture"},
@@ -204,7 +206,7 @@ def scene_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pa
     shutil.copyfile(sqlite_template, path)
     app = create_app(app_config(f"sqlite:///{path}", folder))
     with app.app_context():
-        event = create_event(SECRET)
+        event = create_event(SECRET, open_boards=True)
         built = build_scene(event, joiner(event))
     db.dispose()
     return path, built

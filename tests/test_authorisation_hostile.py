@@ -36,7 +36,7 @@ SENDERS = ("organiser", "facilitator", "participant", "participant_of_another_ro
 @pytest.fixture
 def foreign(app: Flask, scene: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     """The same scene built in a second event of the same database: its ids are the forged ones."""
-    other = create_event(SECRET)
+    other = create_event(SECRET, open_boards=True)
 
     def join(room: int = 0, pseudonym: str = "Camille", scale: str = "commune") -> dict[str, Any]:
         participant = join_event(other.join_code, pseudonym, scale, other.rooms[room].id)

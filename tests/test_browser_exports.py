@@ -31,7 +31,7 @@ def seed(live: LiveServer) -> dict[str, Any]:
     )
     with app.app_context():
         secret = app.config["SECRET_KEY"]
-        event = create_event(secret, rooms=2)
+        event = create_event(secret, rooms=2, open_boards=True)
 
         def join(room: int = 0, pseudonym: str = "Camille", scale: str = "commune") -> dict[str, Any]:
             participant = join_event(event.join_code, pseudonym, scale, event.rooms[room].id)

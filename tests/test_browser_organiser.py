@@ -58,7 +58,9 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
     expect(facilitator.get_by_role("status").first).to_contain_text("Connecté")  # not yet: it asks first
     row.get_by_role("button", name="Confirmer la révocation").click()
     expect(panel.get_by_role("status")).to_contain_text("Lien révoqué : Animation · Salle 1")
-    expect(panel.get_by_role("rowheader", name="Animation · Salle 1")).to_have_count(0)
+    # The room keeps its row, without a link: a new one can be made for it alone.
+    expect(row.get_by_role("link")).to_have_count(0)
+    expect(row.get_by_role("button", name="Créer un lien d'animation pour cette salle")).to_be_visible()
 
     # The facilitator's open console loses access at once, and its page is gone.
     expect(facilitator.get_by_role("status").first).to_contain_text("Accès refusé", timeout=10000)

@@ -63,6 +63,8 @@ def seed(live: LiveServer, links: dict[str, Any]) -> tuple[Any, list[int]]:
         console.disconnect()
     organiser = socket(live.url, links["organiser_url"].rsplit("/", 1)[1])
     drafts = [h["id"] for h in organiser.call("get_hypotheses", {}, timeout=10)["hypotheses"]][:2]
+    # The screen stays on the rooms until the organiser chooses: votes do not take it here.
+    assert organiser.call("set_screen_follows_votes", {"follows": False}, timeout=10)["ok"]
     for hypothesis_id in drafts:
         assert organiser.call("open_hypothesis", {"hypothesis_id": hypothesis_id}, timeout=10)["ok"]
         for phone, verdict in zip(phones, ("validee", "a_nuancer", "a_nuancer"), strict=True):
@@ -169,11 +171,11 @@ def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server
     expect(remote).to_contain_text("2 / 2")
     # Past the last synthesis: the hypotheses put to the vote, one per slide, with live bars.
     organiser.keyboard.press("ArrowRight")
-    hypothesis = screen.get_by_role("region", name="Hypothèse 1 / 2 · vote clos")
+    hypothesis = screen.get_by_role("region", name="Hypothèse 1 / 4 · vote clos")
     expect(hypothesis).to_be_visible()
     expect(hypothesis.locator('[data-verdict="a_nuancer"]')).to_contain_text("2 · 67 %")
     organiser.keyboard.press("ArrowRight")
-    hypothesis = screen.get_by_role("region", name="Hypothèse 2 / 2 · vote ouvert")
+    hypothesis = screen.get_by_role("region", name="Hypothèse 2 / 4 · vote ouvert")
     expect(hypothesis).to_be_visible()
     expect(hypothesis).to_contain_text("3 votes")
     vote = {"hypothesis_id": hypotheses[1], "verdict": "infirmee", "reason": ""}

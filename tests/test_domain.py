@@ -181,7 +181,7 @@ def test_hide_and_restore_are_the_room_staffs(event: EventLinks, join: Join) -> 
 def test_another_events_staff_cannot_touch_a_card(event: EventLinks, join: Join) -> None:
     author = participant_principal(join())
     card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").ack["card"]
-    other = create_event(SECRET)
+    other = create_event(SECRET, open_boards=True)
     with pytest.raises(NotFound):
         moderation.hide_card(link_principal(other.organiser_token), card["id"])
     with pytest.raises(NotFound):

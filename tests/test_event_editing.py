@@ -243,6 +243,7 @@ def test_boards_are_added_up_to_ten_and_removed_when_unused(event: EventLinks, j
         editing.delete_board(organiser, "case_study")
     assert in_programme.value.details["reason"] == "board_in_programme"
     # A board with cards, no longer in the programme, stays too.
+    programme.set_open_boards(organiser, ["b0"])
     cards.post_card(participant_principal(join()), "edit-0003", "b0", "x", "Une carte")
     with pytest.raises(Invalid) as held:
         editing.delete_board(organiser, "b0")

@@ -62,7 +62,7 @@ def test_the_template_s_hypotheses_are_drafts_only_the_organiser_sees(
     assert "mutualis" in listed["hypotheses"][0]["text"].casefold()
     assert listed["hypotheses"][0]["results"] == {"validee": 0, "infirmee": 0, "a_nuancer": 0, "total": 0}
     for token in (join()["token"], event.screen_token, event.rooms[0].facilitator_token):
-        assert connect(token).emit("get_hypotheses", {}, callback=True) == {"ok": True, "hypotheses": []}
+        assert connect(token).emit("get_hypotheses", {}, callback=True) == {"ok": True, "hypotheses": [], "count": 4}
 
 
 def test_a_vote_reaches_phones_when_opened_and_only_screens_and_consoles_as_it_goes(
@@ -272,7 +272,7 @@ def test_the_organiser_writes_moves_and_deletes_hypotheses_with_their_evidence(
     assert (new["text"], new["state"], new["position"]) == ("La mutualisation passe par la confiance", "draft", 4)
     assert [(c["id"], c["room_name"]) for c in new["evidence"]] == [(hidden["id"], "Salle 2"), (kept["id"], "Salle 1")]
     # A draft changed: phones get the list without it.
-    assert received(alix, "hypotheses_changed") == [{"hypotheses": []}]
+    assert received(alix, "hypotheses_changed") == [{"hypotheses": [], "count": 5}]
 
     moderation.hide_card(link_principal(event.rooms[1].facilitator_token), hidden["id"])
     listed = organiser.emit("get_hypotheses", {}, callback=True)["hypotheses"]
@@ -350,6 +350,6 @@ def test_a_template_s_hypotheses_are_checked(app: Any) -> None:
     for bad in ([{"text": ""}], [{"text": "x" * 501}], [{"text": "Oui", "evidence": [1]}], ["Oui"]):
         with pytest.raises(Invalid, match="hypothes"):
             check_template(data | {"hypotheses": bad}, "test.toml")
-    created = create_event(SECRET, rooms=1)
+    created = create_event(SECRET, rooms=1, open_boards=True)
     listed = hypotheses.get_hypotheses(link_principal(created.organiser_token))["hypotheses"]
     assert len(listed) == 4 and all(h["evidence"] == [] for h in listed)

@@ -140,7 +140,7 @@ def test_creating_links_is_checked(event: EventLinks) -> None:
 
 
 def test_links_of_another_event_are_out_of_reach(event: EventLinks) -> None:
-    other = create_event(SECRET, rooms=1)
+    other = create_event(SECRET, rooms=1, open_boards=True)
     organiser = link_principal(event.organiser_token)
     with pytest.raises(NotFound):
         links.revoke_link(organiser, link_id(other.screen_token))

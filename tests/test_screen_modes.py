@@ -207,7 +207,7 @@ def test_a_room_of_another_event_is_refused(connect: Connect, event: EventLinks,
     from collab.domain.events import create_event
     from tests.conftest import SECRET
 
-    other = create_event(SECRET)
+    other = create_event(SECRET, open_boards=True)
     ack = connect(event.organiser_token).emit(
         "set_screen", {"mode": "room", "room_id": other.rooms[0].id}, callback=True
     )

@@ -113,7 +113,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(app: Any, tmp_path: 
     path = tmp_path / "huge.toml"
     path.write_text(huge, encoding="utf-8")
     with pytest.raises(Invalid, match=r"huge\.toml"):
-        create_event(SECRET, template=str(path))
+        create_event(SECRET, template=str(path), open_boards=True)
     assert events() == 0
 
 
@@ -190,7 +190,7 @@ def test_several_problems_are_all_listed_at_once(app: Any, tmp_path: Path) -> No
     path = tmp_path / "plusieurs.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(Invalid, match="4 problèmes"):
-        create_event(SECRET, template=str(path))
+        create_event(SECRET, template=str(path), open_boards=True)
     assert events() == 0
 
 
@@ -221,7 +221,7 @@ def test_the_built_in_templates_are_the_seed_and_two_generic_ones() -> None:
 @pytest.mark.parametrize("name", GENERIC)
 def test_a_generic_template_makes_a_working_event(app: Any, client: FlaskClient, name: str) -> None:
     data = load_template(name)
-    created = create_event(SECRET, template=name)
+    created = create_event(SECRET, template=name, open_boards=True)
     described = describe_event(created.id)
     assert described["title"] == data["title"] and len(described["rooms"]) == data["rooms"]
     assert [room["name"] for room in described["rooms"]] == data.get("room_names", ["Salle 1"])
@@ -258,16 +258,16 @@ def test_template_to_event_to_template_gives_the_same_file(app: Any, tmp_path: P
         path.write_text(CUSTOM, encoding="utf-8")
         source = str(path)
     data = load_template(source)
-    first = event_template(create_event(SECRET, template=source).id)
+    first = event_template(create_event(SECRET, template=source, open_boards=True).id)
     assert first == normalised(data)
     text = template_toml(first)
-    again = event_template(create_event(SECRET, data=parse_template(text, "copie.toml")).id)
+    again = event_template(create_event(SECRET, data=parse_template(text, "copie.toml"), open_boards=True).id)
     assert template_toml(again) == text
     assert tomllib.loads(text) == first
 
 
 def test_a_copy_carries_the_structure_never_the_people(app: Any) -> None:
-    created = create_event(SECRET, template="forum-ouvert")
+    created = create_event(SECRET, template="forum-ouvert", open_boards=True)
     who = participant_principal(join_event(created.join_code, "Camille", "commune", created.rooms[0].id))
     post_card(who, "c1", "suites", "idees", "Un texte que la copie ne doit pas porter")
     text = template_toml(event_template(created.id))
@@ -275,7 +275,7 @@ def test_a_copy_carries_the_structure_never_the_people(app: Any) -> None:
 
 
 def test_the_organiser_downloads_the_event_s_template(client: FlaskClient, app: Any) -> None:
-    created = create_event(SECRET, template="forum-ouvert")
+    created = create_event(SECRET, template="forum-ouvert", open_boards=True)
     page = client.get(f"/o/{created.organiser_token}").get_data(as_text=True)
     assert f'href="/o/{created.organiser_token}/export/template.toml"' in page
     assert "Télécharger le modèle (.toml)" in page
@@ -290,7 +290,7 @@ def test_the_organiser_downloads_the_event_s_template(client: FlaskClient, app: 
 
 
 def test_the_cli_exports_the_template_too(app: Any, runner: FlaskCliRunner) -> None:
-    created = create_event(SECRET, template="atelier-quatre-questions")
+    created = create_event(SECRET, template="atelier-quatre-questions", open_boards=True)
     result = runner.invoke(args=["export-event", created.join_code, "--format", "toml"])
     assert result.exit_code == 0, result.output
     assert result.output == template_toml(event_template(created.id))
@@ -303,7 +303,7 @@ SEED_WORDS = ("Carrefour", "16h", "14h", "atelier 1", "atelier 3", "Congrès")
 
 def pages(client: FlaskClient, template: str) -> dict[str, str]:
     """Return the organiser, screen, facilitator and phone pages of a new event from `template`."""
-    created = create_event(SECRET, template=template)
+    created = create_event(SECRET, template=template, open_boards=True)
     joined = client.post(
         f"/j/{created.join_code}",
         data={"pseudonym": "Camille", "scale": "commune", "room": str(created.rooms[0].id)},
@@ -336,7 +336,7 @@ def test_the_seed_keeps_its_wording_through_its_texts(client: FlaskClient) -> No
 def test_without_texts_the_wording_is_derived_from_the_programme_and_boards(client: FlaskClient) -> None:
     path = ROOT / "collab" / "event_templates" / "cooperer-territoires.toml"
     text = re.sub(r"\[texts\]\n(.+\n)+", "", path.read_text(encoding="utf-8"))
-    created = create_event(SECRET, data=parse_template(text, "sans-textes.toml"))
+    created = create_event(SECRET, data=parse_template(text, "sans-textes.toml"), open_boards=True)
     page = client.get(f"/o/{created.organiser_token}").get_data(as_text=True)
     assert "Les hypothèses que la plénière « Présentation des synthèses de la matinée » (14h) valide" not in page
     assert "Les hypothèses que la plénière « Mise en commun et mise en perspective » (16h) valide ou infirme." in page
@@ -360,6 +360,6 @@ def test_the_documented_example_makes_an_event(app: Any) -> None:
     keys = {"name", "title", "description", "rooms", "room_names", "place", "welcome", "contact"}
     keys |= {"retention_days", "erase_policy", "texts", "scales", "boards", "phases", "situations", "hypotheses"}
     assert keys <= set(data)
-    described = describe_event(create_event(SECRET, data=data).id)
+    described = describe_event(create_event(SECRET, data=data, open_boards=True).id)
     assert described["texts"]["case_study_link"] == "Relire l'analyse du cas"
     assert [room["name"] for room in described["rooms"]] == ["Grande salle", "Petite salle"]

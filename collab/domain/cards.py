@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 
 from collab.db import db
 from collab.domain.access import Principal
-from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound, RoomClosed, Unauthorised
+from collab.domain.errors import BoardClosed, Conflict, Forbidden, Invalid, NotFound, RoomClosed, Unauthorised
 from collab.domain.matching import SKILL_SCOPES, SKILL_TYPES
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import card_data, public_card
-from collab.models import Card, Change, Event, Participant, Room, Situation, utcnow
+from collab.models import Card, Change, Event, Participant, Phase, Room, Situation, utcnow
 
 TEXT_MAX = 500
 KEYWORD_MAX = 40
@@ -81,14 +81,21 @@ def post_card(
         if author is None or author.erased_at is not None:
             # Erased ("Effacer mes contributions") from another socket, or deleted by hand.
             raise Unauthorised("this participant is unknown; join again")
-        boards = connection.execute(_BOARDS, {"event": principal.event_id}).scalar_one()
+        event = connection.execute(_BOARDS, {"event": principal.event_id}).one()
         # Taking the number locks the room: a lock is committed either before this post
         # (which then sees it) or after this post's commit, never in between. It comes after
         # the reads, so that the room waits for the fewest round trips.
         room = connection.execute(_TAKE_SEQ, {"room": room_id}).first()
         if room is None:
             raise NotFound(f"no room {room_id}")
-        card = _new_card(asked, room, author, boards, lambda: _has_protagonists(connection, room.situation_id))
+        phase_board = connection.scalar(_PHASE_BOARD, {"phase": room.current_phase_id or event.current_phase_id})
+        card = _new_card(
+            asked,
+            room,
+            author,
+            _Boards(event.boards, phase_board, event.open_boards),
+            lambda: _has_protagonists(connection, room.situation_id),
+        )
         card["seq"] = room.seq
         card_id = connection.execute(_INSERT_CARD, card).scalar_one()
         change = _record_posted(connection, Card(id=card_id, **card), author)
@@ -113,7 +120,8 @@ def _post_at_once(
     a busy room, from every worker, wait for one another the time of that statement, never for a
     round trip between a worker and the database. The second statement stores nothing unless the
     room is still as the first one read it; if it changed meanwhile (a facilitator locked it, turned
-    on reveal mode), the post reads it again.
+    on reveal mode, moved it to another phase), the post reads it again. The event's phase is read,
+    not locked: a card posted the instant the organiser moves the day lands on the board it was for.
     """
     principal, client_id = asked.principal, asked.client_id
     assert principal.room_id is not None and principal.participant_id is not None
@@ -135,7 +143,8 @@ def _post_at_once(
                     raise Unauthorised("this participant is unknown; join again")
                 if read.seq is None:
                     raise NotFound(f"no room {room_id}")
-                card = _new_card(asked, read, read, read.boards, partial(bool, read.protagonists))
+                boards = _Boards(read.boards, read.phase_board, read.open_boards)
+                card = _new_card(asked, read, read, boards, partial(bool, read.protagonists))
                 full = card_data(Card(id=read.card_id, seq=0, **card), read)
                 seq = connection.execute(
                     _POST_AT_ONCE,
@@ -146,6 +155,7 @@ def _post_at_once(
                         "activity_state": read.activity_state,
                         "reveal_mode": read.reveal_mode,
                         "premoderation": read.premoderation,
+                        "room_phase": read.room_phase,
                         "card": json.dumps(full),
                         "public_card": json.dumps(public_card(full)) if card["held"] else None,
                         "author_id": participant_id if card["held"] else None,
@@ -168,6 +178,16 @@ def _post_at_once(
 
 
 @dataclass(frozen=True)
+class _Boards:
+    """The event's boards, the board of the room's phase (None: no phase, or one without a board), and
+    the boards the organiser opened early."""
+
+    boards: list[dict[str, Any]]
+    phase_board: str | None
+    open_boards: list[str] | None
+
+
+@dataclass(frozen=True)
 class _Asked:
     """A card as a participant asked to post it (checked: the text trimmed, the skill in its stored form)."""
 
@@ -180,14 +200,15 @@ class _Asked:
 
 
 def _new_card(
-    asked: _Asked, room: Any, author: Any, boards: list[dict[str, Any]], has_protagonists: Callable[[], bool]
+    asked: _Asked, room: Any, author: Any, boards: _Boards, has_protagonists: Callable[[], bool]
 ) -> dict[str, Any]:
     """Return the columns of a new card in `room` (a row with its state), or raise what refuses it.
 
     `has_protagonists()` tells whether the room's situation has roles to play (asked only of a case
     study's post by someone without a role)."""
     _check_open(room.locked, room.activity_state)
-    kind = _check_column(boards, asked.board, asked.column)
+    kind = _check_column(boards.boards, asked.board, asked.column)
+    check_board_open(asked.board, boards.phase_board, boards.open_boards)
     if (kind == "competences") != (asked.skill is not None):
         raise Invalid(
             "an offer or a need has a type and a scope" if asked.skill is None else "only competences carry a skill",
@@ -243,6 +264,7 @@ _TAKE_SEQ = (
         _rooms.c.reveal_mode,
         _rooms.c.premoderation,
         _rooms.c.situation_id,
+        _rooms.c.current_phase_id,
     )
 )
 _AUTHOR = select(
@@ -252,7 +274,10 @@ _AUTHOR = select(
     Participant.__table__.c.role,
     Participant.__table__.c.erased_at,
 ).where(Participant.__table__.c.id == bindparam("participant"))
-_BOARDS = select(Event.__table__.c.boards).where(Event.__table__.c.id == bindparam("event"))
+_BOARDS = select(Event.__table__.c.boards, Event.__table__.c.current_phase_id, Event.__table__.c.open_boards).where(
+    Event.__table__.c.id == bindparam("event")
+)
+_PHASE_BOARD = select(Phase.__table__.c.activity).where(Phase.__table__.c.id == bindparam("phase"))
 _INSERT_CARD = insert(_cards).returning(_cards.c.id)
 _INSERT_CHANGE = insert(_changes)
 # How often a post reads the room again when it changed between the read and the write (PostgreSQL).
@@ -262,8 +287,9 @@ _READ_FOR_POST = sql(
     """
     SELECT posted.seq AS posted_seq,
            p.id, p.pseudonym, p.scale, p.role, p.erased_at,
-           e.boards,
+           e.boards, e.open_boards, ph.activity AS phase_board,
            r.seq, r.locked, r.activity_state, r.reveal_mode, r.premoderation, r.situation_id,
+           r.current_phase_id AS room_phase,
            s.protagonists,
            nextval(pg_get_serial_sequence('cards', 'id')) AS card_id
     FROM (SELECT 1) AS one
@@ -272,8 +298,9 @@ _READ_FOR_POST = sql(
     LEFT JOIN events AS e ON e.id = :event
     LEFT JOIN rooms AS r ON r.id = :room
     LEFT JOIN situations AS s ON s.id = r.situation_id
+    LEFT JOIN phases AS ph ON ph.id = COALESCE(r.current_phase_id, e.current_phase_id)
     """
-).columns(boards=JSON, protagonists=JSON)
+).columns(boards=JSON, open_boards=JSON, protagonists=JSON)
 # PostgreSQL: take the room's number, store the card and its change, in one statement; nothing if
 # the room is no longer as it was read (then it returns no row).
 _POST_AT_ONCE = sql(
@@ -283,6 +310,7 @@ _POST_AT_ONCE = sql(
         WHERE id = :room_id AND locked = :locked AND activity_state = :activity_state
           AND reveal_mode = :reveal_mode AND premoderation = :premoderation
           AND situation_id IS NOT DISTINCT FROM CAST(:situation_id AS INTEGER)
+          AND current_phase_id IS NOT DISTINCT FROM CAST(:room_phase AS INTEGER)
         RETURNING seq
     ), card AS (
         INSERT INTO cards (id, room_id, participant_id, client_id, board, "column", text, hidden, held,
@@ -352,6 +380,25 @@ def _previous_post(connection: Connection, participant_id: int, client_id: str) 
     if change is None or change.event != "card_posted":
         raise Conflict("this client id was already used")
     return {"ok": True, "seq": card.seq, "card": change.payload["card"]}
+
+
+def check_board_open(board: str, phase_board: str | None, open_boards: list[str] | None) -> None:
+    """Raise BoardClosed unless `board` is the board of the room's phase or one the organiser opened early.
+
+    Before the first phase, and in a phase without a board (a plenary, a meal), only boards opened early take cards.
+    """
+    if board != phase_board and board not in (open_boards or []):
+        raise BoardClosed(
+            "ce tableau ne prend pas de cartes pour l'instant",
+            board=board,
+            open=current_boards(phase_board, open_boards),
+        )
+
+
+def current_boards(phase_board: str | None, open_boards: list[str] | None) -> list[str]:
+    """Return the boards that take cards: the phase's first, then those opened early."""
+    opened = [phase_board] if phase_board else []
+    return opened + [key for key in open_boards or [] if key not in opened]
 
 
 def _check_column(boards: list[dict[str, Any]], board: str, column: str) -> str:

@@ -59,6 +59,12 @@ class RoomClosed(DomainError):
     code = "room_closed"
 
 
+class BoardClosed(DomainError):
+    """The board is not the one of the room's phase, and the organiser did not open it early."""
+
+    code = "board_closed"
+
+
 class EventClosed(DomainError):
     """The event is closed: it is read, no longer written."""
 

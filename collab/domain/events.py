@@ -67,10 +67,12 @@ def create_event(
     title: str | None = None,
     data: dict[str, Any] | None = None,
     starts_on: date | None = None,
+    open_boards: bool = False,
 ) -> EventLinks:
     """Create an event from a template, with its rooms, programme, situations, draft hypotheses and links.
 
     `data`: a template already read and checked (an upload, a copy); else the template named `template`.
+    `open_boards`: every board takes cards from the start, whatever the phase (a rehearsal, a demo).
     """
     data = load_template(template) if data is None else data
     room_count = data.get("rooms", 4) if rooms is None else rooms
@@ -81,7 +83,7 @@ def create_event(
         raise Invalid("an event title has 1 to 200 characters")
     for _attempt in range(10):
         try:
-            return _insert_event(secret, data, template, room_count, title, _new_code(), starts_on)
+            return _insert_event(secret, data, template, room_count, title, _new_code(), starts_on, open_boards)
         except IntegrityError:
             continue  # the join code was taken; draw another
     raise RuntimeError("could not draw a free join code")
@@ -93,7 +95,14 @@ def _new_code() -> str:
 
 
 def _insert_event(
-    secret: str, data: dict[str, Any], template: str, room_count: int, title: str, code: str, starts_on: date | None
+    secret: str,
+    data: dict[str, Any],
+    template: str,
+    room_count: int,
+    title: str,
+    code: str,
+    starts_on: date | None,
+    open_boards: bool = False,
 ) -> EventLinks:
     """Insert one event and everything it holds, in one transaction."""
     with db.transaction() as session:
@@ -110,6 +119,7 @@ def _insert_event(
             texts=data.get("texts") or None,
             retention_days=data.get("retention_days"),
             erase_policy=data.get("erase_policy", "withdrawn"),
+            open_boards=[board["key"] for board in data["boards"]] if open_boards else None,
         )
         session.add(event)
         session.flush()
@@ -263,6 +273,9 @@ def event_details(event: Event) -> dict[str, Any]:
         "scales": event.scales,
         # Boards of events made before boards had a kind are grids.
         "boards": [{"kind": "grid"} | board for board in event.boards],
+        # Boards the organiser opened to cards outside their phase, and whether a vote takes the screen.
+        "open_boards": list(event.open_boards or []),
+        "screen_follows_votes": event.screen_follows_votes is not False,
     }
 
 

@@ -46,7 +46,7 @@ def get_hypotheses(principal: Principal) -> dict[str, Any]:
         if principal.participant_id is not None:
             mine = _votes_of(session, principal.participant_id, [h["id"] for h in listed])
             listed = [h | {"mine": mine.get(h["id"])} for h in listed]
-        return {"ok": True, "hypotheses": listed}
+        return {"ok": True, "hypotheses": listed, "count": _count(session, principal.event_id)}
 
 
 def evidence_choices(principal: Principal) -> dict[str, Any]:
@@ -89,7 +89,9 @@ def save_hypothesis(
             hypothesis.text = text
             hypothesis.evidence = list(evidence)
         session.flush()
-        record_action(session, principal, None, "save_hypothesis", hypothesis_id=hypothesis.id, evidence=len(evidence))
+        record_action(
+            session, principal, None, "save_hypothesis", hypothesis_id=hypothesis.id, text=text, evidence=len(evidence)
+        )
         return _organiser_change(session, event.id, hypothesis)
 
 
@@ -121,7 +123,11 @@ def move_hypothesis(principal: Principal, hypothesis_id: int, position: int) -> 
 
 
 def open_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
-    """Put a hypothesis to the vote; the one that was open closes (organiser)."""
+    """Put a hypothesis to the vote; the one that was open closes (organiser).
+
+    Unless the organiser turned it off (`screen_follows_votes`), the plenary screen shows the vote:
+    the acknowledgement then carries the screen's new mode (`screen`), for the transport to announce.
+    """
     with db.transaction() as session:
         event = organiser_event(session, principal)
         hypothesis = _hypothesis(session, principal, hypothesis_id)
@@ -133,8 +139,20 @@ def open_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str,
             ):
                 other.state, other.closed_at, closed = "closed", now, other.id
             hypothesis.state, hypothesis.opened_at, hypothesis.closed_at = "open", now, None
-            record_action(session, principal, None, "open_hypothesis", hypothesis_id=hypothesis.id, closed=closed)
-        return _organiser_change(session, event.id, hypothesis)
+            record_action(
+                session,
+                principal,
+                None,
+                "open_hypothesis",
+                hypothesis_id=hypothesis.id,
+                text=hypothesis.text,
+                closed=closed,
+            )
+        ack, changed = _organiser_change(session, event.id, hypothesis)
+        if event.screen_follows_votes is not False:
+            event.screen = {"mode": "hypothesis", "hypothesis_id": hypothesis.id}
+            ack["screen"] = dict(event.screen)
+        return ack, changed
 
 
 def close_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
@@ -146,7 +164,9 @@ def close_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str
             raise Conflict("this hypothesis was never put to the vote")
         if hypothesis.state == "open":
             hypothesis.state, hypothesis.closed_at = "closed", datetime.now(UTC)
-            record_action(session, principal, None, "close_hypothesis", hypothesis_id=hypothesis.id)
+            record_action(
+                session, principal, None, "close_hypothesis", hypothesis_id=hypothesis.id, text=hypothesis.text
+            )
         return _organiser_change(session, event.id, hypothesis)
 
 
@@ -159,7 +179,9 @@ def conclude_hypothesis(principal: Principal, hypothesis_id: int, conclusion: st
         event = organiser_event(session, principal)
         hypothesis = _hypothesis(session, principal, hypothesis_id)
         hypothesis.conclusion = conclusion
-        record_action(session, principal, None, "conclude_hypothesis", hypothesis_id=hypothesis.id)
+        record_action(
+            session, principal, None, "conclude_hypothesis", hypothesis_id=hypothesis.id, text=hypothesis.text
+        )
         return _organiser_change(session, event.id, hypothesis)
 
 
@@ -222,10 +244,16 @@ def _organiser_change(
     """Return the organiser's ack (every hypothesis, drafts too) and `hypotheses_changed` (no drafts)."""
     session.flush()
     listed = _listed(session, event_id, drafts=True)
-    ack: dict[str, Any] = {"ok": True, "hypotheses": listed}
+    ack: dict[str, Any] = {"ok": True, "hypotheses": listed, "count": len(listed)}
     if hypothesis is not None:
         ack["hypothesis"] = next(h for h in listed if h["id"] == hypothesis.id)
-    return ack, {"hypotheses": [h for h in listed if h["state"] != "draft"]}
+    # `count`: every hypothesis, drafts too, so that screens say "Hypothèse 2 / 4" from the first vote.
+    return ack, {"hypotheses": [h for h in listed if h["state"] != "draft"], "count": len(listed)}
+
+
+def _count(session: Session, event_id: int) -> int:
+    """Return how many hypotheses the event has, drafts too."""
+    return session.scalar(select(func.count()).where(Hypothesis.event_id == event_id)) or 0
 
 
 def _listed(session: Session, event_id: int, drafts: bool) -> list[dict[str, Any]]:

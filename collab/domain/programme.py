@@ -80,16 +80,48 @@ def _move_event(session: Session, principal: Principal, event: Event, phase: Pha
     return event_outcome(session, event.id)
 
 
+def set_open_boards(principal: Principal, boards: list[str]) -> Outcome:
+    """Open boards to cards outside their phase, or close them again (organiser); `boards`: every board opened."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        keys = [b["key"] for b in event.boards]
+        unknown = [key for key in boards if key not in keys]
+        if unknown:
+            raise Invalid(f"no board {unknown[0]!r} in this event", field="boards", reason="unknown_board")
+        opened = [key for key in keys if key in boards]
+        if opened != list(event.open_boards or []):
+            event.open_boards = opened or None
+            record_action(session, principal, None, "set_open_boards", boards=opened, titles=_titles(event, opened))
+        return event_outcome(session, event.id)
+
+
+def set_screen_follows_votes(principal: Principal, follows: bool) -> Outcome:
+    """Choose whether opening a hypothesis vote switches the plenary screen to it (organiser)."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        if event.screen_follows_votes != follows:
+            event.screen_follows_votes = follows
+            record_action(session, principal, None, "set_screen_follows_votes", follows=follows)
+        return event_outcome(session, event.id)
+
+
+def _titles(event: Event, keys: list[str]) -> list[str]:
+    """Return the titles of these boards of the event, as the journal shows them."""
+    titles = {b["key"]: str(b.get("title") or b["key"]) for b in event.boards}
+    return [titles[key] for key in keys]
+
+
 def set_room_phase(principal: Principal, room_id: int, phase_id: int | None) -> Outcome:
     """Move one room to a phase of its own, or back to following the event (None); room staff."""
     with db.transaction() as session:
         room = staff_room(session, principal, room_id, lock=True)
-        if phase_id is not None:
-            _phase(session, principal, phase_id)
+        phase = _phase(session, principal, phase_id) if phase_id is not None else None
         if room.current_phase_id == phase_id:
             return Outcome(ack={"ok": True, "room_id": room.id, "seq": None, "state": room_state(room)})
         room.current_phase_id = phase_id
-        record_action(session, principal, room.id, "set_room_phase", phase_id=phase_id)
+        record_action(
+            session, principal, room.id, "set_room_phase", phase_id=phase_id, title=phase.title if phase else None
+        )
         change = record_room_changed(session, room)
         return Outcome(ack={"ok": True, **change["payload"]}, changes=[change])
 

@@ -68,8 +68,13 @@ def on_move_hypothesis(principal: Principal, payload: MoveHypothesis) -> dict[st
 
 @client_event("open_hypothesis", HypothesisRef, roles=ORGANISER)
 def on_open_hypothesis(principal: Principal, payload: HypothesisRef) -> dict[str, Any]:
-    """Sent by the organiser; broadcast as `hypotheses_changed`: phones show the vote (the previous one closed)."""
-    return _changed(principal, hypotheses.open_hypothesis(principal, payload.hypothesis_id))
+    """Sent by the organiser; broadcast as `hypotheses_changed`: phones show the vote (the previous one closed);
+    and as `screen_changed` when the screen follows votes."""
+    ack = _changed(principal, hypotheses.open_hypothesis(principal, payload.hypothesis_id))
+    if "screen" in ack:
+        # The screen follows the vote (unless the organiser turned that off): screens and consoles switch.
+        broadcast(event_scope(principal.event_id), "screen_changed", {"screen": ack["screen"]})
+    return ack
 
 
 @client_event("close_hypothesis", HypothesisRef, roles=ORGANISER)

@@ -22,8 +22,10 @@ from collab.sockets.schemas import (
     PhaseRef,
     RenameRoom,
     SavePhase,
+    SetOpenBoards,
     SetPhase,
     SetRoomPhase,
+    SetScreenFollowsVotes,
     StartTimer,
     StepPhase,
     StopTimer,
@@ -50,6 +52,18 @@ def on_set_phase(principal: Principal, payload: SetPhase) -> dict[str, Any]:
 def on_step_phase(principal: Principal, payload: StepPhase) -> dict[str, Any]:
     """Sent by the organiser ("Phase suivante" / "Phase précédente"); broadcast as `event_changed`."""
     return publish(principal.event_id, programme.step_phase(principal, payload.direction))
+
+
+@client_event("set_open_boards", SetOpenBoards, roles=ORGANISER)
+def on_set_open_boards(principal: Principal, payload: SetOpenBoards) -> dict[str, Any]:
+    """Sent by the organiser ("Ouvert aux cartes en dehors de sa phase"); broadcast as `event_changed`."""
+    return publish(principal.event_id, programme.set_open_boards(principal, list(payload.boards)))
+
+
+@client_event("set_screen_follows_votes", SetScreenFollowsVotes, roles=ORGANISER)
+def on_set_screen_follows_votes(principal: Principal, payload: SetScreenFollowsVotes) -> dict[str, Any]:
+    """Sent by the organiser's hypotheses panel; broadcast as `event_changed`."""
+    return publish(principal.event_id, programme.set_screen_follows_votes(principal, payload.follows))
 
 
 @client_event("set_room_phase", SetRoomPhase, roles=STAFF)

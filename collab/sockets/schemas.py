@@ -144,6 +144,18 @@ class StepPhase(Payload):
     direction: Literal["next", "previous"]
 
 
+class SetOpenBoards(Payload):
+    """`set_open_boards`: every board opened to cards outside its phase (an empty list closes them all)."""
+
+    boards: Annotated[list[Key], Field(max_length=20)]
+
+
+class SetScreenFollowsVotes(Payload):
+    """`set_screen_follows_votes`: whether opening a hypothesis vote switches the screen to it."""
+
+    follows: bool
+
+
 class SetRoomPhase(Payload):
     """`set_room_phase`: a room's own phase, or null to follow the event again."""
 

@@ -13,7 +13,7 @@ import { t } from "./lib/i18n.js";
 import { goLive } from "./lib/live.js";
 import { startConsole } from "./lib/organiser-console.js";
 import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
-import { currentAndNext, timeRange } from "./lib/programme.js";
+import { timeRange } from "./lib/programme.js";
 import { ScreenRemote } from "./lib/screen-remote.js";
 import { SituationsPanel } from "./lib/situations-panel.js";
 import { showState } from "./lib/socket.js";
@@ -52,8 +52,8 @@ async function request(name, payload, failed) {
 /** Draw the programme table, the current phase marked, each row with its actions. */
 function drawProgramme() {
   const programme = event.programme || [];
-  const set = phaseById(programme, event.current_phase_id);
-  const current = set || currentAndNext(programme).current;
+  // The phase the organiser moved the day to; never a guess from the clock.
+  const current = phaseById(programme, event.current_phase_id);
   table.replaceChildren(
     ...programme.map((phase, index) => {
       const titleId = `phase-${phase.id}-title`;
@@ -138,9 +138,44 @@ function drawRemoteBoards() {
   }
 }
 
+// Boards opened to cards outside their phase: one checkbox per board, all sent at each change.
+const openBoards = document.querySelector("[data-open-boards-list]");
+function drawOpenBoards() {
+  const opened = new Set(event.open_boards || []);
+  const boxes = [...openBoards.querySelectorAll("input")];
+  const boards = event.boards || [];
+  const same = (box, n) => box.value === boards[n].key && box.parentElement.textContent.trim() === boards[n].title;
+  if (boxes.length === boards.length && boxes.every(same)) {
+    // The same boards: tick them as stored, keeping the focus where it is.
+    for (const box of boxes) box.checked = opened.has(box.value);
+    return;
+  }
+  openBoards.replaceChildren(
+    ...(event.boards || []).map((board) =>
+      el(
+        "label",
+        { class: "check" },
+        el("input", { type: "checkbox", value: board.key, checked: opened.has(board.key) }),
+        " ",
+        board.title,
+      ),
+    ),
+  );
+}
+openBoards.addEventListener("change", () => {
+  const boards = [...openBoards.querySelectorAll("input:checked")].map((box) => box.value);
+  request("set_open_boards", { boards }, t("Les tableaux n'ont pas pu être ouverts"));
+});
+const followsVotes = document.querySelector("[data-screen-follows-votes]");
+followsVotes.addEventListener("change", () =>
+  request("set_screen_follows_votes", { follows: followsVotes.checked }, t("Le choix n'a pas pu être enregistré")),
+);
+
 function draw() {
   drawProgramme();
   drawRun();
+  drawOpenBoards();
+  followsVotes.checked = event.screen_follows_votes !== false;
   drawRooms();
   drawActivities();
   drawRemoteBoards();
@@ -336,7 +371,3 @@ live.attach(connection);
 panels = startConsole(boot, connection);
 
 draw();
-// Before the organiser sets a phase, the clock's guess is marked; it moves on by itself.
-setInterval(() => {
-  if (!phaseById(event.programme, event.current_phase_id)) drawProgramme();
-}, 30000);

@@ -49,6 +49,7 @@ const CLOSED = {
   locked: t("La salle est verrouillée"),
   paused: t("Activité en pause"),
   closed: t("Activité close"),
+  board: t("Ce tableau ne prend pas de cartes pour l'instant"),
 };
 
 const boot = readBoot();
@@ -80,6 +81,9 @@ for (const control of [skillFields.type, skillFields.scope]) {
 const matchesNode = el("section", {});
 // After the board: the first screen shows the board's cards; the matches are read once they exist.
 boardNode.after(matchesNode);
+// One line above the board: which board takes cards now (the phase's, or one opened early).
+const openLine = el("p", { class: "board-open", "data-board-open": "", role: "status" });
+boardNode.before(openLine);
 const matches = new MatchesPanel(matchesNode, { call: (...args) => connection.call(...args), event });
 
 const votebar = document.querySelector("[data-votebar]");
@@ -129,7 +133,11 @@ const outbox = new Outbox(`collab:outbox:${event.id}:${participant.id}`, {
   onRejected: (item, error) => {
     const field = error.details && error.details.field;
     const closed =
-      error.code === "closed" ? CLOSED.event : error.code === "room_closed" && CLOSED[error.details && error.details.reason];
+      error.code === "closed"
+        ? CLOSED.event
+        : error.code === "board_closed"
+          ? CLOSED.board
+          : error.code === "room_closed" && CLOSED[error.details && error.details.reason];
     if (field === "role") {
       // The server knows this person without a role (for now): ask for one, the text waits.
       roleAck = { seq: (store.seq || 0) + 1, role: null };
@@ -214,11 +222,31 @@ function showBoard(board) {
 /** Show what the room's current phase asks: its board during an atelier, a waiting screen otherwise. */
 function showPhase() {
   const phase = roomPhase(event, store.state);
-  showBoard(boardFor(event, phase));
+  const opened = event.open_boards || [];
+  // Before the first phase, the usual board (the four questions), or else a board opened early.
+  const usual = boardFor(event, phase);
+  const early = !phase && opened.length && !(usual && opened.includes(usual.key)) && boardByKey(event, opened[0]);
+  showBoard(early || usual);
   const board = showsBoard(phase);
+  const takes = (phase && phase.activity === boards.shown) || opened.includes(boards.shown);
+  const shownBoard = boardByKey(event, boards.shown);
+  openLine.hidden = !board;
+  openLine.classList.toggle("board-open--closed", !takes);
+  openLine.textContent = takes
+    ? t("Tableau ouvert : {board}", { board: shownBoard ? shownBoard.title : "" })
+    : t("Les cartes ne sont pas ouvertes pour l'instant");
+  // Before the organiser starts the day, the phone says so (above the board, which stays readable).
+  const before = !phase && !event.closed;
+  if (before) {
+    waiting.hidden = false;
+    waiting.querySelector("[data-waiting-kind]").textContent = "";
+    waiting.querySelector("[data-waiting-title]").textContent = t("Le séminaire n'a pas encore commencé");
+    waiting.querySelector("[data-waiting-description]").textContent = "";
+    waiting.querySelector("[data-waiting-next]").textContent = nextLine((event.programme || [])[0]);
+  }
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
   showCaseStudy(board, linksBackToCaseStudy(phase));
-  waiting.hidden = board;
+  if (!before) waiting.hidden = board;
   hypotheses.showResults(!board);
   const competences = board && isCompetenceBoard(boardByKey(event, boards.shown));
   skillFields.show(competences);

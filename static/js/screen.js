@@ -71,6 +71,17 @@ function followCompetencePhase() {
   else if (!atelier3 && modes.local === "competences") modes.override(null);
 }
 
+/**
+ * Before the organiser starts the day, the screen shows the welcome instead of the (empty) rooms, unless
+ * a board was opened early: then the screen shows what the phones post. Any other mode the organiser chose wins.
+ */
+function followDayStart() {
+  const opened = (event.open_boards || []).length > 0;
+  const waiting = event.current_phase_id == null && !event.closed && !opened && modes.screen.mode === "rooms";
+  if (waiting && modes.local !== "welcome") modes.override("welcome");
+  else if (!waiting && modes.local === "welcome") modes.override(null);
+}
+
 function drawProgramme() {
   header.render();
   if (!welcome.root.hidden) welcome.render();
@@ -89,6 +100,7 @@ const live = followEvent(
     drawProgramme();
     rooms.refreshClocks();
     followCompetencePhase();
+    followDayStart();
   },
   { onRoomAdded: () => window.location.reload() },
 );
@@ -106,6 +118,7 @@ const connection = goLive(boot.token, rooms.stores, {
       // What the organiser chose while this screen was away, and what was published meanwhile.
       const shown = await call("get_screen", {}, 10000);
       if (shown.ok) modes.set(shown.screen);
+      followDayStart();
       const ack = await call("get_syntheses", {}, 10000);
       if (ack.ok) syntheses.take(ack.syntheses);
     } catch {
@@ -115,9 +128,12 @@ const connection = goLive(boot.token, rooms.stores, {
   on: {
     presence_changed: showPresence,
     event_changed: live.take,
-    screen_changed: ({ screen }) => modes.set(screen),
+    screen_changed: ({ screen }) => {
+      modes.set(screen);
+      followDayStart();
+    },
     competences_changed: () => competenceMap.refreshSoon(),
-    hypotheses_changed: ({ hypotheses }) => hypothesis.take(hypotheses),
+    hypotheses_changed: ({ hypotheses, count }) => hypothesis.take(hypotheses, count),
     hypothesis_results: (payload) => hypothesis.results(payload),
     synthesis_published: ({ synthesis }) => syntheses.take([synthesis]),
   },
@@ -128,3 +144,4 @@ modes.set(boot.screen || { mode: "rooms" });
 drawProgramme();
 setInterval(drawProgramme, PROGRAMME_REFRESH_MS);
 followCompetencePhase();
+followDayStart();

@@ -21,6 +21,8 @@ export function errorText(error) {
       if (reason === "locked") return t("la salle est verrouillée");
       if (reason === "paused") return t("l'activité est en pause");
       return t("l'activité est close");
+    case "board_closed":
+      return t("ce tableau ne prend pas de cartes pour l'instant");
     case "closed":
       return t("le séminaire est clos : tout reste consultable, plus rien ne peut être modifié");
     case "rate_limited": {

@@ -33,12 +33,13 @@ export class LinksPanel {
    * `call(event, payload)` sends an acknowledged event; `onChanged()` runs after every change;
    * `onOwnLink(url)` receives the organiser's own new link after they regenerated it.
    */
-  constructor(root, { call, onChanged = () => {}, onOwnLink = () => {} }) {
+  constructor(root, { call, rooms = () => [], onChanged = () => {}, onOwnLink = () => {} }) {
     this.body = root.querySelector("[data-links-rows]");
     this.message = root.querySelector("[data-links-message]");
     this.call = call;
     this.onChanged = onChanged;
     this.onOwnLink = onOwnLink;
+    this.rooms = rooms; // the event's rooms now ({id, name}), for those left without a link
     this.links = [];
     root.addEventListener("click", (click) => this.clicked(click));
   }
@@ -52,7 +53,9 @@ export class LinksPanel {
 
   render(links) {
     this.links = links;
-    this.body.replaceChildren(...links.map((link) => this.row(link)));
+    const linked = new Set(links.filter((link) => link.role === "facilitator").map((link) => link.room_id));
+    const unlinked = (this.rooms() || []).filter((room) => !linked.has(room.id));
+    this.body.replaceChildren(...links.map((link) => this.row(link)), ...unlinked.map((room) => this.roomWithoutLink(room)));
     followCurrentLinks(links);
   }
 
@@ -67,6 +70,27 @@ export class LinksPanel {
       el("td", { class: "linktable__url" }, el("a", { href: link.url, target: "_blank", rel: "noopener" }, link.url)),
       el("td", {}, el("time", { datetime: link.created_at }, time(link.created_at))),
       el("td", {}, actions),
+    );
+  }
+
+  /** A room whose facilitator link was revoked: a button makes it a new one. */
+  roomWithoutLink(room) {
+    const labelId = `room-${room.id}-nolink`;
+    return el(
+      "tr",
+      { "data-room-without-link": room.id },
+      el("th", { scope: "row", id: labelId }, t("Animation") + " · " + room.name),
+      el("td", { class: "linktable__url" }, t("Aucun lien valide")),
+      el("td", {}, "—"),
+      el(
+        "td",
+        {},
+        el(
+          "button",
+          { type: "button", class: "button button--small", "data-create-room": room.id, "aria-describedby": labelId },
+          t("Créer un lien d'animation pour cette salle"),
+        ),
+      ),
     );
   }
 
@@ -120,6 +144,10 @@ export class LinksPanel {
     if (!button || button.disabled) return;
     if (button.matches("[data-create-all-rooms]")) {
       const payload = { role: "facilitator", room_id: null };
+      return this.act(button, "create_link", payload, (ack) => t("Nouveau lien créé : {link}.", { link: linkLabel(ack.link) }));
+    }
+    if (button.dataset.createRoom) {
+      const payload = { role: "facilitator", room_id: Number(button.dataset.createRoom) };
       return this.act(button, "create_link", payload, (ack) => t("Nouveau lien créé : {link}.", { link: linkLabel(ack.link) }));
     }
     const action = button.dataset.linkAction;

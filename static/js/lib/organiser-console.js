@@ -63,6 +63,7 @@ export function startConsole(boot, connection) {
 
   const links = new LinksPanel(linksRoot, {
     call,
+    rooms: () => boot.event.rooms,
     onChanged: refreshLog,
     // The organiser regenerated their own link: the old one is dead, the page moves to the new one.
     onOwnLink: (url) => window.location.replace(url),
@@ -71,8 +72,10 @@ export function startConsole(boot, connection) {
   connection.socket.on("presence_changed", (payload) => overview.showPresence(payload));
   // Every numbered room change (a card posted, hidden, a room locked…) may move a figure or add
   // a log line: fetch both again shortly after, once for the whole burst.
-  connection.onAny((_event, payload) => {
+  // The day's own changes (a phase, a vote on a hypothesis) are logged too.
+  connection.onAny((name, payload) => {
     if (payload && Number.isInteger(payload.seq)) refreshSoon();
+    else if (name === "event_changed" || name === "hypotheses_changed") refreshSoon();
   });
   return {
     onState: (state) => {

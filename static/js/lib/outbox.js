@@ -4,8 +4,9 @@
 const SEND_TIMEOUT_MS = 5000;
 const RETRY_MS = [2000, 5000, 10000, 20000, 30000];
 // Refusals a retry cannot fix: the card is dropped and the person told why.
-// `room_closed`: the room is locked, paused or closed; the person posts again once it reopens.
-const FINAL_ERRORS = new Set(["invalid", "conflict", "forbidden", "not_found", "room_closed", "closed"]);
+// `room_closed`: the room is locked, paused or closed; `board_closed`: the board is not the phase's;
+// either way the card goes back to its author, who posts again once it takes cards.
+const FINAL_ERRORS = new Set(["invalid", "conflict", "forbidden", "not_found", "room_closed", "board_closed", "closed"]);
 
 /** Return a new client id: 22 characters of A–Z a–z 0–9 _ - (works without HTTPS, unlike randomUUID). */
 export function newClientId() {

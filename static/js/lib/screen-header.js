@@ -1,14 +1,16 @@
 // The screen's top line: the programme's now and next, the event's countdown, who is connected.
 import { t, tn } from "./i18n.js";
 import { phaseAfter, phaseById } from "./phase.js";
-import { currentAndNext, timeRange, KIND_LABELS } from "./programme.js";
+import { timeRange, KIND_LABELS } from "./programme.js";
 import { TimerView } from "./timer.js";
 
-/** Return `{current, next}`: the phase the organiser moved the day to and the one after it, or the clock's guess. */
+/** Return `{current, next}`: the phase the organiser moved the day to and the one after it.
+
+The clock never decides: before the organiser starts the day, nothing is on and the first phase is next. */
 export function nowAndNext(event) {
   const programme = event.programme || [];
   const set = phaseById(programme, event.current_phase_id);
-  return set ? { current: set, next: phaseAfter(programme, set) } : currentAndNext(programme);
+  return set ? { current: set, next: phaseAfter(programme, set) } : { current: null, next: programme[0] || null };
 }
 
 /** Return the line under a phase's title: its hours, and its kind when the title does not say it. */

@@ -11,6 +11,7 @@ export class HypothesisView {
     this.position = root.querySelector("[data-hypothesis-position]");
     this.hypotheses = []; // the open and closed ones, in the plenary's order
     this.hypothesisId = null;
+    this.count = 0; // every hypothesis of the event, drafts too: "2 / 4" counts them all
   }
 
   show(hypothesisId) {
@@ -27,15 +28,16 @@ export class HypothesisView {
   async refresh() {
     try {
       const ack = await this.call("get_hypotheses", {}, 10000);
-      if (ack && ack.ok) this.take(ack.hypotheses);
+      if (ack && ack.ok) this.take(ack.hypotheses, ack.count);
     } catch {
       // The next connection asks again.
     }
   }
 
   /** Take the open and closed hypotheses (`get_hypotheses`, `hypotheses_changed`). */
-  take(hypotheses) {
+  take(hypotheses, count) {
     this.hypotheses = hypotheses || [];
+    if (Number.isInteger(count)) this.count = count;
     if (!this.root.hidden) this.render();
   }
 
@@ -49,11 +51,12 @@ export class HypothesisView {
   }
 
   render() {
-    const index = this.hypotheses.findIndex((h) => h.id === this.hypothesisId);
-    const shown = this.hypotheses[index];
+    const shown = this.hypotheses.find((h) => h.id === this.hypothesisId);
+    // Its place among all the event's hypotheses, in the plenary's order (drafts are counted, not shown).
+    const where = shown && { position: shown.position + 1, count: Math.max(this.count, shown.position + 1, this.hypotheses.length) };
     this.position.textContent = shown ? shown.state === "open"
-        ? t("{position} / {count} · vote ouvert", { position: index + 1, count: this.hypotheses.length })
-        : t("{position} / {count} · vote clos", { position: index + 1, count: this.hypotheses.length })
+        ? t("{position} / {count} · vote ouvert", where)
+        : t("{position} / {count} · vote clos", where)
        : "";
     this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2 }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
   }

@@ -1,6 +1,6 @@
 // The screen's welcome: the event's title, the day's programme with now and next, how to join, who is here.
 import { el } from "./dom.js";
-import { t, tn } from "./i18n.js";
+import { clock, t, tn } from "./i18n.js";
 import { timeRange } from "./programme.js";
 import { nowAndNext } from "./screen-header.js";
 
@@ -11,6 +11,8 @@ export class WelcomeView {
     this.event = event;
     this.programme = root.querySelector("[data-welcome-programme]");
     this.rooms = root.querySelector("[data-welcome-rooms]");
+    this.greeting = root.querySelector("[data-welcome-greeting]");
+    this.start = root.querySelector("[data-welcome-start]");
     this.counts = new Map();
     this.total = 0;
   }
@@ -27,6 +29,12 @@ export class WelcomeView {
   /** The programme, the phase under way and the next one marked. */
   render() {
     const { current, next } = nowAndNext(this.event);
+    // Before the first phase: "Bienvenue" and when the seminar starts, the programme's first time.
+    const first = (this.event.programme || [])[0];
+    const waiting = this.event.current_phase_id == null && !this.event.closed;
+    this.greeting.hidden = !waiting;
+    this.start.hidden = !(waiting && first);
+    this.start.textContent = waiting && first ? t("Le séminaire commence à {time}", { time: clock(first.start) }) : "";
     this.programme.replaceChildren(
       ...(this.event.programme || []).map((phase) => {
         const state = current && phase.id === current.id ? "now" : next && phase.id === next.id ? "next" : null;
