@@ -68,7 +68,7 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
     assert facilitator.goto(links["rooms"][0]["facilitator_url"]).status == 404
 
     # The moderation log shows the revocation.
-    log = organiser.get_by_role("region", name="Journal de modération")
+    log = organiser.get_by_role("region", name="Journal de modération", exact=True)
     expect(log.get_by_role("row").filter(has_text="Lien révoqué")).to_have_count(1)
 
     # A facilitator link for every room, then Salle 2's link regenerated: both work.

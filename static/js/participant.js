@@ -228,9 +228,11 @@ function showPhase() {
   const early = !phase && opened.length && !(usual && opened.includes(usual.key)) && boardByKey(event, opened[0]);
   showBoard(early || usual);
   const board = showsBoard(phase);
-  const takes = (phase && phase.activity === boards.shown) || opened.includes(boards.shown);
+  const ofPhase = Boolean(phase && phase.activity === boards.shown);
+  const takes = ofPhase || opened.includes(boards.shown);
   const shownBoard = boardByKey(event, boards.shown);
-  openLine.hidden = !board;
+  // The phase's own board says so by its title: the line shows only when cards wait or a board is open early.
+  openLine.hidden = !board || ofPhase;
   openLine.classList.toggle("board-open--closed", !takes);
   openLine.textContent = takes
     ? t("Tableau ouvert : {board}", { board: shownBoard ? shownBoard.title : "" })
