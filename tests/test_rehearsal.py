@@ -237,7 +237,7 @@ def vote_hypotheses(day: Day, organiser: Phone, screen: Any) -> None:
     assert organiser.call("close_hypothesis", {"hypothesis_id": first})["ok"]
 
 
-def every_card_reached(observer: Phone, acknowledged: set[int], timeout: float = 30) -> None:
+def every_card_reached(observer: Phone, acknowledged: set[int], timeout: float = 60) -> None:
     """Wait until the screen's socket has received every acknowledged card (at most `timeout` seconds)."""
     deadline = time.monotonic() + timeout
     with observer.arrived:
@@ -248,4 +248,5 @@ def every_card_reached(observer: Phone, acknowledged: set[int], timeout: float =
                 break
             observer.arrived.wait(left)
     missing = sorted(acknowledged - seen)
-    assert not missing, f"{len(missing)} acknowledged cards never reached the screen: {missing[:10]}"
+    state = "connected" if observer.sio.connected else "disconnected"
+    assert not missing, f"{len(missing)} acknowledged cards never reached the screen ({state}): {missing[:10]}"
