@@ -7,6 +7,7 @@ Every page answers 404 to anything but the valid admin link; every form refuses 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 from datetime import date
@@ -68,13 +69,17 @@ def _admin(token: str) -> None:
             abort(403)
 
 
-def _templates() -> list[dict[str, str]]:
-    """Return the built-in templates as the form offers them: name, title, description."""
+@functools.cache
+def _templates() -> tuple[dict[str, str], ...]:
+    """Return the built-in templates as the form offers them: name, title, description.
+
+    Read once per process: they are files shipped with collab, not data that changes while it runs.
+    """
     found = []
     for name in template_names():
         data = load_template(name)
         found.append({"name": name, "title": data["title"], "description": str(data.get("description", ""))})
-    return found
+    return tuple(found)
 
 
 def _page(token: str, status: int = 200, **context: Any) -> tuple[str, int]:
