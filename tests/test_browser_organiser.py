@@ -164,7 +164,9 @@ def test_a_click_while_the_console_is_still_connecting_waits_for_the_connection(
         {"offline": False, "latency": 400, "downloadThroughput": -1, "uploadThroughput": -1},
     )
     page.goto(links["organiser_url"])
-    row = page.get_by_role("row").filter(has_text="Nos compétences en partage")
+    # The programme's row, not the journal's "Phase : …" line the change adds.
+    programme = page.get_by_role("region", name="Programme")
+    row = programme.get_by_role("row").filter(has_text="Nos compétences en partage")
     row.get_by_role("button", name="Aller à cette phase").click()
     assert page.get_by_role("status").first.text_content() != "Connecté"  # the click came first
     expect(row).to_have_attribute("aria-current", "time")
