@@ -6,6 +6,8 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from tests.live import LiveServer, Phone, participant_token, post
 from tests.test_browser import PageWatch
 
@@ -65,6 +67,7 @@ def assert_board_is_the_database(page: Any, live: LiveServer, token: str, room: 
     return dict(synced)
 
 
+@pytest.mark.faults  # half a minute offline, by the clock: `make faults`
 def test_a_phone_back_from_30_seconds_offline_shows_the_database_and_sends_its_cards_once(
     chromium: Any, server: LiveServer
 ) -> None:

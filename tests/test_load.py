@@ -1,4 +1,7 @@
-"""Crowds against a real server process (`python app.py`, eventlet): a venue's NAT, and exports while phones wait."""
+"""Crowds against a real server process (`python app.py`, eventlet): a venue's NAT, and exports while phones wait.
+
+Each keeps a hundred or more sockets busy for a minute of a loaded machine: `make faults` runs them.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 import socketio
 
 from tests.crowd import Pinging, build_day, connect_all, delays_between
 from tests.live import UNLIMITED, LiveServer, each_event, participant_token
 
+pytestmark = pytest.mark.faults
 VENUE_PHONES = 150
 
 
