@@ -30,7 +30,7 @@ from collab.domain.templates import (
 )
 from collab.exports.archive import restore_event
 from collab.links import event_links as links_of
-from collab.links import venue
+from collab.links import same_origin, venue
 
 # What a form may upload: a template is a few kilobytes; a full day's archive a few megabytes.
 ARCHIVE_MAX_BYTES = 50 * 1024 * 1024
@@ -62,11 +62,8 @@ def _admin(token: str) -> None:
         admin.check_admin(token)
     except Unauthorised:
         abort(404)
-    if request.method == "POST":
-        from collab.views import _same_origin
-
-        if not _same_origin():
-            abort(403)
+    if request.method == "POST" and not same_origin():
+        abort(403)
 
 
 @functools.cache

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import ifaddr
-from flask import current_app
+from flask import current_app, request
 
 from collab.domain.events import EventLinks
 from collab.domain.links import LinkInfo
@@ -109,3 +109,17 @@ def describe_links(links: dict[str, Any]) -> str:
     lines += [f"  Animation {room['name']:<8}: {room['facilitator_url'] or 'lien révoqué'}" for room in links["rooms"]]
     lines += [f"  Animation (toutes les salles) : {url}" for url in links.get("all_rooms_urls", [])]
     return "\n".join(lines)
+
+
+def same_origin() -> bool:
+    """Tell whether a form post comes from this site.
+
+    Browsers send Origin on every cross-site POST, so a missing one is an old browser or a
+    script, allowed; "null" (privacy settings) is judged by Sec-Fetch-Site when there is one.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    if origin == "null":
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
+    return urlsplit(origin).netloc == request.host

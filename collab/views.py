@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import urlsplit
 
 import segno
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
@@ -19,7 +18,7 @@ from collab.domain.privacy import privacy_notice as notice_of
 from collab.domain.screen import get_screen
 from collab.health import readiness
 from collab.links import event_links as links_of
-from collab.links import join_url, venue
+from collab.links import join_url, same_origin, venue
 from collab.realtime import broadcast, staff_scope
 from collab.tokens import participant_id_from_token, participant_token, principal_for_token
 
@@ -107,7 +106,7 @@ def join(code: str) -> Any:
     form: dict[str, str] = {"pseudonym": "", "scale": "", "room": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        if not _same_origin():
+        if not same_origin():
             abort(403)
         form = {key: request.form.get(key, "")[:200] for key in form}
         unknown = set(request.form) - set(form)
@@ -169,20 +168,6 @@ def _refusal(exc: DomainError) -> str:
         "scale": _("Choisissez une échelle territoriale dans la liste."),
         "room": _("Choisissez une salle dans la liste."),
     }.get(field or "", _("Cette inscription n'a pas pu être enregistrée."))
-
-
-def _same_origin() -> bool:
-    """Tell whether a form post comes from this site.
-
-    Browsers send Origin on every cross-site POST, so a missing one is an old browser or a
-    script, allowed; "null" (privacy settings) is judged by Sec-Fetch-Site when there is one.
-    """
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
-    if origin == "null":
-        return request.headers.get("Sec-Fetch-Site") == "same-origin"
-    return urlsplit(origin).netloc == request.host
 
 
 def _current_participant(code: str) -> dict[str, Any] | None:
