@@ -9,7 +9,7 @@ TEST_PROCESSES ?= 4
 # The interface's French and English catalogues: .po files in git, compiled to .mo here.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard collab/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test faults rehearsal lint bench screenshots messages clean
+.PHONY: run test faults rehearsal lint bench screenshots messages lock clean
 
 run: $(VENV)/.runtime $(VENDOR) $(CATALOGUES)
 	$(PY) app.py
@@ -69,15 +69,25 @@ collab/translations/%/LC_MESSAGES/messages.mo: collab/translations/%/LC_MESSAGES
 messages: $(VENV)/.runtime
 	$(PY) -m collab.catalogues
 
+# The virtual environment installs the locks, every package checked against its hash.
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
+
+# The locks, made from the human-edited inputs (pyproject.toml's dependencies, requirements-dev.in):
+# every package pinned with its hashes, the dev lock at the runtime lock's versions. A pin stays while
+# its input allows it; `make lock UPGRADE=1` moves every one to the newest release that fits.
+lock: $(VENV)/.dev
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) \
+		--all-build-deps --output-file requirements.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) \
+		--output-file requirements-dev.txt pyproject.toml requirements-dev.in
 
 # The Socket.IO browser client comes from npm and is served by collab itself, never from a CDN.
 $(VENDOR): package.json package-lock.json
