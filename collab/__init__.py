@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from collab import assets, cli, i18n, logs, sockets, views  # noqa: F401  (sockets registers the handlers)
-    from collab.config import ROOT, Config
+    from collab.config import STATIC_FOLDER, TEMPLATE_FOLDER, Config
     from collab.db import db
     from collab.realtime import same_origin_or, socketio
     from collab.sockets.frames import cap_polling_bodies, guard_frames
@@ -25,9 +25,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings = Config(**(config or {}))
     app = Flask(
         __name__,
-        static_folder=str(ROOT / "static"),
-        static_url_path=assets.static_url_path(ROOT / "static"),
-        template_folder=str(ROOT / "templates"),
+        static_folder=str(STATIC_FOLDER),
+        static_url_path=assets.static_url_path(STATIC_FOLDER),
+        template_folder=str(TEMPLATE_FOLDER),
         instance_path=str(settings.INSTANCE_PATH),
     )
     app.config.from_mapping(settings.as_dict())

@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# A checkout keeps templates/ and static/ beside the package; a wheel carries them inside it.
+ROOT = PACKAGE.parent
+INSTALLED = (PACKAGE / "templates").is_dir()
+TEMPLATE_FOLDER = (PACKAGE if INSTALLED else ROOT) / "templates"
+STATIC_FOLDER = (PACKAGE if INSTALLED else ROOT) / "static"
+
+
+def default_instance() -> Path:
+    """Return where the database and secret key live: instance/ in a checkout, else the user's data folder."""
+    # Never inside an installed package: an upgrade replaces it, and it may not be writable.
+    if not INSTALLED:
+        return ROOT / "instance"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "collab"
 
 
 def _env(name: str, default: str) -> str:
@@ -85,7 +98,7 @@ class Config:
     """Every setting of collab; the README lists them with their COLLAB_* variables."""
 
     def __init__(self, **overrides: Any) -> None:
-        instance = Path(overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH", str(ROOT / "instance")))
+        instance = Path(overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH", str(default_instance())))
         self.INSTANCE_PATH = instance
         # The embedded default: one SQLite file next to the secret key.
         self.DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{instance / 'collab.sqlite3'}")
