@@ -70,14 +70,15 @@ messages: $(VENV)/.runtime
 	$(PY) -m collab.catalogues
 
 # The virtual environment installs the locks, every package checked against its hash, then collab
-# itself in editable mode (.venv/bin/collab runs this checkout), built by the setuptools the lock pins.
-$(VENV)/.runtime: requirements.txt pyproject.toml
+# itself in editable mode (.venv/bin/collab runs this checkout), built by the setuptools the lock pins;
+# static/vendor/ must exist by then, as every folder pyproject.toml names.
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(VENDOR)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml
+$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(VENDOR)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
