@@ -106,9 +106,9 @@ class Config:
         self.SQLITE_SYNCHRONOUS = _env("SQLITE_SYNCHRONOUS", "FULL")
         # The address phones must open (QR code, printed links); empty: the LAN address at start.
         self.PUBLIC_URL = _env("PUBLIC_URL", "")
-        # The address the server listens on (app.py sets it): a loopback one is shown as a warning.
+        # The address the server listens on (`collab serve` sets it): a loopback one is shown as a warning.
         self.LISTEN_HOST = _env("HOST", "0.0.0.0")
-        # The port printed links use (app.py sets the one it listens on).
+        # The port printed links use (`collab serve` sets the one it listens on).
         self.PORT = int(_env("PORT", "5000"))
         # Origins allowed to open a Socket.IO connection besides the server's own; never "*".
         self.ALLOWED_ORIGINS = [o for o in _env("ALLOWED_ORIGINS", "").split(",") if o]
@@ -122,9 +122,9 @@ class Config:
         self.MESSAGE_CHANNEL = _env("MESSAGE_CHANNEL", "collab")
         # Tests only: a worker holds its relays of room changes back this long (a slow queue).
         self.RELAY_DELAY_MS = int(_env("RELAY_DELAY_MS", "0"))
-        # This worker's name in the presence table (app.py: host:port); it forgets its own sockets at start.
+        # This worker's name in the presence table (`collab serve`: host:port); it forgets its own sockets at start.
         self.WORKER_NAME = _env("WORKER_NAME", "")
-        # The Socket.IO server's async mode; app.py sets eventlet, tests use threading.
+        # The Socket.IO server's async mode; `collab serve` sets eventlet, tests use threading.
         self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
         # The template an empty database is given at start so `make run` shows a usable event.
         self.DEMO_TEMPLATE = _env("DEMO_TEMPLATE", "cooperer-territoires")
