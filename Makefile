@@ -9,10 +9,10 @@ TEST_PROCESSES ?= 4
 # The interface's French and English catalogues: .po files in git, compiled to .mo here.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard collab/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test faults rehearsal lint bench screenshots messages clean
+.PHONY: run test faults rehearsal lint bench screenshots messages lock wheel clean
 
 run: $(VENV)/.runtime $(VENDOR) $(CATALOGUES)
-	$(PY) app.py
+	$(VENV)/bin/collab serve
 
 test: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 	$(VENV)/bin/ruff check collab tests bench app.py
@@ -69,15 +69,35 @@ collab/translations/%/LC_MESSAGES/messages.mo: collab/translations/%/LC_MESSAGES
 messages: $(VENV)/.runtime
 	$(PY) -m collab.catalogues
 
-$(VENV)/.runtime: requirements.txt
+# The virtual environment installs the locks, every package checked against its hash, then collab
+# itself in editable mode (.venv/bin/collab runs this checkout), built by the setuptools the lock pins;
+# static/vendor/ must exist by then, as every folder pyproject.toml names.
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(VENDOR)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt
+$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(VENDOR)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@ $(VENV)/.runtime
+
+# The locks, made from the human-edited inputs (pyproject.toml's dependencies, requirements-dev.in):
+# every package pinned with its hashes, the dev lock at the runtime lock's versions. A pin stays while
+# its input allows it; `make lock UPGRADE=1` moves every one to the newest release that fits.
+lock: $(VENV)/.dev
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) \
+		--all-build-deps --output-file requirements.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) \
+		--output-file requirements-dev.txt pyproject.toml requirements-dev.in
+
+# The wheel (dist/), to install collab elsewhere (docs/deploy.md): templates, static files, the compiled
+# catalogues and the Socket.IO client inside. build/ goes first: setuptools would ship a stale copy in it.
+wheel: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
+	rm -rf build
+	$(PY) -m build --wheel --no-isolation --quiet --outdir dist .
 
 # The Socket.IO browser client comes from npm and is served by collab itself, never from a CDN.
 $(VENDOR): package.json package-lock.json
@@ -86,4 +106,4 @@ $(VENDOR): package.json package-lock.json
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js $@
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) node_modules static/vendor build dist collab.egg-info

@@ -6,7 +6,7 @@ each token to its role and room), `post_card` (acknowledged, then broadcast as `
 room and its staff, with a per-room `seq`), `vote_hypothesis` (counted, broadcast to the screens),
 `get_hypotheses`, `open_hypothesis`, `close_hypothesis` (the results to every socket). No database,
 no validation, no authorisation: what any Socket.IO server pays to receive and fan out a message.
-Without `--deflate` it declines websocket compression, as collab does (app.py).
+Without `--deflate` it declines websocket compression, as collab does (collab/server.py).
 """
 
 from __future__ import annotations

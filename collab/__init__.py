@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from collab import assets, logs, sockets  # noqa: F401  (registers the Socket.IO handlers before init_app)
-from collab.config import ROOT, Config
-from collab.db import db
-from collab.realtime import same_origin_or, socketio
-from collab.sockets.frames import cap_polling_bodies, guard_frames
-from collab.workers import client_manager, transports
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the collab application: config → database → Socket.IO → views → CLI."""
+    # Imported here, not above: `collab serve` has eventlet patch the standard library before
+    # Flask, SQLAlchemy or Socket.IO is loaded, and importing any collab module runs this file first.
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from collab import assets, cli, i18n, logs, sockets, views  # noqa: F401  (sockets registers the handlers)
+    from collab.config import STATIC_FOLDER, TEMPLATE_FOLDER, Config
+    from collab.db import db
+    from collab.realtime import same_origin_or, socketio
+    from collab.sockets.frames import cap_polling_bodies, guard_frames
+    from collab.workers import client_manager, transports
+
     settings = Config(**(config or {}))
     app = Flask(
         __name__,
-        static_folder=str(ROOT / "static"),
-        static_url_path=assets.static_url_path(ROOT / "static"),
-        template_folder=str(ROOT / "templates"),
+        static_folder=str(STATIC_FOLDER),
+        static_url_path=assets.static_url_path(STATIC_FOLDER),
+        template_folder=str(TEMPLATE_FOLDER),
         instance_path=str(settings.INSTANCE_PATH),
     )
     app.config.from_mapping(settings.as_dict())
@@ -48,8 +53,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Outermost: Socket.IO's origin check and every page see the scheme and host the browser used.
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
-
-    from collab import cli, i18n, views
 
     assets.init_app(app)
     i18n.init_app(app)

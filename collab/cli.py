@@ -1,5 +1,5 @@
-"""Flask commands: upgrade the schema, create an event from a template, print its links, export and import an
-event, anonymise the events whose retention has passed."""
+"""collab's commands (`collab …`, or `flask --app collab …`): upgrade the schema, create an event from a template,
+print its links, export and import an event, anonymise the events whose retention has passed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
+from flask.cli import FlaskGroup
 
+from collab import create_app
 from collab.db import backup_sqlite, db
 from collab.domain.admin import admin_token
 from collab.domain.errors import DomainError
@@ -24,6 +26,7 @@ from collab.links import event_links as links_of
 
 def init_app(app: Flask) -> None:
     """Register collab's commands on the app."""
+    app.cli.add_command(database_commands)
     app.cli.add_command(migrate_command)
     app.cli.add_command(create_event_command)
     app.cli.add_command(links_command)
@@ -32,6 +35,26 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(admin_link_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(purge_command)
+
+
+def collab_commands() -> FlaskGroup:
+    """Return the `collab` command: the commands below, on the app create_app makes."""
+    commands = FlaskGroup(
+        name="collab",
+        help="collab, a real-time workshop app for seminars: `collab serve` runs the server.",
+        create_app=create_app,
+        # No `run`, `shell` or `routes`: Werkzeug's development server is not how collab serves.
+        add_default_commands=False,
+        add_version_option=False,
+    )
+    # Neither --app (collab is the app) nor --env-file and --debug (COLLAB_* variables configure it).
+    commands.params = [param for param in commands.params if param.name not in ("app", "env_file", "debug")]
+    return click.version_option(package_name="collab", prog_name="collab")(commands)
+
+
+@click.group("db")
+def database_commands() -> None:
+    """The database's schema."""
 
 
 @click.command("backup")
@@ -66,6 +89,10 @@ def migrate_command() -> None:
     click.echo(f"Database schema at revision {db.migrate()}.")
 
 
+# `collab db upgrade`; `migrate` is its older name, kept for the scripts that use it.
+database_commands.add_command(migrate_command, "upgrade")
+
+
 @click.command("create-event")
 @click.option(
     "--template", default=DEFAULT_TEMPLATE, show_default=True, help="Built-in template name, or a path to a .toml file."
@@ -96,7 +123,7 @@ def links_command(code: str | None, as_json: bool) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     if event_id is None:
-        raise click.ClickException("no event yet; create one with `flask --app collab create-event`")
+        raise click.ClickException("no event yet; create one with `collab create-event`")
     _print_links(links_of(event_links(current_app.config["SECRET_KEY"], event_id)), as_json)
 
 

@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# A checkout keeps templates/ and static/ beside the package; a wheel carries them inside it.
+ROOT = PACKAGE.parent
+INSTALLED = (PACKAGE / "templates").is_dir()
+TEMPLATE_FOLDER = (PACKAGE if INSTALLED else ROOT) / "templates"
+STATIC_FOLDER = (PACKAGE if INSTALLED else ROOT) / "static"
+
+
+def default_instance() -> Path:
+    """Return where the database and secret key live: instance/ in a checkout, else the user's data folder."""
+    # Never inside an installed package: an upgrade replaces it, and it may not be writable.
+    if not INSTALLED:
+        return ROOT / "instance"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "collab"
 
 
 def _env(name: str, default: str) -> str:
@@ -85,7 +98,7 @@ class Config:
     """Every setting of collab; the README lists them with their COLLAB_* variables."""
 
     def __init__(self, **overrides: Any) -> None:
-        instance = Path(overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH", str(ROOT / "instance")))
+        instance = Path(overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH", str(default_instance())))
         self.INSTANCE_PATH = instance
         # The embedded default: one SQLite file next to the secret key.
         self.DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{instance / 'collab.sqlite3'}")
@@ -93,9 +106,9 @@ class Config:
         self.SQLITE_SYNCHRONOUS = _env("SQLITE_SYNCHRONOUS", "FULL")
         # The address phones must open (QR code, printed links); empty: the LAN address at start.
         self.PUBLIC_URL = _env("PUBLIC_URL", "")
-        # The address the server listens on (app.py sets it): a loopback one is shown as a warning.
+        # The address the server listens on (`collab serve` sets it): a loopback one is shown as a warning.
         self.LISTEN_HOST = _env("HOST", "0.0.0.0")
-        # The port printed links use (app.py sets the one it listens on).
+        # The port printed links use (`collab serve` sets the one it listens on).
         self.PORT = int(_env("PORT", "5000"))
         # Origins allowed to open a Socket.IO connection besides the server's own; never "*".
         self.ALLOWED_ORIGINS = [o for o in _env("ALLOWED_ORIGINS", "").split(",") if o]
@@ -109,9 +122,9 @@ class Config:
         self.MESSAGE_CHANNEL = _env("MESSAGE_CHANNEL", "collab")
         # Tests only: a worker holds its relays of room changes back this long (a slow queue).
         self.RELAY_DELAY_MS = int(_env("RELAY_DELAY_MS", "0"))
-        # This worker's name in the presence table (app.py: host:port); it forgets its own sockets at start.
+        # This worker's name in the presence table (`collab serve`: host:port); it forgets its own sockets at start.
         self.WORKER_NAME = _env("WORKER_NAME", "")
-        # The Socket.IO server's async mode; app.py sets eventlet, tests use threading.
+        # The Socket.IO server's async mode; `collab serve` sets eventlet, tests use threading.
         self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
         # The template an empty database is given at start so `make run` shows a usable event.
         self.DEMO_TEMPLATE = _env("DEMO_TEMPLATE", "cooperer-territoires")

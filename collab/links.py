@@ -43,7 +43,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def venue() -> dict[str, Any]:
     """Return where phones must go, and whether they cannot reach this server there.
 
-    The server says what it listens on (app.py sets LISTEN_HOST); a loopback address, or a base
+    The server says what it listens on (`collab serve` sets LISTEN_HOST); a loopback address, or a base
     URL naming this machine only, means no phone on the Wi-Fi can reach it.
     """
     url = base_url()

@@ -1,7 +1,7 @@
 """CPU-heavy work that touches no database, moved off the event loop when the server has one.
 
-Under eventlet (app.py) every request and socket shares one OS thread: serialising a day's archive
-(a few hundred milliseconds) there would hold every phone's acknowledgement back. app.py installs
+Under eventlet (`collab serve`) every request and socket shares one OS thread: serialising a day's archive
+(a few hundred milliseconds) there would hold every phone's acknowledgement back. collab/server.py installs
 eventlet's thread pool here; elsewhere (tests, the CLI) the work runs in place.
 """
 

@@ -4,6 +4,10 @@ then, for as long as it runs, anonymise the events whose retention has passed.""
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import sys
+from pathlib import Path
 
 from flask import Flask
 
@@ -38,11 +42,21 @@ def announce_links(app: Flask, host: str) -> None:
             print(describe_links(links_of(event_links(secret, event_id))), flush=True)
         made = admin_token(secret)
         if made.created:
-            # Printed once, on the first start: afterwards `flask --app collab admin-link` prints it again.
+            # Printed once, on the first start: afterwards `collab admin-link` prints it again.
             print(f"Administration (préparer, supprimer des séminaires) : {admin_url(made.token)}", flush=True)
         else:
-            print("Lien d'administration : .venv/bin/flask --app collab admin-link", flush=True)
+            print(f"Lien d'administration : {collab_command()} admin-link", flush=True)
         print("Pour arrêter le serveur : Ctrl+C. Les données restent dans", app.config["INSTANCE_PATH"], flush=True)
+
+
+def collab_command() -> str:
+    """Return how to type the `collab` command here: its name if the PATH finds this one, else its path."""
+    script = Path(sys.executable).parent / "collab"
+    found = shutil.which("collab")
+    if found and Path(found).resolve() == script.resolve():
+        return "collab"
+    # From a checkout, .venv/bin/collab.
+    return os.path.relpath(script) if script.is_relative_to(Path.cwd()) else str(script)
 
 
 def keep_retention(app: Flask) -> None:

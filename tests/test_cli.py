@@ -6,6 +6,7 @@ import json
 
 from flask.testing import FlaskCliRunner
 
+from collab.cli import collab_commands
 from collab.domain.events import describe_event
 
 
@@ -39,3 +40,21 @@ def test_links_prints_the_same_links_again(runner: FlaskCliRunner) -> None:
     again = json.loads(runner.invoke(args=["links", created["join_code"].lower(), "--json"]).output)
     assert again == created
     assert json.loads(runner.invoke(args=["links", "--json"]).output) == created
+
+
+def test_the_collab_command_offers_the_app_commands_and_no_development_server(runner: FlaskCliRunner) -> None:
+    # The FlaskCliRunner hands the group this test's app; `serve` joins the group in collab.server only.
+    listed = runner.invoke(collab_commands(), ["--help"]).output
+    for command in ("create-event", "links", "admin-link", "export-event", "import-event", "backup", "purge", "db"):
+        assert f"  {command} " in listed, command
+    for flask_only in ("run", "shell", "routes"):
+        assert f"  {flask_only} " not in listed, flask_only
+    assert "--app" not in listed and "--version" in listed
+    created = json.loads(runner.invoke(collab_commands(), ["create-event", "--json"]).output)
+    assert json.loads(runner.invoke(collab_commands(), ["links", "--json"]).output) == created
+
+
+def test_db_upgrade_and_its_older_name_migrate_say_where_the_schema_stands(runner: FlaskCliRunner) -> None:
+    for args in (["db", "upgrade"], ["migrate"]):
+        result = runner.invoke(collab_commands(), args)
+        assert result.exit_code == 0 and result.output.startswith("Database schema at revision "), result.output

@@ -27,7 +27,7 @@ def test_make_run_on_an_empty_database_creates_and_prints_the_demo_event(tmp_pat
         live.stop()
         live.start()
         assert printed.count(admin_url) == 1 and live.log().count(admin_url) == 1
-        assert "flask --app collab admin-link" in live.log()
+        assert "collab admin-link" in live.log()
     finally:
         live.stop()
 

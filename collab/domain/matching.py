@@ -171,7 +171,7 @@ def ngram_weights(texts: Sequence[str]) -> sparse.csr_matrix:
     # The n-grams are cut once per distinct word, then summed per text by a sparse product: the same
     # counts as TfidfVectorizer(analyzer="char_wb") on the texts, without cutting every occurrence
     # again in Python (three times faster at 300 × 300).
-    # Imported here: the server loads it at start (app.py); a command such as `flask create-event` need not.
+    # Imported here: the server loads it at start (collab/server.py); a command such as `collab create-event` need not.
     from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer
 
     words = CountVectorizer(analyzer=str.split)

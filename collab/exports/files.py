@@ -11,7 +11,7 @@ from functools import lru_cache
 from flask import render_template
 from sqlalchemy import select
 
-from collab.config import ROOT
+from collab.config import STATIC_FOLDER
 from collab.db import db
 from collab.domain.templates import event_template, template_toml
 from collab.exports.archive import archive_event
@@ -37,7 +37,7 @@ class ExportFile:
 @lru_cache(maxsize=1)
 def report_css() -> tuple[str, str]:
     """Return the report's print style and its CSP hash source."""
-    css = (ROOT / "static" / "css" / "report.css").read_text(encoding="utf-8")
+    css = (STATIC_FOLDER / "css" / "report.css").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return css, f"'sha256-{digest}'"
 
