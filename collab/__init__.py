@@ -49,10 +49,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
-    from collab import cli, i18n, views
+    from collab import cli, i18n, metrics, views
 
     assets.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     return app
