@@ -15,7 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from collab import assets, cli, i18n, logs, sockets, views  # noqa: F401  (sockets registers the handlers)
+    from collab import assets, cli, i18n, logs, metrics, sockets, views  # noqa: F401  (sockets registers the handlers)
     from collab.config import STATIC_FOLDER, TEMPLATE_FOLDER, Config
     from collab.db import db
     from collab.realtime import same_origin_or, socketio
@@ -57,5 +57,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     return app

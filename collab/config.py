@@ -149,6 +149,8 @@ class Config:
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
         # "text" for a person, "json" (one object per line) for a log collector.
         self.LOG_FORMAT = _env("LOG_FORMAT", "text")
+        # Prometheus metrics at /metrics ("1"); off, nothing is counted and /metrics answers 404.
+        self.METRICS = _env("METRICS", "0") == "1"
         self.SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "0") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -110,6 +110,15 @@ def list_events(secret: str, today: date | None = None) -> list[dict[str, Any]]:
     return listed
 
 
+def count_cards() -> int:
+    """Return how many cards the server holds, every event, deleted and merged ones aside (as the list counts them)."""
+    with db.reading(), db.transaction() as session:
+        counted = session.scalar(
+            select(func.count(Card.id)).where(Card.deleted_at.is_(None), Card.merged_into_id.is_(None))
+        )
+    return int(counted or 0)
+
+
 def delete_event(event_id: int, typed_code: str) -> dict[str, Any]:
     """Delete an event and every row of it, in one transaction, once its join code was typed again."""
     with db.transaction() as session:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from collab import realtime
+from collab import metrics, realtime
 from collab.db import db
 from collab.domain import presence, rooms
 from collab.domain.access import Principal
@@ -74,6 +74,7 @@ def on_connect(auth: Any = None) -> None:
         with db.reading():
             counts = presence.connected_counts(principal.event_id)
         emit("presence_changed", presence_queue.presence_payload(counts))
+    metrics.socket_opened(sid, principal.role)
 
 
 @socketio.on("disconnect")
@@ -82,11 +83,13 @@ def on_disconnect(reason: Any = None) -> None:
     sid = request.sid  # type: ignore[attr-defined]
     log.info("socket closed: %s", reason, extra={"sid": sid, "reason": str(reason)})
     presence_queue.socket_closed(sid)
+    metrics.socket_closed(sid)
 
 
 @socketio.on("*")
 def on_unknown(event: str, *args: Any) -> dict[str, Any]:
     """Any event collab does not know gets an error acknowledgement and changes nothing."""
+    metrics.refused(metrics.UNKNOWN_EVENT, "unknown_event")  # its name is the client's: not a label
     return error("unknown_event", "this event does not exist")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 from flask import request, session
 from pydantic import BaseModel, ValidationError
 
+from collab import metrics
 from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.closing import is_closed
@@ -63,7 +65,8 @@ def client_event(
 
     The handler receives the principal and the validated payload and returns the acknowledgement.
     `writes`: the event changes something, so a closed event refuses it (`closed`), unless
-    `while_closed` (reopening the event). Reading events pass `writes=False`.
+    `while_closed` (reopening the event). Reading events pass `writes=False`. Every answer is
+    counted, with its time, for /metrics (collab.metrics; nothing when metrics are off).
     """
     REGISTERED[name] = (roles, writes)
     SCHEMAS[name] = schema
@@ -71,6 +74,12 @@ def client_event(
     def register(handler: Callable[[Principal, P], dict[str, Any]]) -> Callable[..., Any]:
         @functools.wraps(handler)
         def on_event(*args: Any) -> dict[str, Any]:
+            started = time.perf_counter()
+            ack = answer(*args)
+            metrics.acknowledged(name, ack, started)
+            return ack
+
+        def answer(*args: Any) -> dict[str, Any]:
             try:
                 principal = current_principal()
                 if principal.role not in roles:

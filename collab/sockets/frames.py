@@ -9,6 +9,7 @@ from typing import Any
 import socketio
 from socketio import packet
 
+from collab import metrics
 from collab.sockets.edge import error
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def guard_frames(server: socketio.Server) -> None:
         except (ValueError, RecursionError):
             problem = "not a Socket.IO packet"
         if problem == "reserved":
+            metrics.refused(metrics.UNKNOWN_EVENT, "unknown_event")
             _answer(server, eio_sid, data, error("unknown_event", "this event does not exist"))
             return
         if problem is None:
@@ -52,6 +54,7 @@ def guard_frames(server: socketio.Server) -> None:
             except ValueError as exc:  # python-socketio refuses packet types a server never receives
                 problem = str(exc)
         log.warning("frame from %s refused: %s", eio_sid, problem)
+        metrics.refused(metrics.UNREADABLE_EVENT, "invalid")
         _answer(server, eio_sid, data, error("invalid", "this message is not a Socket.IO event collab can read"))
 
     setattr(server, "_handle_eio_message", on_message)  # noqa: B010  (the test client calls it by name)

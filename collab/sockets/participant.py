@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import request, session
 
+from collab import metrics
 from collab.domain import cards, hypotheses, privacy
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope, participant_scope, publish, socketio, tally
@@ -33,6 +34,8 @@ def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
         admit=admitting("posts", principal),
         published=lambda outcome: publish(principal.event_id, outcome),
     )
+    if outcome.changes:  # a retry changes nothing
+        metrics.card_posted()
     return outcome.ack
 
 
