@@ -14,7 +14,8 @@ bench/scale_load.mjs (Node, raw WebSockets, pinned to core 1; its CPU share is r
 - C, capacity: 5,000 phones connected and idle (heartbeats on) for --idle-seconds; disconnects;
   server memory per connection (RSS delta / connections). Every client offers permessage-deflate.
 - D, ceiling: A's card rate raised step by step (--step-seconds each) until card → phone p99
-  passes 1 s; card deliveries/s at the last step under 1 s, and the ratio to the baseline's.
+  passes 1 s (or --max-rate, for a short check); card deliveries/s at the last step under 1 s, and
+  the ratio to the baseline's.
 
 Several workers: `--workers 1,2 --database sqlite,postgresql` runs collab once per combination
 (SQLite takes one worker only) in the same run. On PostgreSQL each run gets a fresh schema of the
@@ -22,6 +23,10 @@ test database (COLLAB_TEST_POSTGRES), dropped after; two or more workers share i
 channel of their own (COLLAB_TEST_REDIS), and the generator spreads the clients over them: the
 screen on the first, the consoles and each room's phones in turn, so half of a card's readers are
 on another worker than its author (those deliveries' latency and losses are also given apart).
+Two async servers: `--servers eventlet,gevent` runs collab under each in the same run (eventlet:
+`python app.py`; gevent: bench/gevent_server.py, the same start under gevent), every database and
+worker count for each, and prints gevent's figures beside eventlet's with their ratios (A's
+latencies, D's ceiling, CPU per delivery). The baseline stays on eventlet.
 Placement: worker k on the k-th entry of --worker-cpus (round), the generator on --generator-cpus;
 PostgreSQL and Redis run where the system put them. Every process's CPU share (workers, generator,
 this run's PostgreSQL backends, the rest of PostgreSQL, Redis, everything else) is sampled from
@@ -56,8 +61,10 @@ from tests.live import ROOT, UNLIMITED, LiveServer, free_port
 SECRET = "bench-scale-secret-key-not-for-production"
 RESULTS = ROOT / "bench" / "results"
 GENERATOR = ROOT / "bench" / "scale_load.mjs"
-# The frame where an idle thread of eventlet's pool waits for work.
-IDLE_POOL_THREAD = "tworker (eventlet/tpool.py:74)"
+# The frames where an idle thread of eventlet's pool, or of gevent's (26.9.0), waits for work.
+IDLE_POOL_THREADS = ("tworker (eventlet/tpool.py:74)", "_WorkerGreenlet.run (gevent/threadpool.py:216)")
+# What Python runs for collab under each async server (tests.live.LiveServer adds --host and --port).
+SERVERS = {"eventlet": ("app.py",), "gevent": ("-m", "bench.gevent_server")}
 # D's steps: 10 cards/s apart up to 120 (then 140), 40 apart up to 400, where one and two workers on PostgreSQL
 # reach their ceilings, then wider apart up to 1,600, past one process's ceiling on SQLite.
 CARD_RATES = [*range(20, 130, 10), 140, *range(160, 440, 40), 480, 640, 800, 960, 1280, 1600]
@@ -116,8 +123,11 @@ class Target:
         database_url: str | None = None,
         workers: int = 1,
         cpus: list[str] | None = None,
+        server: str = "eventlet",
     ) -> None:
         self.name, self.workdir, self.day = name, workdir, day
+        # collab's async server: a key of SERVERS (the baseline is always eventlet).
+        self.server = server
         # collab's database (default: the SQLite file in workdir) and how many workers share it.
         self.database_url = database_url or f"sqlite:///{workdir / 'collab.sqlite3'}"
         self.workers = workers
@@ -145,7 +155,7 @@ class Target:
             if url.startswith("postgresql"):
                 url += f"&application_name={self.pg_application}"
             for k in range(self.workers):
-                live = LiveServer(self.workdir, env | UNLIMITED, url, name=f"worker{k + 1}")
+                live = LiveServer(self.workdir, env | UNLIMITED, url, f"worker{k + 1}", SERVERS[self.server])
                 live.start()
                 assert live.process is not None
                 self.lives.append(live)
@@ -317,8 +327,8 @@ def profile_summary(path: Path, top: int = 30) -> list[tuple[str, float]]:
     total = 0
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if IDLE_POOL_THREAD in stack:
-            continue  # eventlet's OS threads waiting for work (py-spy --idle samples them too)
+        if any(frame in stack for frame in IDLE_POOL_THREADS):
+            continue  # the pool's OS threads waiting for work (py-spy --idle samples them too)
         samples = int(count)
         total += samples
         for frame in set(stack.split(";")):
@@ -367,7 +377,8 @@ def scenario_c(target: Target, day: dict[str, Any], args: argparse.Namespace) ->
 
 def scenario_d(target: Target, day: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     """Raise the card rate until card → phone p99 passes 1 s."""
-    config = _cards_config(day, args.phones, CARD_RATES, args.step_seconds)
+    rates = [rate for rate in CARD_RATES if rate <= args.max_rate]
+    config = _cards_config(day, args.phones, rates, args.step_seconds)
     config["stop_p99_ms"] = 1000
     config["drain_ms"] = 20000
     result = generate(target, config)
@@ -376,22 +387,29 @@ def scenario_d(target: Target, day: dict[str, Any], args: argparse.Namespace) ->
     return result
 
 
-def expand_targets(names: list[str], databases: list[str], workers: list[str]) -> list[tuple[str, str, int]]:
-    """Return (name, database, workers) for each run: collab once per database and worker count, then the rest."""
+def expand_targets(
+    names: list[str], databases: list[str], workers: list[str], servers: list[str] | None = None
+) -> list[tuple[str, str, int, str]]:
+    """Return (name, database, workers, server) for each run: collab once per server, database and worker
+    count, then the rest (on eventlet)."""
     runs = []
     for name in names:
         if name != "collab":
-            runs.append((name, "none", 1))
+            runs.append((name, "none", 1, "eventlet"))
             continue
-        for database in databases:
-            if database not in {"sqlite", "postgresql"}:
-                raise SystemExit(f"unknown database {database}: sqlite or postgresql")
-            for count in map(int, workers):
-                if database == "sqlite" and count > 1:
-                    print("several workers need PostgreSQL: skipping SQLite with", count, "workers", flush=True)
-                    continue
-                label = "collab" if database == "sqlite" else "collab-pg"
-                runs.append((label if count == 1 else f"{label}-{count}w", database, count))
+        for server in servers or ["eventlet"]:
+            if server not in SERVERS:
+                raise SystemExit(f"unknown server {server}: {' or '.join(SERVERS)}")
+            for database in databases:
+                if database not in {"sqlite", "postgresql"}:
+                    raise SystemExit(f"unknown database {database}: sqlite or postgresql")
+                for count in map(int, workers):
+                    if database == "sqlite" and count > 1:
+                        print("several workers need PostgreSQL: skipping SQLite with", count, "workers", flush=True)
+                        continue
+                    label = "collab" if database == "sqlite" else "collab-pg"
+                    label = label if count == 1 else f"{label}-{count}w"
+                    runs.append((label if server == "eventlet" else f"{label}-{server}", database, count, server))
     return runs
 
 
@@ -473,14 +491,18 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             if "cpu_shares" in r:
                 lines.append(f"{name} {target:12} CPU over the scenario: {shares_line(r['cpu_shares'])}")
         lines.extend(worker_ratios(name, pair))
-        if name == "D" and "collab" in pair and "baseline" in pair and all(pair[t].get("ceiling") for t in pair):
-            ratio = pair["collab"]["ceiling"]["deliveries_per_s"] / pair["baseline"]["ceiling"]["deliveries_per_s"]
-            pair["collab"]["ratio_to_baseline"] = ratio
-            lines.append(f"D ratio collab / baseline deliveries/s at the ceiling: {ratio:.2f}")
-        if name == "D" and "collab" in pair and "baseline" in pair:
-            cost_ratio = pair["baseline"]["us_per_delivery_median"] / pair["collab"]["us_per_delivery_median"]
-            pair["collab"]["cost_ratio_to_baseline"] = cost_ratio
-            lines.append(f"D ratio baseline / collab server CPU per delivery: {cost_ratio:.2f}")
+        lines.extend(server_ratios(name, pair))
+        for ours in ("collab", "collab-gevent"):
+            if name != "D" or ours not in pair or "baseline" not in pair:
+                continue
+            collab, baseline = pair[ours], pair["baseline"]
+            if collab.get("ceiling") and baseline.get("ceiling"):
+                ratio = collab["ceiling"]["deliveries_per_s"] / baseline["ceiling"]["deliveries_per_s"]
+                collab["ratio_to_baseline"] = ratio
+                lines.append(f"D ratio {ours} / baseline deliveries/s at the ceiling: {ratio:.2f}")
+            cost_ratio = baseline["us_per_delivery_median"] / collab["us_per_delivery_median"]
+            collab["cost_ratio_to_baseline"] = cost_ratio
+            lines.append(f"D ratio baseline / {ours} server CPU per delivery: {cost_ratio:.2f}")
     return "\n".join(lines)
 
 
@@ -495,11 +517,18 @@ def _across(step: dict[str, Any]) -> str:
 
 
 def worker_ratios(name: str, pair: dict[str, dict[str, Any]]) -> list[str]:
-    """Compare each several-worker target with the one-worker target on the same database."""
+    """Compare each several-worker target with the one-worker target on the same database and server."""
     lines = []
     for target, r in pair.items():
-        workers, database = r.get("workers", 1), r.get("database")
-        one = next((o for o in pair.values() if o.get("workers", 1) == 1 and o.get("database") == database), None)
+        workers, database, server = r.get("workers", 1), r.get("database"), r.get("server")
+        one = next(
+            (
+                o
+                for o in pair.values()
+                if o.get("workers", 1) == 1 and o.get("database") == database and o.get("server") == server
+            ),
+            None,
+        )
         if workers == 1 or one is None:
             continue
         if name == "D" and r.get("ceiling") and one.get("ceiling"):
@@ -521,6 +550,107 @@ def worker_ratios(name: str, pair: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def server_ratios(name: str, pair: dict[str, dict[str, Any]]) -> list[str]:
+    """Set each target on another server than eventlet beside collab on eventlet (same database and workers).
+
+    One row per figure: eventlet's, the other server's, and their ratio (other / eventlet: under 1 is
+    faster, or cheaper, except for deliveries per second, where over 1 is more); the ratios are kept
+    in the results as `ratios_to_eventlet`.
+    """
+    lines = []
+    for target, r in pair.items():
+        server = r.get("server", "eventlet")
+        if server == "eventlet":
+            continue
+        twin = next(
+            (
+                t
+                for t, o in pair.items()
+                if o.get("server") == "eventlet"
+                and t.startswith("collab")
+                and (o.get("database"), o.get("workers", 1)) == (r.get("database"), r.get("workers", 1))
+            ),
+            None,
+        )
+        if twin is None:
+            continue
+        rows = _server_rows(name, pair[twin], r)
+        r["ratios_to_eventlet"] = {label: ratio for label, _, _, ratio in rows if ratio is not None}
+        where = f"{r.get('database')}, {r.get('workers', 1)} worker{'s' if r.get('workers', 1) > 1 else ''}"
+        lines.append(f"{name} {server} beside eventlet ({where}): {twin:>14} {target:>16}  {server} / eventlet")
+        width = len(f"{name} {server} beside eventlet ({where}):")
+        for label, a, b, ratio in rows:
+            shown = "—" if ratio is None else f"{ratio:.2f}"
+            lines.append(f"{name}   {label:{width - len(name) - 3}} {a:>14} {b:>16}  {shown}")
+    return lines
+
+
+def _server_rows(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, str, str, float | None]]:
+    """Return (figure, eventlet's, the other's, ratio) for scenario `name`."""
+    rows: list[tuple[str, str, str, float | None]] = []
+
+    def add(label: str, x: float | None, y: float | None, shown: Any = None) -> None:
+        show = shown or _ms
+        ratio = y / x if x and y is not None else None
+        rows.append((label, show(x) if x is not None else "—", show(y) if y is not None else "—", ratio))
+
+    def count(value: float | None) -> str:
+        return "—" if value is None else f"{value:,.0f}"
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    def us(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0f} µs"
+
+    if name == "A":
+        s, t = a["steps"][0], b["steps"][0]
+        for key, label in (("ack", "ack"), ("screen", "card → screen"), ("console", "card → console")):
+            for q in ("p50", "p99"):
+                add(f"{label} {q}", s[f"{key}_ms"][q], t[f"{key}_ms"][q])
+        for q in ("p50", "p99"):
+            add(f"card → phone {q}", s["phone_ms"][q], t["phone_ms"][q])
+        lost = [f"{step['lost_deliveries']}/{step['expected_deliveries']}" for step in (s, t)]
+        rows.append(("deliveries lost", lost[0], lost[1], None))
+        add("server CPU per delivery", s["server_us_per_delivery"], t["server_us_per_delivery"], us)
+        add("server CPU, share of a core", a["server_cpu_share"], b["server_cpu_share"], share)
+    elif name == "B":
+        for q in ("p50", "p99"):
+            add(f"vote ack {q}", a["vote_ack_ms"][q], b["vote_ack_ms"][q])
+        add(
+            "screen = database after last ack", a["screen_final_after_last_ack_ms"], b["screen_final_after_last_ack_ms"]
+        )
+        add("phones' final tally p99", a["phone_tally_after_close_ms"]["p99"], b["phone_tally_after_close_ms"]["p99"])
+    elif name == "C":
+        add("connected in", a["connect_s"], b["connect_s"], lambda v: f"{v:.1f} s")
+        add("disconnected while idle", a["disconnected"], b["disconnected"], count)
+        add("KiB per connection", a["kib_per_connection"], b["kib_per_connection"], lambda v: f"{v:.1f}")
+    elif name == "D":
+        top_a, top_b = a.get("ceiling") or {}, b.get("ceiling") or {}
+        add("ceiling, cards/s", top_a.get("rate"), top_b.get("rate"), count)
+        add("ceiling, deliveries/s", top_a.get("deliveries_per_s"), top_b.get("deliveries_per_s"), count)
+        add(
+            "phone p99 at the ceiling",
+            (top_a.get("phone_ms") or {}).get("p99"),
+            (top_b.get("phone_ms") or {}).get("p99"),
+        )
+        add("server CPU per delivery, median", a["us_per_delivery_median"], b["us_per_delivery_median"], us)
+        add(
+            "server CPU at the ceiling",
+            _server_share(top_a.get("cpu_shares")),
+            _server_share(top_b.get("cpu_shares")),
+            share,
+        )
+    return rows
+
+
+def _server_share(shares: dict[str, float] | None) -> float | None:
+    """Return collab's share of one core (every worker's, added) from a step's CPU shares."""
+    if not shares:
+        return None
+    return sum(v for k, v in shares.items() if k == "server" or k.startswith("worker "))
+
+
 def main() -> None:
     """Build the day, run each scenario against collab then the baseline, print and save."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -533,6 +663,7 @@ def main() -> None:
     parser.add_argument("--idle-phones", type=int, default=5000)
     parser.add_argument("--idle-seconds", type=float, default=60)
     parser.add_argument("--step-seconds", type=float, default=10, help="D: seconds per card rate")
+    parser.add_argument("--max-rate", type=int, default=CARD_RATES[-1], help="D: no step above this card rate")
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--profile", action="store_true", help="py-spy on the servers: bench/results/profile-*.txt")
     parser.add_argument(
@@ -540,6 +671,7 @@ def main() -> None:
     )
     parser.add_argument("--workers", default="1", help="collab's worker counts, e.g. 1,2 (2+: PostgreSQL and Redis)")
     parser.add_argument("--database", default="sqlite", help="collab's databases: sqlite, postgresql or both")
+    parser.add_argument("--servers", default="eventlet", help="collab's async servers: eventlet, gevent or both")
     parser.add_argument("--worker-cpus", default="0,1", help="worker k runs on the k-th entry, round (taskset lists)")
     parser.add_argument("--generator-cpus", default="1", help="the generator's cores (taskset list)")
     parser.add_argument("--build", nargs=3, metavar=("DATABASE_URL", "PEOPLE", "ROOMS"), help=argparse.SUPPRESS)
@@ -550,7 +682,9 @@ def main() -> None:
     global GENERATOR_CPUS
     GENERATOR_CPUS = args.generator_cpus
     scenarios = args.scenarios.split(",")
-    targets = expand_targets(args.targets.split(","), args.database.split(","), args.workers.split(","))
+    targets = expand_targets(
+        args.targets.split(","), args.database.split(","), args.workers.split(","), args.servers.split(",")
+    )
     people = max(args.phones, args.idle_phones if "C" in scenarios else 0)
     results: dict[str, dict[str, Any]] = {}
     RESULTS.mkdir(exist_ok=True)
@@ -569,7 +703,7 @@ def main() -> None:
         for name in scenarios:
             print(f"scenario {name}", flush=True)
             results[name] = {}
-            for target_name, database, workers in targets:
+            for target_name, database, workers, server in targets:
                 workdir = Path(tempfile.mkdtemp(dir=tmp))
                 (workdir / "collab.sqlite3").write_bytes(template.read_bytes())
                 with contextlib.ExitStack() as stack:
@@ -579,7 +713,7 @@ def main() -> None:
                         database_url = stack.enter_context(postgres_schema())
                         target_day = build(database_url, people)
                     cpus = args.worker_cpus.split(",")
-                    target = Target(target_name, workdir, target_day, database_url, workers, cpus)
+                    target = Target(target_name, workdir, target_day, database_url, workers, cpus, server)
                     if args.profile:
                         target.profile = RESULTS / f"profile-{name}-{target_name}.txt"
                     target.nice = args.nice
@@ -595,6 +729,7 @@ def main() -> None:
                     "load_average": [load, os.getloadavg()[0]],
                     "database": database,
                     "workers": workers,
+                    "server": server,
                     "placement": {role: cpus[k % len(cpus)] for k, role in enumerate(roles)}
                     | {"generator": GENERATOR_CPUS, "PostgreSQL, Redis": "as the system runs them (not pinned)"},
                 }

@@ -70,12 +70,15 @@ class LiveServer:
         extra_env: dict[str, str] | None = None,
         database_url: str | None = None,
         name: str = "server",
+        script: tuple[str, ...] = ("app.py",),
     ) -> None:
         """Prepare a server in `workdir`, on `database_url` (default: a SQLite file there).
 
         Several servers may share a workdir and a database (workers): `name` tells their logs apart.
+        `script`: what Python runs, given --host and --port (bench.scale runs bench.gevent_server too).
         """
         self.workdir = workdir
+        self.script = script
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"{name}.log"
@@ -114,7 +117,7 @@ class LiveServer:
         """Start the server and wait until it answers."""
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, *self.script, "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=log,
