@@ -123,7 +123,7 @@ class LiveServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # 2-3 s alone, far more beside other test processes on two cores
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log()}")
@@ -132,7 +132,7 @@ class LiveServer:
                     return
             except requests.ConnectionError:
                 time.sleep(0.1)
-        raise RuntimeError(f"server did not answer in 30 s: {self.log()}")
+        raise RuntimeError(f"server did not answer in 60 s: {self.log()}")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         """Stop the server this object started."""
