@@ -1,4 +1,5 @@
-"""bench/gevent_server.py starts collab as app.py does, with gevent in eventlet's place: both read, not run."""
+"""bench/gevent_server.py starts collab as `collab serve` (collab/server.py) does, with gevent in
+eventlet's place: both read, not run."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ from pathlib import Path
 
 from tests.live import ROOT
 
-APP = ROOT / "app.py"
+SERVER = ROOT / "collab" / "server.py"
 GEVENT_SERVER = ROOT / "bench" / "gevent_server.py"
-# app.py's calls that only eventlet needs: gevent's counterparts are other calls.
+# collab/server.py's calls that only eventlet needs: gevent's counterparts are other calls.
+# What `collab serve` does at start: make the app, then serve it.
+STARTUP = ("server_app", "serve")
 EVENTLET_ONLY = {"warnings.filterwarnings"}  # eventlet's deprecation notice at import
 
 
-def calls(path: Path) -> set[str]:
-    """Return the dotted names of every function a module calls, anywhere in it."""
-    return {ast.unparse(node.func) for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Call)}
+def calls(path: Path, within: tuple[str, ...] = ()) -> set[str]:
+    """Return the dotted names of every function a module calls, anywhere in it or in its `within` functions."""
+    tree = ast.parse(path.read_text())
+    roots = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in within] if within else [tree]
+    return {ast.unparse(node.func) for root in roots for node in ast.walk(root) if isinstance(node, ast.Call)}
 
 
 def constant(path: Path, name: str) -> object:
@@ -26,12 +31,12 @@ def constant(path: Path, name: str) -> object:
     raise AssertionError(f"{path.name} assigns no {name}")
 
 
-def test_every_call_app_py_makes_at_start_is_made_under_gevent_too() -> None:
+def test_every_call_collab_serve_makes_at_start_is_made_under_gevent_too() -> None:
     """GC freeze and thresholds, the matcher's preload, psycopg's wait, offload, TCP_NODELAY, no deflate…"""
-    needed = {name for name in calls(APP) if not name.startswith("eventlet.")} - EVENTLET_ONLY
+    needed = {name for name in calls(SERVER, STARTUP) if not name.startswith("eventlet.")} - EVENTLET_ONLY
     assert needed - calls(GEVENT_SERVER) == set()
 
 
-def test_the_gevent_server_keeps_app_py_garbage_collector_thresholds() -> None:
+def test_the_gevent_server_keeps_collab_serve_garbage_collector_thresholds() -> None:
     """The comparison is of the async servers, not of two tunings of the collector."""
-    assert constant(GEVENT_SERVER, "GC_THRESHOLDS") == constant(APP, "GC_THRESHOLDS")
+    assert constant(GEVENT_SERVER, "GC_THRESHOLDS") == constant(SERVER, "GC_THRESHOLDS")
