@@ -17,8 +17,10 @@ def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     unit = (ROOT / "deploy" / "collab@.service").read_text()
     for needed in ("StateDirectory=collab", "EnvironmentFile=", "LimitNOFILE=", "Restart=on-failure", "User=collab"):
         assert needed in unit, needed
-    # Verified where it is installed: /opt/collab becomes this checkout, its interpreter this one.
-    unit = unit.replace("/opt/collab/.venv/bin/python", sys.executable).replace("/opt/collab", str(ROOT))
+    # Verified where it is installed: the virtual environment /opt/collab becomes this checkout's.
+    assert "ExecStart=/opt/collab/bin/collab serve " in unit
+    unit = unit.replace("/opt/collab/bin/collab", str(Path(sys.executable).parent / "collab"))
+    unit = unit.replace("WorkingDirectory=/var/lib/collab", f"WorkingDirectory={ROOT}")
     unit = unit.replace("/etc/collab/collab.env", str(tmp_path / "collab.env"))
     (tmp_path / "collab.env").write_text("COLLAB_DATABASE_URL=sqlite:////var/lib/collab/collab.sqlite3\n")
     installed = tmp_path / "collab@5001.service"
