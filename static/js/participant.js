@@ -272,10 +272,18 @@ const atelier1 = new SituationCards(document.querySelector("[data-atelier1]"), {
   call: (...args) => connection.call(...args),
   event,
 });
-const rolesNode = boardNode.querySelector("[data-roles]");
+const caseBar = boardNode.querySelector("[data-case-bar]");
+const rolesNode = caseBar.querySelector("[data-roles]");
 const choices = rolesNode.querySelector("[data-role-choices]");
-const facetsNode = boardNode.querySelector("[data-facets]");
-const facets = new Facets(facetsNode, { id: "facets", onChange: draw });
+const changeRole = rolesNode.querySelector("[data-change-role]");
+const facetsFold = caseBar.querySelector("[data-facets-fold]");
+const facets = new Facets(facetsFold.querySelector("[data-facets]"), {
+  id: "facets",
+  onChange: () => {
+    showFacetsChosen();
+    draw();
+  },
+});
 boards.facets = facets;
 // My role as take_role acknowledged it ({seq, role}), until the room's numbered changes reach that seq.
 let roleAck = null;
@@ -320,6 +328,20 @@ function sayRole(text, isError = false) {
   line.classList.toggle("roles__message--error", isError);
 }
 
+/** Say on the folded filter bar what it shows: every card, or the role, scale and grouping chosen. */
+function showFacetsChosen() {
+  const chosen = facets.chosen();
+  const line = facetsFold.querySelector("[data-facets-chosen]");
+  line.textContent = chosen.length ? chosen.join(" · ") : t("aucun");
+}
+
+// Escape folds the filter bar again, back to its line.
+facetsFold.addEventListener("keydown", (press) => {
+  if (press.key !== "Escape" || !facetsFold.open) return;
+  facetsFold.open = false;
+  facetsFold.querySelector("summary").focus();
+});
+
 /** Show the situation, my role or the picker, and the filter bar, as the shown board asks. */
 function showCaseStudy(boardShown, atelier2) {
   const situation = situationOf(event, roomId);
@@ -341,14 +363,18 @@ function showCaseStudy(boardShown, atelier2) {
   const names = protagonists();
   const role = myRole();
   const wantsRole = needsRole();
-  rolesNode.hidden = !caseStudy || names.length === 0;
+  caseBar.hidden = !caseStudy;
+  rolesNode.hidden = names.length === 0;
   const mine = rolesNode.querySelector("[data-my-role]");
-  const text = role ? t("Vous jouez : {role}", { role }) : t("Vous n'avez pas encore de rôle.");
-  if (mine.textContent !== text) mine.textContent = text;
+  mine.hidden = Boolean(role);
+  mine.textContent = t("Vous n'avez pas encore de rôle.");
+  const roleName = changeRole.querySelector("[data-my-role-name]");
+  if (roleName.textContent !== (role || "")) roleName.textContent = role || "";
   const open = wantsRole || picking;
   rolesNode.querySelector("[data-role-picker]").hidden = !open;
   rolesNode.querySelector("[data-role-cancel]").hidden = !role;
-  rolesNode.querySelector("[data-change-role]").hidden = open || !role;
+  changeRole.hidden = !role;
+  changeRole.setAttribute("aria-expanded", String(open));
   if (choices.dataset.names !== JSON.stringify(names)) {
     choices.replaceChildren(
       ...names.map((name) =>
@@ -361,8 +387,8 @@ function showCaseStudy(boardShown, atelier2) {
     button.setAttribute("aria-pressed", String(button.dataset.role === role));
   }
 
-  facetsNode.hidden = !caseStudy;
   facets.setChoices({ roles: names, scales: event.scales || [] });
+  showFacetsChosen();
   form.hidden = !boardShown || wantsRole;
 }
 
@@ -370,15 +396,18 @@ rolesNode.addEventListener("click", async (click) => {
   const button = click.target.closest("button");
   if (!button || button.disabled) return;
   if (button.hasAttribute("data-change-role")) {
-    picking = true;
+    // The same button folds the picker again ("Garder mon rôle" does too).
+    picking = !picking;
+    if (!picking) sayRole("");
     showPhase();
-    choices.querySelector('[aria-pressed="true"]')?.focus();
+    if (picking) choices.querySelector('[aria-pressed="true"]')?.focus();
     return;
   }
   if (button.hasAttribute("data-role-cancel")) {
     picking = false;
     sayRole("");
     showPhase();
+    changeRole.focus(); // the picker folded away under the focus
     return;
   }
   if (!button.hasAttribute("data-role")) return;
@@ -391,6 +420,7 @@ rolesNode.addEventListener("click", async (click) => {
     sayRole(t("Rôle choisi : {role}.", { role: roleAck.role }));
     draw();
     showPhase();
+    if (button.closest("[hidden]")) changeRole.focus(); // the picker folded away under the focus
   } catch (err) {
     sayRole(t("Le rôle n'a pas été pris : {why}.", { why: failureText(err) }), true);
   } finally {
