@@ -87,9 +87,23 @@ def browser_catalogue(locale: str, stamp: float) -> tuple[bytes, str]:
         elif key and value and value != key:
             # A translation that is its msgid (all of French) is what t() shows anyway: not sent.
             messages[key] = value
+    # The same for plurals: forms that are the msgid's own (all of French) are what tn() shows anyway.
+    sources = _plural_sources(locale)
+    plurals = {key: forms for key, forms in plurals.items() if forms != sources.get(key)}
     body = {"locale": locale, "messages": messages, "plurals": plurals}
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return data, hashlib.sha256(data).hexdigest()[:16]
+
+
+def _plural_sources(locale: str) -> dict[str, list[str]]:
+    """Return each plural msgid of a language's catalogue with its source forms (singular, plural)."""
+    from babel.messages.pofile import read_po
+
+    po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return {}
+    with open(po, "rb") as handle:
+        return {str(m.id[0]): [str(m.id[0]), str(m.id[1])] for m in read_po(handle) if isinstance(m.id, tuple)}
 
 
 def _catalogue(locale: str) -> tuple[bytes, str]:

@@ -58,7 +58,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     expect(camille.get_by_label("Votre carte")).to_be_hidden()
     assert camille.evaluate(UNNAMED_CONTROLS) == []
     roles.get_by_role("button", name="Chargé·e de mission PAT").click()
-    expect(roles.get_by_text("Vous jouez : Chargé·e de mission PAT")).to_be_visible()
+    expect(roles.get_by_role("button", name="Vous jouez Chargé·e de mission PAT")).to_be_visible()
     expect(camille.get_by_label("Votre carte")).to_be_visible()
 
     # The console sees the role taken, and the roles nobody plays.
@@ -82,14 +82,17 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     panel.get_by_label("Participant").select_option(label="Bao")
     panel.get_by_label("Rôle", exact=True).select_option(label="Élu·e communautaire")
     panel.get_by_role("button", name="Attribuer le rôle").click()
-    expect(bao.get_by_text("Vous jouez : Élu·e communautaire")).to_be_visible()
+    expect(bao.get_by_role("button", name="Vous jouez Élu·e communautaire")).to_be_visible()
     expect(panel.locator('[data-role-name="Élu·e communautaire"]')).to_contain_text("Bao")
     other = "Les élus veulent une légumerie avant tout"
     post(bao, other, "Jeux d'acteurs")
     expect(actors.get_by_text(other)).to_be_visible()
 
-    # Filtering by role on a phone hides the other roles' cards, live.
+    # Filtering by role on a phone hides the other roles' cards, live; the folded bar says so.
+    filters = camille.locator("[data-facets-fold]")
+    filters.locator("summary").click()
     camille.get_by_label("Rôle", exact=True).select_option(label="Élu·e communautaire")
+    expect(filters.locator("[data-facets-chosen]")).to_have_text("Élu·e communautaire")
     expect(actors.get_by_text(other)).to_be_visible()
     expect(actors.get_by_text(idea)).to_be_hidden()
     late = "Un second élu rejoint la table"
@@ -99,6 +102,7 @@ def test_phones_take_roles_and_write_the_case_study(chromium: Any, server: LiveS
     camille.get_by_label("Regrouper par").select_option(label="échelle")
     expect(actors.locator(".cards__group")).to_have_text(["Commune", "Région"])
     expect(actors.get_by_text(idea)).to_be_visible()
+    expect(filters.locator("[data-facets-chosen]")).to_have_text("par échelle")
 
     # No horizontal scroll on the phone; screenshots for a look at 390 px.
     assert camille.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.live import LiveServer
-from tests.test_browser import PageWatch
+from tests.live import LiveServer, boot_data
+from tests.test_browser import PageWatch, join_form
+from tests.test_browser_screen_modes import socket
 
 
 def test_the_screen_the_phone_and_the_organiser_agree_on_the_day(chromium: Any, server: LiveServer) -> None:
@@ -99,6 +100,87 @@ def test_the_screen_the_phone_and_the_organiser_agree_on_the_day(chromium: Any, 
     facilitator = open_page(staff, new_url)
     expect(facilitator.get_by_role("status").first).to_contain_text("Connecté")
 
+    staff.close()
+    phones.close()
+    for watch in watches:
+        assert not watch.problems, watch.problems
+
+
+def test_a_board_opened_during_a_plenary_comes_to_the_phone_and_leaves_with_it(
+    chromium: Any, server: LiveServer
+) -> None:
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=2, open_boards=False)
+    server.start()
+    organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
+    phones = chromium.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    staff = chromium.new_context(viewport={"width": 1280, "height": 720})
+    watches = []
+
+    def open_page(context: Any, url: str) -> Any:
+        page = context.new_page()
+        watches.append(PageWatch(page, server.url))
+        page.goto(url)
+        return page
+
+    screen = open_page(staff, links["screen_url"])
+    console = open_page(staff, links["rooms"][0]["facilitator_url"])
+    expect(console.get_by_role("status").first).to_contain_text("Connecté")
+    phone = open_page(phones, links["join_url"])
+    join_form(phone, links["join_code"], "Camille", "Salle 1", scale="Commune")
+    phone.evaluate("window.sameDocument = true")  # gone if the page reloads
+    programme = boot_data(phone.content())["event"]["programme"]
+    plenary = next(p for p in programme if p["title"] == "Présentation des synthèses de la matinée")
+    assert organiser.call("set_phase", {"phase_id": plenary["id"]}, timeout=10)["ok"]
+    waiting = phone.get_by_role("region", name=plenary["title"])
+    expect(waiting).to_be_visible()
+    expect(phone.get_by_label("Votre carte")).to_be_hidden()
+
+    # The organiser opens the case study early: the phone shows it under the plenary, the role first.
+    assert organiser.call("set_open_boards", {"boards": ["case_study"]}, timeout=10)["ok"]
+    expect(phone.locator("[data-board-open]")).to_have_text("Tableau ouvert : Décrypter la situation")
+    expect(waiting).to_be_visible()  # still the plenary, in two lines
+    expect(waiting.locator("[data-waiting-next]")).to_be_hidden()
+    expect(phone.locator("[data-board-pick]")).to_be_hidden()  # one board: nothing to pick
+    phone.get_by_role("region", name="Votre rôle").get_by_role("button", name="Élu·e communautaire").click()
+    idea = "Les élus du PETR portent le projet alimentaire"
+    phone.get_by_label("Votre carte").fill(idea)
+    phone.get_by_label("Colonne").select_option(label="Finalités")
+    phone.get_by_role("button", name="Envoyer").click()
+    expect(phone.locator("[data-compose-message]")).to_have_text("Carte publiée.")
+    # The console and the screen show the board the phones write on, and the card.
+    expect(console.get_by_role("region", name="Finalités").get_by_text(idea)).to_be_visible()
+    room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
+    expect(room_1.get_by_role("region", name="Finalités").get_by_text(idea)).to_be_visible()
+    phone.screenshot(path=str(server.log_path.parent / "plenary-one-board.png"))
+
+    # Two boards open: the phone keeps the one it shows and lets the person pick the other.
+    assert organiser.call("set_open_boards", {"boards": ["case_study", "four_questions"]}, timeout=10)["ok"]
+    pick = phone.get_by_label("Tableaux ouverts")
+    expect(pick.locator("option")).to_have_text(["Décrypter la situation", "Les quatre questions"])
+    expect(pick).to_have_value("case_study")
+    expect(phone.locator("[data-board-open]")).to_be_hidden()  # the choice says which
+    pick.select_option(label="Les quatre questions")
+    expect(phone.get_by_role("region", name="Pourquoi ?")).to_be_visible()
+    expect(phone.get_by_role("region", name="Finalités")).to_be_hidden()
+    phone.screenshot(path=str(server.log_path.parent / "plenary-two-boards.png"))
+    other = "Une gouvernance partagée entre les trois intercommunalités"
+    phone.get_by_label("Votre carte").fill(other)
+    phone.get_by_label("Colonne").select_option(label="Pourquoi ?")
+    phone.get_by_role("button", name="Envoyer").click()
+    expect(phone.locator("[data-compose-message]")).to_have_text("Carte publiée.")
+    expect(console.get_by_role("region", name="Pourquoi ?").get_by_text(other)).to_be_visible()
+    expect(room_1.get_by_role("region", name="Pourquoi ?").get_by_text(other)).to_be_visible()
+
+    # Closed again: the phone is back to the plenary's waiting screen, whole.
+    assert organiser.call("set_open_boards", {"boards": []}, timeout=10)["ok"]
+    expect(phone.get_by_role("region", name="Pourquoi ?")).to_be_hidden()
+    expect(pick).to_be_hidden()
+    expect(phone.get_by_label("Votre carte")).to_be_hidden()
+    expect(waiting.locator("[data-waiting-next]")).to_have_text("À 14h40 : Nos compétences en partage")
+    assert phone.evaluate("window.sameDocument") is True
+    organiser.disconnect()
     staff.close()
     phones.close()
     for watch in watches:

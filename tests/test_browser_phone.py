@@ -12,7 +12,7 @@ import pytest
 from bench.first_load import BUDGET_BYTES, measure
 from tests.live import LiveServer, participant_token
 from tests.test_browser import PageWatch, join_form
-from tests.test_browser_a11y import shoot, speaker
+from tests.test_browser_a11y import audit, shoot, speaker
 from tests.test_browser_screen_modes import socket
 
 PHONES = [(360, 640), (390, 844)]
@@ -243,6 +243,12 @@ def fill_board(
         phone.disconnect()
 
 
+def settled_audit(page: Any, where: str) -> list[str]:
+    """Run axe once the cards' fade-in is over: it reads colours as a person sees them settled."""
+    page.wait_for_function("document.getAnimations().every((animation) => animation.playState !== 'running')")
+    return audit(page, where)
+
+
 @pytest.mark.parametrize(("width", "height"), PHONES)
 def test_in_every_atelier_the_phone_shows_the_board_first(
     chromium: Any, server: LiveServer, width: int, height: int
@@ -273,9 +279,43 @@ def test_in_every_atelier_the_phone_shows_the_board_first(
     expect(page.get_by_role("status").first).to_contain_text("Connecté")
     expect(page.locator(".board .card")).to_have_count(30)
     expect(situation).not_to_have_attribute("open", "")
-    page.get_by_role("button", name=event["rooms"][0]["situation"]["protagonists"][0]).first.click()
+    role = event["rooms"][0]["situation"]["protagonists"][0]
+    page.get_by_role("button", name=role).first.click()
     expect(compose).to_be_visible()
+    # The role and the filters are one line of two buttons, each saying what is chosen; the board
+    # has the screen, as in the other ateliers.
+    bar = page.locator("[data-case-bar]")
+    fold = bar.locator("[data-facets-fold]")
+    expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_have_attribute("aria-expanded", "false")
+    expect(fold).not_to_have_attribute("open", "")
+    expect(fold.locator("summary")).to_have_text("Filtres aucun")  # what it shows: every card
+    expect(page.get_by_label("Regrouper par")).to_be_hidden()
+    expect(compose).to_have_attribute("data-open", "false")
     shoot(page, "phone-atelier-1")
+    assert page.evaluate(CARDS_IN_SIGHT) >= 3, "phone-atelier-1"
+    assert page.evaluate(NO_SIDEWAYS_SCROLL) and page.evaluate(SMALL_TARGETS, TAP) == [], "phone-atelier-1"
+    assert settled_audit(page, "atelier 1") == []
+    # From the keyboard: Enter opens the filter bar, a choice shows on its line, Escape folds it back.
+    fold.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Regrouper par")).to_be_visible()
+    assert settled_audit(page, "atelier 1, filters open") == []
+    page.get_by_label("Regrouper par").select_option(label="échelle")
+    page.get_by_label("Regrouper par").press("Escape")
+    expect(fold).not_to_have_attribute("open", "")
+    expect(fold.locator("summary")).to_be_focused()
+    expect(fold.locator("[data-facets-chosen]")).to_have_text("par échelle")
+    expect(page.locator(".board .cards__group").first).to_have_text("Commune")
+    # The role's button opens the picker and folds it again.
+    page.keyboard.press("Shift+Tab")
+    expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("button", name="Garder mon rôle")).to_be_visible()
+    assert settled_audit(page, "atelier 1, role picker open") == []
+    page.get_by_role("button", name="Garder mon rôle").click()
+    expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_be_focused()
+    expect(page.get_by_role("button", name="Garder mon rôle")).to_be_hidden()
 
     for activity, shot in (("four_questions", "phone-atelier-2"), ("competences", "phone-atelier-3")):
         phase = next(p for p in programme if p.get("activity") == activity)

@@ -1,7 +1,7 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, cards written here sent until they land, and the plenary's hypothesis votes.
 import { CardAnnouncer } from "./lib/announce.js";
-import { boardByKey, boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
+import { boardByKey, boardFor, boardsTakingCards, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
 import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
 import { el, readBoot, scaleLabels } from "./lib/dom.js";
 import { errorText, failureText } from "./lib/errors.js";
@@ -84,6 +84,28 @@ boardNode.after(matchesNode);
 // One line above the board: which board takes cards now (the phase's, or one opened early).
 const openLine = el("p", { class: "board-open", "data-board-open": "", role: "status" });
 boardNode.before(openLine);
+// Several boards take cards at once (in a plenary, boards opened early): the person picks one.
+const pickField = el("select", { class: "input board-pick__select", id: "board-pick" });
+const picker = el("p", { class: "board-pick", "data-board-pick": "", hidden: true });
+picker.append(el("label", { class: "board-pick__label", for: pickField.id }, t("Tableaux ouverts")), pickField);
+openLine.after(picker);
+let picked = null; // the board picked, until the phase changes
+let pickedIn = null; // the phase it was picked in
+pickField.addEventListener("change", () => {
+  picked = pickField.value;
+  showPhase();
+});
+
+/** Offer these boards to pick from (two or more; fewer hides the choice), the one on show chosen. */
+function showChoices(keys) {
+  picker.hidden = keys.length < 2;
+  const options = keys.map((key) => [key, boardByKey(event, key).title]);
+  if (pickField.dataset.options !== JSON.stringify(options)) {
+    pickField.replaceChildren(...options.map(([key, title]) => el("option", { value: key }, title)));
+    pickField.dataset.options = JSON.stringify(options);
+  }
+  pickField.value = boards.shown;
+}
 const matches = new MatchesPanel(matchesNode, { call: (...args) => connection.call(...args), event });
 
 const votebar = document.querySelector("[data-votebar]");
@@ -219,47 +241,57 @@ function showBoard(board) {
   if (board.columns.some((column) => column.key === chosen)) columnField.value = chosen;
 }
 
-/** Show what the room's current phase asks: its board during an atelier, a waiting screen otherwise. */
+/**
+ * Show what the room's current phase asks: its board during an atelier; otherwise what the phase is
+ * (a plenary, a break), above the boards the organiser opened early if any, to write on meanwhile.
+ */
 function showPhase() {
   const phase = roomPhase(event, store.state);
-  const opened = event.open_boards || [];
-  // Before the first phase, the usual board (the four questions), or else a board opened early.
-  const usual = boardFor(event, phase);
-  const early = !phase && opened.length && !(usual && opened.includes(usual.key)) && boardByKey(event, opened[0]);
-  showBoard(early || usual);
-  const board = showsBoard(phase);
+  const open = boardsTakingCards(event, phase);
+  const board = showsBoard(phase) || open.length > 0;
+  // A phase with its own board (an atelier) shows it. Before the first phase, in a plenary or a break,
+  // the phone shows a board opened early (boardFor), or the one the person picked when several are;
+  // the board on show stays while it takes cards, whatever else opens meanwhile.
+  const own = phase && boardByKey(event, phase.activity);
+  const choices = own ? [] : open;
+  if (pickedIn !== (phase ? phase.id : null)) [picked, pickedIn] = [null, phase ? phase.id : null];
+  showBoard(own || (choices.includes(picked) ? boardByKey(event, picked) : boardFor(event, phase)));
+  if (choices.includes(boards.shown)) picked = boards.shown;
+  showChoices(board ? choices : []);
   const ofPhase = Boolean(phase && phase.activity === boards.shown);
-  const takes = ofPhase || opened.includes(boards.shown);
+  const takes = open.includes(boards.shown);
   const shownBoard = boardByKey(event, boards.shown);
-  // The phase's own board says so by its title: the line shows only when cards wait or a board is open early.
-  openLine.hidden = !board || ofPhase;
+  // The phase's own board says so by its title, several open boards by the choice between them: the
+  // line shows only when cards wait, or when the one board open is not the phase's.
+  openLine.hidden = !board || ofPhase || choices.length > 1;
   openLine.classList.toggle("board-open--closed", !takes);
   openLine.textContent = takes
     ? t("Tableau ouvert : {board}", { board: shownBoard ? shownBoard.title : "" })
     : t("Les cartes ne sont pas ouvertes pour l'instant");
-  // Before the organiser starts the day, the phone says so (above the board, which stays readable).
+  // Before the organiser starts the day, the phone says so (above the board, which stays readable);
+  // in a plenary or a break, it says which, briefly when a board opened early is shown below.
   const before = !phase && !event.closed;
+  const between = Boolean(phase) && !showsBoard(phase);
+  waiting.hidden = !before && !between;
+  waiting.classList.toggle("waiting--brief", between && board);
   if (before) {
-    waiting.hidden = false;
     waiting.querySelector("[data-waiting-kind]").textContent = "";
     waiting.querySelector("[data-waiting-title]").textContent = t("Le séminaire n'a pas encore commencé");
     waiting.querySelector("[data-waiting-description]").textContent = "";
     waiting.querySelector("[data-waiting-next]").textContent = nextLine((event.programme || [])[0]);
+  } else if (between) {
+    waiting.querySelector("[data-waiting-kind]").textContent = kindLabel(phase);
+    waiting.querySelector("[data-waiting-title]").textContent = phase.title;
+    waiting.querySelector("[data-waiting-description]").textContent = board ? "" : phase.description || "";
+    waiting.querySelector("[data-waiting-next]").textContent = board ? "" : nextLine(phaseAfter(event.programme, phase));
   }
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
   showCaseStudy(board, linksBackToCaseStudy(phase));
-  if (!before) waiting.hidden = board;
   hypotheses.showResults(!board);
   const competences = board && isCompetenceBoard(boardByKey(event, boards.shown));
   skillFields.show(competences);
   matches.show(competences);
   document.body.dataset.phaseKind = phase ? phase.kind : "";
-  if (!board) {
-    waiting.querySelector("[data-waiting-kind]").textContent = kindLabel(phase);
-    waiting.querySelector("[data-waiting-title]").textContent = phase.title;
-    waiting.querySelector("[data-waiting-description]").textContent = phase.description || "";
-    waiting.querySelector("[data-waiting-next]").textContent = nextLine(phaseAfter(event.programme, phase));
-  }
   // The room's own countdown first; the event's when the room has none.
   const roomTimer = store.state && store.state.timer;
   timer.set(roomTimer || event.timer || null);
@@ -272,10 +304,18 @@ const atelier1 = new SituationCards(document.querySelector("[data-atelier1]"), {
   call: (...args) => connection.call(...args),
   event,
 });
-const rolesNode = boardNode.querySelector("[data-roles]");
+const caseBar = boardNode.querySelector("[data-case-bar]");
+const rolesNode = caseBar.querySelector("[data-roles]");
 const choices = rolesNode.querySelector("[data-role-choices]");
-const facetsNode = boardNode.querySelector("[data-facets]");
-const facets = new Facets(facetsNode, { id: "facets", onChange: draw });
+const changeRole = rolesNode.querySelector("[data-change-role]");
+const facetsFold = caseBar.querySelector("[data-facets-fold]");
+const facets = new Facets(facetsFold.querySelector("[data-facets]"), {
+  id: "facets",
+  onChange: () => {
+    showFacetsChosen();
+    draw();
+  },
+});
 boards.facets = facets;
 // My role as take_role acknowledged it ({seq, role}), until the room's numbered changes reach that seq.
 let roleAck = null;
@@ -320,6 +360,20 @@ function sayRole(text, isError = false) {
   line.classList.toggle("roles__message--error", isError);
 }
 
+/** Say on the folded filter bar what it shows: every card, or the role, scale and grouping chosen. */
+function showFacetsChosen() {
+  const chosen = facets.chosen();
+  const line = facetsFold.querySelector("[data-facets-chosen]");
+  line.textContent = chosen.length ? chosen.join(" · ") : t("aucun");
+}
+
+// Escape folds the filter bar again, back to its line.
+facetsFold.addEventListener("keydown", (press) => {
+  if (press.key !== "Escape" || !facetsFold.open) return;
+  facetsFold.open = false;
+  facetsFold.querySelector("summary").focus();
+});
+
 /** Show the situation, my role or the picker, and the filter bar, as the shown board asks. */
 function showCaseStudy(boardShown, atelier2) {
   const situation = situationOf(event, roomId);
@@ -341,14 +395,18 @@ function showCaseStudy(boardShown, atelier2) {
   const names = protagonists();
   const role = myRole();
   const wantsRole = needsRole();
-  rolesNode.hidden = !caseStudy || names.length === 0;
+  caseBar.hidden = !caseStudy;
+  rolesNode.hidden = names.length === 0;
   const mine = rolesNode.querySelector("[data-my-role]");
-  const text = role ? t("Vous jouez : {role}", { role }) : t("Vous n'avez pas encore de rôle.");
-  if (mine.textContent !== text) mine.textContent = text;
+  mine.hidden = Boolean(role);
+  mine.textContent = t("Vous n'avez pas encore de rôle.");
+  const roleName = changeRole.querySelector("[data-my-role-name]");
+  if (roleName.textContent !== (role || "")) roleName.textContent = role || "";
   const open = wantsRole || picking;
   rolesNode.querySelector("[data-role-picker]").hidden = !open;
   rolesNode.querySelector("[data-role-cancel]").hidden = !role;
-  rolesNode.querySelector("[data-change-role]").hidden = open || !role;
+  changeRole.hidden = !role;
+  changeRole.setAttribute("aria-expanded", String(open));
   if (choices.dataset.names !== JSON.stringify(names)) {
     choices.replaceChildren(
       ...names.map((name) =>
@@ -361,8 +419,8 @@ function showCaseStudy(boardShown, atelier2) {
     button.setAttribute("aria-pressed", String(button.dataset.role === role));
   }
 
-  facetsNode.hidden = !caseStudy;
   facets.setChoices({ roles: names, scales: event.scales || [] });
+  showFacetsChosen();
   form.hidden = !boardShown || wantsRole;
 }
 
@@ -370,15 +428,18 @@ rolesNode.addEventListener("click", async (click) => {
   const button = click.target.closest("button");
   if (!button || button.disabled) return;
   if (button.hasAttribute("data-change-role")) {
-    picking = true;
+    // The same button folds the picker again ("Garder mon rôle" does too).
+    picking = !picking;
+    if (!picking) sayRole("");
     showPhase();
-    choices.querySelector('[aria-pressed="true"]')?.focus();
+    if (picking) choices.querySelector('[aria-pressed="true"]')?.focus();
     return;
   }
   if (button.hasAttribute("data-role-cancel")) {
     picking = false;
     sayRole("");
     showPhase();
+    changeRole.focus(); // the picker folded away under the focus
     return;
   }
   if (!button.hasAttribute("data-role")) return;
@@ -391,6 +452,7 @@ rolesNode.addEventListener("click", async (click) => {
     sayRole(t("Rôle choisi : {role}.", { role: roleAck.role }));
     draw();
     showPhase();
+    if (button.closest("[hidden]")) changeRole.focus(); // the picker folded away under the focus
   } catch (err) {
     sayRole(t("Le rôle n'a pas été pris : {why}.", { why: failureText(err) }), true);
   } finally {

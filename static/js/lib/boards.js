@@ -4,17 +4,29 @@ import { BoardView } from "./board.js";
 import { addBoardNode, syncColumns } from "./board-columns.js";
 
 /**
- * Return the board a room shows in `phase`: the board whose key is the phase's activity;
- * otherwise `four_questions` if the event has it, otherwise its first board (null with none).
+ * Return the board a room shows in `phase`: the board whose key is the phase's activity; in a phase
+ * without one (before the first phase, a plenary, a break), `four_questions` if the event has it
+ * (otherwise its first board), unless the organiser opened other boards early: then the first of them.
+ * Null for an event without boards.
  */
 export function boardFor(event, phase) {
   const boards = event.boards || [];
-  return (
-    (phase && boards.find((board) => board.key === phase.activity)) ||
-    boards.find((board) => board.key === "four_questions") ||
-    boards[0] ||
-    null
-  );
+  const own = phase && boards.find((board) => board.key === phase.activity);
+  if (own) return own;
+  const usual = boards.find((board) => board.key === "four_questions") || boards[0] || null;
+  const opened = boards.filter((board) => (event.open_boards || []).includes(board.key));
+  return opened.length && !opened.includes(usual) ? opened[0] : usual;
+}
+
+/**
+ * Return the keys of the boards that take cards in `phase`, as the server decides (`current_boards`):
+ * the phase's own board first, then those the organiser opened early, in the event's order.
+ */
+export function boardsTakingCards(event, phase) {
+  const boards = event.boards || [];
+  const own = phase && boards.find((board) => board.key === phase.activity);
+  const opened = boards.filter((board) => board !== own && (event.open_boards || []).includes(board.key));
+  return [...(own ? [own] : []), ...opened].map((board) => board.key);
 }
 
 /**

@@ -59,6 +59,17 @@ export class Facets {
     return true;
   }
 
+  /** Return what is chosen, in words ("Élu·e communautaire", "Commune", "par rôle"); empty for all cards. */
+  chosen() {
+    const { role, scale, group } = this.fields;
+    const label = (select) => select.selectedOptions[0]?.textContent || select.value;
+    return [
+      role.value ? label(role) : null,
+      scale.value ? label(scale) : null,
+      group.value ? t("par {what}", { what: label(group) }) : null,
+    ].filter(Boolean);
+  }
+
   /** Tell whether a role or a scale is chosen. */
   get filtering() {
     return Boolean(this.fields.role.value || this.fields.scale.value);

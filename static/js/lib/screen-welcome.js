@@ -1,20 +1,31 @@
 // The screen's welcome: the event's title, the day's programme with now and next, how to join, who is here.
+// The programme fits its box as the cards do (screen-fit.js): its type shrinks down to the screen's
+// floor, then the rows that do not fit whole are counted, never cut.
 import { el } from "./dom.js";
 import { clock, t, tn } from "./i18n.js";
 import { timeRange } from "./programme.js";
 import { nowAndNext } from "./screen-header.js";
+
+// The README's promise for the projector: no type smaller than 1/48 of the screen's height.
+const FLOOR = 1 / 48;
 
 export class WelcomeView {
   /** `root`: the welcome section of screen.html (title, QR code and address already in it). */
   constructor(root, event) {
     this.root = root;
     this.event = event;
+    this.day = root.querySelector(".welcome__day");
     this.programme = root.querySelector("[data-welcome-programme]");
+    this.earlier = root.querySelector("[data-welcome-earlier]");
+    this.later = root.querySelector("[data-welcome-later]");
     this.rooms = root.querySelector("[data-welcome-rooms]");
     this.greeting = root.querySelector("[data-welcome-greeting]");
     this.start = root.querySelector("[data-welcome-start]");
     this.counts = new Map();
     this.total = 0;
+    // Fit again when the screen's size changes (or the header leaves it), and once the fonts are in.
+    new ResizeObserver(() => this.fit()).observe(root);
+    document.fonts.ready.then(() => this.fit());
   }
 
   show() {
@@ -48,6 +59,53 @@ export class WelcomeView {
       }),
     );
     this._drawRooms();
+    this.fit();
+  }
+
+  /**
+   * Fit the programme to its box: its type shrinks down to the floor, then it keeps the rows that fit
+   * whole around the phase under way (earlier ones leave first, then the last ones) and counts the others.
+   */
+  fit() {
+    const list = this.programme;
+    const rows = [...list.children];
+    this.day.style.removeProperty("--fit");
+    for (const row of rows) row.hidden = false;
+    this.earlier.hidden = true;
+    this.later.hidden = true;
+    if (this.root.hidden || !rows.length || !list.clientHeight) return;
+    const overflows = () => list.scrollHeight > list.clientHeight + 0.5;
+    // A hair above the floor, so that rounding never takes the type below it.
+    const floor = Math.min(1, (window.innerHeight * FLOOR + 0.01) / Number.parseFloat(getComputedStyle(rows[0]).fontSize));
+    let scale = 1;
+    // Every size of a row is in em: the height scales with the type (a title may wrap less, hence a few tries).
+    for (let tries = 0; tries < 4 && overflows() && scale > floor; tries += 1) {
+      scale = Math.max(floor, (scale * list.clientHeight) / list.scrollHeight - 0.005);
+      this.day.style.setProperty("--fit", String(scale)); // through the CSSOM, which the CSP allows
+    }
+    const now = rows.findIndex((row) => row.classList.contains("welcome__phase--now"));
+    let [first, last] = [0, rows.length]; // the rows shown: first … last - 1
+    while (last - first > 1 && overflows()) {
+      if (first < now) first += 1;
+      else last -= 1;
+      rows.forEach((row, index) => {
+        row.hidden = index < first || index >= last;
+      });
+      this._countHidden(first, last);
+    }
+  }
+
+  /** Say how many phases are before `first` and from `last` on, which the programme does not show. */
+  _countHidden(first, last) {
+    const phases = this.event.programme || [];
+    const after = phases.length - last;
+    const end = phases[phases.length - 1];
+    this.earlier.hidden = first === 0;
+    this.earlier.textContent = first ? tn("+ {n} temps plus tôt", "+ {n} temps plus tôt", first) : "";
+    this.later.hidden = after === 0;
+    this.later.textContent = after
+      ? tn("+ {n} autre temps, jusqu'à {time}", "+ {n} autres temps, jusqu'à {time}", after, { time: clock(end.end || end.start) })
+      : "";
   }
 
   /** Take the participants connected per room and in all (`presence_changed`). */
