@@ -13,7 +13,8 @@ from tests.test_browser import PageWatch
 def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
-    links = server.create_event(rooms=2)
+    # The day as it runs for real: each atelier's board opens with its phase, none is open early.
+    links = server.create_event(rooms=2, open_boards=False)
     server.start()
     contexts = []
     watches = []

@@ -287,7 +287,8 @@ function showPhase() {
   }
   for (const node of document.querySelectorAll("[data-board-only]")) node.hidden = !board;
   showCaseStudy(board, linksBackToCaseStudy(phase));
-  hypotheses.showResults(!board);
+  // A plenary's closed votes stay on the phone, above any board opened early.
+  hypotheses.showResults(!showsBoard(phase));
   const competences = board && isCompetenceBoard(boardByKey(event, boards.shown));
   skillFields.show(competences);
   matches.show(competences);
