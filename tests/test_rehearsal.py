@@ -14,8 +14,9 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import subprocess
+import sys
 import threading
-import time
 import tomllib
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -120,9 +121,10 @@ def test_the_whole_day_with_150_phones_and_a_thousand_cards(chromium: Any, tmp_p
         old.unlink()
     day = Day(server, links)
     contexts = []
+    observer = None
     try:
         day.join_everyone()
-        observer = Phone(server.url, links["screen_url"].rsplit("/", 1)[1]).connect()
+        observer = ScreenSocket(server.url, links["screen_url"].rsplit("/", 1)[1])
         facilitator = Phone(server.url, links["rooms"][0]["facilitator_url"].rsplit("/", 1)[1]).connect()
         organiser_socket = Phone(server.url, links["organiser_url"].rsplit("/", 1)[1]).connect()
         event = organiser_socket.call("get_event", {})
@@ -179,6 +181,8 @@ def test_the_whole_day_with_150_phones_and_a_thousand_cards(chromium: Any, tmp_p
     finally:
         for context in contexts:
             context.close()
+        if observer:
+            observer.stop()
         server.stop()
 
 
@@ -237,16 +241,49 @@ def vote_hypotheses(day: Day, organiser: Phone, screen: Any) -> None:
     assert organiser.call("close_hypothesis", {"hypothesis_id": first})["ok"]
 
 
-def every_card_reached(observer: Phone, acknowledged: set[int], timeout: float = 60) -> None:
+class ScreenSocket:
+    """The screen's socket, run by tests/observer.py in a process of its own: the cards it received."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.observer", url, token],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.seen: set[int] = set()
+        self.state = "connecting"
+        self.arrived = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: self.state != "connecting", timeout=30), "the screen never connected"
+        assert self.state == "connected", self.state
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            word, _, rest = line.strip().partition(" ")
+            with self.arrived:
+                if word == "card":
+                    self.seen.add(int(rest))
+                else:
+                    self.state = word
+                self.arrived.notify_all()
+        with self.arrived:
+            self.state = "gone"
+            self.arrived.notify_all()
+
+    def stop(self) -> None:
+        """End the observer's process."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def every_card_reached(observer: ScreenSocket, acknowledged: set[int], timeout: float = 60) -> None:
     """Wait until the screen's socket has received every acknowledged card (at most `timeout` seconds)."""
-    deadline = time.monotonic() + timeout
     with observer.arrived:
-        while True:
-            seen = {payload["card"]["id"] for name, payload in observer.events if name == "card_posted"}
-            left = deadline - time.monotonic()
-            if acknowledged <= seen or left <= 0:
-                break
-            observer.arrived.wait(left)
-    missing = sorted(acknowledged - seen)
-    state = "connected" if observer.sio.connected else "disconnected"
+        observer.arrived.wait_for(lambda: acknowledged <= observer.seen or observer.state == "gone", timeout)
+        missing = sorted(acknowledged - observer.seen)
+        state = observer.state
     assert not missing, f"{len(missing)} acknowledged cards never reached the screen ({state}): {missing[:10]}"
