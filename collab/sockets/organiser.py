@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import current_app, request
 
+from collab.addresses import link_data
 from collab.domain import audit, links, overview
 from collab.domain.access import Principal
-from collab.links import link_data
 from collab.realtime import link_scope, socketio
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import CreateLink, Empty, LinkRef

@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import current_app
 
+from collab.addresses import link_url
 from collab.domain import closing, programme
 from collab.domain.access import Principal
-from collab.links import link_url
 from collab.realtime import publish
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
