@@ -20,9 +20,10 @@ from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from collab.domain.programme import organiser_event, renumber
 from collab.domain.rooms import SHOWN_TO_ALL, card_data, iso
+from collab.domain.templates import HYPOTHESIS_MAX
 from collab.models import Card, Hypothesis, HypothesisVote, Participant, Room
 
-TEXT_MAX = 500
+TEXT_MAX = HYPOTHESIS_MAX  # a hypothesis typed in the console, or read from a template
 EVIDENCE_MAX = 20
 CONCLUSION_MAX = 2000
 REASON_MAX = 280

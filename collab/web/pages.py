@@ -13,6 +13,7 @@ from collab.addresses import event_addresses, join_url, same_origin, venue
 from collab.domain.access import Principal
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
+from collab.domain.limits import limits
 from collab.domain.participants import describe_participant, join_event
 from collab.domain.privacy import privacy_notice as notice_of
 from collab.domain.screen import get_screen
@@ -142,6 +143,7 @@ def participant_board(code: str) -> Any:
         "participant": _public(participant),
         "room_id": room["id"],
         "erased_url": url_for("join", code=code, efface=1),
+        "limits": limits(),
     }
     privacy = notice_of(code)
     return render_template(
@@ -181,7 +183,13 @@ def screen(token: str) -> str:
     """Show the plenary screen: every room's grid, the join QR code, presence and programme."""
     principal = _link(token, "screen")
     event = describe_event(principal.event_id)
-    boot = {"token": token, "event": event, "join_url": join_url(event["join_code"]), "screen": get_screen(principal)}
+    boot = {
+        "token": token,
+        "event": event,
+        "join_url": join_url(event["join_code"]),
+        "screen": get_screen(principal),
+        "limits": limits(),
+    }
     # ?theme=dark or ?theme=light forces the projector's theme; otherwise its system's preference.
     theme = request.args.get("theme") if request.args.get("theme") in ("light", "dark") else None
     return render_template("screen.html", event=event, boot=boot, join_url=boot["join_url"], theme=theme)
@@ -192,7 +200,7 @@ def facilitator(token: str) -> str:
     principal = _link(token, "facilitator")
     event = describe_event(principal.event_id)
     rooms = [r for r in event["rooms"] if principal.may_watch(r["id"])]
-    boot = {"token": token, "event": event, "room_ids": [r["id"] for r in rooms]}
+    boot = {"token": token, "event": event, "room_ids": [r["id"] for r in rooms], "limits": limits()}
     return render_template("facilitator.html", event=event, rooms=rooms, boot=boot, venue=venue())
 
 
@@ -201,5 +209,5 @@ def organiser(token: str) -> str:
     principal = _link(token, "organiser")
     links = event_addresses(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)
-    boot = {"token": token, "event": event, "screen": get_screen(principal)}
+    boot = {"token": token, "event": event, "screen": get_screen(principal), "limits": limits()}
     return render_template("organiser.html", event=event, links=links, boot=boot, venue=venue())
