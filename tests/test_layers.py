@@ -29,7 +29,8 @@ FRAMEWORKS = ("flask", "flask_socketio", "socketio", "engineio", "werkzeug", "ev
 FORBIDDEN = {
     "store": ("domain", "exports", "realtime", "sockets", "web", "app", *FRAMEWORKS),
     "domain": ("exports", "realtime", "sockets", "web", "app", *FRAMEWORKS),
-    "exports": ("realtime", "sockets", "web", "app"),
+    # The exports read through the domain: only the domain and storage touch the database.
+    "exports": ("store", "realtime", "sockets", "web", "app"),
     "realtime": ("exports", "sockets", "web", "app"),
     "sockets": ("exports", "web", "app"),
     "web": ("app",),

@@ -10,9 +10,9 @@ from flask import Flask, Response, abort, render_template, request
 from collab.db import db
 from collab.domain.errors import NotFound, Unauthorised
 from collab.domain.events import event_id_for_code, normalise_code
+from collab.domain.record import event_record
 from collab.exports.files import export_file
 from collab.exports.grid import self_diagnosis
-from collab.exports.record import event_record
 from collab.offload import offload
 from collab.tokens import principal_for_token
 from collab.web.headers import style_policy
