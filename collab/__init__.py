@@ -9,13 +9,13 @@ if TYPE_CHECKING:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Create the collab application: config → database → Socket.IO → views → CLI."""
+    """Create the collab application: config → database → Socket.IO → web → CLI."""
     # Imported here, not above: `collab serve` has eventlet patch the standard library before
     # Flask, SQLAlchemy or Socket.IO is loaded, and importing any collab module runs this file first.
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from collab import assets, cli, i18n, logs, metrics, sockets, views  # noqa: F401  (sockets registers the handlers)
+    from collab import assets, cli, i18n, logs, metrics, sockets, web  # noqa: F401  (sockets registers the handlers)
     from collab.config import STATIC_FOLDER, TEMPLATE_FOLDER, Config
     from collab.db import db
     from collab.realtime import same_origin_or, socketio
@@ -56,7 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     assets.init_app(app)
     i18n.init_app(app)
-    views.init_app(app)
+    web.init_app(app)
     metrics.init_app(app)
     cli.init_app(app)
     return app

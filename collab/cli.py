@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from collab import create_app
+from collab.addresses import admin_url, describe_links, event_addresses
 from collab.db import backup_sqlite, db
 from collab.domain.admin import admin_token
 from collab.domain.errors import DomainError
@@ -20,8 +21,6 @@ from collab.domain.privacy import anonymise_due_events
 from collab.domain.templates import DEFAULT_TEMPLATE
 from collab.exports.archive import restore_event
 from collab.exports.files import FORMATS, export_file
-from collab.links import admin_url, describe_links
-from collab.links import event_links as links_of
 
 
 def init_app(app: Flask) -> None:
@@ -110,7 +109,7 @@ def create_event_command(template: str, rooms: int | None, title: str | None, op
         created = create_event(secret, template=template, rooms=rooms, title=title, open_boards=open_boards)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    _print_links(links_of(created), as_json)
+    _print_links(event_addresses(created), as_json)
 
 
 @click.command("links")
@@ -124,7 +123,7 @@ def links_command(code: str | None, as_json: bool) -> None:
         raise click.ClickException(exc.message) from None
     if event_id is None:
         raise click.ClickException("no event yet; create one with `collab create-event`")
-    _print_links(links_of(event_links(current_app.config["SECRET_KEY"], event_id)), as_json)
+    _print_links(event_addresses(event_links(current_app.config["SECRET_KEY"], event_id)), as_json)
 
 
 def _print_links(links: dict[str, object], as_json: bool) -> None:

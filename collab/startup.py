@@ -11,12 +11,11 @@ from pathlib import Path
 
 from flask import Flask
 
+from collab.addresses import admin_url, describe_links, event_addresses
 from collab.domain import presence
 from collab.domain.admin import admin_token
 from collab.domain.events import create_event, event_links, latest_event_id
 from collab.domain.privacy import anonymise_due_events
-from collab.links import admin_url, describe_links
-from collab.links import event_links as links_of
 from collab.realtime import socketio
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ def announce_links(app: Flask, host: str) -> None:
         if host in ("127.0.0.1", "localhost", "::1"):
             print("  Attention : le serveur n'écoute que cette machine ; les téléphones ne le joindront pas.")
         if event_id is not None:
-            print(describe_links(links_of(event_links(secret, event_id))), flush=True)
+            print(describe_links(event_addresses(event_links(secret, event_id))), flush=True)
         made = admin_token(secret)
         if made.created:
             # Printed once, on the first start: afterwards `collab admin-link` prints it again.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -120,7 +120,14 @@ def delete_situation(principal: Principal, situation_id: int) -> Outcome:
         return outcome
 
 
-def situation_cards(principal: Principal, situation_id: int) -> dict[str, Any]:
+class SituationCards(TypedDict):
+    """A situation and the case-study cards every room posted about it."""
+
+    situation: dict[str, Any] | None
+    cards: list[dict[str, Any]]
+
+
+def situation_cards(principal: Principal, situation_id: int) -> SituationCards:
     """Return a situation and the case-study cards every room posted about it, as everyone may read them.
 
     The four-question grid of atelier 2 links back to atelier 1's analysis through this.
@@ -142,7 +149,7 @@ def situation_cards(principal: Principal, situation_id: int) -> dict[str, Any]:
             .order_by(Room.position, Card.seq)
         ).tuples()
         cards = [card_data(card, author) | {"room_id": room.id, "room_name": room.name} for card, author, room in rows]
-        return {"ok": True, "situation": situation_data(situation), "cards": cards}
+        return SituationCards(situation=situation_data(situation), cards=cards)
 
 
 def _check_role(session: Session, room: Room, role: str | None) -> str | None:

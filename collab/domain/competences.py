@@ -7,7 +7,7 @@ kept until one of those cards changes; each phone, console and screen asks for i
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,29 @@ CONTACT_MAX = 200
 PROPOSALS = 3
 TOP = 10
 COMPETENCES_KIND = "competences"
+
+
+class Matches(TypedDict):
+    """A participant's offers and needs, each with the pairs proposed."""
+
+    offers: list[dict[str, Any]]
+    needs: list[dict[str, Any]]
+
+
+class MatchSeen(TypedDict):
+    """A pair as one of its authors now sees it."""
+
+    match: dict[str, Any]
+
+
+class CompetenceMap(TypedDict):
+    """The event's map of competences: totals, types, the needs nobody answers, the strongest pairs."""
+
+    totals: dict[str, int]
+    types: list[dict[str, Any]]
+    gaps: list[dict[str, Any]]
+    top: list[dict[str, Any]]
+
 
 _cache_lock = threading.Lock()
 # event id → (its creation time, its rooms' names and sequence numbers; its competence cards by
@@ -57,7 +80,7 @@ def touches_competences(event_id: int, changes: list[dict[str, Any]]) -> bool:
         return bool(boards & competence_boards(session, event_id))
 
 
-def get_matches(principal: Principal) -> dict[str, Any]:
+def get_matches(principal: Principal) -> Matches:
     """Return a participant's offers and needs, each with the pairs proposed ("who could help me",
     "whom I could help") and the pairs someone already said yes to."""
     if principal.role != "participant" or principal.participant_id is None:
@@ -67,9 +90,9 @@ def get_matches(principal: Principal) -> dict[str, Any]:
         accepted = _acceptances(session, principal.event_id)
         me = principal.participant_id
         mine = [card for card in cards.values() if card["author"]["id"] == me]
-        answer: dict[str, Any] = {"ok": True, "offers": [], "needs": []}
+        answer = Matches(offers=[], needs=[])
         for card in sorted(mine, key=lambda c: c["id"]):
-            side = "offers" if card["column"] == "offre" else "needs"
+            side: Literal["offers", "needs"] = "offers" if card["column"] == "offre" else "needs"
             rank = best_for_offer if side == "offers" else best_for_need
             best = rank(matches, card["id"], PROPOSALS)
             pairs = [(m.offer_id, m.need_id) for m in best]
@@ -84,7 +107,7 @@ def get_matches(principal: Principal) -> dict[str, Any]:
         return answer
 
 
-def accept_match(principal: Principal, offer_id: int, need_id: int, contact: str) -> tuple[dict[str, Any], set[int]]:
+def accept_match(principal: Principal, offer_id: int, need_id: int, contact: str) -> tuple[MatchSeen, set[int]]:
     """Say yes to an offer–need pair one of whose cards is mine; return the pair as I now see it and
     the participants to tell (both authors). Once both said yes, each reads the other's contact."""
     contact = " ".join(contact.split())
@@ -106,7 +129,7 @@ def accept_match(principal: Principal, offer_id: int, need_id: int, contact: str
         by_pair = {(m.offer_id, m.need_id): m for m in matches}
         pair = (offer.id, need.id)
         entry = _entry(cards, by_pair.get(pair), pair, _acceptances(session, principal.event_id), me)
-        return {"ok": True, "match": entry}, {offer.participant_id, need.participant_id}
+        return MatchSeen(match=entry), {offer.participant_id, need.participant_id}
 
 
 def withdraw_match(principal: Principal, offer_id: int, need_id: int) -> set[int]:
@@ -119,7 +142,7 @@ def withdraw_match(principal: Principal, offer_id: int, need_id: int) -> set[int
         return {offer.participant_id, need.participant_id}
 
 
-def competence_map(principal: Principal) -> dict[str, Any]:
+def competence_map(principal: Principal) -> CompetenceMap:
     """Return the event's overall map for the staff and the screen: what is offered and needed by type,
     the needs nobody's offer answers, and the strongest pairs."""
     if principal.role not in ("organiser", "facilitator", "screen"):
@@ -139,13 +162,12 @@ def competence_map(principal: Principal) -> dict[str, Any]:
             for key, label in SKILL_TYPE_LABELS.items()
         ]
         top = [_entry(cards, m, (m.offer_id, m.need_id), None, None) for m in matches[:TOP]]
-        return {
-            "ok": True,
-            "totals": {"offers": len(offers), "needs": len(needs), "matches": len(matches), "gaps": len(unanswered)},
-            "types": types,
-            "gaps": [cards[skill.id] for skill in unanswered],
-            "top": top,
-        }
+        return CompetenceMap(
+            totals={"offers": len(offers), "needs": len(needs), "matches": len(matches), "gaps": len(unanswered)},
+            types=types,
+            gaps=[cards[skill.id] for skill in unanswered],
+            top=top,
+        )
 
 
 def _event_matches(session: Session, event_id: int) -> tuple[dict[int, dict[str, Any]], list[Match]]:

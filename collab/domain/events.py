@@ -218,6 +218,12 @@ def latest_event_id() -> int | None:
         return session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1))
 
 
+def join_code_of(event_id: int) -> str | None:
+    """Return the join code of an event (None for no such event)."""
+    with db.transaction() as session:
+        return session.scalar(select(Event.join_code).where(Event.id == event_id))
+
+
 def event_id_for_code(code: str) -> int:
     """Return the id of the event with this join code, or raise NotFound."""
     with db.transaction() as session:

@@ -7,7 +7,7 @@ always know which one they are voting on. A closed hypothesis may be opened agai
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -20,9 +20,10 @@ from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from collab.domain.programme import organiser_event, renumber
 from collab.domain.rooms import SHOWN_TO_ALL, card_data, iso
+from collab.domain.templates import HYPOTHESIS_MAX
 from collab.models import Card, Hypothesis, HypothesisVote, Participant, Room
 
-TEXT_MAX = 500
+TEXT_MAX = HYPOTHESIS_MAX  # a hypothesis typed in the console, or read from a template
 EVIDENCE_MAX = 20
 CONCLUSION_MAX = 2000
 REASON_MAX = 280
@@ -36,7 +37,33 @@ STATES = ("draft", "open", "closed")
 Broadcast = dict[str, Any]
 
 
-def get_hypotheses(principal: Principal) -> dict[str, Any]:
+class Listed(TypedDict):
+    """The hypotheses in order, and how many the event has (drafts too)."""
+
+    hypotheses: list[dict[str, Any]]
+    count: int
+
+
+class OrganiserView(Listed):
+    """What the organiser reads after a change: every hypothesis, the one changed, the screen it moved to."""
+
+    hypothesis: NotRequired[dict[str, Any]]
+    screen: NotRequired[dict[str, Any]]
+
+
+class EvidenceChoices(TypedDict):
+    """The cards the organiser may cite."""
+
+    cards: list[dict[str, Any]]
+
+
+class VoteCast(TypedDict):
+    """A participant's vote as stored, on the open hypothesis."""
+
+    hypothesis: dict[str, Any]
+
+
+def get_hypotheses(principal: Principal) -> Listed:
     """Return the hypotheses in order: all of them for the organiser, the open and closed ones for others.
 
     A participant also reads their own vote on each (`mine`).
@@ -46,10 +73,10 @@ def get_hypotheses(principal: Principal) -> dict[str, Any]:
         if principal.participant_id is not None:
             mine = _votes_of(session, principal.participant_id, [h["id"] for h in listed])
             listed = [h | {"mine": mine.get(h["id"])} for h in listed]
-        return {"ok": True, "hypotheses": listed, "count": _count(session, principal.event_id)}
+        return Listed(hypotheses=listed, count=_count(session, principal.event_id))
 
 
-def evidence_choices(principal: Principal) -> dict[str, Any]:
+def evidence_choices(principal: Principal) -> EvidenceChoices:
     """Return the cards the organiser may cite as evidence: every visible card of the event, newest first."""
     with db.transaction() as session:
         organiser_event(session, principal)
@@ -57,12 +84,12 @@ def evidence_choices(principal: Principal) -> dict[str, Any]:
             _visible_cards(principal.event_id).order_by(Card.id.desc()).limit(EVIDENCE_CHOICES_MAX)
         ).tuples()
         cards = [_evidence_card(card, author, room) for card, author, room in rows]
-        return {"ok": True, "cards": cards}
+        return EvidenceChoices(cards=cards)
 
 
 def save_hypothesis(
     principal: Principal, hypothesis_id: int | None, text: str, evidence: list[int]
-) -> tuple[dict[str, Any], Broadcast]:
+) -> tuple[OrganiserView, Listed]:
     """Write a new hypothesis (`hypothesis_id` None, as a draft, last) or change one's text and evidence."""
     text = " ".join(text.split())
     if not 1 <= len(text) <= TEXT_MAX:
@@ -95,7 +122,7 @@ def save_hypothesis(
         return _organiser_change(session, event.id, hypothesis)
 
 
-def delete_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
+def delete_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[OrganiserView, Listed]:
     """Remove a hypothesis and its votes (organiser)."""
     with db.transaction() as session:
         event = organiser_event(session, principal)
@@ -108,7 +135,7 @@ def delete_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[st
         return _organiser_change(session, event.id, None)
 
 
-def move_hypothesis(principal: Principal, hypothesis_id: int, position: int) -> tuple[dict[str, Any], Broadcast]:
+def move_hypothesis(principal: Principal, hypothesis_id: int, position: int) -> tuple[OrganiserView, Listed]:
     """Put a hypothesis at `position` (0 is first) in the order the plenary takes them (organiser)."""
     with db.transaction() as session:
         event = organiser_event(session, principal)
@@ -122,11 +149,11 @@ def move_hypothesis(principal: Principal, hypothesis_id: int, position: int) -> 
         return _organiser_change(session, event.id, hypothesis)
 
 
-def open_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
+def open_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[OrganiserView, Listed]:
     """Put a hypothesis to the vote; the one that was open closes (organiser).
 
     Unless the organiser turned it off (`screen_follows_votes`), the plenary screen shows the vote:
-    the acknowledgement then carries the screen's new mode (`screen`), for the transport to announce.
+    the answer then carries the screen's new mode (`screen`), for the transport to announce.
     """
     with db.transaction() as session:
         event = organiser_event(session, principal)
@@ -148,14 +175,14 @@ def open_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str,
                 text=hypothesis.text,
                 closed=closed,
             )
-        ack, changed = _organiser_change(session, event.id, hypothesis)
+        view, changed = _organiser_change(session, event.id, hypothesis)
         if event.screen_follows_votes is not False:
             event.screen = {"mode": "hypothesis", "hypothesis_id": hypothesis.id}
-            ack["screen"] = dict(event.screen)
-        return ack, changed
+            view["screen"] = dict(event.screen)
+        return view, changed
 
 
-def close_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str, Any], Broadcast]:
+def close_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[OrganiserView, Listed]:
     """End the vote on a hypothesis: its results stand, votes are no longer taken (organiser)."""
     with db.transaction() as session:
         event = organiser_event(session, principal)
@@ -170,7 +197,7 @@ def close_hypothesis(principal: Principal, hypothesis_id: int) -> tuple[dict[str
         return _organiser_change(session, event.id, hypothesis)
 
 
-def conclude_hypothesis(principal: Principal, hypothesis_id: int, conclusion: str) -> tuple[dict[str, Any], Broadcast]:
+def conclude_hypothesis(principal: Principal, hypothesis_id: int, conclusion: str) -> tuple[OrganiserView, Listed]:
     """Record what the plenary concluded about a hypothesis ("" takes the conclusion away); organiser."""
     conclusion = conclusion.strip()
     if len(conclusion) > CONCLUSION_MAX:
@@ -185,11 +212,11 @@ def conclude_hypothesis(principal: Principal, hypothesis_id: int, conclusion: st
         return _organiser_change(session, event.id, hypothesis)
 
 
-def vote_hypothesis(principal: Principal, hypothesis_id: int, verdict: str, reason: str) -> dict[str, Any]:
-    """Give or change a participant's verdict on the open hypothesis; return the acknowledgement.
+def vote_hypothesis(principal: Principal, hypothesis_id: int, verdict: str, reason: str) -> VoteCast:
+    """Give or change a participant's verdict on the open hypothesis; return it as stored.
 
     One row per participant and hypothesis, whatever the number of their sockets voting at once.
-    The acknowledgement carries what the phone lacks, its vote as stored; the results are counted
+    The answer carries what the phone lacks, its vote as stored; the results are counted
     when they leave for the screens (`vote_results`), a few times a second, not once per vote.
     """
     if principal.role != "participant" or principal.participant_id is None:
@@ -208,7 +235,7 @@ def vote_hypothesis(principal: Principal, hypothesis_id: int, verdict: str, reas
             raise Conflict("the vote on this hypothesis is not open", state=hypothesis.state)
         _upsert_vote(session, hypothesis.id, principal.participant_id, verdict, reason)
     mine = {"verdict": verdict, "reason": reason}
-    return {"ok": True, "hypothesis": {"id": hypothesis_id, "state": "open", "mine": mine}}
+    return VoteCast(hypothesis={"id": hypothesis_id, "state": "open", "mine": mine})
 
 
 def vote_results(hypothesis_id: int) -> Broadcast:
@@ -238,17 +265,15 @@ def _upsert_vote(session: Session, hypothesis_id: int, participant_id: int, verd
     )
 
 
-def _organiser_change(
-    session: Session, event_id: int, hypothesis: Hypothesis | None
-) -> tuple[dict[str, Any], Broadcast]:
-    """Return the organiser's ack (every hypothesis, drafts too) and `hypotheses_changed` (no drafts)."""
+def _organiser_change(session: Session, event_id: int, hypothesis: Hypothesis | None) -> tuple[OrganiserView, Listed]:
+    """Return the organiser's view (every hypothesis, drafts too) and `hypotheses_changed` (no drafts)."""
     session.flush()
     listed = _listed(session, event_id, drafts=True)
-    ack: dict[str, Any] = {"ok": True, "hypotheses": listed, "count": len(listed)}
+    view = OrganiserView(hypotheses=listed, count=len(listed))
     if hypothesis is not None:
-        ack["hypothesis"] = next(h for h in listed if h["id"] == hypothesis.id)
+        view["hypothesis"] = next(h for h in listed if h["id"] == hypothesis.id)
     # `count`: every hypothesis, drafts too, so that screens say "Hypothèse 2 / 4" from the first vote.
-    return ack, {"hypotheses": [h for h in listed if h["state"] != "draft"], "count": len(listed)}
+    return view, Listed(hypotheses=[h for h in listed if h["state"] != "draft"], count=len(listed))
 
 
 def _count(session: Session, event_id: int) -> int:

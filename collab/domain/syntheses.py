@@ -4,7 +4,7 @@ text per column, then publishes; the plenary and the report present them atelier
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +20,13 @@ TEXT_MAX = 2000
 ITEMS_MAX = 100
 
 
-def save_synthesis(
-    principal: Principal, room_id: int, board: str, items: list[int], texts: dict[str, str]
-) -> dict[str, Any]:
+class Saved(TypedDict):
+    """A room's draft of a board's synthesis, as its staff edit it."""
+
+    draft: dict[str, Any]
+
+
+def save_synthesis(principal: Principal, room_id: int, board: str, items: list[int], texts: dict[str, str]) -> Saved:
     """Keep the draft of a room's synthesis of a board: the board's cards in order, and a text per column."""
     if len(items) > ITEMS_MAX or len(set(items)) != len(items):
         raise Invalid(f"a synthesis holds up to {ITEMS_MAX} different cards", field="items")
@@ -49,7 +53,7 @@ def save_synthesis(
         synthesis.updated_at = datetime.now(UTC)
         session.flush()
         record_action(session, principal, room_id, "save_synthesis", board=board, items=len(items))
-        return {"ok": True, "draft": _draft(synthesis)}
+        return Saved(draft=_draft(synthesis))
 
 
 def publish_synthesis(principal: Principal, room_id: int, board: str) -> dict[str, Any]:

@@ -9,16 +9,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import render_template
-from sqlalchemy import select
 
 from collab.config import STATIC_FOLDER
-from collab.db import db
+from collab.domain.events import join_code_of
+from collab.domain.record import event_record
 from collab.domain.templates import event_template, template_toml
 from collab.exports.archive import archive_event
-from collab.exports.record import event_record
 from collab.exports.report import report_context, report_markdown
 from collab.exports.table import cards_csv
-from collab.models import Event
 from collab.offload import offload
 
 FORMATS = ("json", "md", "html", "csv", "toml")
@@ -53,8 +51,7 @@ def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
         return ExportFile(body, "application/json", f"{archive['join_code']}-archive.json")
     if fmt == "toml":
         # The event's structure as a template file, to make next year's seminar from.
-        with db.transaction() as session:
-            code = session.scalar(select(Event.join_code).where(Event.id == event_id))
+        code = join_code_of(event_id)
         return ExportFile(template_toml(event_template(event_id)), "application/toml", f"{code}-modele.toml")
     if fmt == "csv":
         record = event_record(event_id, competences=False)

@@ -1,4 +1,7 @@
-"""Socket.IO handlers, one module per role or concern; importing this package registers them all."""
+"""Socket.IO handlers, one module per role or concern; importing this package registers them all.
+
+`participant_joined` is the one broadcast the web layer asks for (a participant joined by the form).
+"""
 
 from collab.sockets import (  # noqa: F401
     case_study,
@@ -14,3 +17,6 @@ from collab.sockets import (  # noqa: F401
     syntheses,
     votes,
 )
+from collab.sockets.announcements import participant_joined
+
+__all__ = ["participant_joined"]

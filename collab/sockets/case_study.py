@@ -7,7 +7,7 @@ from typing import Any
 from collab.domain import case_study
 from collab.domain.access import Principal
 from collab.realtime import publish
-from collab.sockets.edge import client_event
+from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import AssignRole, SaveSituation, SetRoomSituation, SituationRef, TakeRole
 
 STAFF = ("facilitator", "organiser")
@@ -49,4 +49,4 @@ def on_delete_situation(principal: Principal, payload: SituationRef) -> dict[str
 @client_event("get_situation_cards", SituationRef, roles=EVERY_ROLE, writes=False)
 def on_get_situation_cards(principal: Principal, payload: SituationRef) -> dict[str, Any]:
     """Sent by the four-question grid of atelier 2, to link back to atelier 1's analysis; nothing is broadcast."""
-    return case_study.situation_cards(principal, payload.situation_id)
+    return done(case_study.situation_cards(principal, payload.situation_id))

@@ -24,7 +24,7 @@ from collab.realtime import (
     staff_scope,
 )
 from collab.sockets import presence_queue
-from collab.sockets.edge import client_event, error, remember_principal
+from collab.sockets.edge import client_event, done, error, remember_principal
 from collab.sockets.schemas import Sync
 from collab.tokens import principal_for_token
 
@@ -100,7 +100,7 @@ def on_sync(principal: Principal, payload: Sync) -> dict[str, Any]:
     Acknowledged with the changes it missed, in order, or with a snapshot of the room.
     """
     result = rooms.sync_room(principal, payload.room_id, payload.since, current_app.config["MAX_REPLAY"])
-    return {"ok": True, **result}
+    return done(result)
 
 
 def _watched_rooms(principal: Principal) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
@@ -28,6 +28,11 @@ PRINCIPAL_KEY = "collab_principal"
 REGISTERED: dict[str, tuple[tuple[str, ...], bool]] = {}
 # Every client event registered: its name → the schema of its one payload.
 SCHEMAS: dict[str, type[BaseModel]] = {}
+
+
+def done(reply: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the acknowledgement of a done intent: `"ok": true`, then what the domain answered."""
+    return {"ok": True, **(reply or {})}
 
 
 def error(code: str, message: str, **details: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from collab.domain import hypotheses
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope, everyone_scope, tally
-from collab.sockets.edge import client_event
+from collab.sockets.edge import client_event, done
 from collab.sockets.limits import admit
 from collab.sockets.schemas import (
     ConcludeHypothesis,
@@ -28,23 +28,23 @@ EVERY_ROLE = ("participant", "facilitator", "screen", "organiser")
 ORGANISER = ("organiser",)
 
 
-def _changed(principal: Principal, result: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+def _changed(principal: Principal, result: tuple[hypotheses.OrganiserView, hypotheses.Listed]) -> dict[str, Any]:
     """Broadcast `hypotheses_changed` to the whole event and return the organiser's acknowledgement."""
-    ack, changed = result
-    broadcast(everyone_scope(principal.event_id), "hypotheses_changed", changed)
-    return ack
+    view, changed = result
+    broadcast(everyone_scope(principal.event_id), "hypotheses_changed", dict(changed))
+    return done(view)
 
 
 @client_event("get_hypotheses", Empty, roles=EVERY_ROLE, writes=False)
 def on_get_hypotheses(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by every client as it connects; the organiser reads drafts too, a participant their own votes."""
-    return hypotheses.get_hypotheses(principal)
+    return done(hypotheses.get_hypotheses(principal))
 
 
 @client_event("get_evidence_cards", Empty, roles=ORGANISER, writes=False)
 def on_get_evidence_cards(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's hypothesis form: the event's visible cards, to cite as evidence."""
-    return hypotheses.evidence_choices(principal)
+    return done(hypotheses.evidence_choices(principal))
 
 
 @client_event("save_hypothesis", SaveHypothesis, roles=ORGANISER)
@@ -93,8 +93,8 @@ def on_conclude_hypothesis(principal: Principal, payload: ConcludeHypothesis) ->
 def on_vote_hypothesis(principal: Principal, payload: VoteHypothesis) -> dict[str, Any]:
     """Sent by a participant; `hypothesis_results` to the event's screens and consoles only (throttled)."""
     admit("votes", principal)
-    ack = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
+    vote = hypotheses.vote_hypothesis(principal, payload.hypothesis_id, payload.verdict, payload.reason)
     hypothesis_id = payload.hypothesis_id
     key = ("hypothesis_results", hypothesis_id)
     tally(event_scope(principal.event_id), "hypothesis_results", key, lambda: hypotheses.vote_results(hypothesis_id))
-    return ack
+    return done(vote)

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import current_app, request
 
+from collab.addresses import link_data
 from collab.domain import audit, links, overview
 from collab.domain.access import Principal
-from collab.links import link_data
 from collab.realtime import link_scope, socketio
-from collab.sockets.edge import client_event
+from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import CreateLink, Empty, LinkRef
 
 ORGANISER = ("organiser",)
@@ -32,14 +32,14 @@ def close_link_sockets(link_id: int, keep: str | None = None) -> int:
 def on_list_links(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's console; acknowledged with every valid secret link and its address."""
     found = links.list_links(current_app.config["SECRET_KEY"], principal)
-    return {"ok": True, "links": [link_data(link) for link in found]}
+    return done({"links": [link_data(link) for link in found]})
 
 
 @client_event("create_link", CreateLink, roles=ORGANISER)
 def on_create_link(principal: Principal, payload: CreateLink) -> dict[str, Any]:
     """Sent by the organiser; acknowledged with the new link (a facilitator link for all rooms, say)."""
     link = links.create_link(current_app.config["SECRET_KEY"], principal, payload.role, payload.room_id)
-    return {"ok": True, "link": link_data(link)}
+    return done({"link": link_data(link)})
 
 
 @client_event("revoke_link", LinkRef, roles=ORGANISER)
@@ -47,7 +47,7 @@ def on_revoke_link(principal: Principal, payload: LinkRef) -> dict[str, Any]:
     """Sent by the organiser; the sockets opened with the link are closed at once, its pages answer 404."""
     revoked = links.revoke_link(principal, payload.link_id)
     closed = close_link_sockets(revoked["link_id"])
-    return {"ok": True, **revoked, "closed": closed}
+    return done({**revoked, "closed": closed})
 
 
 @client_event("regenerate_link", LinkRef, roles=ORGANISER)
@@ -59,16 +59,16 @@ def on_regenerate_link(principal: Principal, payload: LinkRef) -> dict[str, Any]
     """
     old_id, link = links.regenerate_link(current_app.config["SECRET_KEY"], principal, payload.link_id)
     closed = close_link_sockets(old_id, keep=request.sid)  # type: ignore[attr-defined]
-    return {"ok": True, "revoked_link_id": old_id, "link": link_data(link), "closed": closed}
+    return done({"revoked_link_id": old_id, "link": link_data(link), "closed": closed})
 
 
 @client_event("get_moderation_log", Empty, roles=ORGANISER, writes=False)
 def on_get_moderation_log(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's console; acknowledged with the latest moderation actions, newest first."""
-    return {"ok": True, "entries": audit.moderation_log(principal)}
+    return done({"entries": audit.moderation_log(principal)})
 
 
 @client_event("get_overview", Empty, roles=ORGANISER, writes=False)
 def on_get_overview(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's console; acknowledged with every room's figures."""
-    return {"ok": True, "rooms": overview.room_overview(principal)}
+    return done({"rooms": overview.room_overview(principal)})

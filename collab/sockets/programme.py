@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import current_app
 
+from collab.addresses import link_url
 from collab.domain import closing, programme
 from collab.domain.access import Principal
-from collab.links import link_url
 from collab.realtime import publish
-from collab.sockets.edge import client_event
+from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import (
     AddRoom,
     Empty,
@@ -39,7 +39,7 @@ ORGANISER = ("organiser",)
 @client_event("get_event", Empty, roles=EVERY_ROLE, writes=False)
 def on_get_event(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by every client after each (re)connect; acknowledged with the event's live state."""
-    return {"ok": True, **programme.get_event(principal)}
+    return done(programme.get_event(principal))
 
 
 @client_event("set_phase", SetPhase, roles=ORGANISER)

@@ -6,6 +6,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from collab.domain import cards, hypotheses
+
+
+def wider(limit: int) -> int:
+    """Return a cap twice the domain's limit: over-long input still reaches the domain and its clear message."""
+    return 2 * limit
+
+
 Key = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")]
 Id = Annotated[int, Field(ge=1, le=2**53)]
 
@@ -55,8 +63,9 @@ class Skill(Payload):
 
     type: Key
     scope: Key
-    # Wider than the domain's limits, so too many or too long keywords get the domain's clear message.
-    keywords: Annotated[list[Annotated[str, Field(max_length=80)]], Field(max_length=10)] = []
+    keywords: Annotated[
+        list[Annotated[str, Field(max_length=wider(cards.KEYWORD_MAX))]], Field(max_length=wider(cards.KEYWORDS_MAX))
+    ] = []
 
 
 class PostCard(Payload):
@@ -65,8 +74,7 @@ class PostCard(Payload):
     client_id: Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
     board: Key
     column: Key
-    # Twice the domain's limit, so an over-long card gets the domain's clear message.
-    text: Annotated[str, Field(max_length=1000)]
+    text: Annotated[str, Field(max_length=wider(cards.TEXT_MAX))]
     # On a competences board only.
     skill: Skill | None = None
 
@@ -87,7 +95,7 @@ class EditCard(Payload):
     """`edit_card`: the card and its new text."""
 
     card_id: Id
-    text: Annotated[str, Field(max_length=1000)]
+    text: Annotated[str, Field(max_length=wider(cards.TEXT_MAX))]
 
 
 class PinCard(Payload):
@@ -349,9 +357,8 @@ class SaveHypothesis(Payload):
     """`save_hypothesis`: a new hypothesis (`hypothesis_id` null) or the new text and evidence of one."""
 
     hypothesis_id: Id | None = None
-    # Longer than the domain's limits, so an over-long text gets the domain's clear message.
-    text: Annotated[str, Field(max_length=1000)]
-    evidence: Annotated[list[Id], Field(max_length=40)] = []
+    text: Annotated[str, Field(max_length=wider(hypotheses.TEXT_MAX))]
+    evidence: Annotated[list[Id], Field(max_length=wider(hypotheses.EVIDENCE_MAX))] = []
 
 
 class HypothesisRef(Payload):
@@ -379,7 +386,7 @@ class VoteHypothesis(Payload):
 
     hypothesis_id: Id
     verdict: Literal["validee", "infirmee", "a_nuancer"]
-    reason: Annotated[str, Field(max_length=560)] = ""
+    reason: Annotated[str, Field(max_length=wider(hypotheses.REASON_MAX))] = ""
 
 
 # The event itself, edited by the organiser (collab/sockets/editing.py). Each is wider than the

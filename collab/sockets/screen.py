@@ -7,7 +7,7 @@ from typing import Any
 from collab.domain import combined, screen, wordcloud
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope
-from collab.sockets.edge import client_event
+from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import BoardChoice, Empty, SetScreen
 
 ORGANISER = ("organiser",)
@@ -22,22 +22,22 @@ def on_set_screen(principal: Principal, payload: SetScreen) -> dict[str, Any]:
     """
     shown = screen.set_screen(principal, payload.model_dump())
     broadcast(event_scope(principal.event_id), "screen_changed", {"screen": shown})
-    return {"ok": True, "screen": shown}
+    return done({"screen": shown})
 
 
 @client_event("get_screen", Empty, roles=READERS, writes=False)
 def on_get_screen(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by a screen or a console after each (re)connect; acknowledged with what the screen shows."""
-    return {"ok": True, "screen": screen.get_screen(principal)}
+    return done({"screen": screen.get_screen(principal)})
 
 
 @client_event("get_combined_board", BoardChoice, roles=READERS, writes=False)
 def on_get_combined_board(principal: Principal, payload: BoardChoice) -> dict[str, Any]:
     """Sent by the screen in the combined mode; acknowledged with the board's columns of grouped cards."""
-    return {"ok": True, **combined.combined_board(principal, payload.board)}
+    return done(combined.combined_board(principal, payload.board))
 
 
 @client_event("get_word_cloud", BoardChoice, roles=READERS, writes=False)
 def on_get_word_cloud(principal: Principal, payload: BoardChoice) -> dict[str, Any]:
     """Sent by the screen in the word cloud mode; acknowledged with the most used words, most used first."""
-    return {"ok": True, **wordcloud.word_cloud(principal, payload.board)}
+    return done(wordcloud.word_cloud(principal, payload.board))

@@ -7,14 +7,15 @@ from typing import Any
 from collab.domain import syntheses
 from collab.domain.access import Principal
 from collab.realtime import broadcast, event_scope
-from collab.sockets.edge import client_event
+from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import Empty, PublishSynthesis, SaveSynthesis
 
 
 @client_event("save_synthesis", SaveSynthesis, roles=("facilitator", "organiser"))
 def on_save_synthesis(principal: Principal, payload: SaveSynthesis) -> dict[str, Any]:
     """Sent by a facilitator; keeps the draft, seen by the staff only; nothing is broadcast."""
-    return syntheses.save_synthesis(principal, payload.room_id, payload.board, list(payload.items), dict(payload.texts))
+    items, texts = list(payload.items), dict(payload.texts)
+    return done(syntheses.save_synthesis(principal, payload.room_id, payload.board, items, texts))
 
 
 @client_event("publish_synthesis", PublishSynthesis, roles=("facilitator", "organiser"))
@@ -26,7 +27,7 @@ def on_publish_synthesis(principal: Principal, payload: PublishSynthesis) -> dic
         "synthesis_published",
         {"room_id": payload.room_id, "board": payload.board, "synthesis": synthesis},
     )
-    return {"ok": True, "synthesis": synthesis}
+    return done({"synthesis": synthesis})
 
 
 @client_event("get_syntheses", Empty, roles=("screen", "facilitator", "organiser"), writes=False)

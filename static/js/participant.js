@@ -18,7 +18,7 @@ import { RoomStore } from "./lib/store.js";
 import { TimerView } from "./lib/timer.js";
 import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/votes.js";
 
-const TEXT_MAX = 500;
+const TEXT_MAX = readBoot().limits.card_text;
 // What the phone remembers across cards and reloads (this browser only): the situation already read,
 // and a board's extra fields (atelier 3's type and scope).
 const remembered = {
@@ -38,7 +38,7 @@ const remembered = {
   },
 };
 const MESSAGES = {
-  text: t("Une carte compte de 1 à 500 caractères."),
+  text: t("Une carte compte de 1 à {max} caractères.", { max: TEXT_MAX }),
   column: t("Cette colonne n'existe pas ; choisissez-en une dans la liste."),
   role: t("Choisissez d'abord votre rôle : votre carte vous attend ci-dessous."),
   skill: t("Le type, la portée ou les mots-clés de cette compétence ne conviennent pas : vérifiez-les et renvoyez la carte."),

@@ -2,10 +2,10 @@
 // tags a competence card shows, and the jittered refresh the matches and the map share.
 import { errorText, failureText } from "./errors.js";
 import { t, tn } from "./i18n.js";
-import { el } from "./dom.js";
+import { el, readBoot } from "./dom.js";
 
-export const KEYWORDS_MAX = 5;
-export const KEYWORD_CHARS = 40;
+export const KEYWORDS_MAX = readBoot().limits.keywords;
+export const KEYWORD_CHARS = readBoot().limits.keyword_chars;
 // After a `competences_changed`, every client waits this long (at random) before asking again.
 const JITTER_MS = [500, 2500];
 

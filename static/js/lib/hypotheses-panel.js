@@ -1,11 +1,11 @@
 // The organiser's hypotheses: listed in the plenary's order, written (text and the cards cited as
 // evidence), moved, deleted, put to the vote and closed, their results live, the conclusion recorded.
-import { el } from "./dom.js";
+import { el, readBoot } from "./dom.js";
 import { errorText } from "./errors.js";
 import { failure, renderResults } from "./hypotheses.js";
 import { t, tn } from "./i18n.js";
 
-const EVIDENCE_MAX = 20;
+const EVIDENCE_MAX = readBoot().limits.hypothesis_evidence;
 const STATE_LABEL = { draft: t("Brouillon"), open: t("Vote ouvert"), closed: t("Vote clos") };
 
 export class HypothesesPanel {
@@ -90,7 +90,7 @@ export class HypothesesPanel {
     );
     if (h.state !== "draft") {
       const fieldId = `hyp-${h.id}-conclusion`;
-      const field = el("textarea", { class: "input", id: fieldId, rows: "2", maxlength: "2000", "data-conclusion": h.id });
+      const field = el("textarea", { class: "input", id: fieldId, rows: "2", maxlength: String(readBoot().limits.hypothesis_conclusion), "data-conclusion": h.id });
       field.defaultValue = h.conclusion || "";
       field.value = typed ?? h.conclusion ?? "";
       item.append(

@@ -1,6 +1,6 @@
 // The plenary's hypotheses: their results drawn as bars (phone, console, screen), and the phone's
 // vote — validée, infirmée or à nuancer, with an optional reason — while one is open.
-import { el } from "./dom.js";
+import { el, readBoot } from "./dom.js";
 import { errorText, failureText } from "./errors.js";
 import { t, tn } from "./i18n.js";
 
@@ -9,7 +9,7 @@ export const VERDICTS = [
   { key: "infirmee", label: t("Infirmée") },
   { key: "a_nuancer", label: t("À nuancer") },
 ];
-export const REASON_MAX = 280;
+export const REASON_MAX = readBoot().limits.hypothesis_reason;
 const LABEL = new Map(VERDICTS.map((v) => [v.key, v.label]));
 
 /** Return "12 votes" / "1 vote" / "Aucun vote". */

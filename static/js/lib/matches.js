@@ -1,11 +1,11 @@
 // The phone's "Mises en relation": for each of my needs the offers that answer it, for each of
 // my offers the needs it answers; "Être mis en relation" shares a contact line once both accept.
-import { el } from "./dom.js";
+import { el, readBoot } from "./dom.js";
 import { competenceColumns, failure, Refresher, skillLabels, skillTags, whyLine } from "./competences.js";
 import { errorText } from "./errors.js";
 import { t } from "./i18n.js";
 
-const CONTACT_MAX = 200;
+const CONTACT_MAX = readBoot().limits.contact;
 
 const SIDES = [
   {

@@ -1,10 +1,10 @@
 // A room's moderation in the facilitator's console: the tools on each card (hide, edit, pin,
 // approve, delete, select to merge, undo a merge), the waiting queue, and keyboard shortcuts.
 import { busy } from "./actions.js";
-import { authorName, el } from "./dom.js";
+import { authorName, el, readBoot } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
-const INVALID_TEXT = t("une carte compte de 1 à 500 caractères");
+const INVALID_TEXT = t("une carte compte de 1 à {max} caractères", { max: readBoot().limits.card_text });
 const INVALID_MERGE = t("seules des cartes publiées (ni en attente, ni déjà fusionnées) se fusionnent");
 
 // One entry per card action: the event it sends, its payload, and what to say if it fails.
@@ -89,7 +89,7 @@ export class RoomModeration {
           "form",
           { class: "card__edit", "data-edit-form": id },
           el("label", { class: "card__edit-label", for: fieldId }, t("Nouveau texte")),
-          el("textarea", { class: "input", id: fieldId, rows: 3, maxlength: 500, "data-edit-text": id }, this.editing.get(id)),
+          el("textarea", { class: "input", id: fieldId, rows: 3, maxlength: readBoot().limits.card_text, "data-edit-text": id }, this.editing.get(id)),
           el(
             "div",
             { class: "card__tools" },

@@ -1,10 +1,10 @@
 // A room's syntheses, one per board: the facilitator's editor (chosen cards in order, a text per
 // column of the board) and the plenary screen's view of a published one.
-import { authorName, el } from "./dom.js";
+import { authorName, el, readBoot } from "./dom.js";
 import { errorText, failureText } from "./errors.js";
 import { clock as clockTime, t } from "./i18n.js";
 
-const TEXT_MAX = 2000;
+const TEXT_MAX = readBoot().limits.synthesis_text;
 
 /** Return the time of day of an ISO moment, in the page's language (16h30 / 4:30 PM). */
 function clock(iso) {

@@ -17,6 +17,7 @@ import segno
 from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from collab.addresses import event_addresses, same_origin, venue
 from collab.domain import admin
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import MAX_ROOMS, create_event, event_links
@@ -29,8 +30,6 @@ from collab.domain.templates import (
     template_names,
 )
 from collab.exports.archive import restore_event
-from collab.links import event_links as links_of
-from collab.links import same_origin, venue
 
 # What a form may upload: a template is a few kilobytes; a full day's archive a few megabytes.
 ARCHIVE_MAX_BYTES = 50 * 1024 * 1024
@@ -203,7 +202,7 @@ def _qr_data_uri(url: str) -> str:
 def _links(event_id: int) -> dict[str, Any]:
     """Return an event's links as addresses, or answer 404."""
     try:
-        return links_of(event_links(current_app.config["SECRET_KEY"], event_id))
+        return event_addresses(event_links(current_app.config["SECRET_KEY"], event_id))
     except DomainError:
         abort(404)
 

@@ -73,7 +73,7 @@ def admin_url(token: str) -> str:
     return f"{base_url()}/a/{token}"
 
 
-def event_links(created: EventLinks) -> dict[str, Any]:
+def event_addresses(created: EventLinks) -> dict[str, Any]:
     """Return every valid link of an event as addresses (a revoked one is None)."""
     return {
         "id": created.id,

@@ -9,29 +9,20 @@ import segno
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from collab import admin_views, export_views
+from collab.addresses import event_addresses, join_url, same_origin, venue
 from collab.domain.access import Principal
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
+from collab.domain.limits import limits
 from collab.domain.participants import describe_participant, join_event
 from collab.domain.privacy import privacy_notice as notice_of
 from collab.domain.screen import get_screen
-from collab.health import readiness
-from collab.links import event_links as links_of
-from collab.links import join_url, same_origin, venue
-from collab.realtime import broadcast, staff_scope
+from collab.sockets import participant_joined
 from collab.tokens import participant_id_from_token, participant_token, principal_for_token
-
-# Scripts and styles come only from this server: no inline script, no CDN.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 
 
 def init_app(app: Flask) -> None:
-    """Register collab's pages and response headers on the app."""
+    """Register the pages: home, join, the participant's board and each secret link's page."""
     app.add_url_rule("/", view_func=home)
     app.add_url_rule("/join", view_func=join_by_code)
     app.add_url_rule("/j/<code>", view_func=join, methods=["GET", "POST"])
@@ -41,44 +32,11 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/s/<token>", view_func=screen)
     app.add_url_rule("/f/<token>", view_func=facilitator)
     app.add_url_rule("/o/<token>", view_func=organiser)
-    app.add_url_rule("/healthz", view_func=healthz)
-    app.add_url_rule("/readyz", view_func=readyz)
-    app.after_request(secure_headers)
-    export_views.init_app(app)
-    admin_views.init_app(app)
-    app.errorhandler(404)(not_found)
-
-
-def secure_headers(response: Response) -> Response:
-    """Add the Content-Security-Policy and keep secret links out of Referer headers."""
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.mimetype in ("text/javascript", "text/css"):
-        # Never a document: a policy on each of a page's 30 files is 10 KB for nothing on a phone.
-        return response
-    # A page that sets its own policy (a report carrying its style) keeps it.
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    # Secret links are in URLs: never send them to another site (same-site form posts keep
-    # their Origin header, which the join form checks).
-    response.headers["Referrer-Policy"] = "same-origin"
-    if request.path.startswith(("/s/", "/f/", "/o/", "/e/", "/a/")):
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def not_found(_error: Any) -> tuple[str, int]:
     """Render the page shown for an unknown address or link."""
     return render_template("not_found.html"), 404
-
-
-def healthz() -> dict[str, bool]:
-    """Answer a liveness probe: the process answers (nothing else is checked)."""
-    return {"ok": True}
-
-
-def readyz() -> tuple[dict[str, Any], int]:
-    """Answer a readiness probe: 200 when the database, its schema and Redis (if used) are fine, else 503."""
-    state = readiness()
-    return state, 200 if state["ok"] else 503
 
 
 def home() -> str:
@@ -115,12 +73,7 @@ def join(code: str) -> Any:
                 errors["room"] = _("Choisissez une salle dans la liste.")
                 raise _FormError
             participant = join_event(code, form["pseudonym"], form["scale"], int(form["room"]))
-            # The room's consoles list who is there, to hand out the case study's roles.
-            broadcast(
-                staff_scope(participant["room_id"]),
-                "participant_joined",
-                {"room_id": participant["room_id"], "participant": _role_entry(participant)},
-            )
+            participant_joined(participant)
         except DomainError as exc:
             errors[exc.details.get("field", "form")] = _refusal(exc)
         except _FormError:
@@ -146,12 +99,6 @@ def privacy_notice(code: str) -> str:
     except NotFound:
         abort(404)
     return render_template("privacy.html", notice=notice)
-
-
-def _role_entry(participant: dict[str, Any]) -> dict[str, Any]:
-    """Return a participant as the room's list of roles has them."""
-    keys = ("pseudonym", "scale", "role")
-    return {"participant_id": participant["id"]} | {key: participant[key] for key in keys}
 
 
 class _FormError(Exception):
@@ -196,6 +143,7 @@ def participant_board(code: str) -> Any:
         "participant": _public(participant),
         "room_id": room["id"],
         "erased_url": url_for("join", code=code, efface=1),
+        "limits": limits(),
     }
     privacy = notice_of(code)
     return render_template(
@@ -235,7 +183,13 @@ def screen(token: str) -> str:
     """Show the plenary screen: every room's grid, the join QR code, presence and programme."""
     principal = _link(token, "screen")
     event = describe_event(principal.event_id)
-    boot = {"token": token, "event": event, "join_url": join_url(event["join_code"]), "screen": get_screen(principal)}
+    boot = {
+        "token": token,
+        "event": event,
+        "join_url": join_url(event["join_code"]),
+        "screen": get_screen(principal),
+        "limits": limits(),
+    }
     # ?theme=dark or ?theme=light forces the projector's theme; otherwise its system's preference.
     theme = request.args.get("theme") if request.args.get("theme") in ("light", "dark") else None
     return render_template("screen.html", event=event, boot=boot, join_url=boot["join_url"], theme=theme)
@@ -246,14 +200,14 @@ def facilitator(token: str) -> str:
     principal = _link(token, "facilitator")
     event = describe_event(principal.event_id)
     rooms = [r for r in event["rooms"] if principal.may_watch(r["id"])]
-    boot = {"token": token, "event": event, "room_ids": [r["id"] for r in rooms]}
+    boot = {"token": token, "event": event, "room_ids": [r["id"] for r in rooms], "limits": limits()}
     return render_template("facilitator.html", event=event, rooms=rooms, boot=boot, venue=venue())
 
 
 def organiser(token: str) -> str:
     """Show the organiser's page: links and join code, the day's programme to run and edit, and its console."""
     principal = _link(token, "organiser")
-    links = links_of(event_links(current_app.config["SECRET_KEY"], principal.event_id))
+    links = event_addresses(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)
-    boot = {"token": token, "event": event, "screen": get_screen(principal)}
+    boot = {"token": token, "event": event, "screen": get_screen(principal), "limits": limits()}
     return render_template("organiser.html", event=event, links=links, boot=boot, venue=venue())

@@ -1,11 +1,11 @@
-"""Readiness: whether this worker can serve, for a load balancer or a monitor (/readyz)."""
+"""The probes: whether this worker lives (/healthz) and can serve (/readyz), for a load balancer or a monitor."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import text
 
 from collab.db import db, newest_revision
@@ -13,6 +13,23 @@ from collab.db import db, newest_revision
 log = logging.getLogger(__name__)
 # A monitor polls often: a check that hangs must not hold its request (nor a worker) long.
 REDIS_TIMEOUT_S = 1.0
+
+
+def init_app(app: Flask) -> None:
+    """Register the liveness and readiness probes."""
+    app.add_url_rule("/healthz", view_func=healthz)
+    app.add_url_rule("/readyz", view_func=readyz)
+
+
+def healthz() -> dict[str, bool]:
+    """Answer a liveness probe: the process answers (nothing else is checked)."""
+    return {"ok": True}
+
+
+def readyz() -> tuple[dict[str, Any], int]:
+    """Answer a readiness probe: 200 when the database, its schema and Redis (if used) are fine, else 503."""
+    state = readiness()
+    return state, 200 if state["ok"] else 503
 
 
 def readiness() -> dict[str, Any]:

@@ -10,11 +10,12 @@ from flask import Flask, Response, abort, render_template, request
 from collab.db import db
 from collab.domain.errors import NotFound, Unauthorised
 from collab.domain.events import event_id_for_code, normalise_code
+from collab.domain.record import event_record
 from collab.exports.files import export_file
 from collab.exports.grid import self_diagnosis
-from collab.exports.record import event_record
 from collab.offload import offload
 from collab.tokens import principal_for_token
+from collab.web.headers import style_policy
 
 # Download name → (format, organiser's version).
 DOWNLOADS = {
@@ -54,9 +55,7 @@ def download(token: str, name: str) -> Response:
         response.headers["Content-Encoding"] = "gzip"
     if file.style_hash:
         # The report carries its own style (a file kept offline): allow that one style block.
-        from collab.views import CSP
-
-        response.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", f"style-src {file.style_hash}")
+        response.headers["Content-Security-Policy"] = style_policy(file.style_hash)
     return response
 
 
