@@ -1,7 +1,7 @@
-// The screen's hypothesis: the one the organiser shows, with its live result bars (lib/hypotheses.js).
-import { el } from "./dom.js";
-import { t } from "./i18n.js";
-import { renderResults } from "./hypotheses.js";
+// The screen's hypothesis: the one the organiser shows, with its live result bars (lib/shared/hypotheses.js).
+import { el } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { renderResults } from "../shared/hypotheses.js";
 
 export class HypothesisView {
   constructor(root, { call }) {

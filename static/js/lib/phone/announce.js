@@ -1,6 +1,6 @@
 // A screen reader on the phone hears each new card written by someone else, once, politely, in
 // a few words (which column); the cards the page loaded with and the person's own are not announced.
-import { t, tn } from "./i18n.js";
+import { t, tn } from "../shared/i18n.js";
 
 const MANY = 3;
 // Long enough to be read; then the region is empty again.

@@ -1,5 +1,5 @@
 // "Copier" buttons beside links: `data-copy` names the id of the link whose address they copy.
-import { t } from "./i18n.js";
+import { t } from "../shared/i18n.js";
 
 /** Show and wire every copy button of the page; the clipboard API exists only on HTTPS or localhost. */
 export function enableCopyButtons() {

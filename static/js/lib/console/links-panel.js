@@ -1,8 +1,8 @@
 // The organiser's secret links: listed, revoked (after a confirmation), regenerated, and one more
 // facilitator link for every room; the page's other link buttons follow the current links.
-import { el } from "./dom.js";
-import { errorText, failureText } from "./errors.js";
-import { dateTime, t } from "./i18n.js";
+import { el } from "../shared/dom.js";
+import { errorText, failureText } from "../shared/errors.js";
+import { dateTime, t } from "../shared/i18n.js";
 
 /** Return the name of a link in the page's language: "Animation · Salle 1", "Écran de plénière"… */
 export function linkLabel(link) {

@@ -1,6 +1,6 @@
 // The organiser's moderation log: who did what, when, in which room; newest first.
-import { el } from "./dom.js";
-import { clockSeconds, t, tn } from "./i18n.js";
+import { el } from "../shared/dom.js";
+import { clockSeconds, t, tn } from "../shared/i18n.js";
 
 /** Labels of the logged actions, in the page's language; an action not listed here is shown as "Action". */
 export const ACTION_LABELS = {

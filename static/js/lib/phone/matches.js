@@ -1,9 +1,9 @@
 // The phone's "Mises en relation": for each of my needs the offers that answer it, for each of
 // my offers the needs it answers; "Être mis en relation" shares a contact line once both accept.
-import { el } from "./dom.js";
-import { competenceColumns, failure, Refresher, skillLabels, skillTags, whyLine } from "./competences.js";
-import { errorText } from "./errors.js";
-import { t } from "./i18n.js";
+import { el } from "../shared/dom.js";
+import { competenceColumns, failure, Refresher, skillLabels, skillTags, whyLine } from "../shared/competences.js";
+import { errorText } from "../shared/errors.js";
+import { t } from "../shared/i18n.js";
 
 const CONTACT_MAX = 200;
 

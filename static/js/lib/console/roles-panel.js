@@ -2,9 +2,9 @@
 // protagonist with who plays it, the roles nobody has taken, who has no role, and a role given
 // to a participant by the facilitator.
 import { busy } from "./actions.js";
-import { el } from "./dom.js";
-import { t, tn } from "./i18n.js";
-import { showSituation, situationOf } from "./situation.js";
+import { el } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
+import { showSituation, situationOf } from "../shared/situation.js";
 
 export class RolesPanel {
   /**

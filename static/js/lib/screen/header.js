@@ -1,8 +1,8 @@
 // The screen's top line: the programme's now and next, the event's countdown, who is connected.
-import { t, tn } from "./i18n.js";
-import { phaseAfter, phaseById } from "./phase.js";
-import { timeRange, KIND_LABELS } from "./programme.js";
-import { TimerView } from "./timer.js";
+import { t, tn } from "../shared/i18n.js";
+import { phaseAfter, phaseById } from "../shared/phase.js";
+import { timeRange, KIND_LABELS } from "../shared/programme.js";
+import { TimerView } from "../shared/timer.js";
 
 /** Return `{current, next}`: the phase the organiser moved the day to and the one after it.
 

@@ -1,5 +1,5 @@
 // A console's staff actions: send one, wait for its acknowledgement, say what went wrong in the page's language.
-import { t } from "./i18n.js";
+import { t } from "../shared/i18n.js";
 
 const WHY = {
   unauthorised: t("ce lien d'animation n'est plus valable"),

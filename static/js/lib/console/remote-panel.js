@@ -1,10 +1,10 @@
 // The organiser's remote for the plenary screen: one button per mode (with its room, board or
 // hypothesis), the mode on screen pressed, and the keys of a presentation clicker: → / PageDown
 // for the next slide (a room, a synthesis, a hypothesis) or mode, ← / PageUp for the previous one.
-import { el } from "./dom.js";
-import { errorText, failureText } from "./errors.js";
-import { t, tn } from "./i18n.js";
-import { byAtelier, groupFor } from "./screen-syntheses.js";
+import { el } from "../shared/dom.js";
+import { errorText, failureText } from "../shared/errors.js";
+import { t, tn } from "../shared/i18n.js";
+import { byAtelier, groupFor } from "../screen/syntheses.js";
 
 const ORDER = ["welcome", "rooms", "room", "combined", "syntheses", "hypothesis", "competences", "wordcloud"];
 const NEXT_KEYS = new Set(["ArrowRight", "PageDown"]);

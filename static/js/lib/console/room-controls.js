@@ -1,7 +1,7 @@
 // A room's controls in the facilitator's console: lock, activity (open, paused, closed),
 // how new cards appear (held until reveal, approved first) and the reveal of held cards.
 import { busy } from "./actions.js";
-import { t, tn } from "./i18n.js";
+import { t, tn } from "../shared/i18n.js";
 
 const STATE_TEXT = {
   locked: t("Salle verrouillée : les participants lisent mais n'écrivent plus."),

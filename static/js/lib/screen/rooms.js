@@ -1,15 +1,15 @@
 // The screen's rooms: every room's board live side by side ("rooms"), or one of them large ("room").
-import { boardFor, linksBackToCaseStudy, RoomBoards } from "./boards.js";
-import { combineDecorations, skillDecoration } from "./competences.js";
-import { el } from "./dom.js";
-import { t, tn } from "./i18n.js";
-import { Facets, rolesOf } from "./facets.js";
-import { phaseById, roomPhase } from "./phase.js";
-import { RoomStore } from "./store.js";
-import { situationOf, SituationCards } from "./situation.js";
-import { byVotes, pressToggle, voteDecoration } from "./votes.js";
-import { TimerView } from "./timer.js";
-import { fitList, pageList } from "./screen-fit.js";
+import { boardFor, linksBackToCaseStudy, RoomBoards } from "../shared/boards.js";
+import { combineDecorations, skillDecoration } from "../shared/competences.js";
+import { el } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
+import { Facets, rolesOf } from "../shared/facets.js";
+import { phaseById, roomPhase } from "../shared/phase.js";
+import { RoomStore } from "../shared/store.js";
+import { situationOf, SituationCards } from "../shared/situation.js";
+import { byVotes, pressToggle, voteDecoration } from "../shared/votes.js";
+import { TimerView } from "../shared/timer.js";
+import { fitList, pageList } from "./fit.js";
 
 // One room alone turns its columns' pages this often: a page of cards read from the back of the room.
 export const PAGE_MS = 12000;

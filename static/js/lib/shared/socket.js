@@ -1,6 +1,6 @@
 // One Socket.IO connection per page: acknowledged calls with a timeout, and a connection state.
 // Relative, so the client comes from the same release (versioned path) as this module.
-import { io } from "../../vendor/socket.io.esm.min.js";
+import { io } from "../../../vendor/socket.io.esm.min.js";
 import { t } from "./i18n.js";
 
 /** The connection states a page shows, in French. */

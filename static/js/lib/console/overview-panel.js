@@ -1,6 +1,6 @@
 // The organiser's table of every room: participants connected, cards visible, hidden, pending, lock.
-import { el } from "./dom.js";
-import { t } from "./i18n.js";
+import { el } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
 
 const FIGURES = ["connected", "visible", "hidden", "pending"];
 

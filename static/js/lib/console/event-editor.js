@@ -2,8 +2,8 @@
 // their columns. Each form is drawn from the live event and drawn again when `event_changed` brings
 // another version, unless the organiser is typing in it; a refusal is said next to the form, worded
 // from its reason, and puts the focus on the field it names.
-import { el } from "./dom.js";
-import { t, tn } from "./i18n.js";
+import { el } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
 
 const KINDS = [
   ["grid", () => t("Grille (colonnes de cartes)")],

@@ -1,10 +1,10 @@
 // The screen's welcome: the event's title, the day's programme with now and next, how to join, who is here.
-// The programme fits its box as the cards do (screen-fit.js): its type shrinks down to the screen's
+// The programme fits its box as the cards do (fit.js): its type shrinks down to the screen's
 // floor, then the rows that do not fit whole are counted, never cut.
-import { el } from "./dom.js";
-import { clock, t, tn } from "./i18n.js";
-import { timeRange } from "./programme.js";
-import { nowAndNext } from "./screen-header.js";
+import { el } from "../shared/dom.js";
+import { clock, t, tn } from "../shared/i18n.js";
+import { timeRange } from "../shared/programme.js";
+import { nowAndNext } from "./header.js";
 
 // The README's promise for the projector: no type smaller than 1/48 of the screen's height.
 const FLOOR = 1 / 48;

@@ -1,8 +1,8 @@
 // The screen's word cloud: the words the cards use most, sized by use, in alphabetical order so that
 // a refresh only grows, shrinks or adds words where they belong: nothing jumps.
-import { el } from "./dom.js";
-import { t } from "./i18n.js";
-import { QueryView } from "./screen-query.js";
+import { el } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { QueryView } from "./query.js";
 
 const SETTLE_MS = 2000;
 const SIZES = 8; // font-size steps, .wordcloud__word--s1 … --s8 in screen-modes.css

@@ -1,8 +1,8 @@
 // The organiser's situations (the case studies of atelier 1): listed, created, edited, deleted, and
 // given to the rooms. The lists follow the event (`event.situations`, `event.rooms`, `event.scales`),
 // which `event_changed` keeps up to date.
-import { el } from "./dom.js";
-import { t, tn } from "./i18n.js";
+import { el } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
 
 export class SituationsPanel {
   /**

@@ -1,9 +1,9 @@
 // The screen's syntheses, atelier by atelier: for each atelier of the programme (the first phase
 // working a board), its published syntheses, one room per slide, under the atelier's title. Long
 // texts are clamped to the room left on the screen, with an ellipsis, never cut mid-line.
-import { el } from "./dom.js";
-import { t, tn } from "./i18n.js";
-import { renderPublished } from "./synthesis.js";
+import { el } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
+import { renderPublished } from "../shared/synthesis.js";
 
 const LEGACY_BOARD = "four_questions"; // syntheses published before boards had their own
 

@@ -1,9 +1,9 @@
 // The screen's combined board: one board's questions with every room's cards, the same idea from
 // several rooms grouped (the server groups them: get_combined_board). Asked again a moment after cards change.
-import { el } from "./dom.js";
-import { t, tn } from "./i18n.js";
-import { QueryView } from "./screen-query.js";
-import { fitList } from "./screen-fit.js";
+import { el } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
+import { QueryView } from "./query.js";
+import { fitList } from "./fit.js";
 
 const SETTLE_MS = 1200; // a burst of cards (a reveal, a merge) brings one request
 const GROUP_SHOWN = 2; // the cards a group of the same idea shows; it counts the others

@@ -1,10 +1,10 @@
 // The organiser's live console: three panels (rooms at a glance, secret links, moderation log)
 // on the page's connection. Figures and log are fetched again, at most every 400 ms, when rooms change.
-import { t } from "./i18n.js";
+import { t } from "../shared/i18n.js";
 import { LinksPanel } from "./links-panel.js";
 import { LogPanel } from "./log-panel.js";
 import { OverviewPanel } from "./overview-panel.js";
-import { showState } from "./socket.js";
+import { showState } from "../shared/socket.js";
 
 const REFRESH_MS = 400;
 

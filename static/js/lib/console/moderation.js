@@ -1,8 +1,8 @@
 // A room's moderation in the facilitator's console: the tools on each card (hide, edit, pin,
 // approve, delete, select to merge, undo a merge), the waiting queue, and keyboard shortcuts.
 import { busy } from "./actions.js";
-import { authorName, el } from "./dom.js";
-import { t, tn } from "./i18n.js";
+import { authorName, el } from "../shared/dom.js";
+import { t, tn } from "../shared/i18n.js";
 
 const INVALID_TEXT = t("une carte compte de 1 à 500 caractères");
 const INVALID_MERGE = t("seules des cartes publiées (ni en attente, ni déjà fusionnées) se fusionnent");

@@ -1,9 +1,9 @@
 // The organiser's hypotheses: listed in the plenary's order, written (text and the cards cited as
 // evidence), moved, deleted, put to the vote and closed, their results live, the conclusion recorded.
-import { el } from "./dom.js";
-import { errorText } from "./errors.js";
-import { failure, renderResults } from "./hypotheses.js";
-import { t, tn } from "./i18n.js";
+import { el } from "../shared/dom.js";
+import { errorText } from "../shared/errors.js";
+import { failure, renderResults } from "../shared/hypotheses.js";
+import { t, tn } from "../shared/i18n.js";
 
 const EVIDENCE_MAX = 20;
 const STATE_LABEL = { draft: t("Brouillon"), open: t("Vote ouvert"), closed: t("Vote clos") };
