@@ -4,7 +4,7 @@
 import { el } from "../shared/dom.js";
 import { errorText, failureText } from "../shared/errors.js";
 import { t, tn } from "../shared/i18n.js";
-import { byAtelier, groupFor } from "../screen/syntheses.js";
+import { byAtelier, groupFor } from "../shared/synthesis.js";
 
 const ORDER = ["welcome", "rooms", "room", "combined", "syntheses", "hypothesis", "competences", "wordcloud"];
 const NEXT_KEYS = new Set(["ArrowRight", "PageDown"]);

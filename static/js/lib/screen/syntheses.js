@@ -3,41 +3,7 @@
 // texts are clamped to the room left on the screen, with an ellipsis, never cut mid-line.
 import { el } from "../shared/dom.js";
 import { t, tn } from "../shared/i18n.js";
-import { renderPublished } from "../shared/synthesis.js";
-
-const LEGACY_BOARD = "four_questions"; // syntheses published before boards had their own
-
-/**
- * Return the published syntheses grouped by atelier, in programme order: [{board, title, columns,
- * syntheses}], each group's syntheses in the rooms' order; boards no phase works come after (their
- * own title), then syntheses of a board the event no longer has (title null). Mirrors
- * collab.domain.syntheses.by_atelier.
- */
-export function byAtelier(event, published) {
-  const boards = event.boards || [];
-  const byKey = new Map(boards.map((board) => [board.key, board]));
-  const order = new Map();
-  for (const phase of event.programme || []) {
-    if (byKey.has(phase.activity) && !order.has(phase.activity)) order.set(phase.activity, phase.title);
-  }
-  for (const board of boards) if (!order.has(board.key)) order.set(board.key, board.title);
-  const boardOf = (synthesis) => synthesis.board || LEGACY_BOARD;
-  for (const synthesis of published) if (!order.has(boardOf(synthesis))) order.set(boardOf(synthesis), null);
-  const everyColumn = [...new Map(boards.flatMap((board) => board.columns.map((c) => [c.key, c]))).values()];
-  const rooms = (event.rooms || []).map((room) => room.id);
-  const roomOrder = (synthesis) => (rooms.includes(synthesis.room_id) ? rooms.indexOf(synthesis.room_id) : rooms.length);
-  return [...order].map(([key, title]) => ({
-    board: key,
-    title,
-    columns: byKey.has(key) ? byKey.get(key).columns : everyColumn,
-    syntheses: published.filter((s) => boardOf(s) === key).sort((a, b) => roomOrder(a) - roomOrder(b)),
-  }));
-}
-
-/** Return the group the screen shows for `board` (null: the first with a published synthesis). */
-export function groupFor(groups, board) {
-  return groups.find((group) => group.board === board) || groups.find((group) => group.syntheses.length) || groups[0] || null;
-}
+import { byAtelier, groupFor, LEGACY_BOARD, renderPublished } from "../shared/synthesis.js";
 
 /** Clamp `node` to the lines left above `bottom` (px), with an ellipsis; hide it if none is left. */
 function clampTo(node, bottom) {
