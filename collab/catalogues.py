@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 from collab.config import ROOT
 from collab.i18n import LOCALES, TRANSLATIONS
 
-# `t(msgid, params)` and `tn(singular, plural, n, params)` in static/js/lib/i18n.js; Flask-Babel's
+# `t(msgid, params)` and `tn(singular, plural, n, params)` in static/js/lib/shared/i18n.js; Flask-Babel's
 # `_`, `gettext`, `ngettext` and `lazy_gettext` in Python and Jinja.
 KEYWORDS = {
     "_": None,

@@ -37,11 +37,11 @@ def test_a_versioned_file_is_immutable_and_compressed(client: FlaskClient, app: 
 
 
 def test_an_old_or_unversioned_url_gets_todays_file_uncached(client: FlaskClient) -> None:
-    for url in ("/static/js/lib/socket.js", "/static/v/0123456789ab/js/lib/socket.js"):
+    for url in ("/static/js/lib/shared/socket.js", "/static/v/0123456789ab/js/lib/shared/socket.js"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-cache", url
-        assert response.data == (ROOT / "static/js/lib/socket.js").read_bytes()
+        assert response.data == (ROOT / "static/js/lib/shared/socket.js").read_bytes()
     assert client.get("/static/v/0123456789ab/js/nothing.js").status_code == 404
 
 

@@ -35,7 +35,7 @@ CARDS = 250  # a room's cards on a full day
 VOICES = 12  # the phones that write them
 CARD_MAX = 500
 MORE_CARDS = {"fr": "autres cartes", "en": "more cards"}  # "+ 12 autres cartes"
-PAGE_MS = 12000  # PAGE_MS in static/js/lib/screen-rooms.js: one room alone turns a page this often
+PAGE_MS = 12000  # PAGE_MS in static/js/lib/screen/rooms.js: one room alone turns a page this often
 # The bound the README promises: one room alone shows every card within ⌈n / 2⌉ pages, n the
 # cards of its longest column (a page holds at least two cards clamped to four lines).
 IDEAS = [

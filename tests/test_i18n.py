@@ -16,7 +16,7 @@ from tests.live import LiveServer
 from tests.test_browser import PageWatch
 
 ORIGIN = {"Origin": "http://localhost"}
-# A `t("…")` or `tn("…", "…", n)` call in a browser module, as static/js/lib/i18n.js defines them.
+# A `t("…")` or `tn("…", "…", n)` call in a browser module, as static/js/lib/shared/i18n.js defines them.
 JS_CALL = re.compile(r"""\btn?\(\s*"((?:[^"\\]|\\.)*)"|\btn?\(\s*'((?:[^'\\]|\\.)*)'""")
 COMMENT = re.compile(r"^\s*(//|\*|/\*)")
 PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)s")
@@ -68,7 +68,8 @@ def test_every_error_code_of_the_protocol_is_worded_for_people() -> None:
     protocol = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
     listed = protocol.split("Error codes:", 1)[1].split("A request refused", 1)[0]
     codes = set(re.findall(r"`([a-z_]+)`", listed)) - {"details", "reason", "locked", "paused", "closed"} | {"closed"}
-    worded = set(re.findall(r'case "([a-z_]+)":', (ROOT / "static/js/lib/errors.js").read_text(encoding="utf-8")))
+    errors = (ROOT / "static/js/lib/shared/errors.js").read_text(encoding="utf-8")
+    worded = set(re.findall(r'case "([a-z_]+)":', errors))
     assert len(codes) >= 8 and not codes - worded, f"codes without a sentence in errors.js: {codes - worded}"
 
 

@@ -1,24 +1,24 @@
 // A facilitator's console: each room's cards live, hidden and held ones included, to moderate;
 // the room's controls (lock, activity, card modes, reveal), its waiting queue, its phase and
 // countdown, its dot vote and its synthesis.
-import { clock, t } from "./lib/i18n.js";
-import { actionRunner, busy } from "./lib/actions.js";
-import { boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
-import { CompetenceMap, totalsLine } from "./lib/competence-map.js";
-import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/competences.js";
-import { el, readBoot, scaleLabels } from "./lib/dom.js";
-import { Facets } from "./lib/facets.js";
-import { goLive } from "./lib/live.js";
-import { RoomModeration } from "./lib/moderation.js";
-import { followEvent, phaseById, roomPhase } from "./lib/phase.js";
-import { RolesPanel } from "./lib/roles-panel.js";
-import { RoomControls } from "./lib/room-controls.js";
-import { situationOf, SituationCards } from "./lib/situation.js";
-import { showState } from "./lib/socket.js";
-import { RoomStore } from "./lib/store.js";
-import { SynthesisEditor } from "./lib/synthesis.js";
-import { TimerView } from "./lib/timer.js";
-import { byVotes, pointsLabel, pressToggle, voteDecoration } from "./lib/votes.js";
+import { clock, t } from "./lib/shared/i18n.js";
+import { actionRunner, busy } from "./lib/console/actions.js";
+import { boardFor, linksBackToCaseStudy, RoomBoards } from "./lib/shared/boards.js";
+import { CompetenceMap, totalsLine } from "./lib/shared/competence-map.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration } from "./lib/shared/competences.js";
+import { el, readBoot, scaleLabels } from "./lib/shared/dom.js";
+import { Facets } from "./lib/shared/facets.js";
+import { goLive } from "./lib/shared/live.js";
+import { RoomModeration } from "./lib/console/moderation.js";
+import { followEvent, phaseById, roomPhase } from "./lib/shared/phase.js";
+import { RolesPanel } from "./lib/console/roles-panel.js";
+import { RoomControls } from "./lib/console/room-controls.js";
+import { situationOf, SituationCards } from "./lib/shared/situation.js";
+import { showState } from "./lib/shared/socket.js";
+import { RoomStore } from "./lib/shared/store.js";
+import { SynthesisEditor } from "./lib/shared/synthesis.js";
+import { TimerView } from "./lib/shared/timer.js";
+import { byVotes, pointsLabel, pressToggle, voteDecoration } from "./lib/shared/votes.js";
 
 const boot = readBoot();
 const scaleLabel = scaleLabels(boot.event);

@@ -1,23 +1,23 @@
 // The organiser's page: the day driven phase by phase, the event's countdown, the programme
 // edited (add, edit, move, delete), rooms renamed, situations edited and given to rooms
-// (lib/situations-panel.js); the event's details, scales and boards (lib/event-editor.js);
-// the plenary's hypotheses (lib/hypotheses-panel.js); the plenary screen's remote (lib/screen-remote.js);
-// copy buttons for the links; and the console
-// (rooms at a glance, secret links, moderation log: lib/organiser-console.js).
-import { enableCopyButtons } from "./lib/copy-buttons.js";
-import { el, readBoot } from "./lib/dom.js";
-import { errorText, failureText } from "./lib/errors.js";
-import { editRefusal, EventEditor } from "./lib/event-editor.js";
-import { HypothesesPanel } from "./lib/hypotheses-panel.js";
-import { t } from "./lib/i18n.js";
-import { goLive } from "./lib/live.js";
-import { startConsole } from "./lib/organiser-console.js";
-import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/phase.js";
-import { timeRange } from "./lib/programme.js";
-import { ScreenRemote } from "./lib/screen-remote.js";
-import { SituationsPanel } from "./lib/situations-panel.js";
-import { showState } from "./lib/socket.js";
-import { TimerView } from "./lib/timer.js";
+// (lib/console/situations-panel.js); the event's details, scales and boards
+// (lib/console/event-editor.js); the plenary's hypotheses (lib/console/hypotheses-panel.js); the
+// plenary screen's remote (lib/console/remote-panel.js); copy buttons for the links; and the
+// console (rooms at a glance, secret links, moderation log: lib/console/organiser-console.js).
+import { enableCopyButtons } from "./lib/console/copy-buttons.js";
+import { el, readBoot } from "./lib/shared/dom.js";
+import { errorText, failureText } from "./lib/shared/errors.js";
+import { editRefusal, EventEditor } from "./lib/console/event-editor.js";
+import { HypothesesPanel } from "./lib/console/hypotheses-panel.js";
+import { t } from "./lib/shared/i18n.js";
+import { goLive } from "./lib/shared/live.js";
+import { startConsole } from "./lib/console/organiser-console.js";
+import { followEvent, kindLabel, phaseAfter, phaseById } from "./lib/shared/phase.js";
+import { timeRange } from "./lib/shared/programme.js";
+import { ScreenRemote } from "./lib/console/remote-panel.js";
+import { SituationsPanel } from "./lib/console/situations-panel.js";
+import { showState } from "./lib/shared/socket.js";
+import { TimerView } from "./lib/shared/timer.js";
 
 const boot = readBoot();
 const { event } = boot;
@@ -367,7 +367,7 @@ const connection = goLive(boot.token, new Map(), {
   },
 });
 live.attach(connection);
-// Rooms at a glance, secret links and the moderation log, on the same connection (lib/organiser-console.js).
+// Rooms at a glance, secret links and the moderation log, on the same connection (lib/console/organiser-console.js).
 panels = startConsole(boot, connection);
 
 draw();

@@ -1,22 +1,22 @@
 // The participant's phone: what the current phase asks (the room's board, or a waiting screen),
 // the countdown, cards written here sent until they land, and the plenary's hypothesis votes.
-import { CardAnnouncer } from "./lib/announce.js";
-import { boardByKey, boardFor, boardsTakingCards, linksBackToCaseStudy, RoomBoards } from "./lib/boards.js";
-import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/competences.js";
-import { el, readBoot, scaleLabels } from "./lib/dom.js";
-import { errorText, failureText } from "./lib/errors.js";
-import { Facets } from "./lib/facets.js";
-import { t } from "./lib/i18n.js";
-import { PhoneHypotheses } from "./lib/hypotheses.js";
-import { goLive } from "./lib/live.js";
-import { MatchesPanel } from "./lib/matches.js";
-import { Outbox } from "./lib/outbox.js";
-import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } from "./lib/phase.js";
-import { showState } from "./lib/socket.js";
-import { showSituation, situationOf, SituationCards } from "./lib/situation.js";
-import { RoomStore } from "./lib/store.js";
-import { TimerView } from "./lib/timer.js";
-import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/votes.js";
+import { CardAnnouncer } from "./lib/phone/announce.js";
+import { boardByKey, boardFor, boardsTakingCards, linksBackToCaseStudy, RoomBoards } from "./lib/shared/boards.js";
+import { combineDecorations, isCompetenceBoard, skillDecoration, SkillFields } from "./lib/shared/competences.js";
+import { el, readBoot, scaleLabels } from "./lib/shared/dom.js";
+import { errorText, failureText } from "./lib/shared/errors.js";
+import { Facets } from "./lib/shared/facets.js";
+import { t } from "./lib/shared/i18n.js";
+import { PhoneHypotheses } from "./lib/shared/hypotheses.js";
+import { goLive } from "./lib/shared/live.js";
+import { MatchesPanel } from "./lib/phone/matches.js";
+import { Outbox } from "./lib/phone/outbox.js";
+import { followEvent, kindLabel, nextLine, phaseAfter, roomPhase, showsBoard } from "./lib/shared/phase.js";
+import { showState } from "./lib/shared/socket.js";
+import { showSituation, situationOf, SituationCards } from "./lib/shared/situation.js";
+import { RoomStore } from "./lib/shared/store.js";
+import { TimerView } from "./lib/shared/timer.js";
+import { byVotes, dotsLeftText, pressToggle, voteDecoration } from "./lib/shared/votes.js";
 
 const TEXT_MAX = readBoot().limits.card_text;
 // What the phone remembers across cards and reloads (this browser only): the situation already read,

@@ -1,21 +1,21 @@
-// The plenary screen: what the organiser chooses to show (lib/screen-modes.js), one view per mode:
-// welcome, every room or one (lib/screen-rooms.js), the combined board, the syntheses, a hypothesis,
+// The plenary screen: what the organiser chooses to show (lib/screen/modes.js), one view per mode:
+// welcome, every room or one (lib/screen/rooms.js), the combined board, the syntheses, a hypothesis,
 // the competence map, the word cloud; the programme's now and next and who is connected on top.
-import { boardByKey } from "./lib/boards.js";
-import { CompetenceMap } from "./lib/competence-map.js";
-import { isCompetenceBoard } from "./lib/competences.js";
-import { readBoot, scaleLabels } from "./lib/dom.js";
-import { goLive } from "./lib/live.js";
-import { followEvent, phaseById } from "./lib/phase.js";
-import { CombinedView } from "./lib/screen-combined.js";
-import { ScreenHeader } from "./lib/screen-header.js";
-import { HypothesisView } from "./lib/screen-hypothesis.js";
-import { ScreenModes } from "./lib/screen-modes.js";
-import { RoomsView } from "./lib/screen-rooms.js";
-import { SynthesesView } from "./lib/screen-syntheses.js";
-import { WelcomeView } from "./lib/screen-welcome.js";
-import { WordCloudView } from "./lib/screen-wordcloud.js";
-import { showState } from "./lib/socket.js";
+import { boardByKey } from "./lib/shared/boards.js";
+import { CompetenceMap } from "./lib/shared/competence-map.js";
+import { isCompetenceBoard } from "./lib/shared/competences.js";
+import { readBoot, scaleLabels } from "./lib/shared/dom.js";
+import { goLive } from "./lib/shared/live.js";
+import { followEvent, phaseById } from "./lib/shared/phase.js";
+import { CombinedView } from "./lib/screen/combined.js";
+import { ScreenHeader } from "./lib/screen/header.js";
+import { HypothesisView } from "./lib/screen/hypothesis.js";
+import { ScreenModes } from "./lib/screen/modes.js";
+import { RoomsView } from "./lib/screen/rooms.js";
+import { SynthesesView } from "./lib/screen/syntheses.js";
+import { WelcomeView } from "./lib/screen/welcome.js";
+import { WordCloudView } from "./lib/screen/wordcloud.js";
+import { showState } from "./lib/shared/socket.js";
 
 const PROGRAMME_REFRESH_MS = 30000;
 
