@@ -17,9 +17,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from collab import assets, cli, i18n, logs, metrics, sockets, views  # noqa: F401  (sockets registers the handlers)
     from collab.config import STATIC_FOLDER, TEMPLATE_FOLDER, Config
-    from collab.db import db
     from collab.realtime import same_origin_or, socketio
     from collab.sockets.frames import cap_polling_bodies, guard_frames
+    from collab.store.database import db
     from collab.workers import client_manager, transports
 
     settings = Config(**(config or {}))

@@ -12,7 +12,6 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from collab import create_app
-from collab.db import backup_sqlite, db
 from collab.domain.admin import admin_token
 from collab.domain.errors import DomainError
 from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
@@ -22,6 +21,7 @@ from collab.exports.archive import restore_event
 from collab.exports.files import FORMATS, export_file
 from collab.links import admin_url, describe_links
 from collab.links import event_links as links_of
+from collab.store.database import backup_sqlite, db
 
 
 def init_app(app: Flask) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from collab import create_app
-from collab.db import db
 from collab.domain.events import create_event, event_links
 from collab.domain.participants import join_event
 from collab.links import event_links as links_of
+from collab.store.database import db
 from collab.tokens import participant_token
 from tests.exports_day import HIDDEN, seed_day
 from tests.live import LiveServer

@@ -14,12 +14,12 @@ from sqlalchemy import event as engine_events
 from sqlalchemy.exc import IntegrityError
 
 from collab import offload
-from collab.db import db
 from collab.domain import activities, cards, moderation, presence, rooms
 from collab.domain.errors import Forbidden, Invalid, NotFound, RoomClosed
 from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
 from collab.domain.participants import join_event
-from collab.models import Card, Change, Participant, Presence
+from collab.store.database import db
+from collab.store.models import Card, Change, Participant, Presence
 from tests.conftest import POSTGRES_URL, SECRET, link_principal, participant_principal
 
 Join = Callable[..., dict[str, Any]]
@@ -82,7 +82,7 @@ def test_links_are_derived_again_and_stored_hashed(event: EventLinks) -> None:
     assert link_principal(event.screen_token).role == "screen"
     facilitator = link_principal(event.rooms[1].facilitator_token)
     assert (facilitator.role, facilitator.room_id) == ("facilitator", event.rooms[1].id)
-    from collab.models import AccessLink
+    from collab.store.models import AccessLink
 
     with db.transaction() as session:
         stored = " ".join(f"{link.nonce} {link.token_hash}" for link in session.scalars(select(AccessLink)))
@@ -144,7 +144,7 @@ def test_post_card_refuses_bad_cards_and_writes_nothing(join: Join, board: str, 
 
 def describe_room_seq(room_id: int | None) -> int:
     """Return a room's current sequence number."""
-    from collab.models import Room
+    from collab.store.models import Room
 
     with db.transaction() as session:
         room = session.get(Room, room_id)
@@ -496,7 +496,7 @@ def test_on_postgresql_a_connection_closed_while_it_rested_is_replaced_before_a_
                 connection.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")  # type: ignore[arg-type]
     finally:
         admin.dispose()
-    # Every connection has rested long enough (`collab.db` the module; the package's `db` is the Database).
-    monkeypatch.setattr(sys.modules["collab.db"], "PING_AFTER_IDLE", 0.0)
+    # Every connection has rested long enough.
+    monkeypatch.setattr(sys.modules["collab.store.database"], "PING_AFTER_IDLE", 0.0)
     after = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "après")
     assert after.ack["ok"] and after.ack["seq"] == 2

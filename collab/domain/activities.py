@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collab.db import db
 from collab.domain.access import Principal, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Invalid
 from collab.domain.moderation import reveal_held
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import ACTIVITY_STATES, record_room_changed, room_state
+from collab.store.database import db
 
 
 def lock_room(principal: Principal, room_id: int, locked: bool) -> Outcome:

@@ -12,13 +12,13 @@ from sqlalchemy import JSON, Connection, DateTime, Row, Table, bindparam, insert
 from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import BoardClosed, Conflict, Forbidden, Invalid, NotFound, RoomClosed, Unauthorised
 from collab.domain.matching import SKILL_SCOPES, SKILL_TYPES
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import card_data, public_card
-from collab.models import Card, Change, Event, Participant, Phase, Room, Situation, utcnow
+from collab.store.database import db
+from collab.store.models import Card, Change, Event, Participant, Phase, Room, Situation, utcnow
 
 TEXT_MAX = 500
 KEYWORD_MAX = 40

@@ -12,14 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import SKILL_TYPE_LABELS
 from collab.domain.matching import Match, Skill, best_for_need, best_for_offer, gaps, match_competences
 from collab.domain.rooms import SHOWN_TO_ALL, card_data
-from collab.models import Card, Event, MatchAcceptance, Participant, Room
 from collab.offload import offload
+from collab.store.database import db
+from collab.store.models import Card, Event, MatchAcceptance, Participant, Room
 
 CONTACT_MAX = 200
 PROPOSALS = 3

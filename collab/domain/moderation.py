@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
 from collab.domain.cards import check_text
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import full_card, record_card_change, record_change
-from collab.models import Card
+from collab.store.database import db
+from collab.store.models import Card
 
 MERGE_MAX = 20
 

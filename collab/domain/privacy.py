@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import CursorResult, Executable, func, select, update
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, NotFound, Unauthorised
 from collab.domain.events import normalise_code
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import full_card, iso, next_seq, record_card_change, record_change, record_roles_changed
 from collab.domain.syntheses import published_of
-from collab.models import (
+from collab.store.database import db
+from collab.store.models import (
     Card,
     Change,
     Event,

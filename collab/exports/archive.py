@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Table, false, func, select, text
 from sqlalchemy.orm import Session
 
-from collab.db import alembic_config, db
 from collab.domain.errors import Conflict, Invalid, NotFound
 from collab.domain.events import normalise_code
-from collab.models import Base, Event
+from collab.store.database import alembic_config, db
+from collab.store.models import Base, Event
 
 FORMAT = "collab-event"
 VERSION = 1

@@ -12,14 +12,14 @@ from flask import render_template
 from sqlalchemy import select
 
 from collab.config import STATIC_FOLDER
-from collab.db import db
 from collab.domain.templates import event_template, template_toml
 from collab.exports.archive import archive_event
 from collab.exports.record import event_record
 from collab.exports.report import report_context, report_markdown
 from collab.exports.table import cards_csv
-from collab.models import Event
 from collab.offload import offload
+from collab.store.database import db
+from collab.store.models import Event
 
 FORMATS = ("json", "md", "html", "csv", "toml")
 

@@ -9,7 +9,6 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from collab import metrics, realtime
-from collab.db import db
 from collab.domain import presence, rooms
 from collab.domain.access import Principal
 from collab.domain.errors import Unauthorised
@@ -26,6 +25,7 @@ from collab.realtime import (
 from collab.sockets import presence_queue
 from collab.sockets.edge import client_event, error, remember_principal
 from collab.sockets.schemas import Sync
+from collab.store.database import db
 from collab.tokens import principal_for_token
 
 log = logging.getLogger(__name__)
