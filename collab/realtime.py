@@ -33,7 +33,6 @@ from flask import current_app, has_app_context
 from flask_socketio import SocketIO
 from socketio import PubSubManager
 
-from collab.domain.competences import touches_competences
 from collab.domain.outcome import Outcome
 
 log = logging.getLogger(__name__)
@@ -456,7 +455,7 @@ def publish(event_id: int, outcome: Outcome) -> dict[str, Any]:
     announce_all(outcome.changes)
     if outcome.event is not None:
         broadcast(everyone_scope(event_id), "event_changed", outcome.event)
-    if outcome.changes and touches_competences(event_id, outcome.changes):
+    if outcome.competences:
         # Every phone may have a new pair to see: clients ask again, each after its own short delay.
         broadcast(everyone_scope(event_id), "competences_changed", {"event_id": event_id})
     return outcome.ack

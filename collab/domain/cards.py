@@ -99,7 +99,8 @@ def post_card(
         card["seq"] = room.seq
         card_id = connection.execute(_INSERT_CARD, card).scalar_one()
         change = _record_posted(connection, Card(id=card_id, **card), author)
-        return Outcome(ack={"ok": True, "seq": room.seq, "card": change["payload"]["card"]}, changes=[change])
+        ack = {"ok": True, "seq": room.seq, "card": change["payload"]["card"]}
+        return Outcome(ack=ack, changes=[change], competences=skill is not None)
 
     try:
         return db.grouped(post, published)
@@ -171,7 +172,7 @@ def _post_at_once(
             raise
         return meanwhile
     change = _card_posted(room_id, seq, full, card["held"], participant_id)
-    outcome = Outcome(ack={"ok": True, "seq": seq, "card": full}, changes=[change])
+    outcome = Outcome(ack={"ok": True, "seq": seq, "card": full}, changes=[change], competences=asked.skill is not None)
     if published is not None:
         published(outcome)
     return outcome

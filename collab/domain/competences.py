@@ -40,21 +40,18 @@ def competence_boards(session: Session, event_id: int) -> set[str]:
     return {b["key"] for b in (event.boards if event else []) if b.get("kind") == COMPETENCES_KIND}
 
 
-def touches_competences(event_id: int, changes: list[dict[str, Any]]) -> bool:
+def touches_competences(session: Session, event_id: int, changes: list[dict[str, Any]]) -> bool:
     """Tell whether room changes concern a competence card (so the pairs may have changed)."""
     boards: set[str] = set()
     for change in changes:
         payload = change["payload"]
         cards = [payload["card"]] if isinstance(payload.get("card"), dict) else list(payload.get("cards", []))
-        # Only competence cards carry a skill: most changes are told apart without the database.
+        # Only competence cards carry a skill: most changes are told apart without reading the event.
         if any(card.get("skill") for card in cards):
             return True
         if isinstance(payload.get("board"), str):
             boards.add(payload["board"])
-    if not boards:
-        return False
-    with db.transaction() as session:
-        return bool(boards & competence_boards(session, event_id))
+    return bool(boards) and bool(boards & competence_boards(session, event_id))
 
 
 def get_matches(principal: Principal) -> dict[str, Any]:
