@@ -17,7 +17,7 @@ from collab.domain.events import create_event, event_links, latest_event_id
 from collab.domain.privacy import anonymise_due_events
 from collab.links import admin_url, describe_links
 from collab.links import event_links as links_of
-from collab.realtime import socketio
+from collab.realtime.server import socketio
 
 log = logging.getLogger(__name__)
 # How often the running server looks for events due for anonymisation (seconds).

@@ -19,7 +19,8 @@ from collab.domain.screen import get_screen
 from collab.health import readiness
 from collab.links import event_links as links_of
 from collab.links import join_url, same_origin, venue
-from collab.realtime import broadcast, staff_scope
+from collab.realtime.publishing import broadcast
+from collab.realtime.scopes import staff_scope
 from collab.tokens import participant_id_from_token, participant_token, principal_for_token
 
 # Scripts and styles come only from this server: no inline script, no CDN.

@@ -16,7 +16,7 @@ from collab import metrics
 from collab.domain.access import Principal
 from collab.domain.closing import is_closed
 from collab.domain.errors import DomainError, Forbidden, Unauthorised
-from collab.realtime import socketio
+from collab.realtime.server import socketio
 from collab.store.database import db
 from collab.tokens import principal_for_token
 

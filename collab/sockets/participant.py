@@ -10,7 +10,10 @@ from flask import request, session
 from collab import metrics
 from collab.domain import cards, hypotheses, privacy
 from collab.domain.access import Principal
-from collab.realtime import broadcast, event_scope, participant_scope, publish, socketio, tally
+from collab.realtime.publishing import broadcast, publish
+from collab.realtime.scopes import event_scope, participant_scope
+from collab.realtime.server import socketio
+from collab.realtime.tallies import tally
 from collab.sockets.edge import PRINCIPAL_KEY, client_event
 from collab.sockets.limits import admitting
 from collab.sockets.schemas import EraseMe, PostCard

@@ -13,7 +13,7 @@ from flask import current_app
 from collab.domain import closing, programme
 from collab.domain.access import Principal
 from collab.links import link_url
-from collab.realtime import publish
+from collab.realtime.publishing import publish
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
     AddRoom,
