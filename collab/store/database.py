@@ -270,7 +270,7 @@ def _ping_after_idle(engine: Engine) -> None:
     A database restarted, or a connection a firewall dropped, happens while connections rest: one
     found dead is replaced before anyone uses it (SQLAlchemy then starts afresh). A connection in
     steady use is not pinged: under load the ping would be one more round trip for every
-    transaction, a third of a post's on PostgreSQL (docs/performance.md, "One worker or two").
+    transaction, on the hot path of every post.
     """
 
     @event.listens_for(engine, "checkin")
