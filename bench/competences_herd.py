@@ -18,12 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from collab.db import db
 from collab.domain import cards, competences
 from collab.domain.access import Principal, principal_for_participant
 from collab.domain.events import create_event
 from collab.domain.participants import join_event
 from collab.domain.rooms import sync_room
+from collab.store.database import db
 from tests.matching_quality import load_set
 
 ROOMS = 4

@@ -6,7 +6,7 @@ a move to gevent is measured before it is made (docs/deploy.md, "eventlet, and w
 gevent would take"). Each step of app.py has its counterpart here, in the same order:
 
 - gevent's monkey patching, before anything else is imported;
-- psycopg waits through select(), which gevent patches too (collab.db.wait_cooperatively; psycopg
+- psycopg waits through select(), which gevent patches too (collab.store.database.wait_cooperatively; psycopg
   would pick its own poll() wait under gevent anyway, both cooperative);
 - the app with ASYNC_MODE "gevent": python-engineio then takes its websockets from simple-websocket
   (gevent-websocket is not installed);
@@ -34,8 +34,8 @@ import gevent  # noqa: E402
 import gevent.pywsgi  # noqa: E402
 
 from collab import create_app, offload  # noqa: E402
-from collab.db import wait_cooperatively  # noqa: E402
 from collab.startup import announce_links, keep_retention  # noqa: E402
+from collab.store.database import wait_cooperatively  # noqa: E402
 
 # app.py's, kept equal by tests/test_bench_servers.py.
 GC_THRESHOLDS = (7000, 10, 20)

@@ -4,7 +4,7 @@ Run: `.venv/bin/python -m bench.pg_wait [--url postgresql://postgres@127.0.0.1:5
 Each case runs in its own process under eventlet's monkey patching, as `app.py` runs collab:
 
 - psycopg, wait_c: psycopg 3 as it comes (it waits in C; the baseline);
-- psycopg, wait_select: psycopg 3 after `collab.db.wait_cooperatively()`, what `app.py` does;
+- psycopg, wait_select: psycopg 3 after `collab.store.database.wait_cooperatively()`, what `app.py` does;
 - pg8000: the pure-Python driver, over eventlet's patched socket (skipped if it is not installed).
 
 Per case, on one SQLAlchemy engine like collab's: a green thread ticks every 10 ms while another
@@ -33,7 +33,7 @@ def measure(case: str, url: str) -> dict[str, Any]:
     import eventlet
     from sqlalchemy import create_engine, text
 
-    from collab.db import wait_cooperatively
+    from collab.store.database import wait_cooperatively
 
     scheme = "postgresql+pg8000" if case == "pg8000" else "postgresql+psycopg"
     if case == "psycopg, wait_select":

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from collab import create_app
-from collab.db import db
 from collab.domain import cards, case_study
 from collab.domain.access import Principal, principal_for_link, principal_for_participant
 from collab.domain.combined import combined_board
@@ -29,6 +28,7 @@ from collab.domain.participants import join_event
 from collab.domain.rooms import sync_room
 from collab.domain.wordcloud import word_cloud
 from collab.exports.files import export_file
+from collab.store.database import db
 from tests.matching_quality import load_set
 
 ROOMS = 4

@@ -87,9 +87,9 @@ def build(database_url: str, people: int, rooms: int = 4) -> dict[str, Any]:
 def _build(database_url: str, people: int, rooms: int) -> dict[str, Any]:
     """Build in this process: an event from the built-in template, `people` participants round the rooms."""
     from collab import create_app
-    from collab.db import db
     from collab.domain.events import create_event
     from collab.domain.participants import join_event
+    from collab.store.database import db
     from collab.tokens import participant_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "CREATE_DEMO": False})

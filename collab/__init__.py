@@ -17,10 +17,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from collab import assets, cli, i18n, logs, metrics, sockets, web  # noqa: F401  (sockets registers the handlers)
     from collab.config import STATIC_FOLDER, TEMPLATE_FOLDER, Config
-    from collab.db import db
-    from collab.realtime import same_origin_or, socketio
+    from collab.realtime.server import same_origin_or, socketio
+    from collab.realtime.workers import client_manager, transports
     from collab.sockets.frames import cap_polling_bodies, guard_frames
-    from collab.workers import client_manager, transports
+    from collab.store.database import db
 
     settings = Config(**(config or {}))
     app = Flask(

@@ -13,7 +13,6 @@ from flask.cli import FlaskGroup
 
 from collab import create_app
 from collab.addresses import admin_url, describe_links, event_addresses
-from collab.db import backup_sqlite, db
 from collab.domain.admin import admin_token
 from collab.domain.errors import DomainError
 from collab.domain.events import create_event, event_id_for_code, event_links, latest_event_id
@@ -21,6 +20,7 @@ from collab.domain.privacy import anonymise_due_events
 from collab.domain.templates import DEFAULT_TEMPLATE
 from collab.exports.archive import restore_event
 from collab.exports.files import FORMATS, export_file
+from collab.store.database import backup_sqlite, db
 
 
 def init_app(app: Flask) -> None:

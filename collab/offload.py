@@ -24,7 +24,7 @@ def install(runner: Callable[..., Any] | None) -> None:
 def offload(fn: Callable[..., T], *args: Any) -> T:
     """Return fn(*args), computed in another OS thread if a runner is installed.
 
-    `fn` must not use the database through SQLAlchemy (collab.db offloads a SQLite commit itself,
+    `fn` must not use the database through SQLAlchemy (collab.store.database offloads a SQLite commit itself,
     on a connection its caller holds). The caller's context (Flask's application context) goes
     along, for templates.
     """

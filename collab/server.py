@@ -30,8 +30,8 @@ from flask import Flask  # noqa: E402
 
 from collab import create_app, offload  # noqa: E402
 from collab.cli import collab_commands  # noqa: E402
-from collab.db import wait_cooperatively  # noqa: E402
 from collab.startup import announce_links, keep_retention  # noqa: E402
+from collab.store.database import wait_cooperatively  # noqa: E402
 
 # A thousand connections hold some 150,000 objects: CPython's thresholds (700, 10, 10) had a full
 # collection walk them every 5 to 10 s, holding every phone's messages 165-200 ms (docs/performance.md).

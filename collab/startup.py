@@ -16,7 +16,7 @@ from collab.domain import presence
 from collab.domain.admin import admin_token
 from collab.domain.events import create_event, event_links, latest_event_id
 from collab.domain.privacy import anonymise_due_events
-from collab.realtime import socketio
+from collab.realtime.server import socketio
 
 log = logging.getLogger(__name__)
 # How often the running server looks for events due for anonymisation (seconds).

@@ -15,12 +15,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_socketio import SocketIOTestClient
 
 from collab import create_app
-from collab.db import db
 from collab.domain.access import Principal, principal_for_link, principal_for_participant
 from collab.domain.events import EventLinks, create_event
 from collab.domain.participants import join_event
-from collab.realtime import socketio
+from collab.realtime.server import socketio
 from collab.sockets.limits import limiter
+from collab.store.database import db
 from tests.live import CHROMIUM, CHROMIUM_ARGS, LiveServer, unbatched
 
 SECRET = "test-secret-key"

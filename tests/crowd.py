@@ -142,9 +142,9 @@ def _build(database_url: str, people: int) -> dict[str, Any]:
 
     from bench.plenary import SECRET, build
     from collab import create_app
-    from collab.db import db
     from collab.domain.events import describe_event, event_links
-    from collab.models import Participant
+    from collab.store.database import db
+    from collab.store.models import Participant
     from collab.tokens import participant_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from collab.db import db
 from collab.domain import activities, cards, case_study, competences, moderation, syntheses, votes
 from collab.domain.access import principal_for_link, principal_for_participant
 from collab.domain.events import EventLinks, describe_event
-from collab.models import Hypothesis, HypothesisVote
+from collab.store.database import db
+from collab.store.models import Hypothesis, HypothesisVote
 
 HIDDEN = "Une carte hors sujet que l'animatrice a masquée"
 HELD = "Une carte en attente de modération"

@@ -12,12 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.admin import admin_token, event_state
 from collab.domain.cards import post_card
 from collab.domain.events import EventLinks, create_event
 from collab.exports.archive import archive_event
-from collab.models import Card, Change, Event, Participant, Room
+from collab.store.database import db
+from collab.store.models import Card, Change, Event, Participant, Room
 from tests.conftest import SECRET, joiner, participant_principal
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -61,7 +61,7 @@ def test_the_admin_link_is_made_once_kept_hashed_and_replaced_on_demand(app: Fla
 
 def db_admin_table() -> Any:
     """Return the admin links' table."""
-    from collab.models import AdminLink
+    from collab.store.models import AdminLink
 
     return AdminLink.__table__
 

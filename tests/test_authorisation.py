@@ -15,7 +15,6 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
 from collab import create_app
-from collab.db import db
 from collab.domain import (
     activities,
     cards,
@@ -31,7 +30,8 @@ from collab.domain import (
 from collab.domain.access import hash_token
 from collab.domain.events import EventLinks, create_event, describe_event
 from collab.domain.templates import DEFAULT_TEMPLATE, load_template
-from collab.models import AccessLink, Base
+from collab.store.database import db
+from collab.store.models import AccessLink, Base
 from tests.conftest import SECRET, app_config, joiner, link_principal, participant_principal
 
 ROLES = [

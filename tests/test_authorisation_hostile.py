@@ -14,13 +14,13 @@ from flask_socketio import SocketIOTestClient
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import delete, select
 
-from collab.db import db
 from collab.domain.access import hash_token, principal_for_link
 from collab.domain.events import EventLinks, create_event
 from collab.domain.links import regenerate_link, revoke_link
 from collab.domain.participants import join_event
-from collab.models import AccessLink, Participant
 from collab.sockets.edge import REGISTERED
+from collab.store.database import db
+from collab.store.models import AccessLink, Participant
 from collab.tokens import participant_token
 from tests.conftest import SECRET
 from tests.live import LiveServer

@@ -9,9 +9,9 @@ from typing import Any
 
 from collab import create_app
 from collab.addresses import event_addresses as links_of
-from collab.db import db
 from collab.domain.events import create_event, event_links
 from collab.domain.participants import join_event
+from collab.store.database import db
 from collab.tokens import participant_token
 from tests.exports_day import HIDDEN, seed_day
 from tests.live import LiveServer

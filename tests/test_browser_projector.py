@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from collab import create_app
-from collab.db import db
 from collab.domain.access import principal_for_participant
 from collab.domain.cards import post_card
 from collab.domain.participants import join_event
+from collab.store.database import db
 from tests.conftest import app_config
 from tests.live import LiveServer, participant_token
 from tests.test_browser import PageWatch

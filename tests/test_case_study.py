@@ -9,9 +9,9 @@ from typing import Any
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.events import EventLinks, describe_event
-from collab.models import Card, Change, ModerationAction, Participant, Situation
+from collab.store.database import db
+from collab.store.models import Card, Change, ModerationAction, Participant, Situation
 from tests.conftest import received
 
 Join = Callable[..., dict[str, Any]]

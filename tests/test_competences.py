@@ -9,9 +9,9 @@ from typing import Any
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.events import EventLinks
-from collab.models import Card, Change, MatchAcceptance
+from collab.store.database import db
+from collab.store.models import Card, Change, MatchAcceptance
 from tests.conftest import received
 
 Join = Callable[..., dict[str, Any]]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -14,12 +15,12 @@ from sqlalchemy import event as engine_events
 from sqlalchemy.exc import IntegrityError
 
 from collab import offload
-from collab.db import db
 from collab.domain import activities, cards, moderation, presence, rooms
 from collab.domain.errors import Forbidden, Invalid, NotFound, RoomClosed
 from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
 from collab.domain.participants import join_event
-from collab.models import Card, Change, Participant, Presence
+from collab.store.database import db
+from collab.store.models import Card, Change, Participant, Presence
 from tests.conftest import POSTGRES_URL, SECRET, link_principal, participant_principal
 
 Join = Callable[..., dict[str, Any]]
@@ -82,7 +83,7 @@ def test_links_are_derived_again_and_stored_hashed(event: EventLinks) -> None:
     assert link_principal(event.screen_token).role == "screen"
     facilitator = link_principal(event.rooms[1].facilitator_token)
     assert (facilitator.role, facilitator.room_id) == ("facilitator", event.rooms[1].id)
-    from collab.models import AccessLink
+    from collab.store.models import AccessLink
 
     with db.transaction() as session:
         stored = " ".join(f"{link.nonce} {link.token_hash}" for link in session.scalars(select(AccessLink)))
@@ -144,7 +145,7 @@ def test_post_card_refuses_bad_cards_and_writes_nothing(join: Join, board: str, 
 
 def describe_room_seq(room_id: int | None) -> int:
     """Return a room's current sequence number."""
-    from collab.models import Room
+    from collab.store.models import Room
 
     with db.transaction() as session:
         room = session.get(Room, room_id)
@@ -365,10 +366,8 @@ def queued_together(writes: list[Callable[[], Any]]) -> dict[int, Any]:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_on_sqlite_posts_that_wait_together_share_one_commit_and_a_refused_one_is_undone_alone(join: Join) -> None:
-    """Posts queued behind the writing connection run in one transaction, each in its savepoint, and
-    are announced in the order of their numbers once committed."""
+    """Posts queued behind the writing connection run in one transaction, each in its savepoint."""
     authors = [participant_principal(join(pseudonym=f"P{n}")) for n in range(6)]
-    published: list[int] = []
     commits: list[object] = []
 
     def committed(connection: object) -> None:
@@ -379,14 +378,7 @@ def test_on_sqlite_posts_that_wait_together_share_one_commit_and_a_refused_one_i
 
     def post(n: int) -> Callable[[], Any]:
         column = "nulle-part" if n == 3 else "pourquoi"  # refused: no such column
-        return lambda: cards.post_card(
-            authors[n],
-            f"group-{n}",
-            "four_questions",
-            column,
-            f"carte {n}",
-            published=lambda o: published.append(o.ack["seq"]),
-        )
+        return lambda: cards.post_card(authors[n], f"group-{n}", "four_questions", column, f"carte {n}")
 
     try:
         results = queued_together([post(n) for n in range(6)])
@@ -395,7 +387,6 @@ def test_on_sqlite_posts_that_wait_together_share_one_commit_and_a_refused_one_i
     assert len(commits) == 1  # six posts, one commit
     assert isinstance(results.pop(3), Invalid)
     assert sorted(r.ack["seq"] for r in results.values()) == [1, 2, 3, 4, 5]  # the refused one took no number
-    assert published == [1, 2, 3, 4, 5]
     assert count(Card) == count(Change) == 5
 
 
@@ -405,7 +396,6 @@ def test_on_sqlite_a_group_whose_commit_fails_stores_nothing_and_each_write_says
 ) -> None:
     """A group commit refused by the database (a foreign key checked at commit) fails every write in it."""
     who = participant_principal(join())
-    published: list[Any] = []
 
     def breaks_the_commit(connection: Any) -> None:
         connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
@@ -417,11 +407,10 @@ def test_on_sqlite_a_group_whose_commit_fails_stores_nothing_and_each_write_says
     results = queued_together(
         [
             lambda: db.grouped(breaks_the_commit),
-            lambda: cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un", published=published.append),
+            lambda: cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un"),
         ]
     )
     assert all(isinstance(result, IntegrityError) for result in results.values()), results
-    assert published == []
     assert count(Card) == count(Change) == count(Presence) == 0
     # The next write has a transaction of its own and lands.
     assert cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un").ack["seq"] == 1
@@ -468,11 +457,28 @@ def test_on_postgresql_a_room_that_changes_between_a_posts_read_and_its_write_is
     def reveal_later() -> None:
         activities.set_card_modes(staff, who.room_id, reveal_mode=True)
 
-    with pytest.raises(RoomClosed):
-        cards.post_card(who, "client-0001", "four_questions", "pourquoi", "verrou", admit=lock)
+    @contextmanager
+    def between_read_and_write(change: Callable[[], None]) -> Iterator[None]:
+        """Make `change` happen once, after the statement that reads what a post needs."""
+        pending = [change]
+
+        def executed(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if "nextval" in statement and pending:
+                pending.pop()()
+
+        assert db.engine is not None
+        engine_events.listen(db.engine, "after_cursor_execute", executed)
+        try:
+            yield
+        finally:
+            engine_events.remove(db.engine, "after_cursor_execute", executed)
+
+    with between_read_and_write(lock), pytest.raises(RoomClosed):
+        cards.post_card(who, "client-0001", "four_questions", "pourquoi", "verrou")
     assert count(Card) == 0
     activities.lock_room(staff, who.room_id, False)
-    held = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "révélée", admit=reveal_later)
+    with between_read_and_write(reveal_later):
+        held = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "révélée")
     assert held.ack["card"]["held"] == "reveal" and held.changes[0]["public"]["card"]["text"] is None
     with db.transaction() as session:
         assert session.scalars(select(Card.held)).all() == ["reveal"]
@@ -496,7 +502,7 @@ def test_on_postgresql_a_connection_closed_while_it_rested_is_replaced_before_a_
                 connection.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")  # type: ignore[arg-type]
     finally:
         admin.dispose()
-    # Every connection has rested long enough (`collab.db` the module; the package's `db` is the Database).
-    monkeypatch.setattr(sys.modules["collab.db"], "PING_AFTER_IDLE", 0.0)
+    # Every connection has rested long enough.
+    monkeypatch.setattr(sys.modules["collab.store.database"], "PING_AFTER_IDLE", 0.0)
     after = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "après")
     assert after.ack["ok"] and after.ack["seq"] == 2

@@ -10,12 +10,12 @@ from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
-from collab.db import db
 from collab.domain import cards, case_study, editing, programme
 from collab.domain.errors import Invalid, NotFound
 from collab.domain.events import EventLinks, describe_event
 from collab.domain.screen import set_screen
-from collab.models import Base
+from collab.store.database import db
+from collab.store.models import Base
 from tests.conftest import link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]

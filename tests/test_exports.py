@@ -14,13 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from collab import create_app
-from collab.db import db
 from collab.domain.errors import Conflict, Invalid
 from collab.domain.events import EventLinks, event_id_for_code
 from collab.domain.record import event_record
 from collab.exports.archive import archive_event, restore_event
 from collab.exports.files import export_file
 from collab.exports.table import cell
+from collab.store.database import db
 from tests.conftest import SECRET
 from tests.exports_day import FORMULA, HELD, HIDDEN, seed_day
 

@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.events import EventLinks
-from collab.models import Participant
+from collab.store.database import db
+from collab.store.models import Participant
 from tests.live import boot_data
 
 ORIGIN = {"Origin": "http://localhost"}

@@ -10,12 +10,12 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain import hypotheses, moderation
 from collab.domain.errors import Invalid
 from collab.domain.events import EventLinks, create_event
 from collab.domain.templates import check_template, load_template
-from collab.models import Hypothesis, HypothesisVote, ModerationAction
+from collab.store.database import db
+from collab.store.models import Hypothesis, HypothesisVote, ModerationAction
 from tests.conftest import SECRET, link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]

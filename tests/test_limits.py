@@ -13,10 +13,10 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
 from collab.config import Config, Rate
-from collab.db import db
 from collab.domain.events import EventLinks
-from collab.models import Card, DotVote
 from collab.sockets.limits import Limiter
+from collab.store.database import db
+from collab.store.models import Card, DotVote
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

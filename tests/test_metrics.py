@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from collab import create_app
-from collab.db import db
 from collab.domain.admin import admin_token, check_admin
+from collab.store.database import db
 from tests.conftest import SECRET, app_config
 from tests.live import UNLIMITED, LiveServer, Phone, participant_token, post
 

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from collab.db import db
-from collab.models import Base
+from collab.store.database import db
+from collab.store.models import Base
 
 
 def test_migrations_match_the_models(app: Any) -> None:

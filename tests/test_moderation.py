@@ -11,11 +11,11 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
-from collab.db import db
 from collab.domain import audit, cards
 from collab.domain.errors import RoomClosed
 from collab.domain.events import EventLinks
-from collab.models import Card, Change, ModerationAction
+from collab.store.database import db
+from collab.store.models import Card, Change, ModerationAction
 from tests.conftest import link_principal, participant_principal, received
 from tests.live import unbatched
 

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from collab import create_app
 from collab.config import Config
-from collab.db import db
+from collab.store.database import db
 from tests.conftest import app_config
 from tests.live import UNLIMITED, LiveServer, Phone, participant_token, post
 

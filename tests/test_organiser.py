@@ -10,11 +10,11 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain import audit, cards, links, moderation, overview, presence
 from collab.domain.errors import Forbidden, Invalid, NotFound, Unauthorised
 from collab.domain.events import EventLinks, create_event, event_links
-from collab.models import AccessLink, Card, ModerationAction
+from collab.store.database import db
+from collab.store.models import AccessLink, Card, ModerationAction
 from tests.conftest import SECRET, link_principal, participant_principal
 from tests.live import boot_data
 

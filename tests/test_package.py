@@ -108,7 +108,7 @@ def expected_files() -> set[str]:
     """
     package = ROOT / "collab"
     files = {path.relative_to(ROOT).as_posix() for path in package.rglob("*.py")}
-    data = ("event_templates/*.toml", "translations/*/LC_MESSAGES/*.mo", "migrations/script.py.mako")
+    data = ("event_templates/*.toml", "translations/*/LC_MESSAGES/*.mo", "store/migrations/script.py.mako")
     files |= {path.relative_to(ROOT).as_posix() for pattern in data for path in package.glob(pattern)}
     mapped = [path for folder in ("templates", "static") for path in (ROOT / folder).rglob("*") if path.is_file()]
     files |= {f"collab/{path.relative_to(ROOT).as_posix()}" for path in mapped}

@@ -12,13 +12,13 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import select, update
 
-from collab.db import db
 from collab.domain import cards, competences, hypotheses, moderation, privacy, syntheses
 from collab.domain.access import principal_for_participant
 from collab.domain.errors import Forbidden, Unauthorised
 from collab.domain.events import EventLinks
 from collab.exports.files import export_file
-from collab.models import Card, Event, HypothesisVote, MatchAcceptance, Participant, Synthesis
+from collab.store.database import db
+from collab.store.models import Card, Event, HypothesisVote, MatchAcceptance, Participant, Synthesis
 from tests.conftest import link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]

@@ -11,11 +11,11 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain import programme
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import EventLinks, describe_event
-from collab.models import Change, ModerationAction
+from collab.store.database import db
+from collab.store.models import Change, ModerationAction
 from tests.conftest import link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from flask_socketio import SocketIOTestClient
 
-from collab.db import db
 from collab.domain.combined import GROUP_SIMILARITY, group_near_duplicates
 from collab.domain.events import EventLinks
 from collab.domain.wordcloud import top_words
-from collab.models import Event, Hypothesis
+from collab.store.database import db
+from collab.store.models import Event, Hypothesis
 from tests.conftest import received
 
 Join = Callable[..., dict[str, Any]]

@@ -17,7 +17,7 @@ import psutil
 import pytest
 import socketio
 
-from collab.db import READERS
+from collab.store.database import READERS
 from tests.live import LiveServer, participant_token
 
 SOAK_SECONDS = float(os.environ.get("COLLAB_SOAK_SECONDS", "600"))

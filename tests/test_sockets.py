@@ -13,14 +13,15 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import event as engine_events
 from sqlalchemy import func, select, text
 
-from collab import realtime
-from collab.db import db
 from collab.domain import presence
 from collab.domain.events import EventLinks
 from collab.domain.presence import OpenSocket
-from collab.models import Card, Change, Presence
-from collab.realtime import event_scope, tally
+from collab.realtime import batching as realtime
+from collab.realtime.scopes import event_scope
+from collab.realtime.tallies import tally
 from collab.sockets import presence_queue
+from collab.store.database import db
+from collab.store.models import Card, Change, Presence
 from tests.conftest import received
 from tests.live import unbatched
 from tests.test_batching import wait_until

@@ -10,13 +10,13 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain import cards, case_study, syntheses
 from collab.domain.access import Principal
 from collab.domain.errors import Invalid
 from collab.domain.events import EventLinks, describe_event
 from collab.exports.files import export_file
-from collab.models import Synthesis
+from collab.store.database import db
+from collab.store.models import Synthesis
 from tests.conftest import link_principal, participant_principal
 
 Join = Callable[..., dict[str, Any]]

@@ -12,7 +12,6 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from collab.config import ROOT
-from collab.db import db
 from collab.domain.cards import post_card
 from collab.domain.errors import Invalid
 from collab.domain.events import create_event, describe_event
@@ -25,7 +24,8 @@ from collab.domain.templates import (
     template_names,
     template_toml,
 )
-from collab.models import Event
+from collab.store.database import db
+from collab.store.models import Event
 from tests.conftest import SECRET, participant_principal
 from tests.live import boot_data
 

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from collab.db import db
 from collab.domain import cards, moderation, rooms, syntheses, votes
 from collab.domain.access import Principal
 from collab.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from collab.domain.events import EventLinks
-from collab.models import Card, Change, Dot, DotVote, ModerationAction, Synthesis
+from collab.store.database import db
+from collab.store.models import Card, Change, Dot, DotVote, ModerationAction, Synthesis
 from tests.conftest import link_principal, participant_principal
 
 FQ = "four_questions"

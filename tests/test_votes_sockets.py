@@ -9,9 +9,9 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.events import EventLinks
-from collab.models import Change, Dot, DotVote, ModerationAction, Synthesis
+from collab.store.database import db
+from collab.store.models import Change, Dot, DotVote, ModerationAction, Synthesis
 from tests.conftest import received
 
 Join = Callable[..., dict[str, Any]]

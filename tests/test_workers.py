@@ -21,8 +21,8 @@ import socketio
 import sqlalchemy
 
 from collab.domain.closing import KNOWN_FOR
-from collab.realtime import GAP_WAIT
-from collab.workers import QueuedSockets
+from collab.realtime.batching import GAP_WAIT
+from collab.realtime.workers import QueuedSockets
 from tests.conftest import _postgres_schema, missing
 from tests.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
 

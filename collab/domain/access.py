@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.errors import Forbidden, NotFound, Unauthorised
-from collab.models import AccessLink, Participant, Room
+from collab.store.database import db
+from collab.store.models import AccessLink, Participant, Room
 
 ROLES = ("organiser", "facilitator", "screen", "participant")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collab.db import db
 from collab.domain.access import Principal, staff_room
 from collab.domain.audit import record_action
+from collab.domain.competences import touches_competences
 from collab.domain.errors import Invalid
 from collab.domain.moderation import reveal_held
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import ACTIVITY_STATES, record_room_changed, room_state
+from collab.store.database import db
 
 
 def lock_room(principal: Principal, room_id: int, locked: bool) -> Outcome:
@@ -54,5 +55,7 @@ def _change_room(principal: Principal, room_id: int, action: str, **values: obje
             changes += reveal_held(session, room_id)
         record_action(session, principal, room_id, action, None, **values)
         return Outcome(
-            ack={"ok": True, "seq": changes[0]["payload"]["seq"], "state": room_state(room)}, changes=changes
+            ack={"ok": True, "seq": changes[0]["payload"]["seq"], "state": room_state(room)},
+            changes=changes,
+            competences=touches_competences(session, principal.event_id, changes),
         )

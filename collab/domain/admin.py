@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from collab.db import db
 from collab.domain.access import hash_token, link_token, new_link
 from collab.domain.errors import Invalid, NotFound, Unauthorised
-from collab.models import AccessLink, AdminLink, Card, Event, Participant, Room
+from collab.store.database import db
+from collab.store.models import AccessLink, AdminLink, Card, Event, Participant, Room
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Table, false, func, select, text
 from sqlalchemy.orm import Session
 
-from collab.db import alembic_config, db
 from collab.domain.errors import Conflict, NotFound
 from collab.domain.events import normalise_code
-from collab.models import Base, Event
+from collab.store.database import alembic_config, db
+from collab.store.models import Base, Event
 
 # Open sockets and the server's admin links are no part of any one event.
 SKIPPED = {"presence", "admin_links"}

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden
 from collab.domain.rooms import iso
-from collab.models import ModerationAction, Room
+from collab.store.database import db
+from collab.store.models import ModerationAction, Room
 
 LOG_LIMIT = 500
 

@@ -7,7 +7,6 @@ from typing import Any, TypedDict
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
@@ -16,7 +15,8 @@ from collab.domain.outcome import Outcome
 from collab.domain.programme import event_outcome, organiser_event
 from collab.domain.rooms import SHOWN_TO_ALL, card_data, next_seq, record_roles_changed
 from collab.domain.templates import ROLE_MAX
-from collab.models import Card, Event, Participant, Room, Situation
+from collab.store.database import db
+from collab.store.models import Card, Event, Participant, Room, Situation
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000

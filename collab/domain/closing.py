@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.audit import record_action
 from collab.domain.outcome import Outcome
 from collab.domain.programme import event_outcome, organiser_event
-from collab.models import Event
+from collab.store.database import db
+from collab.store.models import Event
 
 # How long a process trusts what it read of an event's closing (seconds).
 KNOWN_FOR = 1.0

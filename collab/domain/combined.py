@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.matching import folded_words, ngram_weights
 from collab.domain.rooms import SHOWN_TO_ALL
-from collab.models import Card, Event, Participant, Room
+from collab.store.database import db
+from collab.store.models import Card, Event, Participant, Room
 
 # Measured on hand-made pairs (tests/test_screen_modes.py): rewordings of one idea score 0.64–0.96
 # ("Un animateur neutre" / "Une animation neutre" 0.64, "Mutualiser les services" / "Mutualisation des

@@ -12,14 +12,14 @@ from typing import Any, Literal, TypedDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import SKILL_TYPE_LABELS
 from collab.domain.matching import Match, Skill, best_for_need, best_for_offer, gaps, match_competences
 from collab.domain.rooms import SHOWN_TO_ALL, card_data
-from collab.models import Card, Event, MatchAcceptance, Participant, Room
 from collab.offload import offload
+from collab.store.database import db
+from collab.store.models import Card, Event, MatchAcceptance, Participant, Room
 
 CONTACT_MAX = 200
 PROPOSALS = 3
@@ -63,21 +63,18 @@ def competence_boards(session: Session, event_id: int) -> set[str]:
     return {b["key"] for b in (event.boards if event else []) if b.get("kind") == COMPETENCES_KIND}
 
 
-def touches_competences(event_id: int, changes: list[dict[str, Any]]) -> bool:
+def touches_competences(session: Session, event_id: int, changes: list[dict[str, Any]]) -> bool:
     """Tell whether room changes concern a competence card (so the pairs may have changed)."""
     boards: set[str] = set()
     for change in changes:
         payload = change["payload"]
         cards = [payload["card"]] if isinstance(payload.get("card"), dict) else list(payload.get("cards", []))
-        # Only competence cards carry a skill: most changes are told apart without the database.
+        # Only competence cards carry a skill: most changes are told apart without reading the event.
         if any(card.get("skill") for card in cards):
             return True
         if isinstance(payload.get("board"), str):
             boards.add(payload["board"])
-    if not boards:
-        return False
-    with db.transaction() as session:
-        return bool(boards & competence_boards(session, event_id))
+    return bool(boards) and bool(boards & competence_boards(session, event_id))
 
 
 def get_matches(principal: Principal) -> Matches:

@@ -15,14 +15,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.audit import record_action
 from collab.domain.errors import Invalid, NotFound
 from collab.domain.outcome import Outcome
 from collab.domain.programme import event_outcome, organiser_event
 from collab.domain.templates import BOARD_KINDS, COMPETENCE_COLUMNS, KEY
-from collab.models import Card, Participant, Phase, Room, Situation
+from collab.store.database import db
+from collab.store.models import Card, Participant, Phase, Room, Situation
 
 TITLE_MAX = 200
 PLACE_MAX = 200

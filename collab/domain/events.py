@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import hash_token, link_token, new_link
 from collab.domain.errors import Invalid, NotFound
 from collab.domain.rooms import timer_data
 from collab.domain.templates import DEFAULT_TEMPLATE, load_template
-from collab.models import AccessLink, Event, Hypothesis, Phase, Room, Situation
+from collab.store.database import db
+from collab.store.models import AccessLink, Event, Hypothesis, Phase, Room, Situation
 
 # No 0/O, 1/I/L: a code read aloud or copied from a projector is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

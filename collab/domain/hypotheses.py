@@ -14,14 +14,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from collab.domain.programme import organiser_event, renumber
 from collab.domain.rooms import SHOWN_TO_ALL, card_data, iso
 from collab.domain.templates import HYPOTHESIS_MAX
-from collab.models import Card, Hypothesis, HypothesisVote, Participant, Room
+from collab.store.database import db
+from collab.store.models import Card, Hypothesis, HypothesisVote, Participant, Room
 
 TEXT_MAX = HYPOTHESIS_MAX  # a hypothesis typed in the console, or read from a template
 EVIDENCE_MAX = 20

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, hash_token, link_token, new_link
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.rooms import iso
-from collab.models import AccessLink, Room
+from collab.store.database import db
+from collab.store.models import AccessLink, Room
 
 # The roles an organiser may hand out a new link for; organiser links are only regenerated.
 CREATABLE_ROLES = ("facilitator", "screen")

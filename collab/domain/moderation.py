@@ -9,14 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
 from collab.domain.cards import check_text
+from collab.domain.competences import touches_competences
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import full_card, record_card_change, record_change
-from collab.models import Card
+from collab.store.database import db
+from collab.store.models import Card
 
 MERGE_MAX = 20
 
@@ -43,9 +44,13 @@ def _unchanged(card: Card) -> Outcome:
     return Outcome(ack={"ok": True, "seq": None, "card_id": card.id})
 
 
-def _done(card: Card, change: dict[str, Any]) -> Outcome:
+def _done(session: Session, principal: Principal, card: Card, change: dict[str, Any]) -> Outcome:
     """Return the answer to an action that recorded `change`."""
-    return Outcome(ack={"ok": True, "seq": change["payload"]["seq"], "card_id": card.id}, changes=[change])
+    return Outcome(
+        ack={"ok": True, "seq": change["payload"]["seq"], "card_id": card.id},
+        changes=[change],
+        competences=touches_competences(session, principal.event_id, [change]),
+    )
 
 
 def hide_card(principal: Principal, card_id: int) -> Outcome:
@@ -57,7 +62,7 @@ def hide_card(principal: Principal, card_id: int) -> Outcome:
         card.hidden = True
         change = record_change(session, card.room_id, "card_hidden", {"card_id": card.id, "board": card.board})
         record_action(session, principal, card.room_id, "card_hidden", card.id)
-        return _done(card, change)
+        return _done(session, principal, card, change)
 
 
 def restore_card(principal: Principal, card_id: int) -> Outcome:
@@ -69,7 +74,7 @@ def restore_card(principal: Principal, card_id: int) -> Outcome:
         card.hidden = False
         change = record_card_change(session, card, "card_restored")
         record_action(session, principal, card.room_id, "card_restored", card.id)
-        return _done(card, change)
+        return _done(session, principal, card, change)
 
 
 def edit_card(principal: Principal, card_id: int, text: str) -> Outcome:
@@ -86,7 +91,7 @@ def edit_card(principal: Principal, card_id: int, text: str) -> Outcome:
         card.edited_at = datetime.now(UTC)
         change = record_card_change(session, card, "card_updated")
         record_action(session, principal, card.room_id, "card_edited", card.id, before=before, after=text)
-        return _done(card, change)
+        return _done(session, principal, card, change)
 
 
 def delete_card(principal: Principal, card_id: int) -> Outcome:
@@ -98,7 +103,7 @@ def delete_card(principal: Principal, card_id: int) -> Outcome:
         card.deleted_at = datetime.now(UTC)
         change = record_change(session, card.room_id, "card_deleted", {"card_id": card.id, "board": card.board})
         record_action(session, principal, card.room_id, "card_deleted", card.id, text=card.text)
-        return _done(card, change)
+        return _done(session, principal, card, change)
 
 
 def pin_card(principal: Principal, card_id: int, pinned: bool) -> Outcome:
@@ -110,7 +115,7 @@ def pin_card(principal: Principal, card_id: int, pinned: bool) -> Outcome:
         card.pinned = pinned
         change = record_card_change(session, card, "card_updated")
         record_action(session, principal, card.room_id, "card_pinned" if pinned else "card_unpinned", card.id)
-        return _done(card, change)
+        return _done(session, principal, card, change)
 
 
 def approve_card(principal: Principal, card_id: int) -> Outcome:
@@ -122,7 +127,7 @@ def approve_card(principal: Principal, card_id: int) -> Outcome:
         card.held = None
         change = record_card_change(session, card, "card_updated")
         record_action(session, principal, card.room_id, "card_approved", card.id)
-        return _done(card, change)
+        return _done(session, principal, card, change)
 
 
 def reveal_cards(principal: Principal, room_id: int) -> Outcome:
@@ -134,7 +139,11 @@ def reveal_cards(principal: Principal, room_id: int) -> Outcome:
             return Outcome(ack={"ok": True, "seq": None, "revealed": 0})
         revealed = len(changes[0]["payload"]["cards"])
         record_action(session, principal, room_id, "cards_revealed", count=revealed)
-        return Outcome(ack={"ok": True, "seq": changes[0]["payload"]["seq"], "revealed": revealed}, changes=changes)
+        return Outcome(
+            ack={"ok": True, "seq": changes[0]["payload"]["seq"], "revealed": revealed},
+            changes=changes,
+            competences=touches_competences(session, principal.event_id, changes),
+        )
 
 
 def reveal_held(session: Session, room_id: int) -> list[dict[str, Any]]:
@@ -187,7 +196,7 @@ def merge_cards(principal: Principal, card_id: int, duplicate_ids: list[int]) ->
             public=None if not target.hidden else {"card_id": target.id, "merged_ids": merged_ids},
         )
         record_action(session, principal, target.room_id, "cards_merged", target.id, merged_ids=merged_ids)
-        return _done(target, change)
+        return _done(session, principal, target, change)
 
 
 def unmerge_card(principal: Principal, card_id: int) -> Outcome:
@@ -211,4 +220,4 @@ def unmerge_card(principal: Principal, card_id: int) -> Outcome:
         record_action(
             session, principal, target.room_id, "merge_undone", target.id, restored_ids=[c.id for c in duplicates]
         )
-        return _done(target, change)
+        return _done(session, principal, target, change)

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden
-from collab.models import Card, Presence, Room
+from collab.store.database import db
+from collab.store.models import Card, Presence, Room
 
 
 def room_overview(principal: Principal) -> list[dict[str, Any]]:

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from collab.db import db
 from collab.domain.errors import EventClosed, Invalid, NotFound
 from collab.domain.events import normalise_code
-from collab.models import Event, Participant, Room
+from collab.store.database import db
+from collab.store.models import Event, Participant, Room
 
 PSEUDONYM_MAX = 40
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
-from collab.models import Presence, Room
+from collab.store.database import db
+from collab.store.models import Presence, Room
 
 # Sids per statement: well under the bound parameters SQLite accepts in one query.
 CHUNK = 500

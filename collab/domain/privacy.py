@@ -10,14 +10,15 @@ from typing import Any
 from sqlalchemy import CursorResult, Executable, func, select, update
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
+from collab.domain.competences import touches_competences
 from collab.domain.errors import Forbidden, NotFound, Unauthorised
 from collab.domain.events import normalise_code
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import full_card, iso, next_seq, record_card_change, record_change, record_roles_changed
 from collab.domain.syntheses import published_of
-from collab.models import (
+from collab.store.database import db
+from collab.store.models import (
     Card,
     Change,
     Event,
@@ -116,7 +117,8 @@ def erase_participant(principal: Principal, now: datetime | None = None) -> Eras
         # Earlier changes are replayed to clients that missed them and are part of the archive.
         _scrub_changes(session, [room_id], {participant.id}, card_ids if policy == "remove" else set())
         ack = {"ok": True, "erased": True, "policy": policy, "cards": len(cards), "contacts": contacts}
-        return Erasure(Outcome(ack=ack, changes=changes), reasons, published)
+        touched = bool(changes) and touches_competences(session, principal.event_id, changes)
+        return Erasure(Outcome(ack=ack, changes=changes, competences=touched), reasons, published)
 
 
 def _count(session: Session, statement: Executable) -> int:

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Forbidden, Invalid, NotFound
@@ -22,7 +21,8 @@ from collab.domain.events import MAX_ROOMS, add_link, event_details, phase_data,
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import record_room_changed, room_state, timer_data
 from collab.domain.templates import KEY, PHASE_KINDS, TIME
-from collab.models import Event, Hypothesis, Phase, Room, Situation
+from collab.store.database import db
+from collab.store.models import Event, Hypothesis, Phase, Room, Situation
 
 TIMER_MIN = 10
 TIMER_MAX = 3 * 60 * 60

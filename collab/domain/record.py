@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import NotFound
 from collab.domain.events import SKILL_SCOPE_LABELS, SKILL_TYPE_LABELS, phase_data, situation_data
 from collab.domain.rooms import iso
 from collab.domain.syntheses import published_of
-from collab.models import (
+from collab.store.database import db
+from collab.store.models import (
     Card,
     Dot,
     DotVote,

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, room_in_event
 from collab.domain.errors import NotFound
-from collab.models import Card, Change, Dot, DotVote, Participant, Room
+from collab.store.database import db
+from collab.store.models import Card, Change, Dot, DotVote, Participant, Room
 
 ACTIVITY_STATES = ("open", "paused", "closed")
 # A card everyone may read: not hidden, held, deleted, nor merged into another.

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.syntheses import event_synthesis_boards
-from collab.models import Event, Hypothesis, Room
+from collab.store.database import db
+from collab.store.models import Event, Hypothesis, Room
 
 # Each mode and the values it takes besides its name.
 MODES: dict[str, tuple[str, ...]] = {

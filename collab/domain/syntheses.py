@@ -9,12 +9,12 @@ from typing import Any, TypedDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid
 from collab.domain.rooms import SHOWN_TO_ALL, iso
-from collab.models import Card, Event, Participant, Room, Synthesis
+from collab.store.database import db
+from collab.store.models import Card, Event, Participant, Room, Synthesis
 
 TEXT_MAX = 2000
 ITEMS_MAX = 100

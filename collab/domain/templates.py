@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from collab.db import db
 from collab.domain.errors import Invalid, NotFound
-from collab.models import Event, Hypothesis, Phase, Room, Situation
+from collab.store.database import db
+from collab.store.models import Event, Hypothesis, Phase, Room, Situation
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "event_templates"
 DEFAULT_TEMPLATE = "cooperer-territoires"

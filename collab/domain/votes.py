@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collab.db import db
 from collab.domain.access import Principal, room_in_event, staff_room
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from collab.domain.outcome import Outcome
 from collab.domain.rooms import add_change, card_votes, next_seq, open_vote_of, participant_dots
-from collab.models import Card, Dot, DotVote
+from collab.store.database import db
+from collab.store.models import Card, Dot, DotVote
 
 DOTS_MIN = 1
 DOTS_MAX = 20

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from stop_words import get_stop_words
 
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.matching import fold
 from collab.domain.rooms import SHOWN_TO_ALL
-from collab.models import Card, Event, Room
+from collab.store.database import db
+from collab.store.models import Card, Event, Room
 
 TOP = 60
 MIN_LENGTH = 3  # shorter words are articles and elisions the list may miss ("l'", "qu'")

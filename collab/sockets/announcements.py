@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from collab.realtime import broadcast, staff_scope
+from collab.realtime.publishing import broadcast
+from collab.realtime.scopes import staff_scope
 
 
 class RoleEntry(TypedDict):

@@ -6,7 +6,7 @@ from typing import Any
 
 from collab.domain import case_study
 from collab.domain.access import Principal
-from collab.realtime import publish
+from collab.realtime.publishing import publish
 from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import AssignRole, SaveSituation, SetRoomSituation, SituationRef, TakeRole
 

@@ -8,24 +8,19 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from collab import metrics, realtime
-from collab.db import db
+from collab import metrics
 from collab.domain import presence, rooms
 from collab.domain.access import Principal
 from collab.domain.errors import Unauthorised
 from collab.domain.events import describe_event
-from collab.realtime import (
-    event_scope,
-    everyone_scope,
-    link_scope,
-    participant_scope,
-    room_scope,
-    socketio,
-    staff_scope,
-)
+from collab.realtime.batching import watching
+from collab.realtime.relay import relaying
+from collab.realtime.scopes import event_scope, everyone_scope, link_scope, participant_scope, room_scope, staff_scope
+from collab.realtime.server import socketio
 from collab.sockets import presence_queue
 from collab.sockets.edge import client_event, done, error, remember_principal
 from collab.sockets.schemas import Sync
+from collab.store.database import db
 from collab.tokens import principal_for_token
 
 log = logging.getLogger(__name__)
@@ -56,9 +51,9 @@ def on_connect(auth: Any = None) -> None:
     sid = request.sid  # type: ignore[attr-defined]
     fields = {"sid": sid, "role": principal.role, "event_id": principal.event_id, "room_id": principal.room_id}
     log.info("socket opened: %s of event %s", principal.role, principal.event_id, extra=fields)
-    if realtime.relaying():
+    if relaying():
         # With workers: the rooms' numbers now, from which this worker sends their changes in order.
-        realtime.watching(rooms.room_seqs(watched))
+        watching(rooms.room_seqs(watched))
     remember_principal(str(token), principal)
     join_room(everyone_scope(principal.event_id))
     for room_id in watched:

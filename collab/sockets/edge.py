@@ -13,11 +13,11 @@ from flask import request, session
 from pydantic import BaseModel, ValidationError
 
 from collab import metrics
-from collab.db import db
 from collab.domain.access import Principal
 from collab.domain.closing import is_closed
 from collab.domain.errors import DomainError, Forbidden, Unauthorised
-from collab.realtime import socketio
+from collab.realtime.server import socketio
+from collab.store.database import db
 from collab.tokens import principal_for_token
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from typing import Any
 
 from collab.domain import activities, moderation
 from collab.domain.access import Principal
-from collab.realtime import publish
+from collab.realtime.publishing import publish
 from collab.sockets.edge import client_event
 from collab.sockets.schemas import (
     CardRef,

@@ -12,7 +12,9 @@ from typing import Any
 
 from collab.domain import hypotheses
 from collab.domain.access import Principal
-from collab.realtime import broadcast, event_scope, everyone_scope, tally
+from collab.realtime.publishing import broadcast
+from collab.realtime.scopes import event_scope, everyone_scope
+from collab.realtime.tallies import tally
 from collab.sockets.edge import client_event, done
 from collab.sockets.limits import admit
 from collab.sockets.schemas import (

@@ -7,10 +7,8 @@ address, keeps 150 phones behind a venue's one NAT address working.
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
-from collections.abc import Callable
 
 from flask import current_app
 
@@ -47,6 +45,14 @@ class Limiter:
                 del self._buckets[next(iter(self._buckets))]
             return wait
 
+    def give_back(self, kind: str, participant_id: int, rate: Rate) -> None:
+        """Return one token taken (never beyond the burst)."""
+        key = (kind, participant_id)
+        with self._lock:
+            if key in self._buckets:
+                tokens, then = self._buckets[key]
+                self._buckets[key] = (min(float(rate.burst), tokens + 1), then)
+
     def clear(self) -> None:
         """Forget every bucket (tests)."""
         with self._lock:
@@ -58,17 +64,26 @@ limiter = Limiter()
 
 def admit(kind: str, principal: Principal) -> None:
     """Count one `kind` ("posts" or "votes") against the participant's limit; raise RateLimited when over it."""
+    refusal = take(kind, principal)
+    if refusal is not None:
+        raise refusal
+
+
+def take(kind: str, principal: Principal) -> RateLimited | None:
+    """Count one `kind` against the participant's limit; return the refusal instead when over it (nothing counted)."""
     rate: Rate | None = current_app.config[f"RATE_{kind.upper()}"]
     if rate is None or principal.participant_id is None:
-        return
+        return None
     wait = limiter.take(kind, principal.participant_id, rate)
-    if wait > 0:
-        raise RateLimited(
-            f"too many {kind} in a short time: at most {rate.burst} every {rate.seconds:g} s",
-            retry_after=round(wait, 1),
-        )
+    if wait <= 0:
+        return None
+    return RateLimited(
+        f"too many {kind} in a short time: at most {rate.burst} every {rate.seconds:g} s", retry_after=round(wait, 1)
+    )
 
 
-def admitting(kind: str, principal: Principal) -> Callable[[], None]:
-    """Return admit(kind, principal) for a domain function to call once it knows the request writes."""
-    return functools.partial(admit, kind, principal)
+def give_back(kind: str, principal: Principal) -> None:
+    """Return what take() counted, for a request that turned out to count nothing (a retried post)."""
+    rate: Rate | None = current_app.config[f"RATE_{kind.upper()}"]
+    if rate is not None and principal.participant_id is not None:
+        limiter.give_back(kind, principal.participant_id, rate)

@@ -9,7 +9,8 @@ from flask import current_app, request
 from collab.addresses import link_data
 from collab.domain import audit, links, overview
 from collab.domain.access import Principal
-from collab.realtime import link_scope, socketio
+from collab.realtime.scopes import link_scope
+from collab.realtime.server import socketio
 from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import CreateLink, Empty, LinkRef
 
@@ -23,7 +24,7 @@ def close_link_sockets(link_id: int, keep: str | None = None) -> int:
     if keep is not None:
         socketio.server.leave_room(keep, scope, namespace="/")
     held = len(list(socketio.server.manager.get_participants("/", scope)))
-    # collab.workers: closing the room disconnects its sockets, through the queue when there is one.
+    # collab.realtime.workers: closing the room disconnects its sockets, through the queue when there is one.
     socketio.close_room(scope)
     return held
 

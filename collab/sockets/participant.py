@@ -10,9 +10,12 @@ from flask import request, session
 from collab import metrics
 from collab.domain import cards, hypotheses, privacy
 from collab.domain.access import Principal
-from collab.realtime import broadcast, event_scope, participant_scope, publish, socketio, tally
+from collab.realtime.publishing import broadcast, publish
+from collab.realtime.scopes import event_scope, participant_scope
+from collab.realtime.server import socketio
+from collab.realtime.tallies import tally
 from collab.sockets.edge import PRINCIPAL_KEY, client_event
-from collab.sockets.limits import admitting
+from collab.sockets.limits import give_back, take
 from collab.sockets.schemas import EraseMe, PostCard
 
 
@@ -21,22 +24,18 @@ def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
     """Sent by a participant; acknowledged once committed, broadcast as `card_posted` to the room.
 
     A retry with the same client id gets the same acknowledgement and broadcasts nothing; a new
-    card counts against the participant's post limit (`rate_limited` beyond it).
+    card counts against the participant's post limit (`rate_limited` beyond it, nothing written).
     """
     skill = payload.skill.model_dump() if payload.skill is not None else None
+    over_limit = take("posts", principal)
     outcome = cards.post_card(
-        principal,
-        payload.client_id,
-        payload.board,
-        payload.column,
-        payload.text,
-        skill,
-        admit=admitting("posts", principal),
-        published=lambda outcome: publish(principal.event_id, outcome),
+        principal, payload.client_id, payload.board, payload.column, payload.text, skill, over_limit
     )
-    if outcome.changes:  # a retry changes nothing
+    if outcome.changes:
         metrics.card_posted()
-    return outcome.ack
+    elif over_limit is None:
+        give_back("posts", principal)  # a retry counts nothing
+    return publish(principal.event_id, outcome)
 
 
 @client_event("erase_me", EraseMe, roles=("participant",), while_closed=True)

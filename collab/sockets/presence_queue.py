@@ -18,10 +18,12 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from collab.db import db
 from collab.domain import presence
 from collab.domain.presence import OpenSocket
-from collab.realtime import event_scope, socketio, tally, tally_interval
+from collab.realtime.scopes import event_scope
+from collab.realtime.server import socketio
+from collab.realtime.tallies import tally, tally_interval
+from collab.store.database import db
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from flask import current_app
 from collab.addresses import link_url
 from collab.domain import closing, programme
 from collab.domain.access import Principal
-from collab.realtime import publish
+from collab.realtime.publishing import publish
 from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import (
     AddRoom,

@@ -6,7 +6,8 @@ from typing import Any
 
 from collab.domain import combined, screen, wordcloud
 from collab.domain.access import Principal
-from collab.realtime import broadcast, event_scope
+from collab.realtime.publishing import broadcast
+from collab.realtime.scopes import event_scope
 from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import BoardChoice, Empty, SetScreen
 

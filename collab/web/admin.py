@@ -237,7 +237,8 @@ def delete(token: str, event_id: int) -> Any:
         if exc.code == "not_found":
             abort(404)
         return _page(token, 400, delete_errors={event_id: _("Tapez le code du séminaire pour le supprimer.")})
-    from collab.realtime import everyone_scope, socketio
+    from collab.realtime.scopes import everyone_scope
+    from collab.realtime.server import socketio
 
     # Every page of it still open is disconnected; reconnecting, its link is refused.
     socketio.close_room(everyone_scope(event_id))

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Flask, Response, abort, render_template, request
 
-from collab.db import db
 from collab.domain.errors import NotFound, Unauthorised
 from collab.domain.events import event_id_for_code, normalise_code
 from collab.domain.record import event_record
 from collab.exports.files import export_file
 from collab.exports.grid import self_diagnosis
 from collab.offload import offload
+from collab.store.database import db
 from collab.tokens import principal_for_token
 from collab.web.headers import style_policy
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import text
 
-from collab.db import db, newest_revision
+from collab.store.database import db, newest_revision
 
 log = logging.getLogger(__name__)
 # A monitor polls often: a check that hangs must not hold its request (nor a worker) long.

@@ -1,21 +1,13 @@
-"""The one way out to clients: broadcast(scope, event, payload) over Flask-SocketIO.
+"""Numbered room changes, batched: each room's changes leave together, at most once per tick.
 
-Numbered room changes do not go out one message each: changes leave at most once per tick
-(BROADCAST_TICK_MS), each room's together as one `changes` message, and aggregates (vote results,
-presence counts) at most once per TALLY_MS. A thousand phones in four rooms then cost the server
-a message per phone per tick, not per change (docs/protocol.md, "Batched changes").
+Changes leave at most once per tick (BROADCAST_TICK_MS), each room's together as one `changes`
+message: a thousand phones in four rooms cost a message per phone per tick, not per change
+(docs/protocol.md, "Batched changes"). The tick stretches with what the sends cost (PACE), so that
+a busy room's messages carry more cards each rather than queue behind one another.
 
-Workers sharing a message queue each send the changes to their own sockets, on their own tick:
-a worker relays each change it announces to the others (`relayed`), which gather it with their
-own. A phone then gets one message per tick whichever worker its room's cards were posted on,
-and always in `seq` order: a change that overtook an earlier one on its way between workers waits
-for it, and past GAP_WAIT the worker reads the missing ones from the database (the `changes` table
-is the truth) and sends them first, so that no phone ever sees a gap and asks for a `sync`.
-
-The tick stretches with the fan-out's cost: when sends take d seconds (the median of the last
-few), the next waits at least PACE × d (at most MAX_TICK). Each message to a phone costs the
-event loop about as much whether it carries one card or twenty, so when a busy room's sends
-start to fill the loop, they carry more cards each instead of queueing behind one another.
+With workers, each sends the changes to its own sockets on its own tick: a change announced on one
+is relayed to the others (`relayed`), and each room's changes leave in `seq` order; one that is
+late on its way between workers is read from the database after GAP_WAIT, so that phones see no gap.
 """
 
 from __future__ import annotations
@@ -25,73 +17,16 @@ import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_app_context
-from flask_socketio import SocketIO
-from socketio import PubSubManager
 
-from collab.domain.competences import touches_competences
-from collab.domain.outcome import Outcome
+from collab.realtime.relay import queue, relay
+from collab.realtime.scopes import participant_scope, room_scope, staff_scope
+from collab.realtime.server import emit_here, socketio, sockets_in
 
 log = logging.getLogger(__name__)
-# An aggregate's payload, or the function that computes it when it leaves.
-Aggregate = dict[str, Any] | Callable[[], dict[str, Any]]
-
-socketio = SocketIO()
-
-
-def same_origin_or(allowed: list[str]) -> Callable[[str, dict[str, Any]], bool]:
-    """Return the origin check of Socket.IO handshakes: the server's own origin, or a listed one."""
-
-    def is_allowed(origin: str, environ: dict[str, Any]) -> bool:
-        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
-        return origin == own or origin in allowed
-
-    return is_allowed
-
-
-def room_scope(room_id: int) -> str:
-    """Return the Socket.IO room of a workshop room's participants and of the screens."""
-    return f"room:{room_id}"
-
-
-def staff_scope(room_id: int) -> str:
-    """Return the Socket.IO room of the staff (facilitators, organiser) of a workshop room."""
-    return f"staff:{room_id}"
-
-
-def participant_scope(participant_id: int) -> str:
-    """Return the Socket.IO room of one participant's sockets (a phone, a second tab)."""
-    return f"participant:{participant_id}"
-
-
-def event_scope(event_id: int) -> str:
-    """Return the Socket.IO room of the screens and consoles of one event."""
-    return f"event:{event_id}"
-
-
-def everyone_scope(event_id: int) -> str:
-    """Return the Socket.IO room of every socket of one event, participants included."""
-    return f"everyone:{event_id}"
-
-
-def link_scope(link_id: int) -> str:
-    """Return the Socket.IO room of the sockets opened with one secret link (to close them on revoke)."""
-    return f"link:{link_id}"
-
-
-def broadcast(scope: str | list[str], event: str, payload: dict[str, Any]) -> None:
-    """Send `event` to every socket in `scope` (one or several rooms; a socket gets it once).
-
-    The room changes waiting for their tick go out first, so that every socket receives
-    everything in the order it happened: with workers, each sends its own sockets' share after
-    what waits there (`relayed`).
-    """
-    _broadcast_here(scope, event, payload)
-    _relay({"broadcast": [scope, event, payload]})
 
 
 def announce(change: dict[str, Any] | None) -> None:
@@ -112,29 +47,8 @@ def announce(change: dict[str, Any] | None) -> None:
         _wait_for_tick(change)
         if change.get("public") is not None and change.get("author_id") is not None:
             _flush_room(room_id)
-    _relay({"changes": [change]})
+    relay({"changes": [change]})
     _flush_after(_tick())
-
-
-def relayed(message: dict[str, Any], sender: str | None = None) -> None:
-    """Take what another worker (`sender`) relayed: its room changes, to send with this worker's own
-    at the next tick, or a broadcast, to send after what waits here (called by collab/workers.py)."""
-    with _lock:
-        if sender is not None:
-            _peers[sender] = time.monotonic()
-        for change in message.get("changes", ()):
-            _wait_for_tick(change)
-    if "changes" in message:
-        _flush_after(_tick())
-    else:
-        _broadcast_here(*message["broadcast"])
-
-
-def _broadcast_here(scope: str | list[str], event: str, payload: dict[str, Any]) -> None:
-    """Send the waiting changes, then `event`, to this process's sockets in `scope`."""
-    with _lock:
-        _flush_all()
-        _emit_here(event, payload, scope)
 
 
 def announce_all(changes: list[dict[str, Any]]) -> None:
@@ -143,27 +57,25 @@ def announce_all(changes: list[dict[str, Any]]) -> None:
         announce(change)
 
 
-def tally(scope: str, event: str, key: tuple[Any, ...], payload: Aggregate) -> None:
-    """Send an aggregate (counts, results) at most once per TALLY_MS for each `key`, the latest one.
-
-    The first goes out at once; those that come within the interval replace one another and the
-    last of them goes out when it ends, so the final counts always arrive. `payload` may be a
-    function, called as the aggregate leaves: a thousand votes then cost a few counts, not a thousand.
-    """
-    interval = tally_interval()
+def relayed(message: dict[str, Any], sender: str | None = None) -> None:
+    """Take what another worker (`sender`) relayed: its room changes, to send with this worker's own
+    at the next tick, or a broadcast, to send after what waits here (called by collab/realtime/workers.py)."""
     with _lock:
-        _tallies[key] = (scope, event, payload)
-        if key in _tally_timers:
-            return
-        wait = _tally_sent.get(key, -interval) + interval - time.monotonic()
-        if wait <= 0:
-            waiting = _take_tally(key)
-        else:
-            _tally_timers.add(key)
-    if wait <= 0:
-        _emit_tally(waiting)
+        if sender is not None:
+            _peers[sender] = time.monotonic()
+        for change in message.get("changes", ()):
+            _wait_for_tick(change)
+    if "changes" in message:
+        _flush_after(_tick())
     else:
-        socketio.start_background_task(_send_tally_later, key, wait)
+        broadcast_here(*message["broadcast"])
+
+
+def broadcast_here(scope: str | list[str], event: str, payload: dict[str, Any]) -> None:
+    """Send the waiting changes, then `event`, to this process's sockets in `scope`."""
+    with _lock:
+        _flush_all()
+        emit_here(event, payload, scope)
 
 
 def flush() -> None:
@@ -183,10 +95,8 @@ class _Waiting:
     since: float = field(default_factory=time.monotonic)
 
 
-# The next send waits at least PACE times as long as the last ones took: with the sockets' writers,
-# which do about as much again, the fan-out keeps about a quarter of the loop. At most MAX_TICK.
-# 16 gathered more under the heaviest load (scenario D) but held A's cards back: sends of 10 ms
-# in a room of 250 phones made every card wait up to 160 ms for the screen (docs/performance.md).
+# The next send waits at least PACE times as long as the last ones took, at most MAX_TICK: with the
+# sockets' writers, which do about as much again, the fan-out keeps about a quarter of the event loop.
 PACE = 8
 MAX_TICK = 1.0
 # With workers, how long a change waits for an earlier one of its room still on its way from another
@@ -195,10 +105,8 @@ GAP_WAIT = 0.25
 # Past this many missing changes a worker does not read them (the queue was lost for long): its
 # phones see the gap and catch up with `sync`, a snapshot when they are that far behind.
 MAX_FILL = 500
-# With workers, a room's phones are spread over them and each sends to its share: paced by its own
-# share's cost alone, each would send k times as often as one process, k times as many messages
-# with 1/k of the cards each (two workers spent 22 % more CPU per delivery than one). So the pause
-# is PACE times the cost of the sends multiplied by the workers heard from within PEERS_SEEN seconds.
+# With workers, each sends to its share of a room's phones: the pause counts every worker heard from
+# within PEERS_SEEN seconds, so that several workers gather as many cards per message as one process.
 PEERS_SEEN = 10.0
 
 # One lock for the queues and the sends, so that two flushes never interleave their messages.
@@ -212,19 +120,11 @@ _last_flush = 0.0  # when changes last left (time.monotonic)
 _pause = 0.0  # how long the next changes wait after the last ones, by what the sends cost (seconds)
 _costs: deque[float] = deque(maxlen=9)  # how long the last sends took (seconds)
 _peers: dict[str, float] = {}  # with workers: when each other worker last relayed something (time.monotonic)
-_tallies: dict[tuple[Any, ...], tuple[str, str, Aggregate]] = {}
-_tally_sent: dict[tuple[Any, ...], float] = {}
-_tally_timers: set[tuple[Any, ...]] = set()
 
 
 def _tick() -> float:
     """Return how long a room change may wait for others (seconds); 0 sends each at once."""
     return float(current_app.config.get("BROADCAST_TICK_MS", 50)) / 1000 if has_app_context() else 0.0
-
-
-def tally_interval() -> float:
-    """Return the shortest time between two sends of one aggregate (seconds)."""
-    return float(current_app.config.get("TALLY_MS", 250)) / 1000 if has_app_context() else 0.0
 
 
 def _flush_after(tick: float) -> None:
@@ -283,11 +183,6 @@ def watching(seqs: dict[int, int]) -> None:
             _sent_seq.setdefault(room_id, seq)
 
 
-def relaying() -> bool:
-    """Tell whether this process is one of several workers sharing a message queue."""
-    return _relays() is not None
-
-
 def sent(seconds: float) -> None:
     """Count what sending changes to this process's sockets took; the next changes wait PACE times the
     median, times the workers sending the same changes to their own sockets (PEERS_SEEN).
@@ -315,7 +210,7 @@ def _flush_room(room_id: int) -> None:
     waiting = _rooms.pop(room_id, None)
     if not waiting:
         return
-    if _relays() is not None:
+    if queue() is not None:
         waiting, later = _in_sequence(room_id, waiting)
         if later:
             _rooms[room_id] = later
@@ -328,22 +223,17 @@ def _flush_room(room_id: int) -> None:
     _emit_changes(staff_scope(room_id), room_id, staff)
     # The authors' sockets held here get their own cards whole, the others the public versions.
     authors = {w.author_id for w in waiting if w.author_id is not None}
-    in_room = _sockets_in(room_scope(room_id)) if authors else set()
+    in_room = sockets_in(room_scope(room_id)) if authors else set()
     theirs: list[str] = []
     for author in authors:
-        sids = _sockets_in(participant_scope(author)) & in_room
+        sids = sockets_in(participant_scope(author)) & in_room
         versions = [w.staff if w.author_id == author else (w.public or w.staff) for w in waiting]
         for sid in sids:
             _emit_changes(sid, room_id, versions)
         theirs.extend(sids)
-    _emit_here(
+    emit_here(
         "changes", {"room_id": room_id, "changes": [w.public or w.staff for w in waiting]}, room_scope(room_id), theirs
     )
-
-
-def _sockets_in(scope: str) -> set[str]:
-    """Return the ids of this process's sockets in a Socket.IO room."""
-    return {sid for sid, _eio_sid in socketio.server.manager.get_participants("/", scope)}
 
 
 def _in_sequence(room_id: int, waiting: list[_Waiting]) -> tuple[list[_Waiting], list[_Waiting]]:
@@ -378,7 +268,7 @@ def _fill(room_id: int, after: int, before: int) -> None:
 
 
 def _read_missing(room_id: int, after: int, before: int) -> None:
-    manager = _relays()
+    manager = queue()
     missing: list[dict[str, Any]] = []
     try:
         if manager is not None and before - after - 1 <= MAX_FILL:
@@ -398,65 +288,4 @@ def _read_missing(room_id: int, after: int, before: int) -> None:
 
 
 def _emit_changes(scope: str | list[str], room_id: int, changes: list[dict[str, Any]]) -> None:
-    _emit_here("changes", {"room_id": room_id, "changes": changes}, scope)
-
-
-def _emit_here(event: str, payload: dict[str, Any], scope: str | list[str], skip: list[str] | None = None) -> None:
-    """Send `event` to this process's sockets in `scope` but those in `skip` (with workers, not through
-    the queue: the others got it as a relay; without a queue, `ignore_queue` changes nothing)."""
-    socketio.emit(event, payload, to=scope, skip_sid=skip or None, ignore_queue=True)
-
-
-def _relays() -> PubSubManager | None:
-    """Return the message queue to the other workers, if this process is one of several."""
-    manager = getattr(socketio.server, "manager", None)
-    return manager if isinstance(manager, PubSubManager) else None
-
-
-def _relay(message: dict[str, Any]) -> None:
-    """Hand `message` to the other workers' `relayed`, if there are any."""
-    manager = _relays()
-    if manager is not None:
-        manager.relay(message)
-
-
-def _take_tally(key: tuple[Any, ...]) -> tuple[str, str, Aggregate] | None:
-    """Take the aggregate waiting under `key` (the caller holds the lock); it counts as sent now."""
-    waiting = _tallies.pop(key, None)
-    if waiting is not None:
-        _tally_sent[key] = time.monotonic()
-    return waiting
-
-
-def _emit_tally(waiting: tuple[str, str, Aggregate] | None) -> None:
-    """Send an aggregate taken from the queue, computing it first if it is a function (outside the lock).
-
-    What it counts is already committed: a count that fails is logged, and the next one sends the news.
-    """
-    if waiting is None:
-        return
-    scope, event, payload = waiting
-    try:
-        socketio.emit(event, payload() if callable(payload) else payload, to=scope)
-    except Exception:
-        log.exception("the aggregate %s could not be sent", event)
-
-
-def _send_tally_later(key: tuple[Any, ...], wait: float) -> None:
-    socketio.sleep(wait)
-    with _lock:
-        _tally_timers.discard(key)
-        waiting = _take_tally(key)
-    _emit_tally(waiting)
-
-
-def publish(event_id: int, outcome: Outcome) -> dict[str, Any]:
-    """Broadcast what a user intent changed (its room changes, then the event's new state, if any) and
-    return its acknowledgement, for the handler to answer with."""
-    announce_all(outcome.changes)
-    if outcome.event is not None:
-        broadcast(everyone_scope(event_id), "event_changed", outcome.event)
-    if outcome.changes and touches_competences(event_id, outcome.changes):
-        # Every phone may have a new pair to see: clients ask again, each after its own short delay.
-        broadcast(everyone_scope(event_id), "competences_changed", {"event_id": event_id})
-    return outcome.ack
+    emit_here("changes", {"room_id": room_id, "changes": changes}, scope)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import threading
 import time
@@ -20,7 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collab.offload import offload
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 # The connections of the requests that only read, on SQLite.
 READERS = 2
@@ -94,25 +92,23 @@ class Database:
         with sessions() as session, session.begin():
             yield session
 
-    def grouped(self, work: Callable[[Connection], T], after: Callable[[T], object] | None = None) -> T:
-        """Return work(connection), run in a writing transaction; call after(result) once it is committed.
+    def grouped(self, work: Callable[[Connection], T]) -> T:
+        """Return work(connection), run in a writing transaction, once it is committed.
 
         On SQLite, the writes that wait meanwhile for its one writing connection share a transaction
         and one commit (a group commit): each in a savepoint of its own, so one that raises is undone
-        alone and raises to its caller, and each returns only once the group is committed. The
-        `after` calls run in the order the writes ran, which is the order of the numbers they took
-        (a room's changes are then announced in sequence); they run before the next group, so
-        they must not write through grouped() themselves. Elsewhere each write has its transaction.
+        alone and raises to its caller, and each returns only once the group is committed. Under
+        eventlet they return one after the other in the order they ran, which is the order of the
+        numbers they took (its lock wakes its waiters in the order they came): a caller that
+        publishes what it wrote before it waits on anything else publishes a room's changes in
+        sequence. Elsewhere each write has its transaction.
         """
         if self.engine is None:
             raise RuntimeError("the database is not configured; call create_app first")
         if self.engine.dialect.name != "sqlite":
             with self.engine.begin() as connection:
-                result = work(connection)
-            if after is not None:
-                after(result)
-            return result
-        write = _Write(work, after)
+                return work(connection)
+        write = _Write(work)
         self._group.append(write)
         with self._committing:
             if not write.done:
@@ -122,7 +118,7 @@ class Database:
         return write.result
 
     def _commit_group(self) -> None:
-        """Run and commit every write waiting (the caller holds `_committing`), then their `after` calls."""
+        """Run and commit every write waiting (the caller holds `_committing`)."""
         assert self.engine is not None
         group, self._group = self._group, []
         try:
@@ -142,11 +138,6 @@ class Database:
                 write.error = write.error or exc
         for write in group:
             write.done = True
-            if write.error is None and write.after is not None:
-                try:
-                    write.after(write.result)
-                except Exception:
-                    log.exception("what follows a committed write failed")
 
     @property
     def in_one_statement(self) -> bool:
@@ -158,7 +149,7 @@ class Database:
         """Yield a connection on which each statement is a transaction of its own (PostgreSQL's autocommit).
 
         For a write made of one statement that reads what it must and writes it: it holds its
-        locks inside the database only, never for a round trip (a post, collab/domain/cards.py).
+        locks inside the database only, never for a round trip (a post, collab/store/statements.py).
         """
         if self.engine is None:
             raise RuntimeError("the database is not configured; call create_app first")
@@ -279,7 +270,7 @@ def _ping_after_idle(engine: Engine) -> None:
     A database restarted, or a connection a firewall dropped, happens while connections rest: one
     found dead is replaced before anyone uses it (SQLAlchemy then starts afresh). A connection in
     steady use is not pinged: under load the ping would be one more round trip for every
-    transaction, a third of a post's on PostgreSQL (docs/performance.md, "One worker or two").
+    transaction, on the hot path of every post.
     """
 
     @event.listens_for(engine, "checkin")
@@ -302,7 +293,6 @@ class _Write:
     """A write waiting for a group commit, then what it returned or raised."""
 
     work: Callable[[Connection], Any]
-    after: Callable[[Any], object] | None
     result: Any = None
     error: Exception | None = None
     done: bool = False

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from collab.models import Base
+from collab.store.models import Base
 
 connection = context.config.attributes.get("connection")
 context.configure(

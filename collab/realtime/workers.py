@@ -13,8 +13,8 @@ from typing import Any
 import socketio
 from flask import Flask
 
-from collab import realtime
 from collab.domain import rooms
+from collab.realtime.batching import relayed
 
 # The event name under which workers relay room changes and broadcasts to one another; no socket gets it.
 RELAY = "collab:relay"
@@ -38,7 +38,7 @@ class QueuedSockets(socketio.RedisManager, Sockets):
 
     A room's changes do not go through the channel as messages to sockets: each worker relays the
     changes it makes to the others (`relay`), and each sends them to its own sockets on its own
-    tick, gathered with its own (collab/realtime.py).
+    tick, gathered with its own (collab/realtime/batching.py).
     """
 
     def __init__(self, url: str, channel: str, app: Flask | None = None) -> None:
@@ -46,7 +46,7 @@ class QueuedSockets(socketio.RedisManager, Sockets):
         self.app = app
 
     def relay(self, message: dict[str, Any]) -> None:
-        """Publish `message` for the other workers' `realtime.relayed`.
+        """Publish `message` for the other workers' `relayed`.
 
         COLLAB_RELAY_DELAY_MS (tests only) holds room changes back that long, as a slow queue would.
         """
@@ -62,16 +62,16 @@ class QueuedSockets(socketio.RedisManager, Sockets):
         self._publish(message)
 
     def missing_changes(self, room_id: int, after: int, before: int) -> list[dict[str, Any]]:
-        """Return a room's changes between two numbers, read from the database, for realtime.py to send
+        """Return a room's changes between two numbers, read from the database, for collab/realtime/batching.py to send
         in order when the other workers' relays of them are late."""
         return rooms.changes_between(room_id, after, before)
 
     def _handle_emit(self, message: dict[str, Any]) -> Any:
-        """Send what came through the queue to this worker's sockets; hand relays to collab/realtime.py."""
+        """Send what came through the queue to this worker's sockets; hand relays to `relayed`."""
         if message.get("event") != RELAY:
             return super()._handle_emit(message)
         with self.app.app_context() if self.app is not None else nullcontext():
-            return realtime.relayed(message["data"], message.get("host_id"))
+            return relayed(message["data"], message.get("host_id"))
 
 
 def client_manager(message_queue: str, channel: str, app: Flask | None = None) -> Sockets:
