@@ -24,7 +24,7 @@ from collab.domain.access import Principal, principal_for_participant
 from collab.domain.events import create_event
 from collab.domain.participants import join_event
 from collab.domain.rooms import sync_room
-from tests.matching_quality import load_set
+from tests.support.matching_quality import load_set
 
 ROOMS = 4
 

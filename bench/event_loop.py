@@ -32,8 +32,8 @@ import psutil
 import requests
 import socketio
 
-from tests.crowd import Pinging, build_day, connect_all, delays_between, summary
-from tests.live import UNLIMITED, LiveServer
+from tests.support.crowd import Pinging, build_day, connect_all, delays_between, summary
+from tests.support.live import UNLIMITED, LiveServer
 
 EXPORTS = ("event.json", "report.html")
 

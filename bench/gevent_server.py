@@ -1,6 +1,6 @@
 """collab under gevent, for bench/scale.py only: what app.py does at start, with gevent in eventlet's place.
 
-`python -m bench.gevent_server --host 127.0.0.1 --port PORT` (tests.live.LiveServer runs it for
+`python -m bench.gevent_server --host 127.0.0.1 --port PORT` (tests.support.live.LiveServer runs it for
 `bench.scale --servers gevent`). The product stays on eventlet (app.py); this module exists so that
 a move to gevent is measured before it is made (docs/deploy.md, "eventlet, and what a move to
 gevent would take"). Each step of app.py has its counterpart here, in the same order:

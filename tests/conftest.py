@@ -21,7 +21,7 @@ from collab.domain.events import EventLinks, create_event
 from collab.domain.participants import join_event
 from collab.realtime import socketio
 from collab.sockets.limits import limiter
-from tests.live import CHROMIUM, CHROMIUM_ARGS, LiveServer, unbatched
+from tests.support.live import CHROMIUM, CHROMIUM_ARGS, LiveServer, unbatched
 
 SECRET = "test-secret-key"
 POSTGRES_URL = os.environ.get("COLLAB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
