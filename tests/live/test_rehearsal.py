@@ -242,7 +242,7 @@ def vote_hypotheses(day: Day, organiser: Phone, screen: Any) -> None:
 
 
 class ScreenSocket:
-    """The screen's socket, run by tests/observer.py in a process of its own: the cards it received."""
+    """The screen's socket, run by tests/support/observer.py in a process of its own: the cards it received."""
 
     def __init__(self, url: str, token: str) -> None:
         self.process = subprocess.Popen(

@@ -38,8 +38,8 @@ def test_a_closed_event_refuses_every_writing_event_and_writes_nothing(
     before = fingerprint()
     refused = []
     for name, (payload_of, allowed) in sorted(MATRIX.items()):
-        # Reopening, a participant erasing themselves (tests/test_privacy.py) and choosing what the
-        # screen presents (tests/test_screen_modes.py) go on once closed.
+        # Reopening, a participant erasing themselves (tests/domain/test_privacy.py) and choosing what the
+        # screen presents (tests/sockets/test_screen_modes.py) go on once closed.
         if name in READ_ONLY or name in ("reopen_event", "erase_me", "set_screen"):
             continue
         role = next(r for r in SENDERS if r in allowed)
