@@ -53,7 +53,7 @@ def main() -> None:
     """Print the first and the repeat load of the participant page, request by request."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.test_posting import join_form
+    from tests.support.browser import join_form
     from tests.support.live import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,26 +8,20 @@ source is evaluated in the page, which the Content-Security-Policy allows (no sc
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from babel.support import Translations
 
-from collab.i18n import DEFAULT_LOCALE, TRANSLATIONS
-from tests.browser.test_posting import PageWatch, join_form
-from tests.browser.test_screen_modes import seed, socket
-from tests.conftest import missing
-from tests.support.live import ROOT, LiveServer, participant_token
+from collab.i18n import DEFAULT_LOCALE
+from tests.support.browser import BLOCKING, PageWatch, audit, join_form, shoot, shots_folder, socket, speaker
+from tests.support.live import LiveServer, participant_token
+from tests.support.plenary import seed
 
 # The first size of each list is where English is audited (French is audited at every size).
 PHONES = [(360, 640), (390, 844)]
 PROJECTORS = [(1280, 720), (1920, 1080)]
 CONSOLE = (1440, 900)
-BLOCKING = ("serious", "critical")
 LANGUAGES = ("fr", "en")
 # How many lines each element's text takes (a grid item is one box: its text's own rectangles tell).
 LINES_OF_TEXT = """(all) => all.map((node) => {
@@ -37,58 +31,9 @@ LINES_OF_TEXT = """(all) => all.map((node) => {
 })"""
 
 
-def axe_source() -> str:
-    """Return the axe-core script bundled with axe-playwright-python."""
-    try:
-        from axe_playwright_python.base import AXE_FILE_PATH
-    except ImportError:
-        missing("axe-playwright-python (requirements-dev.txt)")
-    return Path(AXE_FILE_PATH).read_text()
-
-
-def audit(page: Any, where: str) -> list[str]:
-    """Run axe-core on the page as it is now; return its violations as lines, blocking ones first."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(axe_source())
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    found = []
-    for violation in sorted(results["violations"], key=lambda v: v["impact"] not in BLOCKING):
-        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
-        found.append(f"{where}: {violation['impact']} {violation['id']} ×{len(violation['nodes'])} {targets}")
-    return found
-
-
 def blocking(lines: list[str]) -> list[str]:
     """Keep the serious and critical violations."""
     return [line for line in lines if line.split(": ", 1)[1].startswith(BLOCKING)]
-
-
-def speaker(lang: str) -> Callable[[str], str]:
-    """Return what turns the interface's French text into `lang`, from the compiled catalogue."""
-    if lang == DEFAULT_LOCALE:
-        return str
-    return Translations.load(str(TRANSLATIONS), [lang]).gettext
-
-
-def shots_folder() -> Path | None:
-    """Return the folder of every screen's screenshot (COLLAB_SCREENSHOTS/screens), or None."""
-    if not os.environ.get("COLLAB_SCREENSHOTS"):
-        return None
-    folder = ROOT / os.environ["COLLAB_SCREENSHOTS"] / "screens"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def shoot(page: Any, name: str) -> None:
-    """Save a screenshot of the page at its viewport size, when screenshots are asked for.
-
-    The file is named by the screen, the page's language and the size: `phone-en-360x640.png`.
-    """
-    folder = shots_folder()
-    if folder is not None:
-        size = page.viewport_size
-        lang = page.evaluate("document.documentElement.lang") or "xx"
-        page.screenshot(path=str(folder / f"{name}-{lang}-{size['width']}x{size['height']}.png"))
 
 
 def sizes_for(lang: str, every: list[tuple[int, int]]) -> list[tuple[int, int]]:

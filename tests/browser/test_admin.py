@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.browser.test_posting import PageWatch
+from tests.support.browser import PageWatch
 from tests.support.live import ROOT, LiveServer
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

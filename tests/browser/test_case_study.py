@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from tests.browser.test_posting import UNNAMED_CONTROLS, PageWatch, join_form
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch, join_form
 from tests.support.live import ROOT, LiveServer
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

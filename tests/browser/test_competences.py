@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from tests.browser.test_posting import UNNAMED_CONTROLS, PageWatch, join_form
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch, join_form
 from tests.support.live import ROOT, LiveServer
 
 OFFER = "J'anime des ateliers de concertation avec les habitants sur les mobilités douces"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.test_posting import PageWatch, join_form
-from tests.browser.test_screen_modes import socket
+from tests.support.browser import PageWatch, join_form, socket
 from tests.support.live import LiveServer, boot_data
 
 

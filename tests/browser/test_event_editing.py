@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.test_posting import UNNAMED_CONTROLS, PageWatch
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch
 from tests.support.live import LiveServer
 
 

@@ -13,7 +13,7 @@ from collab.domain.events import create_event, event_links
 from collab.domain.participants import join_event
 from collab.links import event_links as links_of
 from collab.tokens import participant_token
-from tests.browser.test_posting import UNNAMED_CONTROLS, PageWatch
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch
 from tests.support.exports_day import HIDDEN, seed_day
 from tests.support.live import LiveServer
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.browser.test_posting import UNNAMED_CONTROLS, PageWatch, join_form
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch, join_form
 from tests.support.live import LiveServer
 
 # The same Chromium and live server as the main browser test.

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.browser import test_posting as test_browser
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch, join_form
 from tests.support.live import LiveServer
 
 # The fixtures of the first browser test: one Chromium per module, a real server per test.
@@ -20,19 +20,19 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
     links = server.create_event(rooms=2)
     server.start()
     contexts: list[Any] = []
-    watches: list[test_browser.PageWatch] = []
+    watches: list[PageWatch] = []
 
     def open_page(url: str, **options: Any) -> Any:
         context = chromium.new_context(**options)
         contexts.append(context)
         page = context.new_page()
-        watches.append(test_browser.PageWatch(page, server.url))
+        watches.append(PageWatch(page, server.url))
         page.goto(url)
         return page
 
     def join(pseudonym: str) -> Any:
         page = open_page(links["join_url"], **PHONE)
-        test_browser.join_form(page, links["join_code"], pseudonym, "Salle 1")
+        join_form(page, links["join_code"], pseudonym, "Salle 1")
         return page
 
     def post(page: Any, text: str, column: str = "Pourquoi ?") -> None:
@@ -128,8 +128,8 @@ def test_the_facilitator_runs_the_room_and_phones_and_screen_follow(chromium: An
         console.get_by_role("article").filter(has_text=duplicate).get_by_label("Sélectionner").uncheck()
 
     # Every control of the console, with cards and their tools, has a visible name.
-    assert console.evaluate(test_browser.UNNAMED_CONTROLS) == []
-    assert alix.evaluate(test_browser.UNNAMED_CONTROLS) == []
+    assert console.evaluate(UNNAMED_CONTROLS) == []
+    assert alix.evaluate(UNNAMED_CONTROLS) == []
 
     # Merging two duplicates leaves one card on the screen; undoing it brings both back.
     for text in (edited, duplicate):

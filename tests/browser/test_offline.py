@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_posting import PageWatch
+from tests.support.browser import PageWatch
 from tests.support.live import LiveServer, Phone, participant_token, post
 
 OFFLINE_SECONDS = 30  # the phone that left the venue's Wi-Fi for half a minute

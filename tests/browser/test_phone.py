@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 
 from bench.first_load import BUDGET_BYTES, measure
-from tests.browser.test_a11y import audit, shoot, speaker
-from tests.browser.test_posting import PageWatch, join_form
-from tests.browser.test_screen_modes import socket
+from tests.support.browser import PageWatch, audit, join_form, shoot, socket, speaker
 from tests.support.live import LiveServer, participant_token
 
 PHONES = [(360, 640), (390, 844)]

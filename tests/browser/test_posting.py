@@ -3,50 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch, join_form
 from tests.support.live import ROOT, LiveServer
-
-
-def join_form(
-    page: Any,
-    join_code: str,
-    pseudonym: str,
-    room: str,
-    scale: str = "Intercommunalité",
-    say: Callable[[str], str] = str,
-) -> None:
-    """Fill and send the join form open in `page`, and wait until the phone's board is connected.
-
-    `say` turns the interface's French words into the page's language (the room and scale are the event's).
-    """
-    from playwright.sync_api import expect
-
-    page.get_by_label(say("Pseudonyme")).fill(pseudonym)
-    page.get_by_label(say("Échelle territoriale")).select_option(label=scale)
-    page.get_by_role("group", name=say("Salle")).get_by_role("radio", name=room).check()
-    page.get_by_role("button", name=say("Rejoindre la salle")).click()
-    page.wait_for_url(f"**/e/{join_code}")
-    expect(page.get_by_role("status").first).to_contain_text(say("Connecté"))
-
-
-class PageWatch:
-    """Collects what a page's console and network say went wrong."""
-
-    def __init__(self, page: Any, origin: str) -> None:
-        self.problems: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.problems.append(message.text))
-        page.on("pageerror", lambda error: self.problems.append(str(error)))
-        page.on(
-            "request",
-            lambda request: (
-                request.url.startswith(("http", "ws"))
-                and not request.url.split("//", 1)[1].startswith(origin.split("//", 1)[1])
-                and self.problems.append(f"request left the server: {request.url}")
-            ),
-        )
 
 
 def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
@@ -147,26 +108,6 @@ def test_a_phone_posts_and_the_room_the_console_and_the_screen_see_it(
         assert [p for p in watch.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
     for context in (phone_context, neighbour_context, elsewhere_context, screen_context, console_context):
         context.close()
-
-
-UNNAMED_CONTROLS = """() => {
-  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  const text = (el) => (el.innerText || el.textContent || "").trim();
-  const named = (el) => {
-    const by = el.getAttribute("aria-labelledby");
-    if (by) return by.split(/\\s+/).every((id) => document.getElementById(id) && text(document.getElementById(id)));
-    if (el.labels && el.labels.length) return [...el.labels].some((label) => visible(label) && text(label));
-    return false;
-  };
-  const problems = [];
-  for (const el of document.querySelectorAll("input, select, textarea")) {
-    if (el.type !== "hidden" && visible(el) && !named(el)) problems.push(el.outerHTML.slice(0, 120));
-  }
-  for (const el of document.querySelectorAll("button, a[href], summary")) {
-    if (visible(el) && !text(el) && !el.getAttribute("aria-labelledby")) problems.push(el.outerHTML.slice(0, 120));
-  }
-  return problems;
-}"""
 
 
 def test_every_control_has_a_visible_label_that_names_it(chromium: Any, server: LiveServer) -> None:

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_a11y import shoot
-from tests.browser.test_posting import PageWatch, join_form
+from tests.support.browser import PageWatch, join_form, shoot
 from tests.support.live import LiveServer, participant_token
 
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.browser.test_posting import PageWatch
+from tests.support.browser import PageWatch
 from tests.support.live import LiveServer
 
 

@@ -23,11 +23,10 @@ from collab.db import db
 from collab.domain.access import principal_for_participant
 from collab.domain.cards import post_card
 from collab.domain.participants import join_event
-from tests.browser.test_a11y import shoot
-from tests.browser.test_posting import PageWatch
-from tests.browser.test_screen_modes import socket
-from tests.conftest import app_config
+from tests.support.apps import app_config
+from tests.support.browser import PageWatch, shoot, socket
 from tests.support.live import LiveServer, participant_token
+from tests.support.plenary import looks_right
 
 PROJECTORS = [(1920, 1080), (1280, 720)]
 COLUMNS = ["pourquoi", "pour_quoi", "comment", "conditions"]
@@ -53,91 +52,6 @@ IDEAS = [
     "échanger les bonnes pratiques avec d'autres territoires",
 ]
 
-# What a person at the back of the room could miss: the page scrolls, a shown card leaves the
-# screen or the list that clips it, two shown cards overlap, the header or a column's counts leave
-# the screen.
-LAYOUT = """() => {
-  const problems = [];
-  const doc = document.scrollingElement;
-  if (doc.scrollWidth > innerWidth || doc.scrollHeight > innerHeight) {
-    problems.push(`page scrolls ${doc.scrollWidth}×${doc.scrollHeight}`);
-  }
-  const shown = [...document.querySelectorAll(".card, .ccard, .cgroup")].filter((card) =>
-    card.getClientRects().length && getComputedStyle(card).visibility !== "hidden");
-  // What of a card shows: its box, cut by the first ancestor that clips (a column's list).
-  const visible = (card) => {
-    const box = card.getBoundingClientRect();
-    let [top, bottom, left, right] = [box.top, box.bottom, box.left, box.right];
-    for (let up = card.parentElement; up; up = up.parentElement) {
-      const overflow = getComputedStyle(up).overflowY;
-      if (overflow === "auto" || overflow === "scroll") return {top, bottom, left, right, scrolls: true};
-      if (overflow === "hidden" || overflow === "clip") {
-        const outer = up.getBoundingClientRect();
-        // No card is cut by its column: one too tall is clamped to fewer lines instead.
-        if (box.bottom > outer.bottom + 0.5 || box.top < outer.top - 0.5) {
-          problems.push(`cut by its column: ${card.textContent.slice(0, 40)}`);
-        }
-        top = Math.max(top, outer.top); bottom = Math.min(bottom, outer.bottom);
-        left = Math.max(left, outer.left); right = Math.min(right, outer.right);
-        break;
-      }
-    }
-    return {top, bottom, left, right, scrolls: false};
-  };
-  const boxes = shown.map((card) => [card, visible(card)]);
-  for (const [card, box] of boxes) {
-    if (box.scrolls) continue; // a scroll container holds it: it is reachable
-    if (box.left < 0 || box.top < 0 || box.right > innerWidth + 0.5 || box.bottom > innerHeight + 0.5) {
-      problems.push(`off screen: ${card.textContent.slice(0, 40)}`);
-    }
-  }
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-    const [a, b] = [boxes[i][1], boxes[j][1]];
-    const apart = a.right <= b.left + 0.5 || b.right <= a.left + 0.5
-      || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
-    const [one, other] = [boxes[i][0], boxes[j][0]];
-    if (!apart && !one.contains(other) && !other.contains(one)) {
-      problems.push(`overlap: ${one.textContent.slice(0, 30)} / ${other.textContent.slice(0, 30)}`);
-    }
-  }
-  const furniture = [...document.querySelectorAll(
-    ".screen__top, .column__head, .column__more, .hyp-results > *, .hyp-reason")].filter((node) =>
-    node.getClientRects().length && getComputedStyle(node).visibility !== "hidden");
-  for (const node of furniture) {
-    const box = node.getBoundingClientRect();
-    if (box.left < -0.5 || box.top < -0.5 || box.right > innerWidth + 0.5 || box.bottom > innerHeight + 0.5) {
-      problems.push(`off screen: ${node.className} ${node.textContent.slice(0, 30)}`);
-    }
-  }
-  return {problems, shown: shown.length};
-}"""
-# A text taller than its box is cut: it must be a clamped one, which ends with an ellipsis.
-CLAMPS = """() => {
-  const problems = [];
-  let clamped = 0;
-  const texts = document.querySelectorAll(
-    ".card__text, .ccard__text, .hyp-results__text, .hyp-results__conclusion, .hyp-reason__text, .phase__title");
-  for (const node of texts) {
-    if (!node.getClientRects().length || getComputedStyle(node).visibility === "hidden") continue;
-    if (node.scrollHeight <= node.clientHeight + 1) continue;
-    const style = getComputedStyle(node);
-    if (style.webkitLineClamp === "none") {
-      problems.push(`cut without an ellipsis: ${node.textContent.slice(0, 40)}`);
-      continue;
-    }
-    // The ellipsis ends the last line shown: the box is no taller than its clamped lines.
-    const lines = Number(style.webkitLineClamp) * parseFloat(style.lineHeight);
-    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
-    if (node.clientHeight > lines + padding + 1) {
-      problems.push(`lines shown past the ellipsis: ${node.textContent.slice(0, 40)}`);
-    }
-    if (parseFloat(style.paddingBottom) > 0.5) {  // the next line would show in the padding
-      problems.push(`a line past the ellipsis shows in the padding: ${node.textContent.slice(0, 40)}`);
-    }
-    clamped += 1;
-  }
-  return {problems, clamped};
-}"""
 # The ids of a room's cards on its shown board: every one, or those on screen now.
 CARD_IDS = """([roomId, shown]) => [...document.querySelectorAll(
   `.room[data-room-id="${roomId}"] .columns:not([hidden]) .card[data-card-id]`)]
@@ -179,15 +93,6 @@ def card_text(n: int) -> str:
 RUNS = [(1920, 1080, "fr"), (1280, 720, "fr"), (1280, 720, "en")]
 if os.environ.get("COLLAB_SCREENSHOTS"):
     RUNS.append((1920, 1080, "en"))
-
-
-def looks_right(screen: Any, what: str) -> dict[str, Any]:
-    """Assert the screen's geometry rules (layout, clamped texts) and return the layout found."""
-    layout = screen.evaluate(LAYOUT)
-    assert layout["problems"] == [], (what, layout["problems"][:5])
-    clamps = screen.evaluate(CLAMPS)
-    assert clamps["problems"] == [], (what, clamps["problems"][:5])
-    return dict(layout) | {"clamped": clamps["clamped"]}
 
 
 def open_screen(chromium: Any, links: dict[str, Any], width: int, height: int, lang: str) -> tuple[Any, Any]:

@@ -7,73 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-import socketio
-
-from tests.browser.test_posting import UNNAMED_CONTROLS, PageWatch
-from tests.support.live import ROOT, LiveServer, participant_token
-
-# Three rooms write the four questions; some ideas come back from several rooms in other words.
-CARDS = [
-    (0, "pourquoi", "Le manque de confiance entre les élus freine tout projet commun"),
-    (1, "pourquoi", "Manque de confiance entre élus"),
-    (2, "pourquoi", "Répondre ensemble aux appels à projets européens"),
-    (0, "pour_quoi", "Créer des emplois locaux durables"),
-    (1, "pour_quoi", "Partager un diagnostic commun du territoire"),
-    (2, "pour_quoi", "Un diagnostic partagé du territoire"),
-    (0, "comment", "Mutualiser les services techniques"),
-    (2, "comment", "Mutualisation des services techniques"),
-    (1, "comment", "Des réunions régulières du comité de pilotage, ouvertes aux habitants"),
-    (0, "conditions", "Une gouvernance partagée entre communes"),
-    (1, "conditions", "Une gouvernance partagée entre les communes"),
-    (2, "conditions", "Du temps long, et un animateur neutre reconnu par tous"),
-    (2, "conditions", "La confiance se construit dans le temps long"),
-]
-
-
-def socket(url: str, token: str) -> Any:
-    """Open a Socket.IO client with a token, as a phone or a console would."""
-    sio = socketio.Client(reconnection=False)
-    sio.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
-    return sio
-
-
-def seed(live: LiveServer, links: dict[str, Any]) -> tuple[Any, list[int]]:
-    """Post the cards from three phones, publish rooms 1 and 2's syntheses, put two hypotheses to the vote.
-
-    Return a phone still connected and the ids of the two hypotheses (the first closed, the second open).
-    """
-    rooms = links["rooms"]
-    phones = [
-        socket(live.url, participant_token(live.url, links["join_code"], f"Participant {i + 1}", room["id"]))
-        for i, room in enumerate(rooms)
-    ]
-    posted: dict[int, list[int]] = {0: [], 1: [], 2: []}
-    for n, (room, column, text) in enumerate(CARDS):
-        payload = {"client_id": f"seed-card-{n:04d}", "board": "four_questions", "column": column, "text": text}
-        ack = phones[room].call("post_card", payload, timeout=10)
-        assert ack["ok"], ack
-        posted[room].append(ack["card"]["id"])
-    for index in (0, 1):
-        console = socket(live.url, rooms[index]["facilitator_url"].rsplit("/", 1)[1])
-        texts = {"pourquoi": "Sans confiance entre élus, rien ne se fait.", "comment": "Mutualiser, pas à pas."}
-        synthesis = {"room_id": rooms[index]["id"], "board": "four_questions"}
-        saved = console.call("save_synthesis", synthesis | {"items": posted[index], "texts": texts})
-        assert saved["ok"], saved
-        assert console.call("publish_synthesis", synthesis, timeout=10)["ok"]
-        console.disconnect()
-    organiser = socket(live.url, links["organiser_url"].rsplit("/", 1)[1])
-    drafts = [h["id"] for h in organiser.call("get_hypotheses", {}, timeout=10)["hypotheses"]][:2]
-    # The screen stays on the rooms until the organiser chooses: votes do not take it here.
-    assert organiser.call("set_screen_follows_votes", {"follows": False}, timeout=10)["ok"]
-    for hypothesis_id in drafts:
-        assert organiser.call("open_hypothesis", {"hypothesis_id": hypothesis_id}, timeout=10)["ok"]
-        for phone, verdict in zip(phones, ("validee", "a_nuancer", "a_nuancer"), strict=True):
-            vote = {"hypothesis_id": hypothesis_id, "verdict": verdict, "reason": "Selon l'échelle du projet"}
-            assert phone.call("vote_hypothesis", vote, timeout=10)["ok"]
-    organiser.disconnect()
-    for phone in phones[1:]:
-        phone.disconnect()
-    return phones[0], drafts
+from tests.support.browser import UNNAMED_CONTROLS, PageWatch
+from tests.support.live import ROOT, LiveServer
+from tests.support.plenary import CARDS, seed
 
 
 def test_the_organiser_steps_the_screen_through_every_mode(chromium: Any, server: LiveServer) -> None:

@@ -7,8 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.browser.test_posting import PageWatch
-from tests.browser.test_screen_modes import socket
+from tests.support.browser import PageWatch, socket
 from tests.support.live import LiveServer, participant_token
 
 LONG = (

@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_a11y import shoot
-from tests.browser.test_posting import PageWatch
-from tests.browser.test_screen_modes import socket
+from tests.support.browser import PageWatch, shoot, socket
 from tests.support.live import LiveServer
 
 BUILT_IN = 13  # the phases of the built-in programme, 9h30 – 17h

@@ -14,8 +14,7 @@ from typing import Any
 
 import requests
 
-from tests.browser.test_posting import PageWatch
-from tests.browser.test_screen_modes import socket
+from tests.support.browser import PageWatch, socket
 from tests.support.live import LiveServer, participant_token
 
 PAYLOADS = [

@@ -13,7 +13,7 @@ from flask_socketio import SocketIOTestClient
 from collab.domain import audit, cards, hypotheses, links, programme, screen
 from collab.domain.errors import BoardClosed, Forbidden, Invalid
 from collab.domain.events import EventLinks, create_event, describe_event
-from tests.conftest import SECRET, joiner, link_principal, participant_principal, received
+from tests.support.apps import SECRET, joiner, link_principal, participant_principal, received
 
 Connect = Callable[[str | None], SocketIOTestClient]
 SKILL = {"type": "savoirs", "scope": "individuel", "keywords": []}

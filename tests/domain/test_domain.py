@@ -20,7 +20,7 @@ from collab.domain.errors import Forbidden, Invalid, NotFound, RoomClosed
 from collab.domain.events import CODE_ALPHABET, EventLinks, create_event, describe_event, event_links
 from collab.domain.participants import join_event
 from collab.models import Card, Change, Participant, Presence
-from tests.conftest import POSTGRES_URL, SECRET, link_principal, participant_principal
+from tests.support.apps import POSTGRES_URL, SECRET, link_principal, participant_principal
 
 Join = Callable[..., dict[str, Any]]
 

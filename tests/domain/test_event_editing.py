@@ -16,7 +16,7 @@ from collab.domain.errors import Invalid, NotFound
 from collab.domain.events import EventLinks, describe_event
 from collab.domain.screen import set_screen
 from collab.models import Base
-from tests.conftest import link_principal, participant_principal, received
+from tests.support.apps import link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

@@ -19,7 +19,7 @@ from collab.domain.errors import Forbidden, Unauthorised
 from collab.domain.events import EventLinks
 from collab.exports.files import export_file
 from collab.models import Card, Event, HypothesisVote, MatchAcceptance, Participant, Synthesis
-from tests.conftest import link_principal, participant_principal, received
+from tests.support.apps import link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

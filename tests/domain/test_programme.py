@@ -16,7 +16,7 @@ from collab.domain import programme
 from collab.domain.errors import Forbidden, Invalid, NotFound
 from collab.domain.events import EventLinks, describe_event
 from collab.models import Change, ModerationAction
-from tests.conftest import link_principal, participant_principal, received
+from tests.support.apps import link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

@@ -17,7 +17,7 @@ from collab.domain.errors import Invalid
 from collab.domain.events import EventLinks, describe_event
 from collab.exports.files import export_file
 from collab.models import Synthesis
-from tests.conftest import link_principal, participant_principal
+from tests.support.apps import link_principal, participant_principal
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

@@ -26,7 +26,7 @@ from collab.domain.templates import (
     template_toml,
 )
 from collab.models import Event
-from tests.conftest import SECRET, participant_principal
+from tests.support.apps import SECRET, participant_principal
 from tests.support.live import boot_data
 
 ORIGIN = {"Origin": "http://localhost"}

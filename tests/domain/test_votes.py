@@ -15,7 +15,7 @@ from collab.domain.access import Principal
 from collab.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, Dot, DotVote, ModerationAction, Synthesis
-from tests.conftest import link_principal, participant_principal
+from tests.support.apps import link_principal, participant_principal
 
 FQ = "four_questions"
 

@@ -18,7 +18,7 @@ from collab.domain.cards import post_card
 from collab.domain.events import EventLinks, create_event
 from collab.exports.archive import archive_event
 from collab.models import Card, Change, Event, Participant, Room
-from tests.conftest import SECRET, joiner, participant_principal
+from tests.support.apps import SECRET, joiner, participant_principal
 
 ORIGIN = {"Origin": "http://localhost"}
 

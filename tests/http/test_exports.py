@@ -21,7 +21,7 @@ from collab.exports.archive import archive_event, restore_event
 from collab.exports.files import export_file
 from collab.exports.record import event_record
 from collab.exports.table import cell
-from tests.conftest import SECRET
+from tests.support.apps import SECRET
 from tests.support.exports_day import FORMULA, HELD, HIDDEN, seed_day
 
 
@@ -87,7 +87,7 @@ def test_the_markdown_report_lists_visible_cards_and_the_organiser_version_the_h
 
 def test_user_text_cannot_inject_markdown_or_html(event: EventLinks, join: Callable[..., dict[str, Any]]) -> None:
     from collab.domain import cards
-    from tests.conftest import participant_principal
+    from tests.support.apps import participant_principal
 
     someone = participant_principal(join())
     cards.post_card(someone, "x1", "four_questions", "pourquoi", "<script>alert(1)</script> # titre [lien](http://x)")
@@ -226,9 +226,9 @@ def _other_database(database_url: str, tmp_path: Path) -> Any:
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    from tests.conftest import _postgres_schema
+    from tests.support.apps import postgres_schema
 
-    yield from _postgres_schema()
+    yield from postgres_schema()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

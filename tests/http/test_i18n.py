@@ -12,7 +12,7 @@ from collab.catalogues import extract, po_path, read_catalogue
 from collab.config import ROOT
 from collab.domain.events import EventLinks
 from collab.i18n import COOKIE, LOCALES, clock
-from tests.browser.test_posting import PageWatch
+from tests.support.browser import PageWatch
 from tests.support.live import LiveServer
 
 ORIGIN = {"Origin": "http://localhost"}

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from collab import create_app
 from collab.db import db
 from collab.domain.admin import admin_token, check_admin
-from tests.conftest import SECRET, app_config
+from tests.support.apps import SECRET, app_config
 from tests.support.live import UNLIMITED, LiveServer, Phone, participant_token, post
 
 # Every metric collab adds, as the exposition names them, and one of the process's own.

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from collab import create_app
 from collab.config import Config
 from collab.db import db
-from tests.conftest import app_config
+from tests.support.apps import app_config
 from tests.support.live import UNLIMITED, LiveServer, Phone, participant_token, post
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.crowd import build_day, connect_all
-from tests.support.live import LiveServer, Phone, participant_token, post
+from tests.support.live import LiveServer, Phone, participant_token, post, wait_until
 
 CARD = {"board": "four_questions", "column": "pourquoi"}
 
@@ -34,14 +34,6 @@ def token(url: str) -> str:
 def seqs(phone: Phone, room_id: int) -> list[int]:
     """Return the seq of every numbered change the phone received for the room, in arrival order."""
     return [p["seq"] for _name, p in phone.events if isinstance(p, dict) and p.get("room_id") == room_id and "seq" in p]
-
-
-def wait_until(condition: Any, timeout: float = 10) -> None:
-    """Wait until `condition()` is true."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_a_burst_of_cards_reaches_the_room_in_fewer_messages_in_seq_order(server: LiveServer) -> None:

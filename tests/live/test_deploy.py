@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import missing
+from tests.support.apps import missing
 from tests.support.live import ROOT
 
 

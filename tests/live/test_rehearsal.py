@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_projector import looks_right
 from tests.support.live import ROOT, UNLIMITED, LiveServer, Phone, participant_token
+from tests.support.plenary import looks_right
 
 pytestmark = pytest.mark.rehearsal
 

@@ -23,7 +23,7 @@ import sqlalchemy
 from collab.domain.closing import KNOWN_FOR
 from collab.realtime import GAP_WAIT
 from collab.workers import QueuedSockets
-from tests.conftest import _postgres_schema, missing
+from tests.support.apps import missing, postgres_schema
 from tests.support.live import ROOT, UNLIMITED, LiveServer, Phone, free_port, participant_token, post
 
 REDIS_URL = os.environ.get("COLLAB_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -147,7 +147,7 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """Two workers on a fresh PostgreSQL schema (dropped afterwards) and a fresh Redis channel."""
     if not redis_available():
         missing(f"Redis at {REDIS_URL}")
-    for database_url in _postgres_schema():
+    for database_url in postgres_schema():
         cluster = Cluster(tmp_path_factory.mktemp("workers"), database_url)
         try:
             cluster.start()

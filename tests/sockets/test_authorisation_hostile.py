@@ -22,11 +22,10 @@ from collab.domain.participants import join_event
 from collab.models import AccessLink, Participant
 from collab.sockets.edge import REGISTERED
 from collab.tokens import participant_token
-from tests.conftest import SECRET
-from tests.sockets.test_authorisation import MATRIX, build_scene, fingerprint, scene  # noqa: F401  (the scene fixture)
-from tests.sockets.test_fuzz import RawSocket, row_counts
-from tests.support.live import LiveServer
+from tests.support.apps import SECRET
+from tests.support.live import LiveServer, RawSocket, row_counts
 from tests.support.live import participant_token as join_live
+from tests.support.matrix import MATRIX, build_scene, fingerprint
 
 Connect = Callable[[str | None], SocketIOTestClient]
 # The role of the scene's own event that sends each event: one allowed to, acting on the other event's ids.
@@ -34,7 +33,7 @@ SENDERS = ("organiser", "facilitator", "participant", "participant_of_another_ro
 
 
 @pytest.fixture
-def foreign(app: Flask, scene: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+def foreign(app: Flask, scene: dict[str, Any]) -> dict[str, Any]:
     """The same scene built in a second event of the same database: its ids are the forged ones."""
     other = create_event(SECRET, open_boards=True)
 
@@ -47,7 +46,7 @@ def foreign(app: Flask, scene: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_ids_of_another_event_are_refused_for_every_event(
-    scene: dict[str, Any],  # noqa: F811
+    scene: dict[str, Any],
     foreign: dict[str, Any],
     connect: Connect,
 ) -> None:
@@ -70,7 +69,7 @@ def test_ids_of_another_event_are_refused_for_every_event(
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_forged_replayed_and_revoked_tokens_are_refused(
     app: Flask,
-    scene: dict[str, Any],  # noqa: F811
+    scene: dict[str, Any],
     event: EventLinks,
     connect: Connect,
 ) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from collab.db import db
 from collab.domain.events import EventLinks, describe_event
 from collab.models import Card, Change, ModerationAction, Participant, Situation
-from tests.conftest import received
+from tests.support.apps import received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

@@ -12,8 +12,8 @@ from flask_socketio import SocketIOTestClient
 from collab.domain.closing import close_event
 from collab.domain.events import EventLinks
 from collab.sockets.edge import REGISTERED
-from tests.conftest import link_principal, received
-from tests.sockets.test_authorisation import MATRIX, READ_ONLY, fingerprint, scene  # noqa: F401  (fixture)
+from tests.support.apps import link_principal, received
+from tests.support.matrix import MATRIX, READ_ONLY, fingerprint
 
 ORIGIN = {"Origin": "http://localhost"}
 CARD = {"client_id": "closing-1", "board": "four_questions", "column": "pourquoi", "text": "x"}
@@ -28,7 +28,7 @@ def test_every_client_event_is_in_the_matrix_and_reads_are_marked_as_reads() -> 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_closed_event_refuses_every_writing_event_and_writes_nothing(
-    scene: dict[str, Any],  # noqa: F811
+    scene: dict[str, Any],
     connect: Callable[[str | None], SocketIOTestClient],
     event: EventLinks,
 ) -> None:

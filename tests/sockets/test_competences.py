@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, MatchAcceptance
-from tests.conftest import received
+from tests.support.apps import received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import sqlite3
 import string
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,8 +29,8 @@ from pydantic import ValidationError
 
 from collab.domain.events import EventLinks
 from collab.sockets.edge import REGISTERED, SCHEMAS
-from tests.sockets.test_authorisation import MATRIX, fingerprint, scene  # noqa: F401  (the scene fixture)
-from tests.support.live import LiveServer, participant_token
+from tests.support.live import LiveServer, RawSocket, participant_token, row_counts
+from tests.support.matrix import MATRIX, fingerprint
 
 # `make test` fuzzes a thousand inputs; `make faults` the ten thousand (about a minute on its own).
 MAX_MESSAGE_BYTES = 65_536  # collab's default cap, which LiveServer keeps
@@ -112,7 +111,7 @@ def malformed(draw: st.DrawFn, valid_payload: Callable[[str], dict[str, Any]]) -
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("count", BULK)
 def test_generated_inputs_are_refused_and_write_nothing(
-    scene: dict[str, Any],  # noqa: F811
+    scene: dict[str, Any],
     connect: Callable[[str | None], SocketIOTestClient],
     count: int,
 ) -> None:
@@ -177,56 +176,6 @@ def test_a_nul_character_is_refused_on_both_databases(
     response = client.post(f"/j/{event.join_code}", data=form, headers={"Origin": "http://localhost"})
     assert response.status_code == 400
     assert fingerprint() == before
-
-
-class RawSocket:
-    """A Socket.IO connection spoken by hand over a websocket, to send frames no client library would."""
-
-    def __init__(self, server: LiveServer, token: str) -> None:
-        self.ws = websocket.create_connection(
-            f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10, origin=server.url
-        )
-        assert self.ws.recv().startswith("0")  # Engine.IO open
-        self.ws.send("40" + json.dumps({"token": token}))
-        while not (frame := self.ws.recv()).startswith("40"):  # staff get their presence first
-            assert frame.startswith("42"), frame
-
-    def ack(self, ack_id: int) -> Any:
-        """Return the payload of the acknowledgement `ack_id`, skipping broadcasts and pings."""
-        while True:
-            frame = self.ws.recv()
-            if frame == "2":
-                self.ws.send("3")
-            elif frame.startswith(f"43{ack_id}["):
-                return json.loads(frame[len(f"43{ack_id}") :])[0]
-
-    def works(self) -> bool:
-        """Tell whether the connection still answers a well-formed event."""
-        self.ws.send('4299["get_event",{}]')
-        return bool(self.ack(99)["ok"])
-
-    def closed(self) -> bool:
-        """Tell whether the server closed the connection (reading until it does, or times out)."""
-        try:
-            while True:
-                frame = self.ws.recv()
-                if frame == "":
-                    return True
-        except (websocket.WebSocketConnectionClosedException, ConnectionError, websocket.WebSocketProtocolException):
-            return True
-        except websocket.WebSocketTimeoutException:
-            return False
-
-    def close(self) -> None:
-        """Close the websocket."""
-        self.ws.close()
-
-
-def row_counts(database: Path) -> dict[str, int]:
-    """Return the number of rows of every table of a running server's SQLite file (presence aside)."""
-    with sqlite3.connect(database) as connection:
-        tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables if t != "presence"}
 
 
 @pytest.fixture

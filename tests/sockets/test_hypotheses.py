@@ -16,7 +16,7 @@ from collab.domain.errors import Invalid
 from collab.domain.events import EventLinks, create_event
 from collab.domain.templates import check_template, load_template
 from collab.models import Hypothesis, HypothesisVote, ModerationAction
-from tests.conftest import SECRET, link_principal, participant_principal, received
+from tests.support.apps import SECRET, link_principal, participant_principal, received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

@@ -16,7 +16,7 @@ from collab.domain import audit, cards
 from collab.domain.errors import RoomClosed
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, ModerationAction
-from tests.conftest import link_principal, participant_principal, received
+from tests.support.apps import link_principal, participant_principal, received
 from tests.support.live import unbatched
 
 Join = Callable[..., dict[str, Any]]

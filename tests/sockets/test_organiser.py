@@ -15,7 +15,7 @@ from collab.domain import audit, cards, links, moderation, overview, presence
 from collab.domain.errors import Forbidden, Invalid, NotFound, Unauthorised
 from collab.domain.events import EventLinks, create_event, event_links
 from collab.models import AccessLink, Card, ModerationAction
-from tests.conftest import SECRET, link_principal, participant_principal
+from tests.support.apps import SECRET, link_principal, participant_principal
 from tests.support.live import boot_data
 
 Join = Callable[..., dict[str, Any]]

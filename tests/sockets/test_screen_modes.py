@@ -15,7 +15,7 @@ from collab.domain.combined import GROUP_SIMILARITY, group_near_duplicates
 from collab.domain.events import EventLinks
 from collab.domain.wordcloud import top_words
 from collab.models import Event, Hypothesis
-from tests.conftest import received
+from tests.support.apps import received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -205,7 +205,7 @@ def test_bad_modes_and_ids_are_refused_and_nothing_is_written(
 
 def test_a_room_of_another_event_is_refused(connect: Connect, event: EventLinks, app: Any) -> None:
     from collab.domain.events import create_event
-    from tests.conftest import SECRET
+    from tests.support.apps import SECRET
 
     other = create_event(SECRET, open_boards=True)
     ack = connect(event.organiser_token).emit(

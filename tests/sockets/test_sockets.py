@@ -21,9 +21,8 @@ from collab.domain.presence import OpenSocket
 from collab.models import Card, Change, Presence
 from collab.realtime import event_scope, tally
 from collab.sockets import presence_queue
-from tests.conftest import received
-from tests.live.test_batching import wait_until
-from tests.support.live import unbatched
+from tests.support.apps import received
+from tests.support.live import unbatched, wait_until
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

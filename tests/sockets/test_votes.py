@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Change, Dot, DotVote, ModerationAction, Synthesis
-from tests.conftest import received
+from tests.support.apps import received
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]

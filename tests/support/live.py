@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ from typing import Any
 
 import requests
 import socketio
+import websocket
 
 ROOT = Path(__file__).resolve().parents[2]
 # For the tests and benchmarks about something else than abuse that post as fast as they can:
@@ -234,3 +236,61 @@ def post(phone: Phone, client_id: str, text: str) -> dict[str, Any]:
     return phone.call(
         "post_card", {"client_id": client_id, "board": "four_questions", "column": "pourquoi", "text": text}
     )
+
+
+class RawSocket:
+    """A Socket.IO connection spoken by hand over a websocket, to send frames no client library would."""
+
+    def __init__(self, server: LiveServer, token: str) -> None:
+        self.ws = websocket.create_connection(
+            f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10, origin=server.url
+        )
+        assert self.ws.recv().startswith("0")  # Engine.IO open
+        self.ws.send("40" + json.dumps({"token": token}))
+        while not (frame := self.ws.recv()).startswith("40"):  # staff get their presence first
+            assert frame.startswith("42"), frame
+
+    def ack(self, ack_id: int) -> Any:
+        """Return the payload of the acknowledgement `ack_id`, skipping broadcasts and pings."""
+        while True:
+            frame = self.ws.recv()
+            if frame == "2":
+                self.ws.send("3")
+            elif frame.startswith(f"43{ack_id}["):
+                return json.loads(frame[len(f"43{ack_id}") :])[0]
+
+    def works(self) -> bool:
+        """Tell whether the connection still answers a well-formed event."""
+        self.ws.send('4299["get_event",{}]')
+        return bool(self.ack(99)["ok"])
+
+    def closed(self) -> bool:
+        """Tell whether the server closed the connection (reading until it does, or times out)."""
+        try:
+            while True:
+                frame = self.ws.recv()
+                if frame == "":
+                    return True
+        except (websocket.WebSocketConnectionClosedException, ConnectionError, websocket.WebSocketProtocolException):
+            return True
+        except websocket.WebSocketTimeoutException:
+            return False
+
+    def close(self) -> None:
+        """Close the websocket."""
+        self.ws.close()
+
+
+def row_counts(database: Path) -> dict[str, int]:
+    """Return the number of rows of every table of a running server's SQLite file (presence aside)."""
+    with sqlite3.connect(database) as connection:
+        tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables if t != "presence"}
+
+
+def wait_until(condition: Any, timeout: float = 10) -> None:
+    """Wait until `condition()` is true."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
