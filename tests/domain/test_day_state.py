@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from flask_socketio import SocketIOTestClient
 
-from collab.domain import audit, cards, hypotheses, links, programme, screen
+from collab.domain import audit, hypotheses, links, programme, screen
 from collab.domain.errors import BoardClosed, Forbidden, Invalid
 from collab.domain.events import EventLinks, create_event, describe_event
-from tests.support.apps import SECRET, joiner, link_principal, participant_principal, received
+from tests.support.apps import SECRET, joiner, link_principal, received
+from tests.support.cards import post
 
 Connect = Callable[[str | None], SocketIOTestClient]
 SKILL = {"type": "savoirs", "scope": "individuel", "keywords": []}
@@ -30,18 +31,17 @@ def phase_of(event: EventLinks, activity: str) -> int:
     return next(p["id"] for p in describe_event(event.id)["programme"] if p["activity"] == activity)
 
 
-def post(participant: dict[str, Any], board: str, n: int = 1) -> dict[str, Any]:
-    """Post a card on a board from a participant's phone, through the domain; return the ack."""
+def post_on(participant: dict[str, Any], board: str, n: int = 1) -> dict[str, Any]:
+    """Post the participant's n-th card on a board, in the board's first column; return the ack."""
     column, skill = {"competences": ("offre", SKILL), "case_study": ("finalites", None)}.get(board, ("pourquoi", None))
-    client_id = f"day-card-{board}-{n}"
-    return cards.post_card(participant_principal(participant), client_id, board, column, "Une idée", skill).ack
+    return post(participant, "Une idée", column, board, client_id=f"day-card-{board}-{n}", skill=skill)
 
 
 def test_before_the_first_phase_no_board_takes_cards(day: EventLinks) -> None:
     alix = joiner(day)()
     for board in ("case_study", "four_questions", "competences"):
         with pytest.raises(BoardClosed) as refused:
-            post(alix, board)
+            post_on(alix, board)
         assert refused.value.as_ack()["error"]["code"] == "board_closed"
         assert refused.value.details == {"board": board, "open": []}
 
@@ -50,15 +50,15 @@ def test_only_the_board_of_the_phase_takes_cards(day: EventLinks) -> None:
     organiser = link_principal(day.organiser_token)
     alix = joiner(day)()
     programme.set_phase(organiser, phase_of(day, "four_questions"))
-    assert post(alix, "four_questions")["ok"]
+    assert post_on(alix, "four_questions")["ok"]
     with pytest.raises(BoardClosed) as refused:
-        post(alix, "competences")
+        post_on(alix, "competences")
     assert refused.value.details["open"] == ["four_questions"]
     # A plenary has no board: nothing takes cards.
     lunch = next(p["id"] for p in describe_event(day.id)["programme"] if p["kind"] == "repas")
     programme.set_phase(organiser, lunch)
     with pytest.raises(BoardClosed):
-        post(alix, "four_questions", 2)
+        post_on(alix, "four_questions", 2)
 
 
 def test_a_room_moved_by_its_facilitator_takes_cards_on_its_own_phase_s_board(day: EventLinks) -> None:
@@ -67,10 +67,10 @@ def test_a_room_moved_by_its_facilitator_takes_cards_on_its_own_phase_s_board(da
     alix, bao = joiner(day)(0), joiner(day)(1, "Bao")
     programme.set_phase(organiser, phase_of(day, "four_questions"))
     programme.set_room_phase(facilitator, day.rooms[0].id, phase_of(day, "competences"))
-    assert post(alix, "competences")["ok"]
+    assert post_on(alix, "competences")["ok"]
     with pytest.raises(BoardClosed):
-        post(alix, "four_questions")
-    assert post(bao, "four_questions")["ok"]  # the other room follows the event
+        post_on(alix, "four_questions")
+    assert post_on(bao, "four_questions")["ok"]  # the other room follows the event
 
 
 def test_a_board_opened_early_takes_cards_whatever_the_phase(day: EventLinks) -> None:
@@ -80,21 +80,21 @@ def test_a_board_opened_early_takes_cards_whatever_the_phase(day: EventLinks) ->
     # Stored in the event's board order, and carried by the event's state.
     assert opened.ack["open_boards"] == ["case_study", "competences"]
     assert describe_event(day.id)["open_boards"] == ["case_study", "competences"]
-    assert post(alix, "competences")["ok"]
+    assert post_on(alix, "competences")["ok"]
     with pytest.raises(BoardClosed):
-        post(alix, "four_questions")
+        post_on(alix, "four_questions")
     programme.set_open_boards(organiser, [])
     with pytest.raises(BoardClosed):
-        post(alix, "competences", 2)
+        post_on(alix, "competences", 2)
 
 
 def test_a_retried_card_is_answered_even_once_its_board_closed(day: EventLinks) -> None:
     organiser = link_principal(day.organiser_token)
     alix = joiner(day)()
     programme.set_phase(organiser, phase_of(day, "four_questions"))
-    first = post(alix, "four_questions")
+    first = post_on(alix, "four_questions")
     programme.set_phase(organiser, phase_of(day, "competences"))
-    assert post(alix, "four_questions") == first
+    assert post_on(alix, "four_questions") == first
 
 
 def test_opening_boards_is_the_organiser_s_and_names_real_boards(day: EventLinks) -> None:

@@ -20,6 +20,7 @@ from collab.domain.events import EventLinks
 from collab.exports.files import export_file
 from collab.models import Card, Event, HypothesisVote, MatchAcceptance, Participant, Synthesis
 from tests.support.apps import link_principal, participant_principal, received
+from tests.support.cards import posted
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -31,12 +32,6 @@ def set_event(event_id: int, **values: Any) -> None:
     """Set columns of an event directly (the organiser's form is built elsewhere)."""
     with db.transaction() as session:
         session.execute(update(Event).where(Event.id == event_id).values(**values))
-
-
-def post(participant: dict[str, Any], n: int, text: str = "Parce que") -> int:
-    """Post a card on the four questions as this participant and return its id."""
-    ack = cards.post_card(participant_principal(participant), f"c-{n:04}", "four_questions", "pourquoi", text).ack
-    return int(ack["card"]["id"])
 
 
 def a_match(alix: dict[str, Any], bao: dict[str, Any]) -> tuple[int, int]:
@@ -76,8 +71,8 @@ def board(event: EventLinks, room: int = 0) -> list[dict[str, Any]]:
 
 def test_withdrawn_keeps_the_cards_without_author_and_erases_contact_lines(event: EventLinks, join: Join) -> None:
     alix, bao = join(pseudonym="Alix"), join(pseudonym="Bao")
-    mine = post(alix, 1, "Pour coopérer")
-    post(bao, 2)
+    mine = posted(alix, "Pour coopérer", client_id="c-0001")["id"]
+    posted(bao, client_id="c-0002")
     a_match(alix, bao)
     set_event(event.id, erase_policy="withdrawn")
     outcome = privacy.erase_participant(participant_principal(alix)).outcome
@@ -99,8 +94,14 @@ def test_remove_deletes_the_cards_as_a_deleted_card_and_gives_back_merged_duplic
     event: EventLinks, join: Join
 ) -> None:
     alix, bao = join(pseudonym="Alix"), join(pseudonym="Bao")
-    mine, merged_away = post(alix, 1, "Pour coopérer"), post(alix, 2, "Doublon")
-    theirs, their_duplicate = post(bao, 3, "Parce que"), post(bao, 4, "Pour coopérer aussi")
+    mine, merged_away = (
+        posted(alix, "Pour coopérer", client_id="c-0001")["id"],
+        posted(alix, "Doublon", client_id="c-0002")["id"],
+    )
+    theirs, their_duplicate = (
+        posted(bao, "Parce que", client_id="c-0003")["id"],
+        posted(bao, "Pour coopérer aussi", client_id="c-0004")["id"],
+    )
     facilitator = link_principal(event.rooms[0].facilitator_token)
     moderation.merge_cards(facilitator, mine, [their_duplicate])  # Bao's card inside Alix's
     moderation.merge_cards(facilitator, theirs, [merged_away])  # Alix's card inside Bao's
@@ -139,7 +140,7 @@ def test_remove_blanks_hypothesis_reasons_and_keeps_the_verdicts(event: EventLin
 
 def test_a_published_synthesis_loses_the_erased_author(event: EventLinks, join: Join) -> None:
     alix, bao = join(pseudonym="Alix"), join(pseudonym="Bao")
-    mine, theirs = post(alix, 1, "Pour coopérer"), post(bao, 2)
+    mine, theirs = posted(alix, "Pour coopérer", client_id="c-0001")["id"], posted(bao, client_id="c-0002")["id"]
     facilitator = link_principal(event.rooms[0].facilitator_token)
     syntheses.save_synthesis(facilitator, event.rooms[0].id, "four_questions", [mine, theirs], {})
     syntheses.publish_synthesis(facilitator, event.rooms[0].id, "four_questions")
@@ -173,7 +174,7 @@ def test_only_a_participant_erases_themselves(event: EventLinks) -> None:
 
 def test_the_exports_show_an_erased_author_without_pseudonym(event: EventLinks, join: Join) -> None:
     alix, bao = join(pseudonym="Alixandrine"), join(pseudonym="Bao")
-    ids = [post(alix, 1, "Pour coopérer"), post(bao, 2, "Parce que")]
+    ids = [posted(alix, "Pour coopérer", client_id="c-0001")["id"], posted(bao, "Parce que", client_id="c-0002")["id"]]
     cards.post_card(participant_principal(alix), "need", "competences", "besoin", "Un juriste", SKILL)
     facilitator = link_principal(event.rooms[0].facilitator_token)
     syntheses.save_synthesis(facilitator, event.rooms[0].id, "four_questions", ids, {})
@@ -195,7 +196,7 @@ def test_the_exports_show_an_erased_author_without_pseudonym(event: EventLinks, 
 
 def test_an_event_is_anonymised_once_its_retention_has_passed(event: EventLinks, join: Join) -> None:
     alix, bao = join(pseudonym="Alix"), join(pseudonym="Bao")
-    mine = post(alix, 1, "Pour coopérer")
+    mine = posted(alix, "Pour coopérer", client_id="c-0001")["id"]
     a_match(alix, bao)
     set_event(event.id, closed_at=CLOSED_AT, retention_days=30)
     assert privacy.anonymise_due_events(CLOSED_AT + timedelta(days=30) - timedelta(seconds=1)) == []
@@ -275,7 +276,7 @@ def room(event: EventLinks, join: Join, connect: Connect) -> dict[str, Any]:
         "facilitator": connect(event.rooms[0].facilitator_token),
         "screen": connect(event.screen_token),
     }
-    card = post(alix, 1, "Pour coopérer")
+    card = posted(alix, "Pour coopérer", client_id="c-0001")["id"]
     for sio in clients.values():
         sio.get_received()
     return clients | {"card": card, "token": alix["token"]}

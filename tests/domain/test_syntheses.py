@@ -11,26 +11,25 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
 from collab.db import db
-from collab.domain import cards, case_study, syntheses
+from collab.domain import case_study, syntheses
 from collab.domain.access import Principal
 from collab.domain.errors import Invalid
 from collab.domain.events import EventLinks, describe_event
 from collab.exports.files import export_file
 from collab.models import Synthesis
 from tests.support.apps import link_principal, participant_principal
+from tests.support.cards import posted
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
 
 
-def post(participant: dict[str, Any], board: str, column: str, text: str) -> int:
-    """Post a card on a board as a participant (playing a protagonist in atelier 1) and return its id."""
-    if board == "case_study":
-        event = describe_event(participant["event_id"])
-        room = next(r for r in event["rooms"] if r["id"] == participant["room_id"])
-        case_study.take_role(participant_principal(participant), room["situation"]["protagonists"][0])
-    ack = cards.post_card(participant_principal(participant), f"c-{abs(hash(text)) % 10**8}", board, column, text).ack
-    return int(ack["card"]["id"])
+def playing(participant: dict[str, Any]) -> dict[str, Any]:
+    """Give the participant the first protagonist of their room's situation (atelier 1); return them."""
+    event = describe_event(participant["event_id"])
+    room = next(r for r in event["rooms"] if r["id"] == participant["room_id"])
+    case_study.take_role(participant_principal(participant), room["situation"]["protagonists"][0])
+    return participant
 
 
 def stored() -> int:
@@ -46,8 +45,8 @@ def facilitator(event: EventLinks, room: int = 0) -> Principal:
 
 def test_a_room_keeps_one_synthesis_per_board_each_with_the_board_columns(event: EventLinks, join: Join) -> None:
     alix = join(room=0, pseudonym="Alix")
-    finalite = post(alix, "case_study", "finalites", "Nourrir les cantines")
-    pourquoi = post(alix, "four_questions", "pourquoi", "Ne pas rester seul")
+    finalite = posted(playing(alix), "Nourrir les cantines", "finalites", "case_study")["id"]
+    pourquoi = posted(alix, "Ne pas rester seul", "pourquoi", "four_questions")["id"]
     room_id = event.rooms[0].id
     case = syntheses.save_synthesis(facilitator(event), room_id, "case_study", [finalite], {"marges": "Des leviers."})
     grid = syntheses.save_synthesis(facilitator(event), room_id, "four_questions", [pourquoi], {"pourquoi": "Seul."})
@@ -83,8 +82,8 @@ def test_a_bad_synthesis_of_a_board_is_refused_naming_the_field(
 ) -> None:
     here, there = join(room=0), join(room=1)
     made = {
-        "four_questions": post(here, "four_questions", "pourquoi", "Une carte des quatre questions"),
-        "elsewhere": post(there, "case_study", "finalites", "Une carte d'une autre salle"),
+        "four_questions": posted(here, "Une carte des quatre questions", "pourquoi", "four_questions")["id"],
+        "elsewhere": posted(playing(there), "Une carte d'une autre salle", "finalites", "case_study")["id"],
     }
     items = [made[which]] if which else []
     with pytest.raises(Invalid) as refused:
@@ -131,8 +130,8 @@ def test_a_synthesis_made_before_boards_had_their_own_is_still_shown_and_reporte
 
 def test_the_report_presents_the_syntheses_by_atelier_then_room(event: EventLinks, join: Join) -> None:
     alix, bao = join(room=0), join(room=1)
-    finalite = post(alix, "case_study", "finalites", "Nourrir les cantines")
-    post(bao, "four_questions", "comment", "Un comité de pilotage")
+    finalite = posted(playing(alix), "Nourrir les cantines", "finalites", "case_study")["id"]
+    posted(bao, "Un comité de pilotage", "comment", "four_questions")
     first, second = event.rooms[0].id, event.rooms[1].id
     organiser = link_principal(event.organiser_token)
     # Written in the reverse order of the day: the report follows the programme and the rooms.
@@ -167,8 +166,8 @@ def test_the_report_presents_the_syntheses_by_atelier_then_room(event: EventLink
 
 def test_syntheses_per_board_over_sockets(connect: Connect, event: EventLinks, join: Join) -> None:
     participant = join(room=0, pseudonym="Alix")
-    finalite = post(participant, "case_study", "finalites", "Nourrir les cantines")
-    pourquoi = post(participant, "four_questions", "pourquoi", "Ne pas rester seul")
+    finalite = posted(playing(participant), "Nourrir les cantines", "finalites", "case_study")["id"]
+    pourquoi = posted(participant, "Ne pas rester seul", "pourquoi", "four_questions")["id"]
     console, screen = connect(event.rooms[0].facilitator_token), connect(event.screen_token)
     room_id = event.rooms[0].id
     screen.get_received()

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from collab.db import db
-from collab.domain import cards, moderation, rooms, syntheses, votes
+from collab.domain import moderation, rooms, syntheses, votes
 from collab.domain.access import Principal
 from collab.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, Dot, DotVote, ModerationAction, Synthesis
 from tests.support.apps import link_principal, participant_principal
+from tests.support.cards import posted
 
 FQ = "four_questions"
 
@@ -28,13 +29,6 @@ def count(model: Any) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def post(participant: dict[str, Any], text: str = "Une idée", column: str = "pourquoi") -> int:
-    """Post a card as a participant and return its id."""
-    client_id = f"c-{participant['id']}-{abs(hash(text)) % 10**8:08d}"
-    outcome = cards.post_card(participant_principal(participant), client_id, "four_questions", column, text)
-    return int(outcome.ack["card"]["id"])
-
-
 def facilitator(event: EventLinks, room: int = 0) -> Principal:
     """Return the principal of a room's facilitator link."""
     return link_principal(event.rooms[room].facilitator_token)
@@ -42,7 +36,7 @@ def facilitator(event: EventLinks, room: int = 0) -> Principal:
 
 def test_a_vote_counts_dots_per_card_and_sync_tells_what_is_left(event: EventLinks, join: Join) -> None:
     alix, bao = join(pseudonym="Alix"), join(pseudonym="Bao")
-    first, second = post(alix, "Première"), post(bao, "Seconde")
+    first, second = posted(alix, "Première")["id"], posted(bao, "Seconde")["id"]
     opened = votes.open_vote(facilitator(event), event.rooms[0].id, 3)
     assert opened.ack["vote"]["dots"] == 3 and opened.changes
     assert opened.changes[0]["event"] == "vote_opened"
@@ -69,7 +63,7 @@ def test_a_vote_counts_dots_per_card_and_sync_tells_what_is_left(event: EventLin
 
 def test_a_new_vote_closes_the_previous_and_counts_start_at_zero(event: EventLinks, join: Join) -> None:
     alix = join()
-    card_id = post(alix)
+    card_id = posted(alix, "Une idée")["id"]
     room_id = event.rooms[0].id
     votes.open_vote(facilitator(event), room_id, 2)
     votes.place_dot(participant_principal(alix), card_id)
@@ -84,7 +78,7 @@ def test_a_new_vote_closes_the_previous_and_counts_start_at_zero(event: EventLin
 
 def test_a_closed_vote_refuses_dots_and_keeps_its_counts(event: EventLinks, join: Join) -> None:
     alix = join()
-    card_id = post(alix)
+    card_id = posted(alix, "Une idée")["id"]
     room_id = event.rooms[0].id
     with pytest.raises(Conflict):
         votes.place_dot(participant_principal(alix), card_id)  # no vote yet
@@ -105,7 +99,7 @@ def test_a_closed_vote_refuses_dots_and_keeps_its_counts(event: EventLinks, join
 
 def test_a_restored_card_comes_back_with_its_dots(event: EventLinks, join: Join) -> None:
     alix = join()
-    card_id = post(alix)
+    card_id = posted(alix, "Une idée")["id"]
     votes.open_vote(facilitator(event), event.rooms[0].id, 3)
     votes.place_dot(participant_principal(alix), card_id)
     votes.place_dot(participant_principal(alix), card_id)
@@ -116,7 +110,11 @@ def test_a_restored_card_comes_back_with_its_dots(event: EventLinks, join: Join)
 
 def test_no_dots_on_hidden_held_or_other_rooms_cards(event: EventLinks, join: Join) -> None:
     alix, chloe = join(room=0, pseudonym="Alix"), join(room=1, pseudonym="Chloé")
-    hidden, held, elsewhere = post(alix, "Masquée"), post(alix, "Retenue"), post(chloe, "Ailleurs")
+    hidden, held, elsewhere = (
+        posted(alix, "Masquée")["id"],
+        posted(alix, "Retenue")["id"],
+        posted(chloe, "Ailleurs")["id"],
+    )
     moderation.hide_card(facilitator(event), hidden)
     with db.transaction() as session:
         session.execute(update(Card).where(Card.id == held).values(held="reveal"))
@@ -138,7 +136,7 @@ def test_no_dots_on_hidden_held_or_other_rooms_cards(event: EventLinks, join: Jo
 
 def test_only_the_rooms_staff_runs_votes_and_only_participants_place_dots(event: EventLinks, join: Join) -> None:
     alix = join()
-    card_id = post(alix)
+    card_id = posted(alix, "Une idée")["id"]
     room_id = event.rooms[0].id
     for principal in (facilitator(event, 1), link_principal(event.screen_token), participant_principal(alix)):
         with pytest.raises(Forbidden):
@@ -158,7 +156,7 @@ def test_only_the_rooms_staff_runs_votes_and_only_participants_place_dots(event:
 
 def test_concurrent_dots_never_exceed_the_vote(event: EventLinks, join: Join) -> None:
     alix = join()
-    card_ids = [post(alix, f"Carte {n}") for n in range(4)]
+    card_ids = [posted(alix, f"Carte {n}")["id"] for n in range(4)]
     votes.open_vote(facilitator(event), event.rooms[0].id, 3)
     principal = participant_principal(alix)
     outcomes: list[str] = []
@@ -186,7 +184,11 @@ def test_concurrent_dots_never_exceed_the_vote(event: EventLinks, join: Join) ->
 
 def test_a_synthesis_is_drafted_then_published_frozen(event: EventLinks, join: Join) -> None:
     alix = join(pseudonym="Alix", scale="region")
-    first, second, hidden = post(alix, "Première"), post(alix, "Seconde", "comment"), post(alix, "Masquée")
+    first, second, hidden = (
+        posted(alix, "Première")["id"],
+        posted(alix, "Seconde", "comment")["id"],
+        posted(alix, "Masquée")["id"],
+    )
     room_id = event.rooms[0].id
     moderation.hide_card(facilitator(event), hidden)
     saved = syntheses.save_synthesis(facilitator(event), room_id, FQ, [second, first], {"pourquoi": " Parce que. "})
@@ -231,7 +233,7 @@ def test_a_bad_synthesis_is_refused(event: EventLinks, join: Join, items: list[i
 
 def test_synthesis_cards_come_from_the_room_and_only_its_staff_writes_it(event: EventLinks, join: Join) -> None:
     alix, chloe = join(room=0), join(room=1)
-    mine, hidden, elsewhere = post(alix, "Ici"), post(alix, "Masquée"), post(chloe, "Ailleurs")
+    mine, hidden, elsewhere = posted(alix, "Ici")["id"], posted(alix, "Masquée")["id"], posted(chloe, "Ailleurs")["id"]
     moderation.hide_card(facilitator(event), hidden)
     room_id = event.rooms[0].id
     for items in ([elsewhere], [hidden], [999999]):

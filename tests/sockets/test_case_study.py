@@ -9,28 +9,23 @@ from typing import Any
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.events import EventLinks, describe_event
 from collab.models import Card, Change, ModerationAction, Participant, Situation
 from tests.support.apps import received
+from tests.support.cards import counted, post
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
 
 
-def written() -> tuple[int, ...]:
-    """Return how many cards, changes, log lines and situations are stored, and the roles taken."""
-    with db.transaction() as session:
-        counts = [session.scalar(select(func.count()).select_from(m)) or 0 for m in (Card, Change, ModerationAction)]
-        roles = session.scalar(select(func.count()).where(Participant.role.is_not(None))) or 0
-        situations = session.scalar(select(func.count()).select_from(Situation)) or 0
-        return (*counts, roles, situations)
-
-
-def post(sio: SocketIOTestClient, text: str, column: str = "jeux_acteurs", board: str = "case_study") -> dict[str, Any]:
-    """Post a card and return the acknowledgement."""
-    payload = {"client_id": f"client-{abs(hash((text, column))) % 10**8:08d}", "board": board, "column": column}
-    return dict(sio.emit("post_card", payload | {"text": text}, callback=True))
+# What the tests count before and after: cards, changes, log lines, roles taken and situations.
+WRITTEN = (
+    Card,
+    Change,
+    ModerationAction,
+    select(func.count()).where(Participant.role.is_not(None)),
+    select(func.count()).select_from(Situation),
+)
 
 
 def situation_of(event: EventLinks, room: int) -> dict[str, Any]:
@@ -51,7 +46,7 @@ def test_a_role_taken_reaches_the_room_and_tags_the_cards(connect: Connect, even
     for sio in everyone:
         sio.get_received()
 
-    refused = post(alix, "Les trois EPCI ne veulent pas la même chose")
+    refused = post(alix, "Les trois EPCI ne veulent pas la même chose", column="jeux_acteurs", board="case_study")
     assert not refused["ok"] and refused["error"]["details"]["field"] == "role"
     role = situation["protagonists"][1]
     taken = alix.emit("take_role", {"role": role}, callback=True)
@@ -62,7 +57,7 @@ def test_a_role_taken_reaches_the_room_and_tags_the_cards(connect: Connect, even
         assert {(r["pseudonym"], r["role"]) for r in change["roles"]} == {("Alix", role), ("Bao", None)}
     assert received(elsewhere, "roles_changed") == []
 
-    posted = post(alix, "Les trois EPCI ne veulent pas la même chose")
+    posted = post(alix, "Les trois EPCI ne veulent pas la même chose", column="jeux_acteurs", board="case_study")
     assert posted["ok"]
     card = posted["card"]
     assert (card["role"], card["situation_id"], card["skill"]) == (role, situation["id"], None)
@@ -78,11 +73,11 @@ def test_a_role_taken_reaches_the_room_and_tags_the_cards(connect: Connect, even
 def test_a_role_must_be_a_protagonist_of_the_rooms_situation(connect: Connect, event: EventLinks, join: Join) -> None:
     alix = connect(join(room=0)["token"])
     other_room_role = situation_of(event, 1)["protagonists"][0]
-    before = written()
+    before = counted(*WRITTEN)
     for payload in ({"role": other_room_role}, {"role": ""}, {"role": 3}, {}, {"role": "x", "extra": 1}):
         ack = alix.emit("take_role", payload, callback=True)
         assert not ack["ok"] and ack["error"]["code"] == "invalid", payload
-    assert written() == before
+    assert counted(*WRITTEN) == before
     dropped = alix.emit("take_role", {"role": None}, callback=True)
     assert dropped["ok"] and dropped["role"] is None
 
@@ -96,7 +91,7 @@ def test_the_facilitator_hands_out_roles_in_their_room_only(connect: Connect, ev
     role = situation_of(event, 0)["protagonists"][0]
     phone.get_received()
 
-    before = written()
+    before = counted(*WRITTEN)
     refused = other_console.emit("assign_role", {"participant_id": alix["id"], "role": role}, callback=True)
     assert refused["error"]["code"] == "forbidden"
     refused = console.emit("assign_role", {"participant_id": chloe["id"], "role": role}, callback=True)
@@ -105,13 +100,13 @@ def test_the_facilitator_hands_out_roles_in_their_room_only(connect: Connect, ev
     assert refused["error"]["code"] == "forbidden"
     refused = console.emit("assign_role", {"participant_id": 99999, "role": role}, callback=True)
     assert refused["error"]["code"] == "not_found"
-    assert written() == before
+    assert counted(*WRITTEN) == before
 
     assigned = console.emit("assign_role", {"participant_id": alix["id"], "role": role}, callback=True)
     assert assigned["ok"]
     [change] = received(phone, "roles_changed")
     assert [r["role"] for r in change["roles"] if r["participant_id"] == alix["id"]] == [role]
-    assert post(phone, "Le PETR veut piloter")["card"]["role"] == role
+    assert post(phone, "Le PETR veut piloter", column="jeux_acteurs", board="case_study")["card"]["role"] == role
 
 
 def test_another_situation_clears_the_rooms_roles(connect: Connect, event: EventLinks, join: Join) -> None:
@@ -120,7 +115,7 @@ def test_another_situation_clears_the_rooms_roles(connect: Connect, event: Event
     elsewhere = connect(join(room=2)["token"])
     console = connect(event.rooms[0].facilitator_token)
     assert phone.emit("take_role", {"role": situation_of(event, 0)["protagonists"][0]}, callback=True)["ok"]
-    card = post(phone, "Qui finance la légumerie ?")["card"]
+    card = post(phone, "Qui finance la légumerie ?", column="jeux_acteurs", board="case_study")["card"]
     other = situation_of(event, 3)
     for sio in (phone, elsewhere):
         sio.get_received()
@@ -135,7 +130,7 @@ def test_another_situation_clears_the_rooms_roles(connect: Connect, event: Event
     assert [r["role"] for r in synced["roles"]] == [None]
     # The card keeps the situation and role it was written in.
     assert synced["snapshot"]["cards"][0]["situation_id"] == card["situation_id"] != other["id"]
-    refused = post(phone, "Sans rôle dans la nouvelle situation")
+    refused = post(phone, "Sans rôle dans la nouvelle situation", column="jeux_acteurs", board="case_study")
     assert refused["error"]["details"]["field"] == "role"
     wrong = console.emit(
         "set_room_situation", {"room_id": event.rooms[1].id, "situation_id": other["id"]}, callback=True
@@ -153,13 +148,13 @@ def test_the_organiser_writes_the_situations(connect: Connect, event: EventLinks
         "scales": ["region", "commune"],
         "protagonists": ["Maire", "ARS", "  Maire ", "Médecin généraliste"],
     }
-    before = written()
+    before = counted(*WRITTEN)
     for sio in (console, phone):
         assert sio.emit("save_situation", values, callback=True)["error"]["code"] == "forbidden"
     for bad in ({"title": ""}, {"scales": ["lune"]}, {"protagonists": ["x" * 121]}, {"title": 5}):
         ack = organiser.emit("save_situation", values | bad, callback=True)
         assert not ack["ok"] and ack["error"]["code"] == "invalid", bad
-    assert written() == before
+    assert counted(*WRITTEN) == before
     phone.get_received()
 
     saved = organiser.emit("save_situation", values, callback=True)
@@ -203,9 +198,9 @@ def test_the_grid_reads_back_the_case_study_of_its_situation(connect: Connect, e
     role = situation["protagonists"][0]
     for sio in (alix, bao):
         assert sio.emit("take_role", {"role": role}, callback=True)["ok"]
-    kept = post(alix, "Chaque EPCI veut sa part")["card"]
-    hidden = post(alix, "Un propos à masquer", column="finalites")["card"]
-    other_room = post(bao, "La chambre d'agriculture temporise", column="marges")["card"]
+    kept = post(alix, "Chaque EPCI veut sa part", column="jeux_acteurs", board="case_study")["card"]
+    hidden = post(alix, "Un propos à masquer", column="finalites", board="case_study")["card"]
+    other_room = post(bao, "La chambre d'agriculture temporise", column="marges", board="case_study")["card"]
     post(alix, "Pour nourrir les cantines", column="pour_quoi", board="four_questions")
     assert organiser.emit("hide_card", {"card_id": hidden["id"]}, callback=True)["ok"]
 

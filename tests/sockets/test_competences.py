@@ -7,23 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_socketio import SocketIOTestClient
-from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, MatchAcceptance
 from tests.support.apps import received
+from tests.support.cards import counted, post
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
 
 
-def written() -> tuple[int, ...]:
-    """Return how many cards, changes and acceptances are stored."""
-    with db.transaction() as session:
-        return tuple(
-            session.scalar(select(func.count()).select_from(model)) or 0 for model in (Card, Change, MatchAcceptance)
-        )
+# What the tests count before and after: cards, changes and acceptances.
+WRITTEN = (Card, Change, MatchAcceptance)
 
 
 def skill(kind: str = "savoir_faire", scope: str = "individuel", keywords: list[str] | None = None) -> dict[str, Any]:
@@ -31,17 +26,9 @@ def skill(kind: str = "savoir_faire", scope: str = "individuel", keywords: list[
     return {"type": kind, "scope": scope, "keywords": keywords or []}
 
 
-def post(sio: SocketIOTestClient, column: str, text: str, **fields: Any) -> dict[str, Any]:
-    """Post an offer (`offre`) or a need (`besoin`) and return the acknowledgement."""
-    payload = {"client_id": f"client-{abs(hash((column, text))) % 10**8:08d}", "board": "competences"}
-    return dict(
-        sio.emit("post_card", payload | {"column": column, "text": text, "skill": skill(**fields)}, callback=True)
-    )
-
-
 def test_an_offer_or_a_need_is_typed_or_refused(connect: Connect, join: Join) -> None:
     phone = connect(join()["token"])
-    before = written()
+    before = counted(*WRITTEN)
     base = {"client_id": "client-0001", "board": "competences", "column": "offre", "text": "Je sais animer"}
     refusals = [
         base,  # no skill on a competences board
@@ -56,7 +43,7 @@ def test_an_offer_or_a_need_is_typed_or_refused(connect: Connect, join: Join) ->
     for payload in refusals:
         ack = phone.emit("post_card", payload, callback=True)
         assert not ack["ok"] and ack["error"]["code"] == "invalid", payload
-    assert written() == before
+    assert counted(*WRITTEN) == before
     ack = phone.emit(
         "post_card", base | {"skill": skill(keywords=[" Concertation ", "concertation", "SIG"])}, callback=True
     )
@@ -70,9 +57,27 @@ def test_pairs_are_proposed_across_rooms_and_people_put_in_touch(
     alix = connect(join(room=0, pseudonym="Alix")["token"])
     bao = connect(join(room=1, pseudonym="Bao")["token"])
     chloe = connect(join(room=2, pseudonym="Chloé")["token"])
-    offer = post(alix, "offre", "J'anime des réunions de concertation avec les habitants", keywords=["concertation"])
-    own_need = post(alix, "besoin", "Je cherche à animer des réunions de concertation", keywords=["concertation"])
-    need = post(bao, "besoin", "Animer une concertation avec les habitants du quartier", keywords=["concertation"])
+    offer = post(
+        alix,
+        "J'anime des réunions de concertation avec les habitants",
+        "offre",
+        "competences",
+        skill=skill(keywords=["concertation"]),
+    )
+    own_need = post(
+        alix,
+        "Je cherche à animer des réunions de concertation",
+        "besoin",
+        "competences",
+        skill=skill(keywords=["concertation"]),
+    )
+    need = post(
+        bao,
+        "Animer une concertation avec les habitants du quartier",
+        "besoin",
+        "competences",
+        skill=skill(keywords=["concertation"]),
+    )
     assert offer["ok"] and own_need["ok"] and need["ok"]
     offer_id, need_id = offer["card"]["id"], need["card"]["id"]
 
@@ -124,15 +129,15 @@ def test_pairs_are_proposed_across_rooms_and_people_put_in_touch(
 def test_a_pair_is_refused_when_it_is_not_one(connect: Connect, join: Join) -> None:
     alix = connect(join(room=0, pseudonym="Alix")["token"])
     bao = connect(join(room=1, pseudonym="Bao")["token"])
-    offer = post(alix, "offre", "Je connais les fonds LEADER")["card"]["id"]
-    own_need = post(alix, "besoin", "Je cherche des fonds LEADER")["card"]["id"]
-    need = post(bao, "besoin", "Monter un dossier LEADER")["card"]["id"]
+    offer = post(alix, "Je connais les fonds LEADER", "offre", "competences", skill=skill())["card"]["id"]
+    own_need = post(alix, "Je cherche des fonds LEADER", "besoin", "competences", skill=skill())["card"]["id"]
+    need = post(bao, "Monter un dossier LEADER", "besoin", "competences", skill=skill())["card"]["id"]
     grid = bao.emit(
         "post_card",
         {"client_id": "client-grid-1", "board": "four_questions", "column": "comment", "text": "x"},
         callback=True,
     )["card"]["id"]
-    before = written()
+    before = counted(*WRITTEN)
     refusals = {
         (need, offer): "invalid",  # the other way round
         (offer, own_need): "invalid",  # the same person on both sides
@@ -144,7 +149,7 @@ def test_a_pair_is_refused_when_it_is_not_one(connect: Connect, join: Join) -> N
         assert ack["error"]["code"] == code, (offer_id, need_id, ack)
     too_long = alix.emit("accept_match", {"offer_id": offer, "need_id": need, "contact": "x" * 201}, callback=True)
     assert too_long["error"]["code"] == "invalid"
-    assert written() == before
+    assert counted(*WRITTEN) == before
 
 
 def test_the_map_shows_types_gaps_and_strong_pairs(connect: Connect, event: EventLinks, join: Join) -> None:
@@ -158,11 +163,25 @@ def test_the_map_shows_types_gaps_and_strong_pairs(connect: Connect, event: Even
 
     for sio in (alix, bao, screen, console):
         sio.get_received()
-    offer = post(alix, "offre", "Je maîtrise les SIG et la cartographie", kind="savoirs", keywords=["cartographie"])
+    offer = post(
+        alix,
+        "Je maîtrise les SIG et la cartographie",
+        "offre",
+        "competences",
+        skill=skill(kind="savoirs", keywords=["cartographie"]),
+    )
     for sio in (alix, bao, screen, console):
         assert received(sio, "competences_changed") == [{"event_id": event.id}]
-    post(bao, "besoin", "Il me faut une cartographie du foncier agricole", kind="savoirs", keywords=["cartographie"])
-    gap = post(bao, "besoin", "Apprendre le chant lyrique pour nos veillées", kind="savoir_etre")
+    post(
+        bao,
+        "Il me faut une cartographie du foncier agricole",
+        "besoin",
+        "competences",
+        skill=skill(kind="savoirs", keywords=["cartographie"]),
+    )
+    gap = post(
+        bao, "Apprendre le chant lyrique pour nos veillées", "besoin", "competences", skill=skill(kind="savoir_etre")
+    )
     answer = console.emit("get_competence_map", {}, callback=True)
     assert answer["totals"]["offers"] == 1 and answer["totals"]["needs"] == 2
     savoirs = next(t for t in answer["types"] if t["type"] == "savoirs")
@@ -189,8 +208,20 @@ def test_pairs_follow_a_room_renamed_and_a_card_edited(connect: Connect, event: 
     alix = connect(join(room=0, pseudonym="Alix")["token"])
     bao = connect(join(room=1, pseudonym="Bao")["token"])
     organiser = connect(event.organiser_token)
-    offer = post(alix, "offre", "Je connais bien les fonds européens LEADER", kind="savoirs", keywords=["LEADER"])
-    post(bao, "besoin", "Monter un dossier de fonds européens LEADER", kind="savoirs", keywords=["LEADER"])
+    offer = post(
+        alix,
+        "Je connais bien les fonds européens LEADER",
+        "offre",
+        "competences",
+        skill=skill(kind="savoirs", keywords=["LEADER"]),
+    )
+    post(
+        bao,
+        "Monter un dossier de fonds européens LEADER",
+        "besoin",
+        "competences",
+        skill=skill(kind="savoirs", keywords=["LEADER"]),
+    )
     before = bao.emit("get_matches", {}, callback=True)["needs"][0]["matches"][0]
     assert before["offer"]["room_name"] == event.rooms[0].name
 

@@ -17,12 +17,13 @@ from collab.domain.events import EventLinks, create_event
 from collab.domain.templates import check_template, load_template
 from collab.models import Hypothesis, HypothesisVote, ModerationAction
 from tests.support.apps import SECRET, link_principal, participant_principal, received
+from tests.support.cards import posted
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
 
 
-def written() -> tuple[Any, ...]:
+def as_stored() -> tuple[Any, ...]:
     """Return every hypothesis and vote as stored, and how many log lines: what a refusal leaves as it was."""
     with db.transaction() as session:
         return (
@@ -36,14 +37,6 @@ def written() -> tuple[Any, ...]:
             ],
             session.scalar(select(func.count()).select_from(ModerationAction)),
         )
-
-
-def post(sio: SocketIOTestClient, text: str, column: str = "pourquoi") -> dict[str, Any]:
-    """Post a card from a phone and return it."""
-    payload = {"client_id": f"client-{abs(hash(text)) % 10**8:08d}", "board": "four_questions", "column": column}
-    ack = sio.emit("post_card", payload | {"text": text}, callback=True)
-    assert ack["ok"], ack
-    return dict(ack["card"])
 
 
 def first_id(organiser: SocketIOTestClient) -> int:
@@ -116,7 +109,7 @@ def test_a_vote_reaches_phones_when_opened_and_only_screens_and_consoles_as_it_g
     [*_, last] = received(screen, "hypothesis_results")
     assert last["results"] == {"validee": 0, "infirmee": 1, "a_nuancer": 1, "total": 2}
     assert last["reasons"] == [{"verdict": "infirmee", "reason": "Pas chez nous"}]
-    assert len(written()[1]) == 2
+    assert len(as_stored()[1]) == 2
 
     # Each phone reads its own vote; the screen reads none.
     mine = alix.emit("get_hypotheses", {}, callback=True)["hypotheses"][0]["mine"]
@@ -142,10 +135,10 @@ def test_a_closed_or_draft_hypothesis_takes_no_vote(connect: Connect, event: Eve
     organiser = connect(event.organiser_token)
     listed = organiser.emit("get_hypotheses", {}, callback=True)["hypotheses"]
     first, second = listed[0]["id"], listed[1]["id"]
-    before = written()
+    before = as_stored()
     draft = alix.emit("vote_hypothesis", {"hypothesis_id": first, "verdict": "validee"}, callback=True)
     assert draft["ok"] is False and draft["error"]["code"] == "conflict"
-    assert written() == before
+    assert as_stored() == before
 
     organiser.emit("open_hypothesis", {"hypothesis_id": first}, callback=True)
     assert alix.emit("vote_hypothesis", {"hypothesis_id": first, "verdict": "validee"}, callback=True)["ok"]
@@ -153,10 +146,10 @@ def test_a_closed_or_draft_hypothesis_takes_no_vote(connect: Connect, event: Eve
     organiser.emit("open_hypothesis", {"hypothesis_id": second}, callback=True)
     states = [h["state"] for h in organiser.emit("get_hypotheses", {}, callback=True)["hypotheses"]]
     assert states[:2] == ["closed", "open"]
-    before = written()
+    before = as_stored()
     refused = alix.emit("vote_hypothesis", {"hypothesis_id": first, "verdict": "infirmee"}, callback=True)
     assert refused["ok"] is False and refused["error"]["code"] == "conflict"
-    assert written() == before
+    assert as_stored() == before
 
     # Opened again, it takes votes again; the earlier ones stayed.
     reopened = organiser.emit("open_hypothesis", {"hypothesis_id": first}, callback=True)
@@ -195,12 +188,12 @@ def test_other_roles_are_refused_and_nothing_is_written(
         "organiser": event.organiser_token,
     }
     sio = connect(tokens[role])
-    before = written()
+    before = as_stored()
     if "hypothesis_id" in payload:
         payload = payload | {"hypothesis_id": hypothesis_id}
     ack = sio.emit(name, payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden", ack
-    assert written() == before
+    assert as_stored() == before
 
 
 @pytest.mark.parametrize(
@@ -236,12 +229,12 @@ def test_malformed_payloads_are_refused_and_nothing_is_written(
     sio = connect(join()["token"]) if name == "vote_hypothesis" else organiser
     if name != "save_hypothesis" and name != "open_hypothesis":
         payload = {"hypothesis_id": hypothesis_id} | payload
-    before = written()
+    before = as_stored()
     ack = sio.emit(name, payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == code, ack
-    assert written() == before
+    assert as_stored() == before
     assert sio.emit(name, [payload], callback=True)["error"]["code"] == "invalid"  # not an object
-    assert written() == before
+    assert as_stored() == before
 
 
 def test_the_organiser_writes_moves_and_deletes_hypotheses_with_their_evidence(
@@ -249,9 +242,9 @@ def test_the_organiser_writes_moves_and_deletes_hypotheses_with_their_evidence(
 ) -> None:
     alix = connect(join(room=0, pseudonym="Alix")["token"])
     bao = connect(join(room=1, pseudonym="Bao")["token"])
-    kept = post(alix, "Un service commun d'urbanisme")
-    hidden = post(bao, "Les maires y perdent la main")
-    other = post(bao, "Une légumerie partagée", column="comment")
+    kept = posted(alix, "Un service commun d'urbanisme")
+    hidden = posted(bao, "Les maires y perdent la main")
+    other = posted(bao, "Une légumerie partagée", column="comment")
     organiser = connect(event.organiser_token)
     choices = organiser.emit("get_evidence_cards", {}, callback=True)
     assert [c["id"] for c in choices["cards"]] == [other["id"], hidden["id"], kept["id"]]
@@ -277,12 +270,12 @@ def test_the_organiser_writes_moves_and_deletes_hypotheses_with_their_evidence(
     moderation.hide_card(link_principal(event.rooms[1].facilitator_token), hidden["id"])
     listed = organiser.emit("get_hypotheses", {}, callback=True)["hypotheses"]
     assert [c["id"] for c in listed[4]["evidence"]] == [kept["id"]]  # hidden: left out
-    before = written()
+    before = as_stored()
     refused = organiser.emit(
         "save_hypothesis", {"hypothesis_id": new["id"], "text": "Autre", "evidence": [hidden["id"]]}, callback=True
     )
     assert refused["error"]["code"] == "invalid" and refused["error"]["details"]["cards"] == [hidden["id"]]
-    assert written() == before
+    assert as_stored() == before
 
     moved = organiser.emit("move_hypothesis", {"hypothesis_id": new["id"], "position": 0}, callback=True)
     assert moved["hypotheses"][0]["id"] == new["id"]
@@ -292,7 +285,7 @@ def test_the_organiser_writes_moves_and_deletes_hypotheses_with_their_evidence(
     deleted = organiser.emit("delete_hypothesis", {"hypothesis_id": new["id"]}, callback=True)
     assert deleted["ok"] and new["id"] not in [h["id"] for h in deleted["hypotheses"]]
     assert [h["position"] for h in deleted["hypotheses"]] == [0, 1, 2, 3]
-    assert written()[1] == []  # its votes went with it
+    assert as_stored()[1] == []  # its votes went with it
     with db.transaction() as session:
         actions = session.scalars(select(ModerationAction.action).order_by(ModerationAction.id)).all()
     assert [a for a in actions if "hypothesis" in a] == [
@@ -341,7 +334,7 @@ def test_two_sockets_of_one_phone_voting_at_once_leave_one_vote(event: EventLink
     for thread in threads:
         thread.join()
     assert errors == []
-    votes = written()[1]
+    votes = as_stored()[1]
     assert len(votes) == 1 and votes[0][2] in ("validee", "infirmee")
 
 

@@ -17,16 +17,11 @@ from collab.domain.errors import RoomClosed
 from collab.domain.events import EventLinks
 from collab.models import Card, Change, ModerationAction
 from tests.support.apps import link_principal, participant_principal, received
+from tests.support.cards import post
 from tests.support.live import unbatched
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
-
-
-def post(sio: SocketIOTestClient, client_id: str, text: str = "Parce que", column: str = "pourquoi") -> dict[str, Any]:
-    """Post a card and return the acknowledgement."""
-    payload = {"client_id": client_id, "board": "four_questions", "column": column, "text": text}
-    return dict(sio.emit("post_card", payload, callback=True))
 
 
 def snapshot(sio: SocketIOTestClient, room_id: int) -> list[dict[str, Any]]:
@@ -66,23 +61,23 @@ def test_a_locked_room_refuses_cards_and_everyone_learns_it(room: dict[str, Any]
         [changed] = received(room[name], "room_changed")
         assert changed["state"]["locked"] is True and changed["seq"] == ack["seq"]
     assert received(room["elsewhere"], "room_changed") == []
-    refused = post(room["alix"], "client-locked")
+    refused = post(room["alix"], client_id="client-locked")
     assert refused["error"]["code"] == "room_closed" and refused["error"]["details"] == {"reason": "locked"}
     assert snapshot(room["facilitator"], room["id"]) == []
     assert room["bao"].emit("sync", {"room_id": room["id"], "since": 0}, callback=True)["state"]["locked"] is True
     assert staff(room, "lock_room", {"locked": True})["seq"] is None  # twice changes nothing
     staff(room, "lock_room", {"locked": False})
-    assert post(room["alix"], "client-unlocked")["ok"]
+    assert post(room["alix"], client_id="client-unlocked")["ok"]
 
 
 @pytest.mark.parametrize("state", ["paused", "closed"])
 def test_a_paused_or_closed_activity_is_read_only(room: dict[str, Any], state: str) -> None:
-    assert post(room["alix"], "client-before")["ok"]
+    assert post(room["alix"], client_id="client-before")["ok"]
     assert staff(room, "set_activity", {"state": state})["state"]["activity_state"] == state
-    assert post(room["bao"], "client-during")["error"]["details"] == {"reason": state}
+    assert post(room["bao"], client_id="client-during")["error"]["details"] == {"reason": state}
     assert [c["text"] for c in snapshot(room["bao"], room["id"])] == ["Parce que"]
     staff(room, "set_activity", {"state": "open"})
-    assert post(room["bao"], "client-after")["ok"]
+    assert post(room["bao"], client_id="client-after")["ok"]
 
 
 def test_a_post_racing_a_lock_is_committed_before_it_or_refused(event: EventLinks, join: Join) -> None:
@@ -131,7 +126,7 @@ def test_hidden_until_reveal_only_the_author_and_the_staff_read_a_card(room: dic
     assert staff(room, "set_card_modes", {"reveal_mode": True})["state"]["reveal_mode"] is True
     for sio in (room["alix"], room["bao"], room["screen"], room["facilitator"]):
         sio.get_received()
-    ack = post(room["alix"], "client-held", "Une idée à ne pas influencer")
+    ack = post(room["alix"], "Une idée à ne pas influencer", client_id="client-held")
     assert ack["card"]["held"] == "reveal" and ack["card"]["text"] == "Une idée à ne pas influencer"
     own = received(room["alix"], "card_posted")
     # The author's full copy comes first; the public one, with the same number, is a duplicate to drop.
@@ -156,7 +151,7 @@ def test_hidden_until_reveal_only_the_author_and_the_staff_read_a_card(room: dic
 
 
 def test_a_hidden_card_stays_with_its_author_only(room: dict[str, Any]) -> None:
-    card_id = post(room["alix"], "client-to-hide", "Une carte qui sera masquée")["card"]["id"]
+    card_id = post(room["alix"], "Une carte qui sera masquée", client_id="client-to-hide")["card"]["id"]
     for sio in (room["alix"], room["bao"], room["screen"]):
         sio.get_received()
     assert staff(room, "hide_card", {"card_id": card_id})["ok"]
@@ -182,7 +177,7 @@ def test_a_hidden_card_stays_with_its_author_only(room: dict[str, Any]) -> None:
 
 def test_leaving_reveal_mode_reveals_what_it_held(room: dict[str, Any]) -> None:
     staff(room, "set_card_modes", {"reveal_mode": True})
-    post(room["alix"], "client-held")
+    post(room["alix"], client_id="client-held")
     room["bao"].get_received()
     ack = staff(room, "set_card_modes", {"reveal_mode": False})
     assert ack["ok"] and ack["state"]["reveal_mode"] is False
@@ -192,7 +187,7 @@ def test_leaving_reveal_mode_reveals_what_it_held(room: dict[str, Any]) -> None:
 
 def test_pre_moderation_queues_cards_until_approved(room: dict[str, Any]) -> None:
     staff(room, "set_card_modes", {"premoderation": True})
-    ack = post(room["alix"], "client-queued", "À valider")
+    ack = post(room["alix"], "À valider", client_id="client-queued")
     assert ack["card"]["held"] == "moderation"
     assert [c["text"] for c in snapshot(room["screen"], room["id"])] == [None]
     room["screen"].get_received()
@@ -202,7 +197,7 @@ def test_pre_moderation_queues_cards_until_approved(room: dict[str, Any]) -> Non
 
 
 def test_edit_keeps_the_original_and_a_hidden_cards_edit_stays_unread(room: dict[str, Any]) -> None:
-    card = post(room["alix"], "client-edit", "Coopérer c'est tout")["card"]
+    card = post(room["alix"], "Coopérer c'est tout", client_id="client-edit")["card"]
     assert staff(room, "edit_card", {"card_id": card["id"], "text": "Coopérer, c'est durer"})["ok"]
     [updated] = received(room["bao"], "card_updated")
     assert updated["card"]["text"] == "Coopérer, c'est durer" and updated["card"]["edited"] is True
@@ -219,8 +214,8 @@ def test_edit_keeps_the_original_and_a_hidden_cards_edit_stays_unread(room: dict
 
 
 def test_delete_and_pin(room: dict[str, Any]) -> None:
-    first = post(room["alix"], "client-one")["card"]
-    second = post(room["bao"], "client-two", "Deuxième")["card"]
+    first = post(room["alix"], client_id="client-one")["card"]
+    second = post(room["bao"], "Deuxième", client_id="client-two")["card"]
     assert staff(room, "pin_card", {"card_id": second["id"], "pinned": True})["ok"]
     assert received(room["screen"], "card_updated")[-1]["card"]["pinned"] is True
     assert staff(room, "delete_card", {"card_id": first["id"]})["ok"]
@@ -230,9 +225,9 @@ def test_delete_and_pin(room: dict[str, Any]) -> None:
 
 
 def test_merging_duplicates_keeps_authors_and_can_be_undone(room: dict[str, Any], event: EventLinks) -> None:
-    keep = post(room["alix"], "client-keep", "Mutualiser l'ingénierie")["card"]
-    dup = post(room["bao"], "client-dup", "Mutualiser les ingénieurs")["card"]
-    other_room = post(room["elsewhere"], "client-other", "Ailleurs")["card"]
+    keep = post(room["alix"], "Mutualiser l'ingénierie", client_id="client-keep")["card"]
+    dup = post(room["bao"], "Mutualiser les ingénieurs", client_id="client-dup")["card"]
+    other_room = post(room["elsewhere"], "Ailleurs", client_id="client-other")["card"]
     assert staff(room, "merge_cards", {"card_id": keep["id"], "card_ids": [other_room["id"]]})["error"]["code"] in (
         "forbidden",
         "invalid",
@@ -254,7 +249,7 @@ def test_merging_duplicates_keeps_authors_and_can_be_undone(room: dict[str, Any]
 def test_only_the_rooms_staff_run_it(
     room: dict[str, Any], event: EventLinks, join: Join, connect: Connect, who: str
 ) -> None:
-    card = post(room["alix"], "client-target")["card"]
+    card = post(room["alix"], client_id="client-target")["card"]
     sio = {
         "participant": room["bao"],
         "screen": room["screen"],
@@ -280,7 +275,7 @@ def test_only_the_rooms_staff_run_it(
 
 
 def test_every_action_is_logged_for_the_organiser(room: dict[str, Any], event: EventLinks) -> None:
-    card = post(room["alix"], "client-log", "Avant")["card"]
+    card = post(room["alix"], "Avant", client_id="client-log")["card"]
     staff(room, "edit_card", {"card_id": card["id"], "text": "Après"})
     staff(room, "hide_card", {"card_id": card["id"]})
     staff(room, "lock_room", {"locked": True})
@@ -296,9 +291,9 @@ def test_every_action_is_logged_for_the_organiser(room: dict[str, Any], event: E
 
 
 def test_merged_duplicates_stay_visible_and_are_acted_on_through_their_card(room: dict[str, Any]) -> None:
-    keep = post(room["alix"], "client-keep", "Garder")["card"]
-    dup = post(room["bao"], "client-dup", "Doublon")["card"]
-    hidden = post(room["bao"], "client-hid", "Masqué")["card"]
+    keep = post(room["alix"], "Garder", client_id="client-keep")["card"]
+    dup = post(room["bao"], "Doublon", client_id="client-dup")["card"]
+    hidden = post(room["bao"], "Masqué", client_id="client-hid")["card"]
     staff(room, "hide_card", {"card_id": hidden["id"]})
     refused = staff(room, "merge_cards", {"card_id": keep["id"], "card_ids": [hidden["id"]]})
     assert refused["error"]["code"] == "invalid"
@@ -315,7 +310,7 @@ def test_merged_duplicates_stay_visible_and_are_acted_on_through_their_card(room
 
 def test_pre_moderation_comes_before_reveal(room: dict[str, Any]) -> None:
     staff(room, "set_card_modes", {"reveal_mode": True, "premoderation": True})
-    card = post(room["alix"], "client-both", "À valider puis révéler")["card"]
+    card = post(room["alix"], "À valider puis révéler", client_id="client-both")["card"]
     assert card["held"] == "moderation"
     assert staff(room, "reveal_cards", {})["revealed"] == 0
     assert [c["text"] for c in snapshot(room["screen"], room["id"])] == [None]

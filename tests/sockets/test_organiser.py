@@ -11,31 +11,24 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import func, select
 
 from collab.db import db
-from collab.domain import audit, cards, links, moderation, overview, presence
+from collab.domain import audit, links, moderation, overview, presence
 from collab.domain.errors import Forbidden, Invalid, NotFound, Unauthorised
 from collab.domain.events import EventLinks, create_event, event_links
 from collab.models import AccessLink, Card, ModerationAction
 from tests.support.apps import SECRET, link_principal, participant_principal
+from tests.support.cards import counted, posted
 from tests.support.live import boot_data
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
 
 
-def post(join: Join, room: int = 0, text: str = "Parce que", client_id: str = "client-0001") -> dict[str, Any]:
-    """Post a card as a new participant of a room and return it."""
-    author = participant_principal(join(room=room, pseudonym=f"P{client_id[-3:]}"))
-    return cards.post_card(author, client_id, "four_questions", "pourquoi", text).ack["card"]
-
-
-def written() -> tuple[int, int, int]:
-    """Return how many links, revoked links and logged actions are stored."""
-    with db.transaction() as session:
-        return (
-            session.scalar(select(func.count()).select_from(AccessLink)) or 0,
-            session.scalar(select(func.count()).select_from(AccessLink).where(AccessLink.revoked_at.is_not(None))) or 0,
-            session.scalar(select(func.count()).select_from(ModerationAction)) or 0,
-        )
+# What the tests count before and after: links, revoked links and logged actions.
+WRITTEN = (
+    AccessLink,
+    select(func.count()).select_from(AccessLink).where(AccessLink.revoked_at.is_not(None)),
+    ModerationAction,
+)
 
 
 def link_id(token: str) -> int:
@@ -88,7 +81,7 @@ def test_the_organiser_cannot_revoke_their_own_link_but_can_regenerate_it(event:
     organiser = link_principal(event.organiser_token)
     with pytest.raises(Forbidden):
         links.revoke_link(organiser, link_id(event.organiser_token))
-    assert written() == (6, 0, 0)
+    assert counted(*WRITTEN) == (6, 0, 0)
     old_id, fresh = links.regenerate_link(SECRET, organiser, link_id(event.organiser_token))
     assert fresh.role == "organiser" and fresh.current and fresh.token != event.organiser_token
     with pytest.raises(Unauthorised):
@@ -102,7 +95,7 @@ def test_regenerating_a_facilitator_link_keeps_its_room(event: EventLinks) -> No
     organiser = link_principal(event.organiser_token)
     old = event.rooms[1].facilitator_token
     old_id, fresh = links.regenerate_link(SECRET, organiser, link_id(old))
-    assert written() == (7, 1, 1) and fresh.id != old_id
+    assert counted(*WRITTEN) == (7, 1, 1) and fresh.id != old_id
     assert (fresh.role, fresh.room_id, fresh.room_name, fresh.current) == (
         "facilitator",
         event.rooms[1].id,
@@ -136,7 +129,7 @@ def test_creating_links_is_checked(event: EventLinks) -> None:
         links.create_link(SECRET, organiser, "screen", event.rooms[0].id)
     with pytest.raises(NotFound):
         links.create_link(SECRET, organiser, "facilitator", 9999)
-    assert written() == (6, 0, 0)
+    assert counted(*WRITTEN) == (6, 0, 0)
 
 
 def test_links_of_another_event_are_out_of_reach(event: EventLinks) -> None:
@@ -173,14 +166,14 @@ def test_only_the_organiser_manages_links_reads_the_log_and_the_overview(
     ):
         with pytest.raises(Forbidden):
             attempt()
-    assert written() == (6, 0, 0)
+    assert counted(*WRITTEN) == (6, 0, 0)
 
 
 def test_the_overview_counts_people_and_cards_per_room(event: EventLinks, join: Join) -> None:
     organiser = link_principal(event.organiser_token)
-    shown = post(join, room=0, client_id="client-0001")
-    hidden = post(join, room=0, client_id="client-0002")
-    post(join, room=1, client_id="client-0003")
+    shown = posted(join(room=0, pseudonym="P001"), client_id="client-0001")
+    hidden = posted(join(room=0, pseudonym="P002"), client_id="client-0002")
+    posted(join(room=1, pseudonym="P003"), client_id="client-0003")
     moderation.hide_card(organiser, hidden["id"])
     with db.transaction() as session:
         held = session.get(Card, shown["id"])
@@ -197,7 +190,7 @@ def test_the_overview_counts_people_and_cards_per_room(event: EventLinks, join: 
 
 
 def test_hiding_and_restoring_are_logged(event: EventLinks, join: Join) -> None:
-    card = post(join)
+    card = posted(join(room=0, pseudonym="P001"), client_id="client-0001")
     facilitator = link_principal(event.rooms[0].facilitator_token)
     moderation.hide_card(facilitator, card["id"])
     moderation.restore_card(facilitator, card["id"])
@@ -258,7 +251,7 @@ def test_the_organiser_regenerates_their_own_link_and_keeps_their_socket_for_the
     other_tab = connect(event.organiser_token)
     own = link_id(event.organiser_token)
     refused = organiser.emit("revoke_link", {"link_id": own}, callback=True)
-    assert refused["error"]["code"] == "forbidden" and written() == (6, 0, 0)
+    assert refused["error"]["code"] == "forbidden" and counted(*WRITTEN) == (6, 0, 0)
 
     ack = organiser.emit("regenerate_link", {"link_id": own}, callback=True)
     assert ack["ok"] and ack["link"]["current"] and ack["link"]["role"] == "organiser"
@@ -326,13 +319,13 @@ def test_only_the_organiser_may_send_the_console_events(
             "screen": event.screen_token,
             "participant": join()["token"],
         }[who]
-    before = written()
+    before = counted(*WRITTEN)
     sio = connect(token)
     for name, payload in NEW_EVENTS.items():
         payload = payload | ({"link_id": link_id(token)} if "link_id" in payload and who != "participant" else {})
         ack = sio.emit(name, payload, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden", name
-    assert written() == before and sio.is_connected()
+    assert counted(*WRITTEN) == before and sio.is_connected()
 
 
 BAD = [
@@ -359,7 +352,7 @@ def test_malformed_console_events_are_refused(connect: Connect, event: EventLink
     organiser = connect(event.organiser_token)
     ack = organiser.emit(name, payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "invalid", ack
-    assert written() == (6, 0, 0) and organiser.is_connected()
+    assert counted(*WRITTEN) == (6, 0, 0) and organiser.is_connected()
 
 
 def test_unknown_links_are_not_found(connect: Connect, event: EventLinks) -> None:
@@ -368,7 +361,7 @@ def test_unknown_links_are_not_found(connect: Connect, event: EventLinks) -> Non
         assert organiser.emit(name, {"link_id": 999}, callback=True)["error"]["code"] == "not_found"
     ack = organiser.emit("create_link", {"role": "facilitator", "room_id": 999}, callback=True)
     assert ack["error"]["code"] == "not_found"
-    assert written() == (6, 0, 0)
+    assert counted(*WRITTEN) == (6, 0, 0)
 
 
 def test_the_organiser_page_and_the_links_command_survive_revoked_links(

@@ -16,6 +16,7 @@ from collab.domain.events import EventLinks
 from collab.domain.wordcloud import top_words
 from collab.models import Event, Hypothesis
 from tests.support.apps import received
+from tests.support.cards import posted
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -46,17 +47,6 @@ UNRELATED = [
     "Clarifier les compétences de chacun",
     "Sortir de la logique de guichet",
 ]
-
-
-def post(sio: SocketIOTestClient, text: str, column: str = "pourquoi", board: str = "four_questions") -> int:
-    """Post a card from a phone and return its id."""
-    client_id = f"client-{abs(hash((text, column))) % 10**10:010d}"
-    payload: dict[str, Any] = {"client_id": client_id, "board": board, "column": column, "text": text}
-    if board == "competences":
-        payload["skill"] = {"type": "methodes", "scope": "individuel"}
-    ack = sio.emit("post_card", payload, callback=True)
-    assert ack["ok"], ack
-    return int(ack["card"]["id"])
 
 
 def stored_screen(event: EventLinks) -> Any:
@@ -237,12 +227,12 @@ def test_the_combined_board_groups_near_duplicates_from_different_rooms(
     connect: Connect, event: EventLinks, join: Join
 ) -> None:
     phones = [connect(join(room=room, pseudonym=f"P{room}")["token"]) for room in range(3)]
-    post(phones[0], "Le manque de confiance entre les élus")
-    post(phones[1], "Manque de confiance entre élus")
-    post(phones[2], "Créer des emplois locaux")
-    post(phones[2], "Mutualiser les services", column="comment")
-    post(phones[0], "Mutualisation des services", column="comment")
-    hidden = post(phones[1], "Mutualisation de services", column="comment")
+    posted(phones[0], "Le manque de confiance entre les élus")
+    posted(phones[1], "Manque de confiance entre élus")
+    posted(phones[2], "Créer des emplois locaux")
+    posted(phones[2], "Mutualiser les services", column="comment")
+    posted(phones[0], "Mutualisation des services", column="comment")
+    hidden = posted(phones[1], "Mutualisation de services", column="comment")["id"]
     assert connect(event.rooms[1].facilitator_token).emit("hide_card", {"card_id": hidden}, callback=True)["ok"]
 
     board = connect(event.screen_token).emit("get_combined_board", {"board": None}, callback=True)
@@ -274,10 +264,16 @@ def test_the_word_cloud_drops_stop_words_and_counts_a_word_once_per_card(
 ) -> None:
     phone = connect(join(room=0)["token"])
     other = connect(join(room=1, pseudonym="Bao")["token"])
-    post(phone, "La Confiance entre les élus et les habitants")
-    post(other, "Il faut de la confiance, de la confiance")
-    post(other, "confiance et temps long", column="comment")
-    post(phone, "J'apporte de l'animation", board="competences", column="offre")
+    posted(phone, "La Confiance entre les élus et les habitants")
+    posted(other, "Il faut de la confiance, de la confiance")
+    posted(other, "confiance et temps long", column="comment")
+    posted(
+        phone,
+        "J'apporte de l'animation",
+        board="competences",
+        column="offre",
+        skill={"type": "methodes", "scope": "individuel"},
+    )
     screen = connect(event.screen_token)
 
     cloud = screen.emit("get_word_cloud", {"board": "four_questions"}, callback=True)

@@ -22,6 +22,7 @@ from collab.models import Card, Change, Presence
 from collab.realtime import event_scope, tally
 from collab.sockets import presence_queue
 from tests.support.apps import received
+from tests.support.cards import counted
 from tests.support.live import unbatched, wait_until
 
 Join = Callable[..., dict[str, Any]]
@@ -33,13 +34,8 @@ def card(client_id: str = "client-0001", column: str = "pourquoi", text: str = "
     return {"client_id": client_id, "board": "four_questions", "column": column, "text": text}
 
 
-def written() -> tuple[int, int]:
-    """Return how many cards and changes are stored."""
-    with db.transaction() as session:
-        return (
-            session.scalar(select(func.count()).select_from(Card)) or 0,
-            session.scalar(select(func.count()).select_from(Change)) or 0,
-        )
+# What the tests count before and after: cards and changes.
+WRITTEN = (Card, Change)
 
 
 def presence_rows() -> int:
@@ -113,7 +109,7 @@ def test_a_retried_post_lands_once_with_the_same_acknowledgement(connect: Connec
     again = second_socket.emit("post_card", card(), callback=True)
     assert again == first
     assert received(phone, "card_posted") == [] and received(second_socket, "card_posted") == []
-    assert written() == (1, 1)
+    assert counted(*WRITTEN) == (1, 1)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -137,7 +133,7 @@ def test_a_card_takes_the_writing_connection_once_and_its_retry_writes_nothing(c
     with db.engine.connect() as connection:
         # The one writing connection has changed rows for the post (card, change, seq), none since.
         assert began[1] > began[0] and connection.connection.total_changes == began[1]
-    assert written() == (1, 1)
+    assert counted(*WRITTEN) == (1, 1)
 
 
 BAD_PAYLOADS = [
@@ -166,7 +162,7 @@ def test_a_malformed_post_gets_an_error_and_writes_nothing(connect: Connect, joi
     phone = connect(join()["token"])
     ack = phone.emit("post_card", payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "invalid" and ack["error"]["message"]
-    assert written() == (0, 0)
+    assert counted(*WRITTEN) == (0, 0)
     assert phone.is_connected()
     assert phone.emit("post_card", card(), callback=True)["ok"]  # the connection still works
 
@@ -176,7 +172,7 @@ def test_extra_arguments_and_unknown_events_are_refused(connect: Connect, join: 
     ack = phone.emit("post_card", card(), {"second": 1}, callback=True)
     assert ack["error"]["code"] == "invalid"
     assert phone.emit("drop_tables", {}, callback=True)["error"]["code"] == "unknown_event"
-    assert written() == (0, 0)
+    assert counted(*WRITTEN) == (0, 0)
 
 
 @pytest.mark.parametrize("role", ["screen", "facilitator", "organiser"])
@@ -188,7 +184,7 @@ def test_only_participants_post(connect: Connect, event: EventLinks, role: str) 
     }[role]
     ack = connect(token).emit("post_card", card(), callback=True)
     assert ack["error"]["code"] == "forbidden"
-    assert written() == (0, 0)
+    assert counted(*WRITTEN) == (0, 0)
 
 
 def test_hide_and_restore_reach_the_room(connect: Connect, event: EventLinks, join: Join) -> None:
@@ -200,7 +196,7 @@ def test_hide_and_restore_reach_the_room(connect: Connect, event: EventLinks, jo
     for token in (event.screen_token, event.rooms[1].facilitator_token, join(room=0, pseudonym="X")["token"]):
         refused = connect(token).emit("hide_card", {"card_id": posted["id"]}, callback=True)
         assert refused["error"]["code"] == "forbidden"
-    assert written() == (1, 1)
+    assert counted(*WRITTEN) == (1, 1)
 
     for sio in (phone, screen, facilitator):
         sio.get_received()

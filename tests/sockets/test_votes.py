@@ -7,32 +7,18 @@ from typing import Any
 
 import pytest
 from flask_socketio import SocketIOTestClient
-from sqlalchemy import func, select
 
-from collab.db import db
 from collab.domain.events import EventLinks
 from collab.models import Change, Dot, DotVote, ModerationAction, Synthesis
 from tests.support.apps import received
+from tests.support.cards import counted, posted
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
 
 
-def written() -> tuple[int, ...]:
-    """Return how many votes, dots, changes, syntheses and log lines are stored."""
-    with db.transaction() as session:
-        return tuple(
-            session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (DotVote, Dot, Change, Synthesis, ModerationAction)
-        )
-
-
-def post(sio: SocketIOTestClient, text: str, column: str = "pourquoi") -> dict[str, Any]:
-    """Post a card from a phone and return it."""
-    payload = {"client_id": f"client-{abs(hash(text)) % 10**8:08d}", "board": "four_questions", "column": column}
-    ack = sio.emit("post_card", payload | {"text": text}, callback=True)
-    assert ack["ok"], ack
-    return dict(ack["card"])
+# What the tests count before and after: votes, dots, changes, syntheses and log lines.
+WRITTEN = (DotVote, Dot, Change, Synthesis, ModerationAction)
 
 
 def test_a_vote_reaches_the_room_its_staff_and_the_screen(connect: Connect, event: EventLinks, join: Join) -> None:
@@ -42,7 +28,7 @@ def test_a_vote_reaches_the_room_its_staff_and_the_screen(connect: Connect, even
     console = connect(event.rooms[0].facilitator_token)
     other_console = connect(event.rooms[1].facilitator_token)
     screen = connect(event.screen_token)
-    card = post(alix, "Un PAT partagé")
+    card = posted(alix, "Un PAT partagé")
     room_id = event.rooms[0].id
     everyone = (alix, bao, elsewhere, console, other_console, screen)
     for sio in everyone:
@@ -98,13 +84,13 @@ def test_only_the_rooms_staff_opens_and_closes_votes(
     for name, payload in (("open_vote", {"room_id": room_id, "dots": 3}), ("close_vote", {"room_id": room_id})):
         ack = sio.emit(name, payload, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
-    assert written() == (0, 0, 0, 0, 0)
+    assert counted(*WRITTEN) == (0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize("role", ["screen", "facilitator", "organiser", "other_room"])
 def test_only_participants_of_the_room_place_dots(connect: Connect, event: EventLinks, join: Join, role: str) -> None:
     phone = connect(join(room=0)["token"])
-    card = post(phone, "Une carte")
+    card = posted(phone, "Une carte")
     connect(event.organiser_token).emit("open_vote", {"room_id": event.rooms[0].id, "dots": 3}, callback=True)
     token = {
         "screen": event.screen_token,
@@ -112,12 +98,12 @@ def test_only_participants_of_the_room_place_dots(connect: Connect, event: Event
         "organiser": event.organiser_token,
         "other_room": join(room=1, pseudonym="Chloé")["token"],
     }[role]
-    before = written()
+    before = counted(*WRITTEN)
     sio = connect(token)
     for name in ("place_dot", "withdraw_dot"):
         ack = sio.emit(name, {"card_id": card["id"]}, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
-    assert written() == before
+    assert counted(*WRITTEN) == before
 
 
 BAD_VOTE_PAYLOADS = [
@@ -154,7 +140,7 @@ def test_malformed_staff_payloads_get_invalid(connect: Connect, event: EventLink
         payload = payload | {"room_id": event.rooms[0].id}
     ack = console.emit(name, payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "invalid", ack
-    assert written() == (0, 0, 0, 0, 0)
+    assert counted(*WRITTEN) == (0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize("payload", [None, [], {}, {"card_id": "1"}, {"card_id": 0}, {"card_id": 1, "n": 2}])
@@ -163,14 +149,14 @@ def test_malformed_dots_get_invalid(connect: Connect, event: EventLinks, join: J
     for name in ("place_dot", "withdraw_dot"):
         ack = phone.emit(name, payload, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "invalid"
-    assert written() == (0, 0, 0, 0, 0)
+    assert counted(*WRITTEN) == (0, 0, 0, 0, 0)
 
 
 def test_a_published_synthesis_reaches_the_screens_and_consoles(
     connect: Connect, event: EventLinks, join: Join
 ) -> None:
     phone = connect(join(room=0, pseudonym="Alix")["token"])
-    first, second = post(phone, "Mutualiser"), post(phone, "Des élus qui se parlent", "conditions")
+    first, second = posted(phone, "Mutualiser"), posted(phone, "Des élus qui se parlent", "conditions")
     console = connect(event.rooms[0].facilitator_token)
     other_console = connect(event.rooms[1].facilitator_token)
     screen = connect(event.screen_token)
