@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.live import ROOT, free_port
+from tests.support.live import ROOT, free_port, wait_until_it_answers
 
 # What the build reads: the package, the two folders it maps into it, and the project's metadata.
 SOURCES = ("collab", "templates", "static", "pyproject.toml", "README.md", "LICENSE")
@@ -54,7 +54,7 @@ def test_the_wheel_installed_elsewhere_serves_the_join_page_and_the_socket_io_cl
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_until_it_answers(server, url, tmp_path / "serve.log")
+        wait_until_it_answers(server, url, (tmp_path / "serve.log").read_text, seconds=30)
         printed = (tmp_path / "serve.log").read_text()
         assert links["join_url"] in printed and f"{url}/a/" in printed  # the admin link, on the first start
 
@@ -146,16 +146,3 @@ def run(command: list[str], cwd: Path, env: Mapping[str, str]) -> str:
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
     return done.stdout
-
-
-def wait_until_it_answers(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    """Wait until the server answers /healthz; fail with its log if it exits or stays silent 30 s."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"collab serve exited: {log.read_text()}"
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).ok:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError(f"collab serve did not answer in 30 s: {log.read_text()}")

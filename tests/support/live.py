@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -125,16 +126,8 @@ class LiveServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60  # 2-3 s alone, far more beside other test processes on two cores
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not answer in 60 s: {self.log()}")
+        # 2-3 s alone, far more beside other test processes on two cores.
+        wait_until_it_answers(self.process, self.url, self.log, seconds=60)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         """Stop the server this object started."""
@@ -150,6 +143,20 @@ class LiveServer:
     def log(self) -> str:
         """Return what the server printed."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def wait_until_it_answers(process: subprocess.Popen[bytes], url: str, log: Callable[[], str], seconds: float) -> None:
+    """Wait until the server `process` answers `url`/healthz; fail with `log()` if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log()}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not answer in {seconds:g} s: {log()}")
 
 
 def participant_token(server_url: str, code: str, pseudonym: str, room_id: int, scale: str = "commune") -> str:
