@@ -171,8 +171,10 @@ def measure(
                 phases["export + writes"] = run_phase(process, phase, exporter, writers)
             failures = [f for p in pingers for f in p.failures] + exporter.failures
             failures += [f for w in writers for f in w.failures]
-            for client in [*pingers, *writers]:
-                client.sio.disconnect()
+            for pinger in pingers:
+                pinger.sio.disconnect()
+            for writer in writers:
+                writer.sio.disconnect()
             server_log = server.log()
         finally:
             server.stop()

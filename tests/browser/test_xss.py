@@ -86,15 +86,17 @@ class Guard:
         self.dialogs: list[str] = []
         self.watch = PageWatch(page, origin)
         self.policies: list[tuple[str, str]] = []
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on(
-            "response",
-            lambda response: (
-                response.request.resource_type == "document"
-                and response.url.startswith("http")
-                and self.policies.append((response.url, response.headers.get("content-security-policy", "")))
-            ),
-        )
+
+        def dialog(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        def response(response: Any) -> None:
+            if response.request.resource_type == "document" and response.url.startswith("http"):
+                self.policies.append((response.url, response.headers.get("content-security-policy", "")))
+
+        page.on("dialog", dialog)
+        page.on("response", response)
 
     def check(self, where: str, shown: list[str]) -> None:
         """Assert nothing ran or was injected, and each of `shown` is on the page as literal text."""

@@ -34,7 +34,7 @@ def test_every_string_of_the_interface_is_translated_in_french_and_english() -> 
             if not message.id:
                 continue
             found = catalogue.get(message.id)
-            strings = [] if found is None else found.string
+            strings: Any = [] if found is None else found.string
             strings = list(strings) if isinstance(strings, tuple | list) else [strings]
             if found is None or not all(strings):
                 problems.append(f"missing: {message.id!r} ({message.locations[0][0]})")

@@ -43,7 +43,8 @@ def websocket_handshake(server: LiveServer, origin: str | None) -> bool:
     except websocket.WebSocketBadStatusException:
         return False
     try:
-        return ws.recv().startswith("0")
+        frame = ws.recv()
+        return isinstance(frame, str) and frame.startswith("0")
     finally:
         ws.close()
 

@@ -500,8 +500,13 @@ def test_in_chromium_a_phone_on_one_worker_reaches_the_screen_on_the_other_over_
     phone_context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     screen_context = chromium.new_context(viewport={"width": 1920, "height": 1080})
     polling: list[str] = []
+
+    def request(request: Any) -> None:
+        if "transport=polling" in request.url:
+            polling.append(request.url)
+
     for context in (phone_context, screen_context):
-        context.on("request", lambda request: "transport=polling" in request.url and polling.append(request.url))
+        context.on("request", request)
     room_name = seminar.links["rooms"][seminar.used_rooms[0]]["name"]
     phone = phone_context.new_page()
     phone.goto(f"{seminar.url(1)}/j/{seminar.links['join_code']}")

@@ -15,14 +15,14 @@ from itsdangerous import URLSafeSerializer
 from sqlalchemy import delete, select
 
 from collab.db import db
-from collab.domain.access import hash_token, principal_for_link
+from collab.domain.access import hash_token
 from collab.domain.events import EventLinks, create_event
 from collab.domain.links import regenerate_link, revoke_link
 from collab.domain.participants import join_event
 from collab.models import AccessLink, Participant
 from collab.sockets.edge import REGISTERED
 from collab.tokens import participant_token
-from tests.support.apps import SECRET
+from tests.support.apps import SECRET, link_principal, link_token
 from tests.support.live import LiveServer, RawSocket, row_counts
 from tests.support.live import participant_token as join_live
 from tests.support.matrix import MATRIX, build_scene, fingerprint
@@ -95,14 +95,15 @@ def test_forged_replayed_and_revoked_tokens_are_refused(
     assert not connect(gone_token).is_connected()
 
     # A link revoked, and a link regenerated: the old tokens stay refused, the new one works.
-    organiser = principal_for_link(event.organiser_token)
+    organiser = link_principal(event.organiser_token)
     with db.transaction() as session:
-        link_ids = {
-            role: session.scalar(select(AccessLink.id).where(AccessLink.token_hash == hash_token(token)))
-            for role, token in (("screen", event.screen_token), ("facilitator", event.rooms[1].facilitator_token))
-        }
-    revoke_link(organiser, link_ids["screen"])
-    _, fresh = regenerate_link(SECRET, organiser, link_ids["facilitator"])
+        screen_link, facilitator_link = (
+            session.scalar(select(AccessLink.id).where(AccessLink.token_hash == hash_token(link_token(token))))
+            for token in (event.screen_token, event.rooms[1].facilitator_token)
+        )
+    assert screen_link is not None and facilitator_link is not None
+    revoke_link(organiser, screen_link)
+    _, fresh = regenerate_link(SECRET, organiser, facilitator_link)
     before = fingerprint()
     assert not connect(event.screen_token).is_connected()
     assert not connect(event.rooms[1].facilitator_token).is_connected()

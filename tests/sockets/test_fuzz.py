@@ -103,8 +103,8 @@ def malformed(draw: st.DrawFn, valid_payload: Callable[[str], dict[str, Any]]) -
         key = draw(st.text(CHARACTERS, min_size=1, max_size=30).filter(lambda k: k not in fields))
         return name, (valid_payload(name) | {key: draw(ANYTHING)},), "invalid"
     # The event's own keys, each with a value of any type: kept only when the schema refuses it.
-    fields = {field: ANYTHING for field in SCHEMAS[name].model_fields}
-    payload = draw(st.fixed_dictionaries({}, optional=fields).filter(lambda p: not is_valid(name, p)))
+    values = {field: ANYTHING for field in SCHEMAS[name].model_fields}
+    payload = draw(st.fixed_dictionaries({}, optional=values).filter(lambda p: not is_valid(name, p)))
     return name, (payload,), "invalid"
 
 

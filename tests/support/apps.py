@@ -84,9 +84,15 @@ def participant_principal(participant: dict[str, Any]) -> Principal:
     return principal_for_participant(participant["id"])
 
 
-def link_principal(token: str) -> Principal:
+def link_token(token: str | None) -> str:
+    """Return a secret link's token, which `EventLinks` leaves None only for a revoked room link."""
+    assert token is not None
+    return token
+
+
+def link_principal(token: str | None) -> Principal:
     """Return the principal of a secret link."""
-    return principal_for_link(token)
+    return principal_for_link(link_token(token))
 
 
 def received(sio: SocketIOTestClient, name: str) -> list[Any]:

@@ -42,16 +42,20 @@ class PageWatch:
 
     def __init__(self, page: Any, origin: str) -> None:
         self.problems: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.problems.append(message.text))
+
+        def console(message: Any) -> None:
+            if message.type == "error":
+                self.problems.append(message.text)
+
+        def request(request: Any) -> None:
+            if request.url.startswith(("http", "ws")) and not request.url.split("//", 1)[1].startswith(
+                origin.split("//", 1)[1]
+            ):
+                self.problems.append(f"request left the server: {request.url}")
+
+        page.on("console", console)
         page.on("pageerror", lambda error: self.problems.append(str(error)))
-        page.on(
-            "request",
-            lambda request: (
-                request.url.startswith(("http", "ws"))
-                and not request.url.split("//", 1)[1].startswith(origin.split("//", 1)[1])
-                and self.problems.append(f"request left the server: {request.url}")
-            ),
-        )
+        page.on("request", request)
 
 
 UNNAMED_CONTROLS = """() => {

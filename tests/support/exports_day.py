@@ -7,9 +7,10 @@ from typing import Any
 
 from collab.db import db
 from collab.domain import activities, cards, case_study, competences, moderation, syntheses, votes
-from collab.domain.access import principal_for_link, principal_for_participant
+from collab.domain.access import principal_for_participant
 from collab.domain.events import EventLinks, describe_event
 from collab.models import Hypothesis, HypothesisVote
+from tests.support.apps import link_principal
 
 HIDDEN = "Une carte hors sujet que l'animatrice a masquée"
 HELD = "Une carte en attente de modération"
@@ -24,7 +25,7 @@ def seed_day(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str
         join(room=1, pseudonym="Inès", scale="intercommunalite"),
     ]
     who = [principal_for_participant(p["id"]) for p in people]
-    facilitator = principal_for_link(event.rooms[0].facilitator_token)
+    facilitator = link_principal(event.rooms[0].facilitator_token)
     situation = describe_event(event.id)["situations"][0]
     case_study.take_role(who[0], situation["protagonists"][0])
     n = iter(range(1000))

@@ -169,7 +169,7 @@ def participant_token(server_url: str, code: str, pseudonym: str, room_id: int, 
             timeout=10,
         )
         joined.raise_for_status()
-        return boot_data(joined.text)["token"]  # type: ignore[no-any-return]
+        return boot_data(joined.text)["token"]
 
 
 def boot_data(page: str) -> dict[str, Any]:
@@ -252,15 +252,21 @@ class RawSocket:
         self.ws = websocket.create_connection(
             f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10, origin=server.url
         )
-        assert self.ws.recv().startswith("0")  # Engine.IO open
+        assert self.text().startswith("0")  # Engine.IO open
         self.ws.send("40" + json.dumps({"token": token}))
-        while not (frame := self.ws.recv()).startswith("40"):  # staff get their presence first
+        while not (frame := self.text()).startswith("40"):  # staff get their presence first
             assert frame.startswith("42"), frame
+
+    def text(self) -> str:
+        """Return the next frame, a text one."""
+        frame = self.ws.recv()
+        assert isinstance(frame, str), frame
+        return frame
 
     def ack(self, ack_id: int) -> Any:
         """Return the payload of the acknowledgement `ack_id`, skipping broadcasts and pings."""
         while True:
-            frame = self.ws.recv()
+            frame = self.text()
             if frame == "2":
                 self.ws.send("3")
             elif frame.startswith(f"43{ack_id}["):

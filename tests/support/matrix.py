@@ -25,7 +25,7 @@ from collab.domain.access import hash_token
 from collab.domain.events import EventLinks, describe_event
 from collab.domain.templates import DEFAULT_TEMPLATE, load_template
 from collab.models import AccessLink, Base
-from tests.support.apps import link_principal, participant_principal
+from tests.support.apps import link_principal, link_token, participant_principal
 
 ROLES = [
     "no_token",
@@ -238,11 +238,13 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     editing.save_board(organiser, spare_board)
     with db.transaction() as session:
         spare = session.scalar(
-            select(AccessLink.id).where(AccessLink.token_hash == hash_token(event.rooms[3].facilitator_token))
+            select(AccessLink.id).where(
+                AccessLink.token_hash == hash_token(link_token(event.rooms[3].facilitator_token))
+            )
         )
     with db.transaction() as session:
         link = session.scalar(
-            select(AccessLink).where(AccessLink.token_hash == hash_token(event.rooms[2].facilitator_token))
+            select(AccessLink).where(AccessLink.token_hash == hash_token(link_token(event.rooms[2].facilitator_token)))
         )
         assert link is not None
         link.revoked_at = datetime.now(UTC)
