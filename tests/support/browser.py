@@ -135,3 +135,33 @@ def socket(url: str, token: str) -> Any:
     sio = socketio.Client(reconnection=False)
     sio.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
     return sio
+
+
+class Pages:
+    """The pages a browser test opens against its server, each in a context of its own and watched."""
+
+    def __init__(self, chromium: Any, origin: str) -> None:
+        self.chromium = chromium
+        self.origin = origin
+        self.contexts: list[Any] = []
+        self.watches: list[PageWatch] = []
+
+    def open(self, url: str, **options: Any) -> Any:
+        """Open `url` in a new context made with Playwright's `options` (viewport, is_mobile...)."""
+        context = self.chromium.new_context(**options)
+        self.contexts.append(context)
+        page = context.new_page()
+        self.watches.append(PageWatch(page, self.origin))
+        page.goto(url)
+        return page
+
+    def join(self, links: dict[str, Any], pseudonym: str, room: str, **options: Any) -> Any:
+        """Open the join page in a new context, join `room` as `pseudonym`, and return the phone's page."""
+        page = self.open(links["join_url"], **options)
+        join_form(page, links["join_code"], pseudonym, room)
+        return page
+
+    def close(self) -> None:
+        """Close every context opened."""
+        for context in self.contexts:
+            context.close()
