@@ -57,15 +57,15 @@ bench: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
 # and every screen in French and English at phone (360×640, 390×844) and projector (1280×720, 1920×1080) sizes
 # in docs/screens/ (not committed; named screen-language-size), taken by the accessibility, phone and projector tests.
 screenshots: $(VENV)/.dev $(VENDOR) $(CATALOGUES)
-	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser.py tests/test_browser_case_study.py tests/test_browser_competences.py tests/test_browser_screen_modes.py
-	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/test_browser_a11y.py tests/test_browser_phone.py tests/test_browser_projector.py
+	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/browser/test_posting.py tests/browser/test_case_study.py tests/browser/test_competences.py tests/browser/test_screen_modes.py
+	COLLAB_SCREENSHOTS=docs $(PY) -m pytest tests/browser/test_a11y.py tests/browser/test_phone.py tests/browser/test_projector.py
 
 # A language's compiled catalogue, which Flask-Babel and /i18n/<locale>.json read.
 collab/translations/%/LC_MESSAGES/messages.mo: collab/translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
 	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 # After changing the interface's text: extract every string (babel.cfg) into the catalogues; French
-# entries are their msgid, English ones arrive empty and tests/test_i18n.py fails until translated.
+# entries are their msgid, English ones arrive empty and tests/http/test_i18n.py fails until translated.
 messages: $(VENV)/.runtime
 	$(PY) -m collab.catalogues
 

@@ -24,7 +24,7 @@ from collab.domain.events import create_event
 from collab.domain.participants import join_event
 from collab.domain.rooms import sync_room
 from collab.store.database import db
-from tests.matching_quality import load_set
+from tests.support.matching_quality import load_set
 
 ROOMS = 4
 
@@ -57,7 +57,10 @@ def main() -> None:
         db.migrate()
         principals, room_id = build(args.people)
         labelled = load_set()
-        first, others, herds, snapshots = [], [], [], []
+        first: list[float] = []
+        others: list[float] = []
+        herds: list[float] = []
+        snapshots: list[float] = []
         for round_ in range(args.rounds):
             author = principals[round_]
             offer = labelled.offers[(round_ * 7) % len(labelled.offers)]

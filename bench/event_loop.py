@@ -32,8 +32,8 @@ import psutil
 import requests
 import socketio
 
-from tests.crowd import Pinging, build_day, connect_all, delays_between, summary
-from tests.live import UNLIMITED, LiveServer
+from tests.support.crowd import Pinging, build_day, connect_all, delays_between, summary
+from tests.support.live import UNLIMITED, LiveServer
 
 EXPORTS = ("event.json", "report.html")
 
@@ -171,8 +171,10 @@ def measure(
                 phases["export + writes"] = run_phase(process, phase, exporter, writers)
             failures = [f for p in pingers for f in p.failures] + exporter.failures
             failures += [f for w in writers for f in w.failures]
-            for client in [*pingers, *writers]:
-                client.sio.disconnect()
+            for pinger in pingers:
+                pinger.sio.disconnect()
+            for writer in writers:
+                writer.sio.disconnect()
             server_log = server.log()
         finally:
             server.stop()

@@ -53,8 +53,8 @@ def main() -> None:
     """Print the first and the repeat load of the participant page, request by request."""
     from playwright.sync_api import sync_playwright
 
-    from tests.live import CHROMIUM, CHROMIUM_ARGS, LiveServer
-    from tests.test_browser import join_form
+    from tests.support.browser import join_form
+    from tests.support.live import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp), {"COLLAB_CREATE_DEMO": "0"})

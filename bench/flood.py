@@ -25,8 +25,8 @@ from typing import Any
 
 import socketio
 
-from tests.crowd import build_day, percentile
-from tests.live import UNLIMITED, LiveServer
+from tests.support.crowd import build_day, percentile
+from tests.support.live import UNLIMITED, LiveServer
 
 COUNTER = itertools.count()
 

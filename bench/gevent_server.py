@@ -1,6 +1,6 @@
 """collab under gevent, for bench/scale.py only: what app.py does at start, with gevent in eventlet's place.
 
-`python -m bench.gevent_server --host 127.0.0.1 --port PORT` (tests.live.LiveServer runs it for
+`python -m bench.gevent_server --host 127.0.0.1 --port PORT` (tests.support.live.LiveServer runs it for
 `bench.scale --servers gevent`). The product stays on eventlet (app.py); this module exists so that
 a move to gevent is measured before it is made (docs/deploy.md, "eventlet, and what a move to
 gevent would take"). Each step of app.py has its counterpart here, in the same order:
@@ -37,7 +37,7 @@ from collab import create_app, offload  # noqa: E402
 from collab.startup import announce_links, keep_retention  # noqa: E402
 from collab.store.database import wait_cooperatively  # noqa: E402
 
-# app.py's, kept equal by tests/test_bench_servers.py.
+# app.py's, kept equal by tests/live/test_gevent_server.py.
 GC_THRESHOLDS = (7000, 10, 20)
 # eventlet's thread pool has 20 OS threads (EVENTLET_THREADPOOL_SIZE); gevent's has 10 by default.
 OFFLOAD_THREADS = 20

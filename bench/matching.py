@@ -13,7 +13,7 @@ import statistics
 import time
 
 from collab.domain.matching import match_competences
-from tests.matching_quality import synthetic_event
+from tests.support.matching_quality import synthetic_event
 
 SIZES = (40, 150, 300, 400)
 

@@ -29,7 +29,7 @@ from collab.domain.rooms import sync_room
 from collab.domain.wordcloud import word_cloud
 from collab.exports.files import export_file
 from collab.store.database import db
-from tests.matching_quality import load_set
+from tests.support.matching_quality import load_set
 
 ROOMS = 4
 SECRET = "bench-secret"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import socketio
 
-from tests.live import UNLIMITED, LiveServer, each_event, participant_token
+from tests.support.live import UNLIMITED, LiveServer, each_event, participant_token
 
 
 def run(synchronous: str, cards: int) -> dict[str, float]:

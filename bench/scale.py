@@ -56,14 +56,14 @@ from typing import Any
 
 from bench.cpu_share import CpuAccount, between, shares_line
 from bench.workers import POSTGRES_URL, REDIS_URL, postgres_schema
-from tests.live import ROOT, UNLIMITED, LiveServer, free_port
+from tests.support.live import ROOT, UNLIMITED, LiveServer, free_port
 
 SECRET = "bench-scale-secret-key-not-for-production"
 RESULTS = ROOT / "bench" / "results"
 GENERATOR = ROOT / "bench" / "scale_load.mjs"
 # The frames where an idle thread of eventlet's pool, or of gevent's (26.9.0), waits for work.
 IDLE_POOL_THREADS = ("tworker (eventlet/tpool.py:74)", "_WorkerGreenlet.run (gevent/threadpool.py:216)")
-# What Python runs for collab under each async server (tests.live.LiveServer adds --host and --port).
+# What Python runs for collab under each async server (tests.support.live.LiveServer adds --host and --port).
 SERVERS = {"eventlet": ("app.py",), "gevent": ("-m", "bench.gevent_server")}
 # D's steps: 10 cards/s apart up to 120 (then 140), 40 apart up to 400, where one and two workers on PostgreSQL
 # reach their ceilings, then wider apart up to 1,600, past one process's ceiling on SQLite.

@@ -34,7 +34,7 @@ from typing import Any
 import socketio
 import sqlalchemy
 
-from tests.live import UNLIMITED, LiveServer, each_event, participant_token
+from tests.support.live import UNLIMITED, LiveServer, each_event, participant_token
 
 POSTGRES_URL = os.environ.get("COLLAB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("COLLAB_TEST_REDIS", "redis://127.0.0.1:6379/0")

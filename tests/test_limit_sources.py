@@ -14,7 +14,7 @@ from collab.domain import cards, competences, hypotheses, syntheses
 from collab.domain.events import EventLinks
 from collab.domain.limits import limits
 from collab.sockets import schemas
-from tests.live import boot_data
+from tests.support.live import boot_data
 
 STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
 

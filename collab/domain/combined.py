@@ -20,7 +20,7 @@ from collab.domain.rooms import SHOWN_TO_ALL
 from collab.store.database import db
 from collab.store.models import Card, Event, Participant, Room
 
-# Measured on hand-made pairs (tests/test_screen_modes.py): rewordings of one idea score 0.64–0.96
+# Measured on hand-made pairs (tests/sockets/test_screen_modes.py): rewordings of one idea score 0.64–0.96
 # ("Un animateur neutre" / "Une animation neutre" 0.64, "Mutualiser les services" / "Mutualisation des
 # services" 0.72), while unrelated cards sharing a word score at most 0.42 ("Former les agents à la
 # coopération" / "Le temps long de la coopération"); 0.55 sits between the two.

@@ -1,0 +1,1 @@
+"""collab's tests, one folder per layer: domain, sockets, http, browser, live (real server processes)."""

@@ -1,0 +1,1 @@
+"""Domain tests: the intents and their rules, called without sockets."""

@@ -1,0 +1,1 @@
+"""HTTP tests with Flask's test client: pages, exports, admin, commands, operations."""
