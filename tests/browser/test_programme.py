@@ -94,12 +94,12 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     expect(phone_timer).to_have_text(re.compile(r"^(2:00|1:5\d)$"))
     expect(screen_timer).to_have_text(re.compile(r"^(2:00|1:5\d)$"))
     expect(screen.get_by_role("region", name="Salle 2", exact=True).locator("[data-room-timer]")).to_be_hidden()
-    assert any(phone_timer.text_content() == screen_timer.text_content() for _ in range(5))
+    assert apart(phone_timer, screen_timer) <= 1
 
     # A phone that loads later sees the same remaining time.
     phone.reload()
     expect(phone_timer).to_have_text(re.compile(r"^(2:00|1:5\d)$"))
-    assert any(phone_timer.text_content() == screen_timer.text_content() for _ in range(5))
+    assert apart(phone_timer, screen_timer) <= 1
 
     # Stopping it clears it everywhere.
     console.get_by_role("button", name="Arrêter").click()
@@ -155,3 +155,15 @@ def test_the_organiser_edits_the_programme_and_renames_a_room(
         assert watch.problems == []
     organiser_context.close()
     screen_context.close()
+
+
+def apart(first: Any, second: Any) -> int:
+    """Return how many seconds two countdowns' texts ("1:58") differ by. Each page redraws its own
+    countdown four times a second from its estimate of the server's clock, so at the turn of a second
+    one may show the next second a moment before the other: a second apart, never more."""
+
+    def seconds(text: str) -> int:
+        minutes, _, rest = text.partition(":")
+        return int(minutes) * 60 + int(rest)
+
+    return abs(seconds(first.text_content()) - seconds(second.text_content()))
