@@ -18,7 +18,7 @@ from collab.realtime.relay import relaying
 from collab.realtime.scopes import event_scope, everyone_scope, link_scope, participant_scope, room_scope, staff_scope
 from collab.realtime.server import socketio
 from collab.sockets import presence_queue
-from collab.sockets.edge import client_event, done, error, remember_principal
+from collab.sockets.edge import client_event, done, error, remember_principal, unauthorised
 from collab.sockets.schemas import Sync
 from collab.store.database import db
 from collab.tokens import principal_for_token
@@ -47,7 +47,7 @@ def on_connect(auth: Any = None) -> None:
             watched = _watched_rooms(principal)
     except Unauthorised as exc:
         log.info("socket refused: %s", exc.message, extra={"reason": exc.message})
-        raise ConnectionRefusedError(exc.as_ack()["error"]) from None
+        raise ConnectionRefusedError(unauthorised(exc)) from None
     sid = request.sid  # type: ignore[attr-defined]
     fields = {"sid": sid, "role": principal.role, "event_id": principal.event_id, "room_id": principal.room_id}
     log.info("socket opened: %s of event %s", principal.role, principal.event_id, extra=fields)

@@ -35,6 +35,11 @@ def done(reply: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {"ok": True, **(reply or {})}
 
 
+def refused(exc: DomainError) -> dict[str, Any]:
+    """Return the acknowledgement of an intent the domain refused: its code, message and details."""
+    return error(exc.code, exc.message, **exc.details)
+
+
 def error(code: str, message: str, **details: Any) -> dict[str, Any]:
     """Return an error acknowledgement."""
     body: dict[str, Any] = {"code": code, "message": message}
@@ -100,7 +105,7 @@ def client_event(
                 with nullcontext() if writes else db.reading():
                     return handler(principal, payload)
             except DomainError as exc:
-                return exc.as_ack()
+                return refused(exc)
             except Exception:
                 log.exception("%s failed (sid %s)", name, request.sid)  # type: ignore[attr-defined]
                 return error("internal", "the server could not do this; nothing was changed")
@@ -118,4 +123,4 @@ def _fields(exc: ValidationError) -> list[dict[str, str]]:
 
 def unauthorised(exc: Unauthorised) -> dict[str, Any]:
     """Return the refusal a connection gets when its token is not valid."""
-    return exc.as_ack()["error"]
+    return refused(exc)["error"]
