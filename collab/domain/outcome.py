@@ -8,11 +8,11 @@ from typing import Any
 
 @dataclass
 class Outcome:
-    """The acknowledgement, the numbered room changes to broadcast in order, the event's new
-    state when the intent changed it (broadcast as `event_changed`), and whether a competence card
-    changed (the pairs proposed may have: broadcast as `competences_changed`)."""
+    """The reply's data (the transport acknowledges with it), the numbered room changes to broadcast
+    in order, the event's new state when the intent changed it (broadcast as `event_changed`), and
+    whether a competence card changed (the pairs proposed may have: broadcast as `competences_changed`)."""
 
-    ack: dict[str, Any]
+    reply: dict[str, Any]
     changes: list[dict[str, Any]] = field(default_factory=list)
     event: dict[str, Any] | None = None
     competences: bool = False

@@ -43,7 +43,7 @@ def open_vote(principal: Principal, room_id: int, dots: int) -> Outcome:
             dots=dots,
             closed=previous.id if previous else None,
         )
-        return Outcome(ack={"ok": True, "seq": seq, "vote": {"id": vote.id, "dots": dots}}, changes=[change])
+        return Outcome(reply={"seq": seq, "vote": {"id": vote.id, "dots": dots}}, changes=[change])
 
 
 def close_vote(principal: Principal, room_id: int) -> Outcome:
@@ -51,13 +51,13 @@ def close_vote(principal: Principal, room_id: int) -> Outcome:
     with db.transaction() as session:
         staff_room(session, principal, room_id)
         if open_vote_of(session, room_id) is None:
-            return Outcome(ack={"ok": True, "seq": None, "vote_id": None})  # nothing to close
+            return Outcome(reply={"seq": None, "vote_id": None})  # nothing to close
         seq = next_seq(session, room_id)
         vote = _require_open(session, room_id)  # again under the lock: another console may have closed it
         vote.closed_at = datetime.now(UTC)
         change = add_change(session, room_id, seq, "vote_closed", {"vote_id": vote.id})
         record_action(session, principal, room_id, "close_vote", vote_id=vote.id)
-        return Outcome(ack={"ok": True, "seq": seq, "vote_id": vote.id}, changes=[change])
+        return Outcome(reply={"seq": seq, "vote_id": vote.id}, changes=[change])
 
 
 def place_dot(principal: Principal, card_id: int) -> Outcome:
@@ -116,7 +116,7 @@ def _require_open(session: Session, room_id: int) -> DotVote:
 
 
 def _dots_changed(session: Session, principal: Principal, card: Card, seq: int, vote: DotVote) -> Outcome:
-    """Record the card's new total as `votes_changed`; acknowledge it with the participant's own dots."""
+    """Record the card's new total as `votes_changed`; reply with the participant's own dots."""
     # A dot withdrawn from a merged duplicate changes the total of the card it was merged into.
     target = card.merged_into_id or card.id
     counts = card_votes(session, card.room_id)
@@ -124,12 +124,11 @@ def _dots_changed(session: Session, principal: Principal, card: Card, seq: int, 
     total = counts.get(target, 0) + sum(counts.get(m, 0) for m in merged)
     change = add_change(session, card.room_id, seq, "votes_changed", {"card_id": target, "votes": total})
     mine = participant_dots(session, vote.id, principal.participant_id)
-    ack = {
-        "ok": True,
+    reply = {
         "seq": seq,
         "card_id": target,
         "votes": total,
         "mine": {str(card_id): n for card_id, n in mine.items()},
         "left": vote.dots - sum(mine.values()),
     }
-    return Outcome(ack=ack, changes=[change])
+    return Outcome(reply=reply, changes=[change])
