@@ -16,8 +16,8 @@ from collab import metrics
 from collab.domain.access import Principal
 from collab.domain.closing import is_closed
 from collab.domain.errors import DomainError, Forbidden, Unauthorised
+from collab.domain.reads import reading
 from collab.realtime.server import socketio
-from collab.store.database import db
 from collab.tokens import principal_for_token
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def client_event(
                     return error("invalid", f"malformed {name} payload", fields=_fields(exc))
                 if writes and not while_closed and is_closed(principal.event_id):
                     return error("closed", "the seminar is closed: it can be read, no longer changed")
-                with nullcontext() if writes else db.reading():
+                with nullcontext() if writes else reading():
                     return handler(principal, payload)
             except DomainError as exc:
                 return refused(exc)
