@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,13 @@ CLOSED_BECAUSE = {
 }
 
 
+class Posted(TypedDict):
+    """The reply to a post: the number the card took in its room, and the card as its author sees it."""
+
+    seq: int
+    card: dict[str, Any]
+
+
 def check_text(text: str) -> str:
     """Return a card's text trimmed, or raise Invalid when it is empty or too long."""
     text = text.strip()
@@ -55,7 +62,7 @@ def post_card(
     text: str,
     skill: dict[str, Any] | None = None,
     over_limit: RateLimited | None = None,
-) -> Outcome:
+) -> Outcome[Posted]:
     """Post a participant's card into their room, and return once it is committed; the same client id
     posted again lands once, and a new card is refused with `over_limit` when it is given (the
     participant is over their post limit: a retry is still answered).
@@ -98,7 +105,7 @@ class _Asked:
     over_limit: RateLimited | None
 
 
-def _post(asked: _Asked, connection: Connection) -> Outcome:
+def _post(asked: _Asked, connection: Connection) -> Outcome[Posted]:
     """Post a card in one writing transaction (SQLite): the retry check, then the post itself."""
     principal = asked.principal
     assert principal.room_id is not None and principal.participant_id is not None
@@ -132,7 +139,7 @@ def _post(asked: _Asked, connection: Connection) -> Outcome:
     return _posted(change)
 
 
-def _post_at_once(asked: _Asked) -> Outcome:
+def _post_at_once(asked: _Asked) -> Outcome[Posted]:
     """Post a card in two statements, each its own transaction (PostgreSQL): one reads all that the
     post needs, the other takes the room's number and stores the card and its change.
 
@@ -183,10 +190,10 @@ def _post_at_once(asked: _Asked) -> Outcome:
     return _posted(_card_posted(room_id, seq, full, card["held"], participant_id))
 
 
-def _posted(change: dict[str, Any]) -> Outcome:
+def _posted(change: dict[str, Any]) -> Outcome[Posted]:
     """Return the outcome of a new card's post: only a competence card carries a skill."""
     card = change["payload"]["card"]
-    reply = {"seq": change["payload"]["seq"], "card": card}
+    reply: Posted = {"seq": change["payload"]["seq"], "card": card}
     return Outcome(reply=reply, changes=[change], competences=card["skill"] is not None)
 
 
@@ -237,7 +244,7 @@ def _new_card(
     }
 
 
-def _posted_meanwhile(participant_id: int, client_id: str) -> Outcome | None:
+def _posted_meanwhile(participant_id: int, client_id: str) -> Outcome[Posted] | None:
     """Return the reply to the post that another socket of the same phone made with this
     client id at the same moment (the store refused the second one); None if there is none."""
     with db.transaction() as session:
@@ -287,7 +294,7 @@ def _check_open(locked: bool, activity_state: str) -> None:
         raise RoomClosed(CLOSED_BECAUSE[reason], reason=reason)
 
 
-def _previous_post(connection: Connection, participant_id: int, client_id: str) -> dict[str, Any] | None:
+def _previous_post(connection: Connection, participant_id: int, client_id: str) -> Posted | None:
     """Return the reply to an earlier post with this client id, if there was one."""
     card = statements.posted_before(connection, participant_id, client_id)
     if card is None:
