@@ -46,7 +46,7 @@ def _change_room(principal: Principal, room_id: int, action: str, **values: obje
     with db.transaction() as session:
         room = staff_room(session, principal, room_id)
         if all(getattr(room, key) == value for key, value in values.items()):
-            return Outcome(ack={"ok": True, "seq": None, "state": room_state(room)})
+            return Outcome(reply={"seq": None, "state": room_state(room)})
         for key, value in values.items():
             setattr(room, key, value)
         # Writing the room takes its row, as a post does: a racing post commits before or is refused.
@@ -55,7 +55,7 @@ def _change_room(principal: Principal, room_id: int, action: str, **values: obje
             changes += reveal_held(session, room_id)
         record_action(session, principal, room_id, action, None, **values)
         return Outcome(
-            ack={"ok": True, "seq": changes[0]["payload"]["seq"], "state": room_state(room)},
+            reply={"seq": changes[0]["payload"]["seq"], "state": room_state(room)},
             changes=changes,
             competences=touches_competences(session, principal.event_id, changes),
         )

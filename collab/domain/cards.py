@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,13 @@ CLOSED_BECAUSE = {
 }
 
 
+class Posted(TypedDict):
+    """The reply to a post: the number the card took in its room, and the card as its author sees it."""
+
+    seq: int
+    card: dict[str, Any]
+
+
 def check_text(text: str) -> str:
     """Return a card's text trimmed, or raise Invalid when it is empty or too long."""
     text = text.strip()
@@ -55,12 +62,12 @@ def post_card(
     text: str,
     skill: dict[str, Any] | None = None,
     over_limit: RateLimited | None = None,
-) -> Outcome:
+) -> Outcome[Posted]:
     """Post a participant's card into their room, and return once it is committed; the same client id
     posted again lands once, and a new card is refused with `over_limit` when it is given (the
     participant is over their post limit: a retry is still answered).
 
-    The acknowledgement is built from the stored change, so a retry gets the very same one,
+    The reply is built from the stored change, so a retry gets the very same one,
     even after the room was locked. In a room that holds new cards (reveal mode, pre-moderation)
     the card is seen by its author and the staff only, until revealed or approved. A card keeps
     the room's situation and, on a case-study board, its author's role; on a competences board
@@ -98,13 +105,13 @@ class _Asked:
     over_limit: RateLimited | None
 
 
-def _post(asked: _Asked, connection: Connection) -> Outcome:
+def _post(asked: _Asked, connection: Connection) -> Outcome[Posted]:
     """Post a card in one writing transaction (SQLite): the retry check, then the post itself."""
     principal = asked.principal
     assert principal.room_id is not None and principal.participant_id is not None
     existing = _previous_post(connection, principal.participant_id, asked.client_id)
     if existing is not None:
-        return Outcome(ack=existing)
+        return Outcome(reply=existing)
     if asked.over_limit is not None:
         raise asked.over_limit
     author = statements.author(connection, principal.participant_id)
@@ -132,7 +139,7 @@ def _post(asked: _Asked, connection: Connection) -> Outcome:
     return _posted(change)
 
 
-def _post_at_once(asked: _Asked) -> Outcome:
+def _post_at_once(asked: _Asked) -> Outcome[Posted]:
     """Post a card in two statements, each its own transaction (PostgreSQL): one reads all that the
     post needs, the other takes the room's number and stores the card and its change.
 
@@ -151,7 +158,7 @@ def _post_at_once(asked: _Asked) -> Outcome:
             if read.posted_seq is not None:
                 existing = _previous_post(connection, participant_id, asked.client_id)
                 assert existing is not None
-                return Outcome(ack=existing)
+                return Outcome(reply=existing)
             if asked.over_limit is not None:
                 raise asked.over_limit
             if read.id is None or read.erased_at is not None:
@@ -183,11 +190,11 @@ def _post_at_once(asked: _Asked) -> Outcome:
     return _posted(_card_posted(room_id, seq, full, card["held"], participant_id))
 
 
-def _posted(change: dict[str, Any]) -> Outcome:
+def _posted(change: dict[str, Any]) -> Outcome[Posted]:
     """Return the outcome of a new card's post: only a competence card carries a skill."""
     card = change["payload"]["card"]
-    ack = {"ok": True, "seq": change["payload"]["seq"], "card": card}
-    return Outcome(ack=ack, changes=[change], competences=card["skill"] is not None)
+    reply: Posted = {"seq": change["payload"]["seq"], "card": card}
+    return Outcome(reply=reply, changes=[change], competences=card["skill"] is not None)
 
 
 @dataclass(frozen=True)
@@ -237,12 +244,12 @@ def _new_card(
     }
 
 
-def _posted_meanwhile(participant_id: int, client_id: str) -> Outcome | None:
-    """Return the acknowledgement of the post that another socket of the same phone made with this
+def _posted_meanwhile(participant_id: int, client_id: str) -> Outcome[Posted] | None:
+    """Return the reply to the post that another socket of the same phone made with this
     client id at the same moment (the store refused the second one); None if there is none."""
     with db.transaction() as session:
         existing = _previous_post(session.connection(), participant_id, client_id)
-    return None if existing is None else Outcome(ack=existing)
+    return None if existing is None else Outcome(reply=existing)
 
 
 # How often a post reads the room again when it changed between the read and the write (PostgreSQL).
@@ -287,15 +294,15 @@ def _check_open(locked: bool, activity_state: str) -> None:
         raise RoomClosed(CLOSED_BECAUSE[reason], reason=reason)
 
 
-def _previous_post(connection: Connection, participant_id: int, client_id: str) -> dict[str, Any] | None:
-    """Return the acknowledgement of an earlier post with this client id, if there was one."""
+def _previous_post(connection: Connection, participant_id: int, client_id: str) -> Posted | None:
+    """Return the reply to an earlier post with this client id, if there was one."""
     card = statements.posted_before(connection, participant_id, client_id)
     if card is None:
         return None
     change = statements.change(connection, card.room_id, card.seq)
     if change is None or change.event != "card_posted":
         raise Conflict("this client id was already used")
-    return {"ok": True, "seq": card.seq, "card": change.payload["card"]}
+    return {"seq": card.seq, "card": change.payload["card"]}
 
 
 def check_board_open(board: str, phase_board: str | None, open_boards: list[str] | None) -> None:

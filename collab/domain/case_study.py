@@ -37,7 +37,7 @@ def take_role(principal: Principal, role: str | None) -> Outcome:
         assert participant is not None and room is not None
         participant.role = _check_role(session, room, role)
         change = record_roles_changed(session, room.id, seq)
-        return Outcome(ack={"ok": True, "seq": change["payload"]["seq"], "role": participant.role}, changes=[change])
+        return Outcome(reply={"seq": change["payload"]["seq"], "role": participant.role}, changes=[change])
 
 
 def assign_role(principal: Principal, participant_id: int, role: str | None) -> Outcome:
@@ -51,7 +51,7 @@ def assign_role(principal: Principal, participant_id: int, role: str | None) -> 
         participant.role = _check_role(session, room, role)
         record_action(session, principal, room.id, "assign_role", participant_id=participant.id, role=participant.role)
         change = record_roles_changed(session, room.id, seq)
-        return Outcome(ack={"ok": True, "seq": change["payload"]["seq"]}, changes=[change])
+        return Outcome(reply={"seq": change["payload"]["seq"]}, changes=[change])
 
 
 def set_room_situation(principal: Principal, room_id: int, situation_id: int | None) -> Outcome:
@@ -88,7 +88,7 @@ def save_situation(principal: Principal, situation_id: int | None, values: dict[
         session.flush()
         record_action(session, principal, None, "save_situation", situation_id=situation.id, title=situation.title)
         outcome = event_outcome(session, event.id)
-        outcome.ack["situation"] = situation_data(situation)
+        outcome.reply["situation"] = situation_data(situation)
         # A protagonist struck from the list is no longer played in the rooms working this situation.
         for room in session.scalars(select(Room).where(Room.situation_id == situation.id).order_by(Room.id)):
             dropped = update(Participant).where(

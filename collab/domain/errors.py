@@ -1,4 +1,4 @@
-"""Domain errors: each carries the code and message a client receives in its acknowledgement."""
+"""Domain errors: each carries the code, message and details a client receives when refused."""
 
 from __future__ import annotations
 
@@ -14,13 +14,6 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.details = details
-
-    def as_ack(self) -> dict[str, Any]:
-        """Return the error acknowledgement sent to the client."""
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.details:
-            error["details"] = self.details
-        return {"ok": False, "error": error}
 
 
 class Invalid(DomainError):

@@ -41,13 +41,13 @@ def _staff_card(session: Session, principal: Principal, card_id: int) -> Card:
 
 def _unchanged(card: Card) -> Outcome:
     """Return the answer to an action that changes nothing (done twice)."""
-    return Outcome(ack={"ok": True, "seq": None, "card_id": card.id})
+    return Outcome(reply={"seq": None, "card_id": card.id})
 
 
 def _done(session: Session, principal: Principal, card: Card, change: dict[str, Any]) -> Outcome:
     """Return the answer to an action that recorded `change`."""
     return Outcome(
-        ack={"ok": True, "seq": change["payload"]["seq"], "card_id": card.id},
+        reply={"seq": change["payload"]["seq"], "card_id": card.id},
         changes=[change],
         competences=touches_competences(session, principal.event_id, [change]),
     )
@@ -136,11 +136,11 @@ def reveal_cards(principal: Principal, room_id: int) -> Outcome:
         staff_room(session, principal, room_id)
         changes = reveal_held(session, room_id)
         if not changes:
-            return Outcome(ack={"ok": True, "seq": None, "revealed": 0})
+            return Outcome(reply={"seq": None, "revealed": 0})
         revealed = len(changes[0]["payload"]["cards"])
         record_action(session, principal, room_id, "cards_revealed", count=revealed)
         return Outcome(
-            ack={"ok": True, "seq": changes[0]["payload"]["seq"], "revealed": revealed},
+            reply={"seq": changes[0]["payload"]["seq"], "revealed": revealed},
             changes=changes,
             competences=touches_competences(session, principal.event_id, changes),
         )

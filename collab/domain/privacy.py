@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import CursorResult, Executable, func, select, update
 from sqlalchemy.orm import Session
@@ -51,12 +51,21 @@ def privacy_notice(code: str) -> dict[str, Any]:
         }
 
 
+class Erased(TypedDict):
+    """The reply to a participant erasing themselves: what the policy did, to how many cards and contacts."""
+
+    erased: bool
+    policy: str
+    cards: int
+    contacts: int
+
+
 @dataclass
 class Erasure:
-    """What erasing a participant changed: the room's changes and acknowledgement, the hypotheses
+    """What erasing a participant changed: the room's changes and reply, the hypotheses
     whose results lost a reason, and the published syntheses as they now are (to send again)."""
 
-    outcome: Outcome
+    outcome: Outcome[Erased]
     hypotheses: list[int]
     syntheses: list[dict[str, Any]]
 
@@ -116,9 +125,9 @@ def erase_participant(principal: Principal, now: datetime | None = None) -> Eras
             _forget_texts(session, cards)
         # Earlier changes are replayed to clients that missed them and are part of the archive.
         _scrub_changes(session, [room_id], {participant.id}, card_ids if policy == "remove" else set())
-        ack = {"ok": True, "erased": True, "policy": policy, "cards": len(cards), "contacts": contacts}
+        reply: Erased = {"erased": True, "policy": policy, "cards": len(cards), "contacts": contacts}
         touched = bool(changes) and touches_competences(session, principal.event_id, changes)
-        return Erasure(Outcome(ack=ack, changes=changes, competences=touched), reasons, published)
+        return Erasure(Outcome(reply=reply, changes=changes, competences=touched), reasons, published)
 
 
 def _count(session: Session, statement: Executable) -> int:

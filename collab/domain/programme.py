@@ -117,13 +117,13 @@ def set_room_phase(principal: Principal, room_id: int, phase_id: int | None) -> 
         room = staff_room(session, principal, room_id, lock=True)
         phase = _phase(session, principal, phase_id) if phase_id is not None else None
         if room.current_phase_id == phase_id:
-            return Outcome(ack={"ok": True, "room_id": room.id, "seq": None, "state": room_state(room)})
+            return Outcome(reply={"room_id": room.id, "seq": None, "state": room_state(room)})
         room.current_phase_id = phase_id
         record_action(
             session, principal, room.id, "set_room_phase", phase_id=phase_id, title=phase.title if phase else None
         )
         change = record_room_changed(session, room)
-        return Outcome(ack={"ok": True, **change["payload"]}, changes=[change])
+        return Outcome(reply={**change["payload"]}, changes=[change])
 
 
 def save_phase(principal: Principal, phase_id: int | None, values: dict[str, Any]) -> Outcome:
@@ -153,7 +153,7 @@ def save_phase(principal: Principal, phase_id: int | None, values: dict[str, Any
             action = "edit_phase"
         record_action(session, principal, None, action, phase_id=phase.id, title=phase.title)
         outcome = event_outcome(session, event.id)
-        outcome.ack["phase_id"] = phase.id
+        outcome.reply["phase_id"] = phase.id
         return outcome
 
 
@@ -208,7 +208,7 @@ def rename_room(principal: Principal, room_id: int, name: str) -> Outcome:
 def add_room(principal: Principal, name: str, secret: str) -> Outcome:
     """Open one more room (organiser), with the next situation in turn and its facilitator link.
 
-    The acknowledgement carries the new link's token, for the organiser to hand out.
+    The reply carries the new link's token, for the organiser to hand out.
     """
     name = " ".join(name.split())
     if not 1 <= len(name) <= ROOM_NAME_MAX:
@@ -232,7 +232,7 @@ def add_room(principal: Principal, name: str, secret: str) -> Outcome:
         token = add_link(session, secret, event.id, "facilitator", room.id)
         record_action(session, principal, room.id, "room_added", name=name)
         outcome = event_outcome(session, event.id)
-        outcome.ack["room"] = {"id": room.id, "name": room.name, "facilitator_token": token}
+        outcome.reply["room"] = {"id": room.id, "name": room.name, "facilitator_token": token}
         return outcome
 
 
@@ -271,8 +271,8 @@ def stop_timer(principal: Principal, room_id: int | None) -> Outcome:
         holder = _timer_holder(session, principal, room_id)
         if holder.timer_ends_at is None:
             if isinstance(holder, Room):
-                return Outcome(ack={"ok": True, "room_id": holder.id, "seq": None, "state": room_state(holder)})
-            return Outcome(ack={"ok": True, **_state(session, holder.id)})
+                return Outcome(reply={"room_id": holder.id, "seq": None, "state": room_state(holder)})
+            return Outcome(reply={**_state(session, holder.id)})
         holder.timer_ends_at = None
         holder.timer_seconds = None
         record_action(session, principal, room_id, "stop_timer")
@@ -290,8 +290,8 @@ def _timer_outcome(session: Session, holder: Event | Room) -> Outcome:
     """Return the outcome of a timer change: a numbered room change, or the event's new state."""
     if isinstance(holder, Room):
         change = record_room_changed(session, holder)
-        ack = {"ok": True, **change["payload"], "now": stamp(server_now())}
-        return Outcome(ack=ack, changes=[change])
+        reply = {**change["payload"], "now": stamp(server_now())}
+        return Outcome(reply=reply, changes=[change])
     return event_outcome(session, holder.id)
 
 
@@ -364,7 +364,7 @@ def event_outcome(session: Session, event_id: int) -> Outcome:
     """Return the outcome of an event-wide change: its new state, acknowledged and broadcast."""
     session.flush()
     state = _state(session, event_id)
-    return Outcome(ack={"ok": True, **state}, event=state)
+    return Outcome(reply={**state}, event=state)
 
 
 def _state(session: Session, event_id: int) -> dict[str, Any]:

@@ -94,7 +94,14 @@ def publish_synthesis(principal: Principal, room_id: int, board: str) -> dict[st
         return dict(synthesis.published)
 
 
-def event_syntheses(principal: Principal) -> dict[str, Any]:
+class Read(TypedDict):
+    """The syntheses a screen or a console reads: the published ones, and the staff's own drafts."""
+
+    syntheses: list[dict[str, Any]]
+    drafts: list[dict[str, Any]]
+
+
+def event_syntheses(principal: Principal) -> Read:
     """Return the event's published syntheses, room by room, and the drafts of the rooms the principal runs."""
     if principal.role not in ("screen", "facilitator", "organiser"):
         raise Forbidden("only screens and the staff read syntheses")
@@ -111,7 +118,7 @@ def event_syntheses(principal: Principal) -> dict[str, Any]:
                 published.append(published_of(synthesis))
             if principal.may_moderate(room.id):
                 drafts.append(_draft(synthesis))
-        return {"ok": True, "syntheses": published, "drafts": drafts}
+        return {"syntheses": published, "drafts": drafts}
 
 
 def published_of(synthesis: Synthesis) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,16 @@ from collab.store.models import Card, Dot, DotVote
 
 DOTS_MIN = 1
 DOTS_MAX = 20
+
+
+class Dots(TypedDict):
+    """The reply to a dot placed or withdrawn: the card's new total, and the participant's own dots."""
+
+    seq: int
+    card_id: int
+    votes: int
+    mine: dict[str, int]
+    left: int
 
 
 def open_vote(principal: Principal, room_id: int, dots: int) -> Outcome:
@@ -43,7 +54,7 @@ def open_vote(principal: Principal, room_id: int, dots: int) -> Outcome:
             dots=dots,
             closed=previous.id if previous else None,
         )
-        return Outcome(ack={"ok": True, "seq": seq, "vote": {"id": vote.id, "dots": dots}}, changes=[change])
+        return Outcome(reply={"seq": seq, "vote": {"id": vote.id, "dots": dots}}, changes=[change])
 
 
 def close_vote(principal: Principal, room_id: int) -> Outcome:
@@ -51,16 +62,16 @@ def close_vote(principal: Principal, room_id: int) -> Outcome:
     with db.transaction() as session:
         staff_room(session, principal, room_id)
         if open_vote_of(session, room_id) is None:
-            return Outcome(ack={"ok": True, "seq": None, "vote_id": None})  # nothing to close
+            return Outcome(reply={"seq": None, "vote_id": None})  # nothing to close
         seq = next_seq(session, room_id)
         vote = _require_open(session, room_id)  # again under the lock: another console may have closed it
         vote.closed_at = datetime.now(UTC)
         change = add_change(session, room_id, seq, "vote_closed", {"vote_id": vote.id})
         record_action(session, principal, room_id, "close_vote", vote_id=vote.id)
-        return Outcome(ack={"ok": True, "seq": seq, "vote_id": vote.id}, changes=[change])
+        return Outcome(reply={"seq": seq, "vote_id": vote.id}, changes=[change])
 
 
-def place_dot(principal: Principal, card_id: int) -> Outcome:
+def place_dot(principal: Principal, card_id: int) -> Outcome[Dots]:
     """Place one of a participant's dots on a visible card of their room, while the vote is open."""
     with db.transaction() as session:
         card = _participant_card(session, principal, card_id)
@@ -77,7 +88,7 @@ def place_dot(principal: Principal, card_id: int) -> Outcome:
         return _dots_changed(session, principal, card, seq, vote)
 
 
-def withdraw_dot(principal: Principal, card_id: int) -> Outcome:
+def withdraw_dot(principal: Principal, card_id: int) -> Outcome[Dots]:
     """Take back one of a participant's dots from a card, while the vote is open."""
     with db.transaction() as session:
         card = _participant_card(session, principal, card_id)
@@ -115,8 +126,8 @@ def _require_open(session: Session, room_id: int) -> DotVote:
     return vote
 
 
-def _dots_changed(session: Session, principal: Principal, card: Card, seq: int, vote: DotVote) -> Outcome:
-    """Record the card's new total as `votes_changed`; acknowledge it with the participant's own dots."""
+def _dots_changed(session: Session, principal: Principal, card: Card, seq: int, vote: DotVote) -> Outcome[Dots]:
+    """Record the card's new total as `votes_changed`; reply with the participant's own dots."""
     # A dot withdrawn from a merged duplicate changes the total of the card it was merged into.
     target = card.merged_into_id or card.id
     counts = card_votes(session, card.room_id)
@@ -124,12 +135,11 @@ def _dots_changed(session: Session, principal: Principal, card: Card, seq: int, 
     total = counts.get(target, 0) + sum(counts.get(m, 0) for m in merged)
     change = add_change(session, card.room_id, seq, "votes_changed", {"card_id": target, "votes": total})
     mine = participant_dots(session, vote.id, principal.participant_id)
-    ack = {
-        "ok": True,
+    reply: Dots = {
         "seq": seq,
         "card_id": target,
         "votes": total,
         "mine": {str(card_id): n for card_id, n in mine.items()},
         "left": vote.dots - sum(mine.values()),
     }
-    return Outcome(ack=ack, changes=[change])
+    return Outcome(reply=reply, changes=[change])

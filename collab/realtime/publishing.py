@@ -21,13 +21,11 @@ def broadcast(scope: str | list[str], event: str, payload: dict[str, Any]) -> No
     relay({"broadcast": [scope, event, payload]})
 
 
-def publish(event_id: int, outcome: Outcome) -> dict[str, Any]:
-    """Broadcast what a user intent changed (its room changes, then the event's new state, if any) and
-    return its acknowledgement, for the handler to answer with."""
+def publish(event_id: int, outcome: Outcome) -> None:
+    """Broadcast what a user intent changed: its room changes, then the event's new state, if any."""
     announce_all(outcome.changes)
     if outcome.event is not None:
         broadcast(everyone_scope(event_id), "event_changed", outcome.event)
     if outcome.competences:
         # Every phone may have a new pair to see: clients ask again, each after its own short delay.
         broadcast(everyone_scope(event_id), "competences_changed", {"event_id": event_id})
-    return outcome.ack

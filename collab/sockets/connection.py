@@ -13,14 +13,14 @@ from collab.domain import presence, rooms
 from collab.domain.access import Principal
 from collab.domain.errors import Unauthorised
 from collab.domain.events import describe_event
+from collab.domain.reads import reading
 from collab.realtime.batching import watching
 from collab.realtime.relay import relaying
 from collab.realtime.scopes import event_scope, everyone_scope, link_scope, participant_scope, room_scope, staff_scope
 from collab.realtime.server import socketio
 from collab.sockets import presence_queue
-from collab.sockets.edge import client_event, done, error, remember_principal
+from collab.sockets.edge import client_event, done, error, remember_principal, unauthorised
 from collab.sockets.schemas import Sync
-from collab.store.database import db
 from collab.tokens import principal_for_token
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,12 @@ def on_connect(auth: Any = None) -> None:
     token = auth.get("token") if isinstance(auth, dict) else None
     try:
         # Read beside the writer (SQLite): a reconnect storm does not queue for the writing connection.
-        with db.reading():
+        with reading():
             principal = principal_for_token(token)
             watched = _watched_rooms(principal)
     except Unauthorised as exc:
         log.info("socket refused: %s", exc.message, extra={"reason": exc.message})
-        raise ConnectionRefusedError(exc.as_ack()["error"]) from None
+        raise ConnectionRefusedError(unauthorised(exc)) from None
     sid = request.sid  # type: ignore[attr-defined]
     fields = {"sid": sid, "role": principal.role, "event_id": principal.event_id, "room_id": principal.room_id}
     log.info("socket opened: %s of event %s", principal.role, principal.event_id, extra=fields)
@@ -66,7 +66,7 @@ def on_connect(auth: Any = None) -> None:
     else:
         join_room(event_scope(principal.event_id))
         presence_queue.write_now()
-        with db.reading():
+        with reading():
             counts = presence.connected_counts(principal.event_id)
         emit("presence_changed", presence_queue.presence_payload(counts))
     metrics.socket_opened(sid, principal.role)

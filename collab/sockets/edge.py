@@ -16,8 +16,8 @@ from collab import metrics
 from collab.domain.access import Principal
 from collab.domain.closing import is_closed
 from collab.domain.errors import DomainError, Forbidden, Unauthorised
+from collab.domain.reads import reading
 from collab.realtime.server import socketio
-from collab.store.database import db
 from collab.tokens import principal_for_token
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,11 @@ SCHEMAS: dict[str, type[BaseModel]] = {}
 def done(reply: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Return the acknowledgement of a done intent: `"ok": true`, then what the domain answered."""
     return {"ok": True, **(reply or {})}
+
+
+def refused(exc: DomainError) -> dict[str, Any]:
+    """Return the acknowledgement of an intent the domain refused: its code, message and details."""
+    return error(exc.code, exc.message, **exc.details)
 
 
 def error(code: str, message: str, **details: Any) -> dict[str, Any]:
@@ -97,10 +102,10 @@ def client_event(
                     return error("invalid", f"malformed {name} payload", fields=_fields(exc))
                 if writes and not while_closed and is_closed(principal.event_id):
                     return error("closed", "the seminar is closed: it can be read, no longer changed")
-                with nullcontext() if writes else db.reading():
+                with nullcontext() if writes else reading():
                     return handler(principal, payload)
             except DomainError as exc:
-                return exc.as_ack()
+                return refused(exc)
             except Exception:
                 log.exception("%s failed (sid %s)", name, request.sid)  # type: ignore[attr-defined]
                 return error("internal", "the server could not do this; nothing was changed")
@@ -118,4 +123,4 @@ def _fields(exc: ValidationError) -> list[dict[str, str]]:
 
 def unauthorised(exc: Unauthorised) -> dict[str, Any]:
     """Return the refusal a connection gets when its token is not valid."""
-    return exc.as_ack()["error"]
+    return refused(exc)["error"]

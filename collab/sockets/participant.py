@@ -14,7 +14,7 @@ from collab.realtime.publishing import broadcast, publish
 from collab.realtime.scopes import event_scope, participant_scope
 from collab.realtime.server import socketio
 from collab.realtime.tallies import tally
-from collab.sockets.edge import PRINCIPAL_KEY, client_event
+from collab.sockets.edge import PRINCIPAL_KEY, client_event, done
 from collab.sockets.limits import give_back, take
 from collab.sockets.schemas import EraseMe, PostCard
 
@@ -35,7 +35,8 @@ def on_post_card(principal: Principal, payload: PostCard) -> dict[str, Any]:
         metrics.card_posted()
     elif over_limit is None:
         give_back("posts", principal)  # a retry counts nothing
-    return publish(principal.event_id, outcome)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("erase_me", EraseMe, roles=("participant",), while_closed=True)
@@ -50,7 +51,7 @@ def on_erase_me(principal: Principal, payload: EraseMe) -> dict[str, Any]:
     """
     assert principal.participant_id is not None
     erasure = privacy.erase_participant(principal)
-    ack = publish(principal.event_id, erasure.outcome)
+    publish(principal.event_id, erasure.outcome)
     for hypothesis_id in erasure.hypotheses:
         # A reason blanked: the screens and consoles get the results again (throttled, like a vote).
         tally(
@@ -70,4 +71,4 @@ def on_erase_me(principal: Principal, payload: EraseMe) -> dict[str, Any]:
     socketio.close_room(scope)
     # The principal found at connect no longer holds: later events check the token, now refused.
     session.pop(PRINCIPAL_KEY, None)
-    return ack
+    return done(erasure.outcome.reply)

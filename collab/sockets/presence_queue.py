@@ -20,10 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from collab.domain import presence
 from collab.domain.presence import OpenSocket
+from collab.domain.reads import reading
 from collab.realtime.scopes import event_scope
 from collab.realtime.server import socketio
 from collab.realtime.tallies import tally, tally_interval
-from collab.store.database import db
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def _counts_as_sent(event_id: int) -> Callable[[], dict[str, Any]]:
     """
 
     def read() -> dict[str, Any]:
-        with db.reading():
+        with reading():
             return presence_payload(presence.connected_counts(event_id))
 
     return read

@@ -45,87 +45,112 @@ def on_get_event(principal: Principal, payload: Empty) -> dict[str, Any]:
 @client_event("set_phase", SetPhase, roles=ORGANISER)
 def on_set_phase(principal: Principal, payload: SetPhase) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed` to every socket of the event."""
-    return publish(principal.event_id, programme.set_phase(principal, payload.phase_id))
+    outcome = programme.set_phase(principal, payload.phase_id)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("step_phase", StepPhase, roles=ORGANISER)
 def on_step_phase(principal: Principal, payload: StepPhase) -> dict[str, Any]:
     """Sent by the organiser ("Phase suivante" / "Phase précédente"); broadcast as `event_changed`."""
-    return publish(principal.event_id, programme.step_phase(principal, payload.direction))
+    outcome = programme.step_phase(principal, payload.direction)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("set_open_boards", SetOpenBoards, roles=ORGANISER)
 def on_set_open_boards(principal: Principal, payload: SetOpenBoards) -> dict[str, Any]:
     """Sent by the organiser ("Ouvert aux cartes en dehors de sa phase"); broadcast as `event_changed`."""
-    return publish(principal.event_id, programme.set_open_boards(principal, list(payload.boards)))
+    outcome = programme.set_open_boards(principal, list(payload.boards))
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("set_screen_follows_votes", SetScreenFollowsVotes, roles=ORGANISER)
 def on_set_screen_follows_votes(principal: Principal, payload: SetScreenFollowsVotes) -> dict[str, Any]:
     """Sent by the organiser's hypotheses panel; broadcast as `event_changed`."""
-    return publish(principal.event_id, programme.set_screen_follows_votes(principal, payload.follows))
+    outcome = programme.set_screen_follows_votes(principal, payload.follows)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("set_room_phase", SetRoomPhase, roles=STAFF)
 def on_set_room_phase(principal: Principal, payload: SetRoomPhase) -> dict[str, Any]:
     """Sent by a room's facilitator or the organiser; broadcast as `room_changed` to the room."""
-    return publish(principal.event_id, programme.set_room_phase(principal, payload.room_id, payload.phase_id))
+    outcome = programme.set_room_phase(principal, payload.room_id, payload.phase_id)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("save_phase", SavePhase, roles=ORGANISER)
 def on_save_phase(principal: Principal, payload: SavePhase) -> dict[str, Any]:
     """Sent by the organiser to add or edit a phase; broadcast as `event_changed`."""
     values = payload.model_dump(exclude={"phase_id"})
-    return publish(principal.event_id, programme.save_phase(principal, payload.phase_id, values))
+    outcome = programme.save_phase(principal, payload.phase_id, values)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("delete_phase", PhaseRef, roles=ORGANISER)
 def on_delete_phase(principal: Principal, payload: PhaseRef) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed` (and `room_changed` for rooms that were on it)."""
-    return publish(principal.event_id, programme.delete_phase(principal, payload.phase_id))
+    outcome = programme.delete_phase(principal, payload.phase_id)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("move_phase", MovePhase, roles=ORGANISER)
 def on_move_phase(principal: Principal, payload: MovePhase) -> dict[str, Any]:
     """Sent by the organiser to reorder the programme; broadcast as `event_changed`."""
-    return publish(principal.event_id, programme.move_phase(principal, payload.phase_id, payload.position))
+    outcome = programme.move_phase(principal, payload.phase_id, payload.position)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("rename_room", RenameRoom, roles=ORGANISER)
 def on_rename_room(principal: Principal, payload: RenameRoom) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed` (rooms carry their names)."""
-    return publish(principal.event_id, programme.rename_room(principal, payload.room_id, payload.name))
+    outcome = programme.rename_room(principal, payload.room_id, payload.name)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("add_room", AddRoom, roles=ORGANISER)
 def on_add_room(principal: Principal, payload: AddRoom) -> dict[str, Any]:
     """Sent by the organiser; broadcast as `event_changed`; the ack carries the room's facilitator link."""
     outcome = programme.add_room(principal, payload.name, current_app.config["SECRET_KEY"])
-    room = outcome.ack.pop("room")
-    outcome.ack["room"] = {
+    room = outcome.reply.pop("room")
+    outcome.reply["room"] = {
         "id": room["id"],
         "name": room["name"],
         "facilitator_url": link_url("facilitator", room["facilitator_token"]),
     }
-    return publish(principal.event_id, outcome)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("start_timer", StartTimer, roles=STAFF)
 def on_start_timer(principal: Principal, payload: StartTimer) -> dict[str, Any]:
     """Sent by room staff (a room) or the organiser (the event); `room_changed` or `event_changed`."""
-    return publish(principal.event_id, programme.start_timer(principal, payload.room_id, payload.seconds))
+    outcome = programme.start_timer(principal, payload.room_id, payload.seconds)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("add_time", StartTimer, roles=STAFF)
 def on_add_time(principal: Principal, payload: StartTimer) -> dict[str, Any]:
     """Sent by room staff or the organiser to lengthen a countdown; broadcast like `start_timer`."""
-    return publish(principal.event_id, programme.add_time(principal, payload.room_id, payload.seconds))
+    outcome = programme.add_time(principal, payload.room_id, payload.seconds)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("stop_timer", StopTimer, roles=STAFF)
 def on_stop_timer(principal: Principal, payload: StopTimer) -> dict[str, Any]:
     """Sent by room staff or the organiser; broadcast like `start_timer` (its timer is then null)."""
-    return publish(principal.event_id, programme.stop_timer(principal, payload.room_id))
+    outcome = programme.stop_timer(principal, payload.room_id)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("close_event", Empty, roles=ORGANISER)
@@ -134,10 +159,14 @@ def on_close_event(principal: Principal, payload: Empty) -> dict[str, Any]:
 
     From then on every writing event of the event is refused with `closed`; pages, sync and exports stay.
     """
-    return publish(principal.event_id, closing.close_event(principal))
+    outcome = closing.close_event(principal)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)
 
 
 @client_event("reopen_event", Empty, roles=ORGANISER, while_closed=True)
 def on_reopen_event(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser to open a closed event again; broadcast as `event_changed` (`closed: false`)."""
-    return publish(principal.event_id, closing.reopen_event(principal))
+    outcome = closing.reopen_event(principal)
+    publish(principal.event_id, outcome)
+    return done(outcome.reply)

@@ -34,4 +34,4 @@ def on_publish_synthesis(principal: Principal, payload: PublishSynthesis) -> dic
 @client_event("get_syntheses", Empty, roles=("screen", "facilitator", "organiser"), writes=False)
 def on_get_syntheses(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by a screen or a console as it connects: the published syntheses, and the staff's own drafts."""
-    return syntheses.event_syntheses(principal)
+    return done(syntheses.event_syntheses(principal))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -155,6 +155,16 @@ class Database:
             raise RuntimeError("the database is not configured; call create_app first")
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             yield connection
+
+    def stored_revision(self) -> str | None:
+        """Return the schema revision the database is at, read in a short transaction (a readiness probe).
+
+        Raises whatever reaching the database raises: for the probe, that is the answer.
+        """
+        with self.transaction() as session:
+            session.execute(text("SELECT 1"))
+            revision: str | None = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return revision
 
     @contextmanager
     def reading(self) -> Iterator[None]:

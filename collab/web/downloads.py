@@ -9,11 +9,11 @@ from flask import Flask, Response, abort, render_template, request
 
 from collab.domain.errors import NotFound, Unauthorised
 from collab.domain.events import event_id_for_code, normalise_code
+from collab.domain.reads import reading
 from collab.domain.record import event_record
 from collab.exports.files import export_file
 from collab.exports.grid import self_diagnosis
 from collab.offload import offload
-from collab.store.database import db
 from collab.tokens import principal_for_token
 from collab.web.headers import style_policy
 
@@ -43,7 +43,7 @@ def download(token: str, name: str) -> Response:
     if principal.role != "organiser" or name not in DOWNLOADS:
         abort(404)
     fmt, organiser = DOWNLOADS[name]
-    with db.reading():  # a day's worth of reading, beside the phones' posts rather than between them
+    with reading():  # a day's worth of reading, beside the phones' posts rather than between them
         file = export_file(principal.event_id, fmt, organiser)
     response = Response(file.body, mimetype=file.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'

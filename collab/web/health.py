@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import text
 
 from collab.store.database import db, newest_revision
 
@@ -36,9 +35,7 @@ def readiness() -> dict[str, Any]:
     """Return {"ok": bool, "checks": {name: "ok" or why not}}: the database, its schema, and Redis if used."""
     checks: dict[str, str] = {}
     try:
-        with db.transaction() as session:
-            session.execute(text("SELECT 1"))
-            revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        revision = db.stored_revision()
         checks["database"] = "ok"
         head = newest_revision()
         checks["schema"] = "ok" if revision == head else f"at {revision}, this code needs {head}"

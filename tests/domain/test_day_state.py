@@ -42,7 +42,7 @@ def test_before_the_first_phase_no_board_takes_cards(day: EventLinks) -> None:
     for board in ("case_study", "four_questions", "competences"):
         with pytest.raises(BoardClosed) as refused:
             post_on(alix, board)
-        assert refused.value.as_ack()["error"]["code"] == "board_closed"
+        assert refused.value.code == "board_closed"
         assert refused.value.details == {"board": board, "open": []}
 
 
@@ -78,7 +78,7 @@ def test_a_board_opened_early_takes_cards_whatever_the_phase(day: EventLinks) ->
     alix = joiner(day)()
     opened = programme.set_open_boards(organiser, ["competences", "case_study"])
     # Stored in the event's board order, and carried by the event's state.
-    assert opened.ack["open_boards"] == ["case_study", "competences"]
+    assert opened.reply["open_boards"] == ["case_study", "competences"]
     assert describe_event(day.id)["open_boards"] == ["case_study", "competences"]
     assert post_on(alix, "competences")["ok"]
     with pytest.raises(BoardClosed):

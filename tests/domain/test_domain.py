@@ -115,15 +115,15 @@ def test_join_validates_pseudonym_scale_and_room(event: EventLinks) -> None:
 def test_post_card_numbers_changes_and_lands_once(join: Join) -> None:
     who = participant_principal(join())
     first = cards.post_card(who, "client-0001", "four_questions", "pourquoi", "  Mutualiser l'ingénierie  ")
-    assert first.ack["ok"] and first.ack["seq"] == 1
-    assert first.ack["card"]["text"] == "Mutualiser l'ingénierie"
+    assert first.reply["seq"] == 1
+    assert first.reply["card"]["text"] == "Mutualiser l'ingénierie"
     [change] = first.changes
     assert change["event"] == "card_posted" and change["public"] is None
-    assert change["payload"] == {"room_id": who.room_id, "seq": 1, "card": first.ack["card"]}
+    assert change["payload"] == {"room_id": who.room_id, "seq": 1, "card": first.reply["card"]}
     retry = cards.post_card(who, "client-0001", "four_questions", "pourquoi", "Mutualiser l'ingénierie")
-    assert retry.ack == first.ack and retry.changes == []
+    assert retry.reply == first.reply and retry.changes == []
     second = cards.post_card(who, "client-0002", "four_questions", "comment", "Un comité de pilotage")
-    assert second.ack["seq"] == 2
+    assert second.reply["seq"] == 2
     assert count(Card) == 2 and count(Change) == 2
 
 
@@ -163,7 +163,7 @@ def test_only_participants_post(event: EventLinks) -> None:
 
 def test_hide_and_restore_are_the_room_staffs(event: EventLinks, join: Join) -> None:
     author = participant_principal(join(room=0))
-    card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").ack["card"]
+    card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").reply["card"]
     for token in (event.screen_token, event.rooms[1].facilitator_token):
         with pytest.raises(Forbidden):
             moderation.hide_card(link_principal(token), card["id"])
@@ -173,7 +173,7 @@ def test_hide_and_restore_are_the_room_staffs(event: EventLinks, join: Join) -> 
         moderation.hide_card(link_principal(event.rooms[0].facilitator_token), 999)
     facilitator = link_principal(event.rooms[0].facilitator_token)
     hidden = moderation.hide_card(facilitator, card["id"])
-    assert hidden.ack == {"ok": True, "seq": 2, "card_id": card["id"]}
+    assert hidden.reply == {"seq": 2, "card_id": card["id"]}
     assert moderation.hide_card(facilitator, card["id"]).changes == []  # twice changes nothing
     restored = moderation.restore_card(link_principal(event.organiser_token), card["id"])
     [change] = restored.changes
@@ -182,7 +182,7 @@ def test_hide_and_restore_are_the_room_staffs(event: EventLinks, join: Join) -> 
 
 def test_another_events_staff_cannot_touch_a_card(event: EventLinks, join: Join) -> None:
     author = participant_principal(join())
-    card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").ack["card"]
+    card = cards.post_card(author, "client-0001", "four_questions", "pourquoi", "texte").reply["card"]
     other = create_event(SECRET, open_boards=True)
     with pytest.raises(NotFound):
         moderation.hide_card(link_principal(other.organiser_token), card["id"])
@@ -193,7 +193,7 @@ def test_another_events_staff_cannot_touch_a_card(event: EventLinks, join: Join)
 def test_sync_replays_exactly_what_was_missed_or_sends_a_snapshot(event: EventLinks, join: Join) -> None:
     author = participant_principal(join())
     posted = [
-        cards.post_card(author, f"client-{n:04}", "four_questions", "comment", f"carte {n}").ack for n in range(5)
+        cards.post_card(author, f"client-{n:04}", "four_questions", "comment", f"carte {n}").reply for n in range(5)
     ]
     facilitator = link_principal(event.rooms[0].facilitator_token)
     moderation.hide_card(facilitator, posted[1]["card"]["id"])
@@ -387,7 +387,7 @@ def test_on_sqlite_posts_that_wait_together_share_one_commit_and_a_refused_one_i
         engine_events.remove(db.engine, "commit", committed)
     assert len(commits) == 1  # six posts, one commit
     assert isinstance(results.pop(3), Invalid)
-    assert sorted(r.ack["seq"] for r in results.values()) == [1, 2, 3, 4, 5]  # the refused one took no number
+    assert sorted(r.reply["seq"] for r in results.values()) == [1, 2, 3, 4, 5]  # the refused one took no number
     assert count(Card) == count(Change) == 5
 
 
@@ -414,7 +414,7 @@ def test_on_sqlite_a_group_whose_commit_fails_stores_nothing_and_each_write_says
     assert all(isinstance(result, IntegrityError) for result in results.values()), results
     assert count(Card) == count(Change) == count(Presence) == 0
     # The next write has a transaction of its own and lands.
-    assert cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un").ack["seq"] == 1
+    assert cards.post_card(who, "group-lost", "four_questions", "pourquoi", "Un").reply["seq"] == 1
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -439,7 +439,7 @@ def test_on_postgresql_a_post_is_two_statements_and_locks_its_room_within_the_se
     with db.transaction() as session:
         stored = session.scalars(select(Change)).one()
     assert (stored.seq, stored.event, stored.payload) == (1, "card_posted", change["payload"])
-    assert stored.payload == {"room_id": who.room_id, "seq": 1, "card": posted.ack["card"]}
+    assert stored.payload == {"room_id": who.room_id, "seq": 1, "card": posted.reply["card"]}
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -481,7 +481,7 @@ def test_on_postgresql_a_room_that_changes_between_a_posts_read_and_its_write_is
     activities.lock_room(staff, room_id, False)
     with between_read_and_write(reveal_later):
         held = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "révélée")
-    assert held.ack["card"]["held"] == "reveal" and held.changes[0]["public"]["card"]["text"] is None
+    assert held.reply["card"]["held"] == "reveal" and held.changes[0]["public"]["card"]["text"] is None
     with db.transaction() as session:
         assert session.scalars(select(Card.held)).all() == ["reveal"]
 
@@ -493,7 +493,7 @@ def test_on_postgresql_a_connection_closed_while_it_rested_is_replaced_before_a_
     """PostgreSQL restarted, or the network dropped a connection, while the pool kept it unused:
     the next post gets a live connection, not an error."""
     who = participant_principal(join())
-    assert cards.post_card(who, "client-0001", "four_questions", "pourquoi", "avant").ack["ok"]
+    cards.post_card(who, "client-0001", "four_questions", "pourquoi", "avant")
     assert db.engine is not None
     with db.engine.connect() as connection:
         resting = {connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()}
@@ -507,4 +507,4 @@ def test_on_postgresql_a_connection_closed_while_it_rested_is_replaced_before_a_
     # Every connection has rested long enough.
     monkeypatch.setattr(sys.modules["collab.store.database"], "PING_AFTER_IDLE", 0.0)
     after = cards.post_card(who, "client-0002", "four_questions", "pourquoi", "après")
-    assert after.ack["ok"] and after.ack["seq"] == 2
+    assert after.reply["seq"] == 2

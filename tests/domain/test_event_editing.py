@@ -63,7 +63,7 @@ def test_the_organiser_sets_the_events_details(event: EventLinks) -> None:
     assert {key: described[key] for key in DETAILS} == DETAILS
     assert programme.get_event(organiser)["starts_on"] == "2027-03-18"
     cleared = editing.save_event_details(organiser, DETAILS | {"starts_on": None, "retention_days": None})
-    assert cleared.ack["starts_on"] is None and cleared.ack["retention_days"] is None
+    assert cleared.reply["starts_on"] is None and cleared.reply["retention_days"] is None
 
 
 def test_the_join_page_shows_the_welcome_text_and_the_new_scales(event: EventLinks, client: FlaskClient) -> None:
@@ -106,13 +106,13 @@ def test_scales_are_renamed_reordered_added_and_removed(event: EventLinks) -> No
     # "État / national" renamed and first, "Autre" removed (nobody chose it), a new one last.
     wanted = [{"key": "etat", "label": "État"}, *scales[:4], scales[5], {"key": None, "label": "Pays (Pyrénées)"}]
     saved = editing.save_scales(organiser, wanted)
-    keys = [s["key"] for s in saved.ack["scales"]]
+    keys = [s["key"] for s in saved.reply["scales"]]
     assert keys == ["etat", "commune", "intercommunalite", "departement", "region", "europe", "pays_pyrenees"]
-    assert saved.ack["scales"][0]["label"] == "État"
-    assert describe_event(event.id)["scales"] == saved.ack["scales"]
+    assert saved.reply["scales"][0]["label"] == "État"
+    assert describe_event(event.id)["scales"] == saved.reply["scales"]
     # A second scale of a similar name gets a key of its own.
-    again = editing.save_scales(organiser, [*saved.ack["scales"], {"key": None, "label": "Pays Pyrénées"}])
-    assert again.ack["scales"][-1]["key"] == "pays_pyrenees_2"
+    again = editing.save_scales(organiser, [*saved.reply["scales"], {"key": None, "label": "Pays Pyrénées"}])
+    assert again.reply["scales"][-1]["key"] == "pays_pyrenees_2"
 
 
 def test_a_scale_someone_chose_or_a_situation_has_stays(event: EventLinks, join: Join) -> None:
@@ -129,7 +129,7 @@ def test_a_scale_someone_chose_or_a_situation_has_stays(event: EventLinks, join:
     assert rows() == before
     # "Autre": nobody chose it, no situation has it.
     kept = editing.save_scales(organiser, [s for s in scales if s["key"] != "autre"])
-    assert "autre" not in [s["key"] for s in kept.ack["scales"]]
+    assert "autre" not in [s["key"] for s in kept.reply["scales"]]
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_a_column_holding_cards_can_only_be_renamed(event: EventLinks, join: Joi
             [*empty, {**columns[0], "label": "Pourquoi donc ?"}, columns[at], {"key": "autres", "label": "Autres"}],
         ),
     )
-    assert done.ack["boards"][1]["columns"][-3]["label"] == "Pourquoi donc ?"
+    assert done.reply["boards"][1]["columns"][-3]["label"] == "Pourquoi donc ?"
 
 
 @pytest.mark.parametrize(
@@ -236,7 +236,7 @@ def test_boards_are_added_up_to_ten_and_removed_when_unused(event: EventLinks, j
         editing.save_board(
             organiser, {"key": "b7", "title": "B 7", "kind": "grid", "columns": [{"key": "x", "label": "X"}]}
         )
-    assert [b["key"] for b in editing.delete_board(organiser, "b6").ack["boards"]][-1] == "b5"
+    assert [b["key"] for b in editing.delete_board(organiser, "b6").reply["boards"]][-1] == "b5"
     with pytest.raises(NotFound):
         editing.delete_board(organiser, "b6")
     with pytest.raises(Invalid) as in_programme:
@@ -266,7 +266,7 @@ def test_a_phase_names_a_board_of_the_event(event: EventLinks) -> None:
     assert refused.value.details["field"] == "activity"
     assert rows() == before
     saved = programme.save_phase(organiser, None, atelier | {"activity": "competences"})
-    assert saved.ack["programme"][-1]["activity"] == "competences"
+    assert saved.reply["programme"][-1]["activity"] == "competences"
 
 
 # Sockets: every screen receives the change; refusals write nothing and name the field.
@@ -356,6 +356,6 @@ def test_a_closed_event_refuses_edits(event: EventLinks, connect: Connect) -> No
 def test_the_organiser_assigns_a_new_situation_to_a_room(event: EventLinks) -> None:
     organiser = link_principal(event.organiser_token)
     created = case_study.save_situation(organiser, None, {"title": "Un nouveau cas", "protagonists": ["Maire"]})
-    situation = created.ack["situation"]["id"]
+    situation = created.reply["situation"]["id"]
     moved = case_study.set_room_situation(organiser, event.rooms[3].id, situation)
-    assert moved.ack["rooms"][3]["situation"]["id"] == situation
+    assert moved.reply["rooms"][3]["situation"]["id"] == situation

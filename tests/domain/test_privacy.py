@@ -38,7 +38,7 @@ def a_match(alix: dict[str, Any], bao: dict[str, Any]) -> tuple[int, int]:
     """Have Alix offer and Bao need the same thing, both saying yes with a contact line."""
     offer = cards.post_card(participant_principal(alix), "offer", "competences", "offre", "J'anime", SKILL)
     need = cards.post_card(participant_principal(bao), "need", "competences", "besoin", "Animer", SKILL)
-    offer_id, need_id = offer.ack["card"]["id"], need.ack["card"]["id"]
+    offer_id, need_id = offer.reply["card"]["id"], need.reply["card"]["id"]
     competences.accept_match(participant_principal(alix), offer_id, need_id, "alix@exemple.fr")
     competences.accept_match(participant_principal(bao), offer_id, need_id, "06 12 34 56 78")
     return offer_id, need_id
@@ -76,7 +76,7 @@ def test_withdrawn_keeps_the_cards_without_author_and_erases_contact_lines(event
     a_match(alix, bao)
     set_event(event.id, erase_policy="withdrawn")
     outcome = privacy.erase_participant(participant_principal(alix)).outcome
-    assert outcome.ack == {"ok": True, "erased": True, "policy": "withdrawn", "cards": 2, "contacts": 1}
+    assert outcome.reply == {"erased": True, "policy": "withdrawn", "cards": 2, "contacts": 1}
     assert [c["event"] for c in outcome.changes] == ["roles_changed", "card_updated", "card_updated"]
     seqs = [c["payload"]["seq"] for c in outcome.changes]
     assert seqs == list(range(seqs[0], seqs[0] + 3))  # numbered without gaps
@@ -107,7 +107,7 @@ def test_remove_deletes_the_cards_as_a_deleted_card_and_gives_back_merged_duplic
     moderation.merge_cards(facilitator, theirs, [merged_away])  # Alix's card inside Bao's
     set_event(event.id, erase_policy="remove")
     outcome = privacy.erase_participant(participant_principal(alix)).outcome
-    assert outcome.ack["policy"] == "remove" and outcome.ack["cards"] == 2
+    assert outcome.reply["policy"] == "remove" and outcome.reply["cards"] == 2
     events = [(c["event"], c["payload"].get("card_id")) for c in outcome.changes]
     assert events == [
         ("roles_changed", None),

@@ -53,9 +53,9 @@ def test_the_organiser_steps_through_the_programme(event: EventLinks) -> None:
     with pytest.raises(Invalid):
         programme.step_phase(organiser, "previous")
     assert programme.step_phase(organiser, "next").event["current_phase_id"] == ids[0]  # type: ignore[index]
-    assert programme.step_phase(organiser, "next").ack["current_phase_id"] == ids[1]
-    assert programme.step_phase(organiser, "previous").ack["current_phase_id"] == ids[0]
-    assert programme.set_phase(organiser, ids[-1]).ack["current_phase_id"] == ids[-1]
+    assert programme.step_phase(organiser, "next").reply["current_phase_id"] == ids[1]
+    assert programme.step_phase(organiser, "previous").reply["current_phase_id"] == ids[0]
+    assert programme.set_phase(organiser, ids[-1]).reply["current_phase_id"] == ids[-1]
     with pytest.raises(Invalid):
         programme.step_phase(organiser, "next")
     assert describe_event(event.id)["current_phase_id"] == ids[-1]
@@ -106,12 +106,12 @@ def test_a_room_follows_its_own_phase_then_the_event_again(event: EventLinks) ->
     facilitator = link_principal(event.rooms[0].facilitator_token)
     room = event.rooms[0].id
     moved = programme.set_room_phase(facilitator, room, ids[3])
-    assert moved.ack["seq"] == 1 and moved.ack["state"]["current_phase_id"] == ids[3]
+    assert moved.reply["seq"] == 1 and moved.reply["state"]["current_phase_id"] == ids[3]
     assert [c["event"] for c in moved.changes] == ["room_changed"]
-    assert moved.changes[0]["payload"] == {"room_id": room, "seq": 1, "state": moved.ack["state"]}
+    assert moved.changes[0]["payload"] == {"room_id": room, "seq": 1, "state": moved.reply["state"]}
     assert programme.set_room_phase(facilitator, room, ids[3]).changes == []  # already there
     back = programme.set_room_phase(facilitator, room, None)
-    assert back.ack["seq"] == 2 and back.ack["state"]["current_phase_id"] is None
+    assert back.reply["seq"] == 2 and back.reply["state"]["current_phase_id"] is None
     with pytest.raises(Forbidden):
         programme.set_room_phase(facilitator, event.rooms[1].id, ids[3])
     with pytest.raises(NotFound):
@@ -122,23 +122,23 @@ def test_the_organiser_edits_the_programme(event: EventLinks) -> None:
     organiser = link_principal(event.organiser_token)
     before = phase_ids(event)
     added = programme.save_phase(organiser, None, PAUSE | {"start": "10:15", "end": "10:20"})
-    new_id = added.ack["phase_id"]
-    ids = [p["id"] for p in added.ack["programme"]]
+    new_id = added.reply["phase_id"]
+    ids = [p["id"] for p in added.reply["programme"]]
     assert ids.index(new_id) == 3  # placed by its start time, after the 10:15 plenary
     edited = programme.save_phase(
         organiser, new_id, PAUSE | {"title": "  Pause   longue ", "start": "10:15", "end": "10:25"}
     )
-    phase = next(p for p in edited.ack["programme"] if p["id"] == new_id)
+    phase = next(p for p in edited.reply["programme"] if p["id"] == new_id)
     assert (phase["title"], phase["end"], phase["kind"]) == ("Pause longue", "10:25", "pause")
     moved = programme.move_phase(organiser, new_id, 0)
-    assert moved.ack["programme"][0]["id"] == new_id
+    assert moved.reply["programme"][0]["id"] == new_id
     programme.set_phase(organiser, new_id)
     deleted = programme.delete_phase(organiser, new_id)
-    assert [p["id"] for p in deleted.ack["programme"]] == before
-    assert deleted.ack["current_phase_id"] is None
+    assert [p["id"] for p in deleted.reply["programme"]] == before
+    assert deleted.reply["current_phase_id"] is None
     renamed = programme.rename_room(organiser, event.rooms[0].id, "  Salle   du Lac ")
-    assert renamed.ack["rooms"][0]["id"] == event.rooms[0].id
-    assert renamed.ack["rooms"][0]["name"] == "Salle du Lac"
+    assert renamed.reply["rooms"][0]["id"] == event.rooms[0].id
+    assert renamed.reply["rooms"][0]["name"] == "Salle du Lac"
     assert describe_event(event.id)["rooms"][0]["name"] == "Salle du Lac"
 
 
@@ -177,13 +177,13 @@ def test_countdowns_for_a_room_and_for_the_event(event: EventLinks) -> None:
     organiser = link_principal(event.organiser_token)
     room = event.rooms[0].id
     started = programme.start_timer(facilitator, room, 300)
-    timer = started.ack["state"]["timer"]
-    left = (parse(timer["ends_at"]) - parse(started.ack["now"])).total_seconds()
+    timer = started.reply["state"]["timer"]
+    left = (parse(timer["ends_at"]) - parse(started.reply["now"])).total_seconds()
     assert timer["seconds"] == 300 and 299 <= left <= 300
-    longer = programme.add_time(facilitator, room, 60).ack["state"]["timer"]
+    longer = programme.add_time(facilitator, room, 60).reply["state"]["timer"]
     assert longer["seconds"] == 360
     assert (parse(longer["ends_at"]) - parse(timer["ends_at"])).total_seconds() == 60
-    assert programme.stop_timer(facilitator, room).ack["state"]["timer"] is None
+    assert programme.stop_timer(facilitator, room).reply["state"]["timer"] is None
     assert programme.stop_timer(facilitator, room).changes == []  # nothing to stop
     with pytest.raises(Invalid):
         programme.add_time(facilitator, room, 60)
@@ -196,7 +196,7 @@ def test_countdowns_for_a_room_and_for_the_event(event: EventLinks) -> None:
     whole = programme.start_timer(organiser, None, 600)
     assert whole.event is not None and whole.event["timer"]["seconds"] == 600
     assert programme.get_event(link_principal(event.screen_token))["timer"] == whole.event["timer"]
-    assert programme.stop_timer(organiser, None).ack["timer"] is None
+    assert programme.stop_timer(organiser, None).reply["timer"] is None
 
 
 # Sockets: who receives what.

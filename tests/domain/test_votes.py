@@ -38,11 +38,11 @@ def test_a_vote_counts_dots_per_card_and_sync_tells_what_is_left(event: EventLin
     alix, bao = join(pseudonym="Alix"), join(pseudonym="Bao")
     first, second = posted(alix, "Première")["id"], posted(bao, "Seconde")["id"]
     opened = votes.open_vote(facilitator(event), event.rooms[0].id, 3)
-    assert opened.ack["vote"]["dots"] == 3 and opened.changes
+    assert opened.reply["vote"]["dots"] == 3 and opened.changes
     assert opened.changes[0]["event"] == "vote_opened"
 
     placed = votes.place_dot(participant_principal(alix), first)
-    assert placed.ack["votes"] == 1 and placed.ack["left"] == 2
+    assert placed.reply["votes"] == 1 and placed.reply["left"] == 2
     votes.place_dot(participant_principal(alix), first)
     last = votes.place_dot(participant_principal(bao), first)
     assert last.changes
@@ -50,15 +50,15 @@ def test_a_vote_counts_dots_per_card_and_sync_tells_what_is_left(event: EventLin
     votes.place_dot(participant_principal(alix), second)
 
     answer = rooms.sync_room(participant_principal(alix), event.rooms[0].id, None, 100)
-    assert answer["vote"] == {"id": opened.ack["vote"]["id"], "dots": 3, "mine": {str(first): 2, str(second): 1}}
+    assert answer["vote"] == {"id": opened.reply["vote"]["id"], "dots": 3, "mine": {str(first): 2, str(second): 1}}
     counted = {card["id"]: card["votes"] for card in answer["snapshot"]["cards"]}
     assert counted == {first: 3, second: 1}
     with pytest.raises(Conflict):
         votes.place_dot(participant_principal(alix), second)  # 3 of 3 placed
 
     withdrawn = votes.withdraw_dot(participant_principal(alix), first)
-    assert withdrawn.ack["votes"] == 2 and withdrawn.ack["left"] == 1
-    assert votes.place_dot(participant_principal(alix), second).ack["votes"] == 2
+    assert withdrawn.reply["votes"] == 2 and withdrawn.reply["left"] == 1
+    assert votes.place_dot(participant_principal(alix), second).reply["votes"] == 2
 
 
 def test_a_new_vote_closes_the_previous_and_counts_start_at_zero(event: EventLinks, join: Join) -> None:
@@ -72,7 +72,7 @@ def test_a_new_vote_closes_the_previous_and_counts_start_at_zero(event: EventLin
         assert session.scalar(select(func.count()).where(DotVote.closed_at.is_(None))) == 1
     answer = rooms.sync_room(participant_principal(alix), room_id, None, 100)
     assert answer["snapshot"]["cards"][0]["votes"] == 0
-    assert answer["vote"] == {"id": second.ack["vote"]["id"], "dots": 5, "mine": {}}
+    assert answer["vote"] == {"id": second.reply["vote"]["id"], "dots": 5, "mine": {}}
     assert [a.action for a in _actions()] == ["open_vote", "open_vote"]
 
 
@@ -94,7 +94,7 @@ def test_a_closed_vote_refuses_dots_and_keeps_its_counts(event: EventLinks, join
     answer = rooms.sync_room(participant_principal(alix), room_id, None, 100)
     assert answer["vote"] is None and answer["snapshot"]["cards"][0]["votes"] == 1
     # Closing again changes nothing.
-    assert votes.close_vote(facilitator(event), room_id).ack == {"ok": True, "seq": None, "vote_id": None}
+    assert votes.close_vote(facilitator(event), room_id).reply == {"seq": None, "vote_id": None}
 
 
 def test_a_restored_card_comes_back_with_its_dots(event: EventLinks, join: Join) -> None:
@@ -194,7 +194,7 @@ def test_a_synthesis_is_drafted_then_published_frozen(event: EventLinks, join: J
     saved = syntheses.save_synthesis(facilitator(event), room_id, FQ, [second, first], {"pourquoi": " Parce que. "})
     assert saved["draft"]["items"] == [second, first] and saved["draft"]["texts"] == {"pourquoi": "Parce que."}
     screen = link_principal(event.screen_token)
-    assert syntheses.event_syntheses(screen) == {"ok": True, "syntheses": [], "drafts": []}
+    assert syntheses.event_syntheses(screen) == {"syntheses": [], "drafts": []}
 
     published = syntheses.publish_synthesis(facilitator(event), room_id, FQ)
     assert published["room_name"] == "Salle 1" and published["texts"] == {"pourquoi": "Parce que."}

@@ -93,7 +93,7 @@ def test_a_post_racing_a_lock_is_committed_before_it_or_refused(event: EventLink
         deadline = time.monotonic() + 20
         while not stop.is_set() and i < 5000 and time.monotonic() < deadline:
             try:
-                ack = cards.post_card(authors[n], f"race-{n}-{i:04}", "four_questions", "comment", "course").ack
+                ack = cards.post_card(authors[n], f"race-{n}-{i:04}", "four_questions", "comment", "course").reply
                 outcomes.append(("ok", ack["seq"]))
             except RoomClosed:
                 outcomes.append(("refused", None))
@@ -105,7 +105,7 @@ def test_a_post_racing_a_lock_is_committed_before_it_or_refused(event: EventLink
         thread.start()
     while len(outcomes) < 15:
         threading.Event().wait(0.01)
-    lock_seq = activities.lock_room(facilitator, event.rooms[0].id, True).ack["seq"]
+    lock_seq = activities.lock_room(facilitator, event.rooms[0].id, True).reply["seq"]
     after_lock = len(outcomes)
     for _ in range(500):  # up to 5 s for a few more posts to meet the lock
         if len(outcomes) >= after_lock + 6:

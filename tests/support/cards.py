@@ -8,6 +8,7 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import Select, func, select
 
 from collab.domain import cards
+from collab.sockets.edge import done
 from collab.store.database import db
 from tests.support.apps import participant_principal
 
@@ -29,7 +30,8 @@ def post(
         if skill is not None:
             payload["skill"] = skill
         return dict(author.emit("post_card", payload, callback=True))
-    return dict(cards.post_card(participant_principal(author), client_id, board, column, text, skill).ack)
+    # Answered as the socket edge would: the domain's reply, acknowledged.
+    return done(cards.post_card(participant_principal(author), client_id, board, column, text, skill).reply)
 
 
 def posted(

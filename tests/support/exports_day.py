@@ -31,7 +31,7 @@ def seed_day(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str
     n = iter(range(1000))
 
     def post(person: int, board: str, column: str, text: str, skill: dict[str, Any] | None = None) -> int:
-        ack = cards.post_card(who[person], f"day-{next(n)}", board, column, text, skill).ack
+        ack = cards.post_card(who[person], f"day-{next(n)}", board, column, text, skill).reply
         return int(ack["card"]["id"])
 
     made = {

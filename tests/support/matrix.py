@@ -205,7 +205,7 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     room = event.rooms[0].id
 
     def post(n: int) -> int:
-        ack = cards.post_card(principal, f"scene-{n:04}", "four_questions", "pourquoi", f"carte {n}").ack
+        ack = cards.post_card(principal, f"scene-{n:04}", "four_questions", "pourquoi", f"carte {n}").reply
         return int(ack["card"]["id"])
 
     ids = [post(n) for n in range(5)]
@@ -216,7 +216,7 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     need = cards.post_card(
         participant_principal(other), "scene-need", "competences", "besoin", "Animer une concertation", skill
     )
-    offer_id, need_id = offer.ack["card"]["id"], need.ack["card"]["id"]
+    offer_id, need_id = offer.reply["card"]["id"], need.reply["card"]["id"]
     for someone in (principal, participant_principal(other)):
         competences.accept_match(someone, offer_id, need_id, "")
     moderation.hide_card(facilitator, ids[2])
