@@ -48,11 +48,6 @@ def upright(width: int, height: int) -> dict[str, Any]:
     }
 
 
-def phone_context(browser: Any, width: int, height: int) -> Any:
-    """Return a browser context emulating a phone held upright."""
-    return browser.new_context(**upright(width, height))
-
-
 # French at both sizes; English, whose words are longer, on the narrowest phone (at both for the screenshots).
 RUNS = [(360, 640, "fr"), (390, 844, "fr"), (360, 640, "en")]
 if os.environ.get("COLLAB_SCREENSHOTS"):
@@ -138,15 +133,13 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(
     assert pages.watches[0].problems == []
 
 
-def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(chromium: Any, server: LiveServer) -> None:
+def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(pages: Pages, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
     server.start()
-    context = phone_context(chromium, 360, 640)
-    page = context.new_page()
-    page.goto(links["join_url"])
-    join_form(page, links["join_code"], "Camille", "Salle 1")
+    page = pages.join(links, "Camille", "Salle 1", **upright(360, 640))
+    context = page.context
     status = page.locator(".topbar [data-status]")
     expect(status).to_have_text("Connecté")
 
@@ -170,16 +163,13 @@ def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(chro
     expect(status).to_have_text("Connecté", timeout=30000)
     expect(page.locator(".card--pending")).to_have_count(0, timeout=20000)
     expect(page.locator(".card", has_text="Écrite hors ligne")).to_have_count(1)
-    context.close()
 
 
-def test_the_first_load_stays_under_100_kb_over_the_wire(chromium: Any, server: LiveServer) -> None:
+def test_the_first_load_stays_under_100_kb_over_the_wire(pages: Pages, server: LiveServer) -> None:
     links = server.create_event(rooms=4)
     server.start()
-    context = phone_context(chromium, 360, 640)
-    joining = context.new_page()
-    joining.goto(links["join_url"])
-    join_form(joining, links["join_code"], "Camille", "Salle 1")
+    joining = pages.join(links, "Camille", "Salle 1", **upright(360, 640))
+    context = joining.context
     board = joining.url
     context.new_cdp_session(joining).send("Network.clearBrowserCache")
     joining.close()
