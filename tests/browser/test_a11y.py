@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from collab.i18n import DEFAULT_LOCALE
-from tests.support.browser import BLOCKING, PageWatch, audit, join_form, shoot, shots_folder, socket, speaker
+from tests.support.browser import BLOCKING, Pages, PageWatch, audit, join_form, shoot, shots_folder, socket, speaker
 from tests.support.live import LiveServer, participant_token
 from tests.support.plenary import seed
 
@@ -56,58 +56,62 @@ def screen_modes(links: dict[str, Any], hypotheses: list[int]) -> list[dict[str,
     ]
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any, server: LiveServer, lang: str) -> None:
-    from playwright.sync_api import expect
+class Audit:
+    """What axe found on the pages audited in one language, and the pictures taken of them."""
 
-    say = speaker(lang)
-    links = server.create_event(rooms=3)
-    server.start()
-    phone_socket, hypotheses = seed(server, links)
-    found: list[str] = []
-    watches: list[PageWatch] = []
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.say = speaker(lang)
+        self.ask = "" if lang == DEFAULT_LOCALE else f"?lang={lang}"  # English through a link's ?lang=en
+        self.found: list[str] = []
 
-    def open_page(context: Any, url: str) -> Any:
-        page = context.new_page()
-        watches.append(PageWatch(page, server.url))
-        page.goto(url)
-        return page
-
-    def check(page: Any, where: str, shot: str | None = None) -> None:
+    def check(self, page: Any, where: str, shot: str | None = None) -> None:
         """Audit the page as it is now (in the language asked for), and take its picture."""
-        assert page.evaluate("document.documentElement.lang") == lang, where
-        found.extend(audit(page, where))
+        assert page.evaluate("document.documentElement.lang") == self.lang, where
+        self.found.extend(audit(page, where))
         if shot:
             shoot(page, shot)
 
-    # The phone pages. English is chosen as a participant does: the home page's language switch.
-    for width, height in sizes_for(lang, PHONES):
-        context = chromium.new_context(
-            viewport={"width": width, "height": height}, is_mobile=True, has_touch=True, device_scale_factor=2
+
+def the_phone_pages_pass_axe(pages: Pages, server: LiveServer, links: dict[str, Any], axe: Audit) -> None:
+    """The phone pages. English is chosen as a participant does: the home page's language switch."""
+    from playwright.sync_api import expect
+
+    for width, height in sizes_for(axe.lang, PHONES):
+        home = pages.open(
+            server.url + "/",
+            viewport={"width": width, "height": height},
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
         )
-        home = open_page(context, server.url + "/")
-        if lang != DEFAULT_LOCALE:
+        if axe.lang != DEFAULT_LOCALE:
             home.get_by_role("navigation", name="Language").get_by_role("link", name="English").click()
-            expect(home.locator("html")).to_have_attribute("lang", lang)
-        check(home, f"home {width}×{height}", "home")
-        lost = context.new_page()  # unwatched: its 404 is the point
+            expect(home.locator("html")).to_have_attribute("lang", axe.lang)
+        axe.check(home, f"home {width}×{height}", "home")
+        lost = home.context.new_page()  # unwatched: its 404 is the point
         lost.goto(server.url + "/nulle-part")
-        check(lost, f"not found {width}×{height}", "not-found")
+        axe.check(lost, f"not found {width}×{height}", "not-found")
         home.goto(f"{server.url}/j/{links['join_code']}/grille")
-        check(home, f"grille {width}×{height}", "grille")
+        axe.check(home, f"grille {width}×{height}", "grille")
         home.goto(links["join_url"])
-        check(home, f"join {width}×{height}", "join")
-        join_form(home, links["join_code"], f"Alix {width}", "Salle 1", say=say)
+        axe.check(home, f"join {width}×{height}", "join")
+        join_form(home, links["join_code"], f"Alix {width}", "Salle 1", say=axe.say)
         expect(home.locator(".card").first).to_be_visible()
         assert home.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), f"phone {width}×{height}"
-        check(home, f"phone {width}×{height}", "phone")
-        context.close()
+        axe.check(home, f"phone {width}×{height}", "phone")
+        home.context.close()
 
-    # The consoles at a laptop's size and on the projector's; English through the link's ?lang=en.
-    ask = "" if lang == DEFAULT_LOCALE else f"?lang={lang}"
-    for width, height in [CONSOLE, *(PROJECTORS if lang == DEFAULT_LOCALE or shots_folder() else [])]:
-        context = chromium.new_context(viewport={"width": width, "height": height})
-        console = open_page(context, links["rooms"][0]["facilitator_url"] + ask)
+
+def the_consoles_pass_axe(pages: Pages, server: LiveServer, links: dict[str, Any], axe: Audit) -> None:
+    """The consoles at a laptop's size and on the projector's; English through the link's ?lang=en."""
+    from playwright.sync_api import expect
+
+    say = axe.say
+    for width, height in [CONSOLE, *(PROJECTORS if axe.lang == DEFAULT_LOCALE or shots_folder() else [])]:
+        console = pages.open(
+            links["rooms"][0]["facilitator_url"] + axe.ask, viewport={"width": width, "height": height}
+        )
         expect(console.get_by_role("status").first).to_contain_text(say("Connecté"))
         expect(console.locator(".card").first).to_be_visible()
         # The test server listens on 127.0.0.1 only: the console says where phones go, and that they cannot.
@@ -115,34 +119,48 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any,
         expect(console.locator("[data-venue-warning]")).to_have_text(
             say("Attention : le serveur n'écoute que cette machine ; les téléphones ne le joindront pas.")
         )
-        check(console, f"facilitator {width}×{height}", "facilitator")
-        organiser = open_page(context, links["organiser_url"])  # the language kept in the cookie
+        axe.check(console, f"facilitator {width}×{height}", "facilitator")
+        # The language kept in the cookie.
+        organiser = pages.open(links["organiser_url"], context=console.context)
         expect(organiser.get_by_role("status").first).to_contain_text(say("Connecté"))
         expect(organiser.locator("[data-venue-url]")).to_have_text(server.url)
-        check(organiser, f"organiser {width}×{height}", "organiser")
-        context.close()
-    context = chromium.new_context(viewport={"width": CONSOLE[0], "height": CONSOLE[1]})
+        axe.check(organiser, f"organiser {width}×{height}", "organiser")
+        console.context.close()
+
+
+def the_html_report_passes_axe(pages: Pages, server: LiveServer, links: dict[str, Any], axe: Audit) -> None:
+    """The HTML report, as the organiser downloads it (in the page's language), with its own policy."""
+    context = pages.context(viewport={"width": CONSOLE[0], "height": CONSOLE[1]})
     organiser = context.new_page()
-    # The HTML report, as the organiser downloads it (in the page's language), with its own policy.
-    report = requests.get(links["organiser_url"] + "/export/report.html", params={"lang": lang}, timeout=30)
+    report = requests.get(links["organiser_url"] + "/export/report.html", params={"lang": axe.lang}, timeout=30)
     assert report.ok
     kept = {k: v for k, v in report.headers.items() if k.lower() in ("content-type", "content-security-policy")}
     organiser.route("**/report-preview", lambda route: route.fulfill(body=report.text, headers=kept))
     organiser.goto(server.url + "/report-preview")
-    check(organiser, "report")
+    axe.check(organiser, "report")
     context.close()
 
-    # The plenary screen in every mode, at the projector sizes, in the light and the dark theme
-    # (English in the light one: its colours are French's).
+
+def the_screen_passes_axe_in_every_mode(
+    pages: Pages, server: LiveServer, links: dict[str, Any], hypotheses: list[int], axe: Audit
+) -> None:
+    """The plenary screen in every mode, at the projector sizes, in the light and the dark theme
+    (English in the light one: its colours are French's)."""
+    from playwright.sync_api import expect
+
     remote = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
     # The dark theme's colours are the same at every size: it is audited at the largest.
-    for scheme in ("light", "dark") if lang == DEFAULT_LOCALE else ("light",):
-        for width, height in sizes_for(lang, PROJECTORS) if scheme == "light" or shots_folder() else PROJECTORS[-1:]:
+    for scheme in ("light", "dark") if axe.lang == DEFAULT_LOCALE else ("light",):
+        for width, height in (
+            sizes_for(axe.lang, PROJECTORS) if scheme == "light" or shots_folder() else PROJECTORS[-1:]
+        ):
             # Without motion, what axe reads is what the screen shows once its cards have faded in.
-            context = chromium.new_context(
-                viewport={"width": width, "height": height}, color_scheme=scheme, reduced_motion="reduce"
+            screen = pages.open(
+                links["screen_url"] + axe.ask,
+                viewport={"width": width, "height": height},
+                color_scheme=scheme,
+                reduced_motion="reduce",
             )
-            screen = open_page(context, links["screen_url"] + ask)
             expect(screen.locator("[data-status]")).to_have_attribute("data-status", "connected")
             for payload in screen_modes(links, hypotheses):
                 assert remote.call("set_screen", payload, timeout=10)["ok"]
@@ -151,17 +169,29 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_origin(chromium: Any,
                 if mode == "hypothesis":  # each verdict on one line, whatever the language's words
                     lines = screen.locator(".hyp-bar__label").evaluate_all(LINES_OF_TEXT)
                     assert lines == [1, 1, 1], (lines, width)
-                check(screen, f"screen {mode} {scheme} {width}×{height}", f"screen-{mode}-{scheme}")
-            context.close()
+                axe.check(screen, f"screen {mode} {scheme} {width}×{height}", f"screen-{mode}-{scheme}")
+            screen.context.close()
     assert remote.call("set_screen", {"mode": "rooms"}, timeout=10)["ok"]
     remote.disconnect()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_passes_axe_and_asks_nothing_of_another_origin(pages: Pages, server: LiveServer, lang: str) -> None:
+    links = server.create_event(rooms=3)
+    server.start()
+    phone_socket, hypotheses = seed(server, links)
+    axe = Audit(lang)
+    the_phone_pages_pass_axe(pages, server, links, axe)
+    the_consoles_pass_axe(pages, server, links, axe)
+    the_html_report_passes_axe(pages, server, links, axe)
+    the_screen_passes_axe_in_every_mode(pages, server, links, hypotheses, axe)
     phone_socket.disconnect()
 
-    print("\n".join(found) or "axe: no violation")
-    assert blocking(found) == []
-    assert found == []  # not even a moderate or minor finding
+    print("\n".join(axe.found) or "axe: no violation")
+    assert blocking(axe.found) == []
+    assert axe.found == []  # not even a moderate or minor finding
     # Venue mode: fonts, scripts, styles, icons and the socket all come from the laptop.
-    for watch in watches:
+    for watch in pages.watches:
         assert watch.problems == []
 
 

@@ -6,12 +6,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.browser import UNNAMED_CONTROLS, Pages
+from tests.support.browser import PHONE, UNNAMED_CONTROLS, Pages
 from tests.support.live import ROOT, LiveServer
 
 OFFER = "J'anime des ateliers de concertation avec les habitants sur les mobilités douces"
 NEED = "Comment associer la population au futur plan vélo de l'intercommunalité ?"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @dataclass

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.support.browser import PageWatch, join_form, socket
+from tests.support.browser import Pages, join_form, socket
 from tests.support.live import LiveServer, boot_data
 
 
-def test_the_screen_the_phone_and_the_organiser_agree_on_the_day(chromium: Any, server: LiveServer) -> None:
+def test_the_screen_the_phone_and_the_organiser_agree_on_the_day(pages: Pages, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2, open_boards=False)  # as an organiser makes it: no board open
     server.start()
-    staff = chromium.new_context(viewport={"width": 1920, "height": 1080})
-    phones = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    watches = []
-
-    def open_page(context: Any, url: str) -> Any:
-        page = context.new_page()
-        watches.append(PageWatch(page, server.url))
-        page.goto(url)
-        return page
+    staff = pages.context(viewport={"width": 1920, "height": 1080})
+    phones = pages.context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
 
     # Before the first phase: the screen welcomes, whatever the clock says, and says when it starts.
-    screen = open_page(staff, links["screen_url"])
+    screen = pages.open(links["screen_url"], context=staff)
     welcome = screen.locator('[data-mode-view="welcome"]')
     expect(welcome).to_be_visible()
     expect(welcome.locator("[data-welcome-greeting]")).to_have_text("Bienvenue")
@@ -33,13 +24,13 @@ def test_the_screen_the_phone_and_the_organiser_agree_on_the_day(chromium: Any, 
     expect(screen.locator("[data-now-title]")).to_have_text("La journée va commencer")
     expect(welcome.locator(".welcome__tag", has_text="En ce moment")).to_have_count(0)
 
-    organiser = open_page(staff, links["organiser_url"])
+    organiser = pages.open(links["organiser_url"], context=staff)
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
     expect(organiser.locator("[data-run-now]")).to_have_text("Pas encore commencé")
     expect(organiser.locator("[data-programme] tr[aria-current]")).to_have_count(0)
 
     # A phone: the day has not started, the board is shown but takes no card, and says so.
-    phone = open_page(phones, links["join_url"])
+    phone = pages.open(links["join_url"], context=phones)
     phone.get_by_label("Pseudonyme").fill("Camille")
     phone.get_by_label("Échelle territoriale").select_option(label="Commune")
     phone.get_by_role("radio", name="Salle 1").check()
@@ -96,37 +87,30 @@ def test_the_screen_the_phone_and_the_organiser_agree_on_the_day(chromium: Any, 
     expect(links_panel.get_by_role("status")).to_contain_text("Nouveau lien créé : Animation · Salle 2")
     expect(row.get_by_role("link")).to_have_count(1)
     new_url = row.get_by_role("link").get_attribute("href")
-    facilitator = open_page(staff, new_url)
+    facilitator = pages.open(new_url, context=staff)
     expect(facilitator.get_by_role("status").first).to_contain_text("Connecté")
 
     staff.close()
     phones.close()
-    for watch in watches:
+    for watch in pages.watches:
         assert not watch.problems, watch.problems
 
 
 def test_a_board_opened_during_a_plenary_comes_to_the_phone_and_leaves_with_it(
-    chromium: Any, server: LiveServer
+    pages: Pages, server: LiveServer
 ) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2, open_boards=False)
     server.start()
     organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
-    phones = chromium.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
-    staff = chromium.new_context(viewport={"width": 1280, "height": 720})
-    watches = []
+    phones = pages.context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    staff = pages.context(viewport={"width": 1280, "height": 720})
 
-    def open_page(context: Any, url: str) -> Any:
-        page = context.new_page()
-        watches.append(PageWatch(page, server.url))
-        page.goto(url)
-        return page
-
-    screen = open_page(staff, links["screen_url"])
-    console = open_page(staff, links["rooms"][0]["facilitator_url"])
+    screen = pages.open(links["screen_url"], context=staff)
+    console = pages.open(links["rooms"][0]["facilitator_url"], context=staff)
     expect(console.get_by_role("status").first).to_contain_text("Connecté")
-    phone = open_page(phones, links["join_url"])
+    phone = pages.open(links["join_url"], context=phones)
     join_form(phone, links["join_code"], "Camille", "Salle 1", scale="Commune")
     phone.evaluate("window.sameDocument = true")  # gone if the page reloads
     programme = boot_data(phone.content())["event"]["programme"]
@@ -182,5 +166,5 @@ def test_a_board_opened_during_a_plenary_comes_to_the_phone_and_leaves_with_it(
     organiser.disconnect()
     staff.close()
     phones.close()
-    for watch in watches:
+    for watch in pages.watches:
         assert not watch.problems, watch.problems

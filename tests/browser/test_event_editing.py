@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.support.browser import UNNAMED_CONTROLS, PageWatch
+from tests.support.browser import PHONE, UNNAMED_CONTROLS, Pages
 from tests.support.live import LiveServer
 
 
-def test_the_organisers_edits_reach_the_screen_and_the_phones(chromium: Any, server: LiveServer) -> None:
+def test_the_organisers_edits_reach_the_screen_and_the_phones(pages: Pages, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
     server.start()
-    console = chromium.new_context(viewport={"width": 1440, "height": 900})
-    phones = [
-        chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) for _ in range(2)
-    ]
-    watches = []
-
-    def open_page(context: Any, url: str) -> Any:
-        page = context.new_page()
-        watches.append(PageWatch(page, server.url))
-        page.goto(url)
-        return page
-
-    def join(context: Any, pseudonym: str, scale: str) -> Any:
-        phone = open_page(context, links["join_url"])
-        phone.get_by_label("Pseudonyme").fill(pseudonym)
-        phone.get_by_label("Échelle territoriale").select_option(label=scale)
-        phone.get_by_role("radio", name="Salle 1").check()
-        phone.get_by_role("button", name="Rejoindre la salle").click()
-        phone.wait_for_url(f"**/e/{links['join_code']}")
-        expect(phone.get_by_role("status").first).to_contain_text("Connecté")
-        return phone
-
-    organiser = open_page(console, links["organiser_url"])
-    screen = open_page(chromium.new_context(viewport={"width": 1920, "height": 1080}), links["screen_url"])
-    phone = join(phones[0], "Camille", "Intercommunalité")
+    organiser = pages.open(links["organiser_url"], viewport={"width": 1440, "height": 900})
+    screen = pages.open(links["screen_url"], viewport={"width": 1920, "height": 1080})
+    phone = pages.join(links, "Camille", "Salle 1", "Intercommunalité", **PHONE)
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
     section = organiser.get_by_role("region", name="Le séminaire")
     assert organiser.evaluate(UNNAMED_CONTROLS) == []
@@ -87,6 +63,6 @@ def test_the_organisers_edits_reach_the_screen_and_the_phones(chromium: Any, ser
     expect(scales.get_by_role("textbox", name="Échelle 2")).to_have_value("Intercommunalité")
 
     # A new phone sees the new scale in the join form, and the renamed column.
-    other = join(phones[1], "Dominique", "Massif central")
+    other = pages.join(links, "Dominique", "Salle 1", "Massif central", **PHONE)
     expect(other.get_by_role("region", name="Pourquoi, au fond ?")).to_be_visible()
-    assert [watch.problems for watch in watches] == [[]] * len(watches)
+    assert [watch.problems for watch in pages.watches] == [[]] * len(pages.watches)

@@ -13,11 +13,9 @@ from collab.domain.events import create_event, event_links
 from collab.domain.participants import join_event
 from collab.store.database import db
 from collab.tokens import participant_token
-from tests.support.browser import UNNAMED_CONTROLS, PageWatch
+from tests.support.browser import PHONE, UNNAMED_CONTROLS, Pages, PageWatch
 from tests.support.exports_day import HIDDEN, seed_day
 from tests.support.live import LiveServer
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def seed(live: LiveServer) -> dict[str, Any]:
@@ -106,7 +104,7 @@ def test_the_report_prints_to_a4_and_the_grid_reads_on_a_phone(
 
 
 def test_closing_shows_the_banner_on_the_phones_and_stops_writing(
-    chromium: Any,
+    pages: Pages,
     server: LiveServer,
     tmp_path: Path,
 ) -> None:
@@ -114,10 +112,7 @@ def test_closing_shows_the_banner_on_the_phones_and_stops_writing(
 
     links = server.create_event(rooms=2)
     server.start()
-    phone_context = chromium.new_context(**PHONE)
-    phone = phone_context.new_page()
-    watches = [PageWatch(phone, server.url)]
-    phone.goto(links["join_url"])
+    phone = pages.open(links["join_url"], **PHONE)
     phone.get_by_label("Pseudonyme").fill("Camille")
     phone.get_by_label("Échelle territoriale").select_option(label="Commune")
     phone.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
@@ -127,10 +122,7 @@ def test_closing_shows_the_banner_on_the_phones_and_stops_writing(
     banner = phone.locator("[data-closed-banner]")
     expect(banner).to_be_hidden()
 
-    organiser_context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    organiser = organiser_context.new_page()
-    watches.append(PageWatch(organiser, server.url))
-    organiser.goto(links["organiser_url"])
+    organiser = pages.open(links["organiser_url"], viewport={"width": 1440, "height": 900})
     exports = organiser.get_by_role("region", name="Exports")
     expect(exports.get_by_role("link", name="Compte rendu à imprimer (HTML)")).to_be_visible()
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
@@ -143,7 +135,7 @@ def test_closing_shows_the_banner_on_the_phones_and_stops_writing(
     expect(phone.get_by_role("button", name="Envoyer")).to_be_disabled()
 
     # A newcomer reads that the seminar is closed and is offered the grid instead.
-    late = phone_context.browser.new_context(**PHONE).new_page()
+    late = pages.context(**PHONE).new_page()  # unwatched
     late.goto(links["join_url"])
     expect(late.get_by_text("il n'est plus possible de le rejoindre")).to_be_visible()
     expect(late.get_by_role("button", name="Rejoindre la salle")).to_have_count(0)
@@ -153,5 +145,5 @@ def test_closing_shows_the_banner_on_the_phones_and_stops_writing(
     exports.get_by_role("button", name="Rouvrir le séminaire").click()
     expect(banner).to_be_hidden()
     expect(phone.get_by_role("button", name="Envoyer")).to_be_enabled()
-    for watch in watches:
+    for watch in pages.watches:
         assert watch.problems == []

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.browser import UNNAMED_CONTROLS, Pages
+from tests.support.browser import PHONE, UNNAMED_CONTROLS, Pages
 from tests.support.live import LiveServer
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 IDEA = "Mutualiser l'ingénierie entre communes"
 EDITED = "Mutualiser l'ingénierie entre intercommunalités"
 DUPLICATE = "Mutualiser les ingénieurs des communes"

@@ -5,35 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.support.browser import UNNAMED_CONTROLS, PageWatch
+from tests.support.browser import UNNAMED_CONTROLS, Pages, PageWatch
 from tests.support.live import LiveServer
 
 
 def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
-    chromium: Any, server: LiveServer, tmp_path: Path
+    pages: Pages, server: LiveServer, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
     server.start()
-    organiser_context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    facilitator_context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    phone_context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    watches = []
-
-    def open_page(context: Any, url: str) -> Any:
-        page = context.new_page()
-        watches.append(PageWatch(page, server.url))
-        page.goto(url)
-        return page
-
-    organiser = open_page(organiser_context, links["organiser_url"])
-    facilitator = open_page(facilitator_context, links["rooms"][0]["facilitator_url"])
+    organiser = pages.open(links["organiser_url"], viewport={"width": 1440, "height": 900})
+    facilitator = pages.open(links["rooms"][0]["facilitator_url"], viewport={"width": 1280, "height": 800})
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
     expect(facilitator.get_by_role("status").first).to_contain_text("Connecté")
 
     # A phone joins Salle 2: the overview counts it.
-    phone = open_page(phone_context, links["join_url"])
+    phone = pages.open(links["join_url"], viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone.get_by_label("Pseudonyme").fill("Camille")
     phone.get_by_label("Échelle territoriale").select_option(label="Intercommunalité")
     phone.get_by_role("radio", name="Salle 2").check()
@@ -81,7 +70,7 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
     expect(row_2.get_by_role("link")).not_to_have_attribute("href", old_url or "")
     new_url = row_2.get_by_role("link").get_attribute("href")
     assert new_url and new_url != old_url
-    fresh = open_page(facilitator_context, new_url)
+    fresh = pages.open(new_url, context=facilitator.context)
     expect(fresh.get_by_role("status").first).to_contain_text("Connecté")
     assert organiser.get_by_role("link", name="Salle 2", exact=True).get_attribute("href") == new_url
 
@@ -100,22 +89,17 @@ def test_the_organiser_revokes_a_facilitator_link_and_sees_every_room(
     # that, and the 404s, are what revoking means.
     cut_off = ("404", "status of 400")
     expected = {"organiser": cut_off, "facilitator": cut_off, "phone": (), "fresh": ()}
-    for name, watch in zip(expected, watches, strict=True):
+    for name, watch in zip(expected, pages.watches, strict=True):
         assert [p for p in watch.problems if not any(e in p for e in expected[name])] == [], name
-    for context in (organiser_context, facilitator_context, phone_context):
-        context.close()
 
 
-def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromium: Any, server: LiveServer) -> None:
+def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(pages: Pages, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
     server.start()
-    organiser = chromium.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    screen = chromium.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    watches = [PageWatch(organiser, server.url), PageWatch(screen, server.url)]
-    organiser.goto(links["organiser_url"])
-    screen.goto(links["screen_url"])
+    organiser = pages.open(links["organiser_url"], viewport={"width": 1440, "height": 900})
+    screen = pages.open(links["screen_url"], viewport={"width": 1920, "height": 1080})
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
     expect(screen.get_by_role("region", name="Salle 2", exact=True)).to_be_visible()
     expect(organiser.get_by_role("region", name="Liens secrets").get_by_role("row")).to_have_count(5)
@@ -129,7 +113,7 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     new_console = organiser.get_by_role("link", name="Salle du conseil").get_attribute("href")
     assert new_console and "/f/" in new_console
 
-    phone = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone = pages.context(viewport={"width": 390, "height": 844}).new_page()  # unwatched
     phone.goto(links["join_url"])
     phone.get_by_label("Pseudonyme").fill("Dominique")
     phone.get_by_label("Échelle territoriale").select_option(label="Région")
@@ -141,7 +125,7 @@ def test_the_organiser_opens_a_room_and_the_screen_and_join_page_offer_it(chromi
     phone.get_by_role("button", name="Envoyer").click()
     council = screen.get_by_role("region", name="Salle du conseil", exact=True)
     expect(council.get_by_text("Dans la nouvelle salle")).to_be_visible()
-    for watch in watches:
+    for watch in pages.watches:
         assert watch.problems == []
 
 

@@ -5,12 +5,13 @@ honest connection state, and a first load under 100 KB over the wire."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from bench.first_load import BUDGET_BYTES, measure
-from tests.support.browser import PageWatch, audit, join_form, shoot, socket, speaker
+from tests.support.browser import Pages, audit, join_form, shoot, socket, speaker
 from tests.support.live import LiveServer, participant_token
 
 PHONES = [(360, 640), (390, 844)]
@@ -37,11 +38,14 @@ CUT_WORDS = """() => [...document.querySelectorAll("label, legend, button, [clas
   .map((el) => `${el.scrollWidth}>${el.clientWidth} ${el.textContent.trim().slice(0, 60)}`)"""
 
 
-def phone_context(browser: Any, width: int, height: int) -> Any:
-    """Return a browser context emulating a phone held upright."""
-    return browser.new_context(
-        viewport={"width": width, "height": height}, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
+def upright(width: int, height: int) -> dict[str, Any]:
+    """Return the options of a browser context emulating a phone held upright."""
+    return {
+        "viewport": {"width": width, "height": height},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    }
 
 
 # French at both sizes; English, whose words are longer, on the narrowest phone (at both for the screenshots).
@@ -52,7 +56,7 @@ if os.environ.get("COLLAB_SCREENSHOTS"):
 
 @pytest.mark.parametrize(("width", "height", "lang"), RUNS)
 def test_a_phone_fits_the_thumb_and_the_keyboard(
-    chromium: Any,
+    pages: Pages,
     server: LiveServer,
     width: int,
     height: int,
@@ -63,10 +67,7 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(
     say = speaker(lang)
     links = server.create_event(rooms=3)
     server.start()
-    context = phone_context(chromium, width, height)
-    page = context.new_page()
-    watch = PageWatch(page, server.url)
-    page.goto(server.url + f"/?lang={lang}")
+    page = pages.open(server.url + f"/?lang={lang}", **upright(width, height))
     assert page.evaluate(NO_SIDEWAYS_SCROLL) and page.evaluate(SMALL_TARGETS, TAP) == [], "home"
     page.goto(links["join_url"])
     expect(page.locator("html")).to_have_attribute("lang", lang)
@@ -129,19 +130,16 @@ def test_a_phone_fits_the_thumb_and_the_keyboard(
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "dot vote"
     shoot(page, "phone-dot-vote")
     organiser.disconnect()
-    assert watch.problems == []
-    context.close()
+    assert pages.watches[0].problems == []
 
 
-def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(chromium: Any, server: LiveServer) -> None:
+def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(pages: Pages, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
     server.start()
-    context = phone_context(chromium, 360, 640)
-    page = context.new_page()
-    page.goto(links["join_url"])
-    join_form(page, links["join_code"], "Camille", "Salle 1")
+    page = pages.join(links, "Camille", "Salle 1", **upright(360, 640))
+    context = page.context
     status = page.locator(".topbar [data-status]")
     expect(status).to_have_text("Connecté")
 
@@ -165,16 +163,13 @@ def test_the_connection_state_is_honest_and_a_card_waits_until_acknowledged(chro
     expect(status).to_have_text("Connecté", timeout=30000)
     expect(page.locator(".card--pending")).to_have_count(0, timeout=20000)
     expect(page.locator(".card", has_text="Écrite hors ligne")).to_have_count(1)
-    context.close()
 
 
-def test_the_first_load_stays_under_100_kb_over_the_wire(chromium: Any, server: LiveServer) -> None:
+def test_the_first_load_stays_under_100_kb_over_the_wire(pages: Pages, server: LiveServer) -> None:
     links = server.create_event(rooms=4)
     server.start()
-    context = phone_context(chromium, 360, 640)
-    joining = context.new_page()
-    joining.goto(links["join_url"])
-    join_form(joining, links["join_code"], "Camille", "Salle 1")
+    joining = pages.join(links, "Camille", "Salle 1", **upright(360, 640))
+    context = joining.context
     board = joining.url
     context.new_cdp_session(joining).send("Network.clearBrowserCache")
     joining.close()
@@ -247,53 +242,78 @@ def settled_audit(page: Any, where: str) -> list[str]:
     return audit(page, where)
 
 
-@pytest.mark.parametrize(("width", "height"), PHONES)
-def test_in_every_atelier_the_phone_shows_the_board_first(
-    chromium: Any, server: LiveServer, width: int, height: int
-) -> None:
+@dataclass
+class Atelier:
+    """Camille's phone in room 1 through the day's ateliers, and the organiser's socket that moves the day."""
+
+    server: LiveServer
+    links: dict[str, Any]
+    page: Any
+    event: dict[str, Any]
+    organiser: Any
+
+    @property
+    def compose(self) -> Any:
+        """Return the phone's composer."""
+        return self.page.locator("[data-compose]")
+
+    @property
+    def situation(self) -> Any:
+        """Return the phone's folding situation."""
+        return self.page.locator("[data-situation]")
+
+    def move_to(self, activity: str) -> None:
+        """Move the day to the phase of `activity`, as the organiser does."""
+        phase = next(p for p in self.event["programme"] if p.get("activity") == activity)
+        assert self.organiser.call("set_phase", {"phase_id": phase["id"]}, timeout=10)["ok"]
+
+
+def the_situation_opens_on_its_first_reading_then_stays_folded(atelier: Atelier) -> str:
+    """Atelier 1: the situation opens on its first reading, then stays folded, across a reload too;
+    Camille takes the situation's first role, which is returned."""
     from playwright.sync_api import expect
 
-    links = server.create_event(rooms=2)
-    server.start()
-    context = phone_context(chromium, width, height)
-    page = context.new_page()
-    watch = PageWatch(page, server.url)
-    page.goto(links["join_url"])
-    join_form(page, links["join_code"], "Camille", "Salle 1")
-    event = page.evaluate(BOOT_EVENT)
-    organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
-    programme = event["programme"]
-    compose = page.locator("[data-compose]")
-    situation = page.locator("[data-situation]")
-
-    # Atelier 1: the situation opens on its first reading, then stays folded, across a reload too.
-    case_study = next(p for p in programme if p.get("activity") == "case_study")
-    assert organiser.call("set_phase", {"phase_id": case_study["id"]}, timeout=10)["ok"]
+    page, event, situation = atelier.page, atelier.event, atelier.situation
+    atelier.move_to("case_study")
     expect(situation).to_have_attribute("open", "")
-    fill_board(server, links, event, board_of(event, "case_study"), 30, "a1")
+    fill_board(atelier.server, atelier.links, event, board_of(event, "case_study"), 30, "a1")
     page.locator(".situation__summary").click()
     expect(situation).not_to_have_attribute("open", "")
     page.reload()
     expect(page.get_by_role("status").first).to_contain_text("Connecté")
     expect(page.locator(".board .card")).to_have_count(30)
     expect(situation).not_to_have_attribute("open", "")
-    role = event["rooms"][0]["situation"]["protagonists"][0]
+    role = str(event["rooms"][0]["situation"]["protagonists"][0])
     page.get_by_role("button", name=role).first.click()
-    expect(compose).to_be_visible()
-    # The role and the filters are one line of two buttons, each saying what is chosen; the board
-    # has the screen, as in the other ateliers.
+    expect(atelier.compose).to_be_visible()
+    return role
+
+
+def the_role_and_the_filters_are_one_line_of_two_buttons(atelier: Atelier, role: str) -> None:
+    """The role and the filters are one line of two buttons, each saying what is chosen; the board
+    has the screen, as in the other ateliers."""
+    from playwright.sync_api import expect
+
+    page = atelier.page
     bar = page.locator("[data-case-bar]")
     fold = bar.locator("[data-facets-fold]")
     expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_have_attribute("aria-expanded", "false")
     expect(fold).not_to_have_attribute("open", "")
     expect(fold.locator("summary")).to_have_text("Filtres aucun")  # what it shows: every card
     expect(page.get_by_label("Regrouper par")).to_be_hidden()
-    expect(compose).to_have_attribute("data-open", "false")
+    expect(atelier.compose).to_have_attribute("data-open", "false")
     shoot(page, "phone-atelier-1")
     assert page.evaluate(CARDS_IN_SIGHT) >= 3, "phone-atelier-1"
     assert page.evaluate(NO_SIDEWAYS_SCROLL) and page.evaluate(SMALL_TARGETS, TAP) == [], "phone-atelier-1"
     assert settled_audit(page, "atelier 1") == []
-    # From the keyboard: Enter opens the filter bar, a choice shows on its line, Escape folds it back.
+
+
+def the_filter_bar_opens_chooses_and_folds_from_the_keyboard(atelier: Atelier) -> None:
+    """From the keyboard: Enter opens the filter bar, a choice shows on its line, Escape folds it back."""
+    from playwright.sync_api import expect
+
+    page = atelier.page
+    fold = page.locator("[data-case-bar]").locator("[data-facets-fold]")
     fold.locator("summary").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Regrouper par")).to_be_visible()
@@ -304,38 +324,54 @@ def test_in_every_atelier_the_phone_shows_the_board_first(
     expect(fold.locator("summary")).to_be_focused()
     expect(fold.locator("[data-facets-chosen]")).to_have_text("par échelle")
     expect(page.locator(".board .cards__group").first).to_have_text("Commune")
-    # The role's button opens the picker and folds it again.
+
+
+def the_roles_button_opens_the_picker_and_folds_it_again(atelier: Atelier, role: str) -> None:
+    """The role's button, reached from the keyboard, opens the picker and folds it again."""
+    from playwright.sync_api import expect
+
+    page = atelier.page
+    mine = page.locator("[data-case-bar]").get_by_role("button", name=f"Vous jouez {role}")
     page.keyboard.press("Shift+Tab")
-    expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_be_focused()
+    expect(mine).to_be_focused()
     page.keyboard.press("Enter")
-    expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_have_attribute("aria-expanded", "true")
+    expect(mine).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_role("button", name="Garder mon rôle")).to_be_visible()
     assert settled_audit(page, "atelier 1, role picker open") == []
     page.get_by_role("button", name="Garder mon rôle").click()
-    expect(bar.get_by_role("button", name=f"Vous jouez {role}")).to_be_focused()
+    expect(mine).to_be_focused()
     expect(page.get_by_role("button", name="Garder mon rôle")).to_be_hidden()
 
+
+def in_ateliers_2_and_3_the_board_has_the_screen(atelier: Atelier) -> None:
+    """The situation is there, folded; the composer is one line; the board has the screen."""
+    from playwright.sync_api import expect
+
+    page, event = atelier.page, atelier.event
     for activity, shot in (("four_questions", "phone-atelier-2"), ("competences", "phone-atelier-3")):
-        phase = next(p for p in programme if p.get("activity") == activity)
-        assert organiser.call("set_phase", {"phase_id": phase["id"]}, timeout=10)["ok"]
-        fill_board(server, links, event, board_of(event, activity), 30, shot)
+        atelier.move_to(activity)
+        fill_board(atelier.server, atelier.links, event, board_of(event, activity), 30, shot)
         expect(page.locator(".board .card:visible")).to_have_count(30)
-        # The situation is there, folded; the composer is one line; the board has the screen.
-        expect(situation).to_be_visible()
-        expect(situation).not_to_have_attribute("open", "")
-        expect(compose).to_have_attribute("data-open", "false")
+        expect(atelier.situation).to_be_visible()
+        expect(atelier.situation).not_to_have_attribute("open", "")
+        expect(atelier.compose).to_have_attribute("data-open", "false")
         expect(page.get_by_label("Colonne")).to_be_hidden()
         expect(page.get_by_placeholder("Écrire une carte…")).to_be_visible()
         shoot(page, shot)
         assert page.evaluate(CARDS_IN_SIGHT) >= 3, shot
         assert page.evaluate(NO_SIDEWAYS_SCROLL) and page.evaluate(SMALL_TARGETS, TAP) == [], shot
 
-    # Atelier 3: tapping the line opens the composer with its fields; sending closes it, and the
-    # type and scope stay for the next card, and after a reload.
+
+def atelier_3s_composer_keeps_the_type_and_scope(atelier: Atelier) -> None:
+    """Atelier 3: tapping the line opens the composer with its fields; sending closes it, and the
+    type and scope stay for the next card, and after a reload."""
+    from playwright.sync_api import expect
+
+    page, compose = atelier.page, atelier.compose
     page.get_by_placeholder("Écrire une carte…").click()
     expect(compose).to_have_attribute("data-open", "true")
     expect(page.get_by_label("Colonne")).to_be_visible()
-    kind, scope = event["skill_types"][1], event["skill_scopes"][1]
+    kind, scope = atelier.event["skill_types"][1], atelier.event["skill_scopes"][1]
     page.get_by_label("Type de compétence").select_option(kind["key"])
     page.get_by_label("Individuel ou collectif").select_option(scope["key"])
     page.get_by_label("Votre carte").fill("Animer une réunion publique")
@@ -352,7 +388,11 @@ def test_in_every_atelier_the_phone_shows_the_board_first(
     expect(page.get_by_label("Type de compétence")).to_have_value(kind["key"])
     expect(page.get_by_label("Individuel ou collectif")).to_have_value(scope["key"])
 
-    # Empty: Envoyer says so. Too long: the count turns red, the phone says so and keeps every character.
+
+def an_empty_or_too_long_card_is_refused_and_kept(page: Any) -> None:
+    """Empty: Envoyer says so. Too long: the count turns red, the phone says so and keeps every character."""
+    from playwright.sync_api import expect
+
     page.get_by_role("button", name="Envoyer").click()
     expect(page.locator("[data-compose-message]")).to_have_text("Écrivez d'abord votre carte.")
     long = "Une idée qui prend toute la place. " * 143  # 5,005 characters
@@ -364,23 +404,37 @@ def test_in_every_atelier_the_phone_shows_the_board_first(
     expect(page.locator("[data-compose-message]")).to_contain_text("Trop long")
     assert page.get_by_label("Votre carte").input_value() == long
     expect(page.locator(".card--pending")).to_have_count(0)
+
+
+@pytest.mark.parametrize(("width", "height"), PHONES)
+def test_in_every_atelier_the_phone_shows_the_board_first(
+    pages: Pages, server: LiveServer, width: int, height: int
+) -> None:
+    links = server.create_event(rooms=2)
+    server.start()
+    page = pages.join(links, "Camille", "Salle 1", **upright(width, height))
+    event = page.evaluate(BOOT_EVENT)
+    organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
+    atelier = Atelier(server, links, page, event, organiser)
+    role = the_situation_opens_on_its_first_reading_then_stays_folded(atelier)
+    the_role_and_the_filters_are_one_line_of_two_buttons(atelier, role)
+    the_filter_bar_opens_chooses_and_folds_from_the_keyboard(atelier)
+    the_roles_button_opens_the_picker_and_folds_it_again(atelier, role)
+    in_ateliers_2_and_3_the_board_has_the_screen(atelier)
+    atelier_3s_composer_keeps_the_type_and_scope(atelier)
+    an_empty_or_too_long_card_is_refused_and_kept(page)
     organiser.disconnect()
-    assert watch.problems == []
-    context.close()
+    assert pages.watches[0].problems == []
 
 
 def test_the_author_is_told_their_card_was_hidden_and_sees_a_merged_card_as_theirs(
-    chromium: Any, server: LiveServer
+    pages: Pages, server: LiveServer
 ) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
     server.start()
-    context = phone_context(chromium, 390, 844)
-    page = context.new_page()
-    watch = PageWatch(page, server.url)
-    page.goto(links["join_url"])
-    join_form(page, links["join_code"], "Alix", "Salle 1")
+    page = pages.join(links, "Alix", "Salle 1", **upright(390, 844))
     for text in ("Une carte qui sera masquée", "Ma carte en double"):
         page.get_by_label("Votre carte").fill(text)
         page.get_by_role("button", name="Envoyer").click()
@@ -423,8 +477,7 @@ def test_the_author_is_told_their_card_was_hidden_and_sees_a_merged_card_as_thei
     shoot(page, "phone-hidden-merged")
     camille.disconnect()
     console.disconnect()
-    assert watch.problems == []
-    context.close()
+    assert pages.watches[0].problems == []
 
 
 def _contains(css_class: str) -> Any:

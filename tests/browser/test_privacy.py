@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import PageWatch, join_form, shoot
+from tests.support.browser import Pages, join_form, shoot
 from tests.support.live import LiveServer, participant_token
 
 
@@ -23,20 +23,17 @@ def set_event(server: LiveServer, **values: Any) -> None:
 
 
 @pytest.mark.parametrize("policy", ["remove", "withdrawn"])
-def test_a_phone_reads_the_notice_joins_posts_and_erases_itself(chromium: Any, server: LiveServer, policy: str) -> None:
+def test_a_phone_reads_the_notice_joins_posts_and_erases_itself(pages: Pages, server: LiveServer, policy: str) -> None:
     from playwright.sync_api import expect
 
     links = server.create_event(rooms=2)
     code = links["join_code"]
     set_event(server, erase_policy=policy, contact="dpo@ville-exemple.fr", retention_days=30)
     server.start()
-    size = {"width": 390, "height": 844}
-    phones = [chromium.new_context(viewport=size, is_mobile=True, has_touch=True) for _ in "ab"]
-    alix, bao = (context.new_page() for context in phones)
-    watches = [PageWatch(page, server.url) for page in (alix, bao)]
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
     # Before joining: what is kept, for how long, and whom to ask.
-    alix.goto(links["join_url"])
+    alix = pages.open(links["join_url"], **phone)
     alix.get_by_role("link", name="Vos données : ce qui est conservé, combien de temps, qui le voit").click()
     expect(alix.get_by_role("heading", level=1)).to_have_text("Vos données dans ce séminaire")
     expect(alix.locator("main")).to_contain_text("30 jours après la clôture")
@@ -47,7 +44,7 @@ def test_a_phone_reads_the_notice_joins_posts_and_erases_itself(chromium: Any, s
     alix.get_by_label("Votre carte").fill("Mutualiser l'ingénierie entre communes")
     alix.get_by_role("button", name="Envoyer").click()
 
-    bao.goto(links["join_url"])
+    bao = pages.open(links["join_url"], **phone)
     join_form(bao, code, "Bao", "Salle 1")
     card = bao.locator(".card", has_text="Mutualiser l'ingénierie entre communes")
     expect(card.locator(".card__author")).to_have_text("Alixandrine")
@@ -76,10 +73,8 @@ def test_a_phone_reads_the_notice_joins_posts_and_erases_itself(chromium: Any, s
     # The phone's registration no longer works: its board sends it back to the join form.
     alix.goto(server.url + f"/e/{code}")
     alix.wait_for_url(f"**/j/{code}")
-    for watch in watches:
+    for watch in pages.watches:
         assert watch.problems == []
-    for context in phones:
-        context.close()
 
 
 def test_the_running_server_anonymises_an_event_past_its_retention_as_it_starts(server: LiveServer) -> None:

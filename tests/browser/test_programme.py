@@ -3,36 +3,44 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.browser import PageWatch
+from tests.support.browser import Pages
 from tests.support.live import LiveServer
 
+SKEW_MS = 7 * 60 * 1000  # how wrong the phone's clock is
 
-def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, server: LiveServer) -> None:
+
+@dataclass
+class Day:
+    """The day as the test sees it: Camille's phone in room 1, the organiser's page, the screen, room 1's console."""
+
+    phone: Any
+    organiser: Any
+    screen: Any
+    console: Any
+
+    @property
+    def screen_room_1(self) -> Any:
+        """Return room 1's region on the screen."""
+        return self.screen.get_by_role("region", name="Salle 1", exact=True)
+
+    @property
+    def room_phase(self) -> Any:
+        """Return the phase chosen in the console's list of the room's phase."""
+        return self.console.get_by_label("Phase de la salle").locator("option:checked")
+
+
+def open_the_day(pages: Pages, links: dict[str, Any]) -> Day:
+    """Join Camille, whose phone is 7 minutes fast; open the organiser's page, the screen and the console."""
     from playwright.sync_api import expect
 
-    # The day as it runs for real: each atelier's board opens with its phase, none is open early.
-    links = server.create_event(rooms=2, open_boards=False)
-    server.start()
-    contexts = []
-    watches = []
-
-    def open_page(url: str, skew_ms: int = 0, **options: Any) -> Any:
-        context = chromium.new_context(**options)
-        if skew_ms:
-            # This device's clock is wrong; countdowns must still agree with everyone else's.
-            context.add_init_script(f"{{ const now = Date.now; Date.now = () => now() + {skew_ms}; }}")
-        contexts.append(context)
-        page = context.new_page()
-        watches.append(PageWatch(page, server.url))
-        page.goto(url)
-        return page
-
-    phone = open_page(
-        links["join_url"], skew_ms=7 * 60 * 1000, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
+    phone_context = pages.context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    # This device's clock is wrong; countdowns must still agree with everyone else's.
+    phone_context.add_init_script(f"{{ const now = Date.now; Date.now = () => now() + {SKEW_MS}; }}")
+    phone = pages.open(links["join_url"], context=phone_context)
     phone.get_by_label("Pseudonyme").fill("Camille")
     phone.get_by_label("Échelle territoriale").select_option(label="Commune")
     phone.get_by_role("group", name="Salle").get_by_role("radio", name="Salle 1").check()
@@ -40,22 +48,30 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     phone.wait_for_url(f"**/e/{links['join_code']}")
     expect(phone.get_by_role("status").first).to_contain_text("Connecté")
     assert phone.evaluate("Math.round((Date.now() - performance.timeOrigin - performance.now()) / 1000)") == 420
-    organiser = open_page(links["organiser_url"], viewport={"width": 1440, "height": 900})
-    screen = open_page(links["screen_url"], viewport={"width": 1920, "height": 1080})
-    console = open_page(links["rooms"][0]["facilitator_url"], viewport={"width": 1440, "height": 900})
-    expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
+    day = Day(
+        phone=phone,
+        organiser=pages.open(links["organiser_url"], viewport={"width": 1440, "height": 900}),
+        screen=pages.open(links["screen_url"], viewport={"width": 1920, "height": 1080}),
+        console=pages.open(links["rooms"][0]["facilitator_url"], viewport={"width": 1440, "height": 900}),
+    )
+    expect(day.organiser.get_by_role("status").first).to_contain_text("Connecté")
+    return day
 
-    # Before the day starts the phone shows the board; the first phase (accueil) is a waiting screen.
+
+def the_first_phase_is_a_waiting_screen(day: Day) -> None:
+    """Before the day starts the phone shows the board; the first phase (accueil) is a waiting screen."""
+    from playwright.sync_api import expect
+
+    phone, screen, console = day.phone, day.screen, day.console
     board = phone.get_by_role("region", name="Pourquoi ?")
     expect(board).to_be_visible()
     # The console's list of the room's phase says the day has not started (it once drew blank),
     # and does not offer that as a choice.
-    room_phase = console.get_by_label("Phase de la salle").locator("option:checked")
-    expect(room_phase).to_have_text("Pas encore commencé")
-    expect(room_phase).to_be_disabled()
+    expect(day.room_phase).to_have_text("Pas encore commencé")
+    expect(day.room_phase).to_be_disabled()
     assert console.get_by_label("Phase de la salle").evaluate("(select) => select.selectedIndex") == 0
-    organiser.get_by_role("button", name="Phase suivante").click()
-    expect(room_phase).to_have_text("9h30 · Accueil")
+    day.organiser.get_by_role("button", name="Phase suivante").click()
+    expect(day.room_phase).to_have_text("9h30 · Accueil")
     waiting = phone.get_by_role("region", name="Accueil")
     expect(waiting).to_be_visible()
     expect(waiting).to_contain_text("À 10h : Introduction du séminaire")
@@ -63,37 +79,51 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     expect(screen.locator("[data-now-title]")).to_have_text("Accueil")
     expect(screen.locator("[data-next-title]")).to_have_text("Introduction du séminaire")
 
-    # Three more steps reach the first atelier: the board comes back, without a reload.
+
+def three_more_steps_reach_the_case_studys_board(day: Day) -> None:
+    """Three more steps reach the first atelier: the board comes back, without a reload."""
+    from playwright.sync_api import expect
+
+    phone, organiser = day.phone, day.organiser
     for title in ("Introduction du séminaire", "Présentation de la journée"):
         organiser.get_by_role("button", name="Phase suivante").click()
         expect(phone.get_by_role("region", name=title)).to_be_visible()
     organiser.get_by_role("button", name="Phase suivante").click()
     # The first atelier works on the case study: its board, not the four questions.
-    board = phone.get_by_role("region", name="Finalités")
-    expect(board).to_be_visible()
+    expect(phone.get_by_role("region", name="Finalités")).to_be_visible()
     expect(phone.get_by_role("region", name="Pourquoi ?")).to_be_hidden()
     expect(phone.locator("[data-waiting]")).to_be_hidden()
-    screen_room_1 = screen.get_by_role("region", name="Salle 1", exact=True)
-    expect(screen_room_1.get_by_role("region", name="Finalités")).to_be_visible()
-    expect(console.get_by_role("region", name="Finalités")).to_be_visible()
-    expect(screen.locator("[data-now-title]")).to_have_text("Décrypter les situations de coopération")
+    expect(day.screen_room_1.get_by_role("region", name="Finalités")).to_be_visible()
+    expect(day.console.get_by_role("region", name="Finalités")).to_be_visible()
+    expect(day.screen.locator("[data-now-title]")).to_have_text("Décrypter les situations de coopération")
 
-    # The facilitator moves their room alone to the pause, then back to following the event.
-    console.get_by_label("Phase de la salle").select_option(label="11h30 · Pause")
-    expect(phone.get_by_role("region", name="Pause")).to_be_visible()
+
+def the_facilitator_moves_the_room_alone_to_the_pause_and_back(day: Day) -> None:
+    """The facilitator moves their room alone to the pause, then back to following the event."""
+    from playwright.sync_api import expect
+
+    board = day.phone.get_by_role("region", name="Finalités")
+    day.console.get_by_label("Phase de la salle").select_option(label="11h30 · Pause")
+    expect(day.phone.get_by_role("region", name="Pause")).to_be_visible()
     expect(board).to_be_hidden()
-    expect(screen_room_1.locator("[data-room-phase]")).to_have_text("Pause")
-    console.get_by_role("button", name="Suivre l'événement").click()
+    expect(day.screen_room_1.locator("[data-room-phase]")).to_have_text("Pause")
+    day.console.get_by_role("button", name="Suivre l'événement").click()
     expect(board).to_be_visible()
 
-    # The room's facilitator starts a 2-minute countdown: the phone and the screen show the same time.
+
+def a_countdown_shows_the_same_time_on_the_phone_and_the_screen(day: Day) -> None:
+    """The room's facilitator starts a 2-minute countdown: the phone and the screen show the same time,
+    a phone that loads later too; stopping it clears it everywhere."""
+    from playwright.sync_api import expect
+
+    phone, console = day.phone, day.console
     console.get_by_label("Minutes").fill("2")
     console.get_by_role("button", name="Lancer").click()
     phone_timer = phone.locator("[data-timer] [data-timer-value]")
-    screen_timer = screen_room_1.locator("[data-room-timer] [data-timer-value]")
+    screen_timer = day.screen_room_1.locator("[data-room-timer] [data-timer-value]")
     expect(phone_timer).to_have_text(re.compile(r"^(2:00|1:5\d)$"))
     expect(screen_timer).to_have_text(re.compile(r"^(2:00|1:5\d)$"))
-    expect(screen.get_by_role("region", name="Salle 2", exact=True).locator("[data-room-timer]")).to_be_hidden()
+    expect(day.screen.get_by_role("region", name="Salle 2", exact=True).locator("[data-room-timer]")).to_be_hidden()
     assert apart(phone_timer, screen_timer) <= 1
 
     # A phone that loads later sees the same remaining time.
@@ -104,16 +134,25 @@ def test_the_organiser_drives_the_day_and_a_room_counts_down(chromium: Any, serv
     # Stopping it clears it everywhere.
     console.get_by_role("button", name="Arrêter").click()
     expect(phone.locator("[data-timer]")).to_be_hidden()
-    expect(screen_room_1.locator("[data-room-timer]")).to_be_hidden()
+    expect(day.screen_room_1.locator("[data-room-timer]")).to_be_hidden()
 
-    for watch in watches:
+
+def test_the_organiser_drives_the_day_and_a_room_counts_down(pages: Pages, server: LiveServer) -> None:
+    # The day as it runs for real: each atelier's board opens with its phase, none is open early.
+    links = server.create_event(rooms=2, open_boards=False)
+    server.start()
+    day = open_the_day(pages, links)
+    the_first_phase_is_a_waiting_screen(day)
+    three_more_steps_reach_the_case_studys_board(day)
+    the_facilitator_moves_the_room_alone_to_the_pause_and_back(day)
+    a_countdown_shows_the_same_time_on_the_phone_and_the_screen(day)
+
+    for watch in pages.watches:
         assert watch.problems == []
-    for context in contexts:
-        context.close()
 
 
 def test_the_organiser_edits_the_programme_and_renames_a_room(
-    chromium: Any,
+    pages: Pages,
     server: LiveServer,
     tmp_path: Path,
 ) -> None:
@@ -121,13 +160,8 @@ def test_the_organiser_edits_the_programme_and_renames_a_room(
 
     links = server.create_event(rooms=2)
     server.start()
-    organiser_context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    screen_context = chromium.new_context(viewport={"width": 1920, "height": 1080})
-    organiser = organiser_context.new_page()
-    screen = screen_context.new_page()
-    watches = [PageWatch(organiser, server.url), PageWatch(screen, server.url)]
-    organiser.goto(links["organiser_url"])
-    screen.goto(links["screen_url"])
+    organiser = pages.open(links["organiser_url"], viewport={"width": 1440, "height": 900})
+    screen = pages.open(links["screen_url"], viewport={"width": 1920, "height": 1080})
     expect(organiser.get_by_role("status").first).to_contain_text("Connecté")
     expect(screen.locator("[data-status]")).to_have_attribute("data-status", "connected")
 
@@ -151,10 +185,8 @@ def test_the_organiser_edits_the_programme_and_renames_a_room(
     organiser.get_by_role("button", name="Renommer").first.click()
     expect(screen.get_by_role("heading", name="Salle du Lac")).to_be_visible()
 
-    for watch in watches:
+    for watch in pages.watches:
         assert watch.problems == []
-    organiser_context.close()
-    screen_context.close()
 
 
 def apart(first: Any, second: Any) -> int:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.support.browser import PageWatch, socket
+from tests.support.browser import Pages, socket
 from tests.support.live import LiveServer, participant_token
 
 LONG = (
@@ -39,21 +39,20 @@ GEOMETRY = """() => {
 }"""
 
 
-def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
-    chromium: Any, server: LiveServer, tmp_path: Path
-) -> None:
-    from playwright.sync_api import expect
-
-    links = server.create_event(rooms=4)
-    server.start()
-    rooms = links["rooms"]
-    organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
+def the_ateliers_of_the_programme(organiser: Any) -> dict[str, int]:
+    """Return the programme's ateliers, each phase's id by its activity, as the organiser reads them."""
     event = organiser.call("get_event", {}, timeout=10)
     programme = event["event"]["programme"] if "event" in event else event["programme"]
-    atelier = {phase["activity"]: phase["id"] for phase in programme if phase.get("activity")}
+    return {phase["activity"]: phase["id"] for phase in programme if phase.get("activity")}
+
+
+def a_phone_in_each_room_posts_five_long_cards(
+    server: LiveServer, links: dict[str, Any]
+) -> tuple[list[Any], dict[int, list[int]]]:
+    """Join a phone to each room and post five cards of growing length; return the phones and the cards' ids."""
     phones = [
         socket(server.url, participant_token(server.url, links["join_code"], f"Participant {i + 1}", room["id"]))
-        for i, room in enumerate(rooms)
+        for i, room in enumerate(links["rooms"])
     ]
     cards: dict[int, list[int]] = {}
     for i, phone in enumerate(phones):
@@ -64,23 +63,19 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
             ack = phone.call("post_card", payload, timeout=10)
             assert ack["ok"], ack
             cards[i].append(ack["card"]["id"])
+    return phones, cards
 
-    contexts = [chromium.new_context(viewport={"width": 1440, "height": 900})]
-    contexts.append(chromium.new_context(viewport={"width": 1920, "height": 1080}))
-    watches = []
 
-    def open_page(context: Any, url: str) -> Any:
-        page = context.new_page()
-        watches.append(PageWatch(page, server.url))
-        page.goto(url)
-        return page
+def editor_of(console: Any) -> Any:
+    """Return the console's synthesis panel."""
+    return console.get_by_role("region", name="Synthèse de la salle")
 
-    console = open_page(contexts[0], rooms[0]["facilitator_url"])
-    screen = open_page(contexts[1], links["screen_url"])
-    expect(console.get_by_role("status").first).to_contain_text("Connecté")
-    editor = console.get_by_role("region", name="Synthèse de la salle")
 
-    # Atelier 1: the panel follows the room's phase, with the case study's columns.
+def the_console_writes_atelier_1s_synthesis(console: Any, organiser: Any, atelier: dict[str, int]) -> None:
+    """Atelier 1: the panel follows the room's phase, with the case study's columns."""
+    from playwright.sync_api import expect
+
+    editor = editor_of(console)
     assert organiser.call("set_phase", {"phase_id": atelier["case_study"]}, timeout=10)["ok"]
     expect(editor.get_by_label("Synthèse de l'atelier")).to_have_value("case_study")
     expect(editor.get_by_label("Pourquoi ?")).to_be_hidden()
@@ -88,7 +83,12 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
     editor.get_by_role("button", name="Publier la synthèse").click()
     expect(editor.get_by_role("status")).to_contain_text("Synthèse publiée")
 
-    # Atelier 2: the four questions' synthesis, with a card of that board.
+
+def the_console_writes_atelier_2s_synthesis_with_a_card(console: Any, organiser: Any, atelier: dict[str, int]) -> None:
+    """Atelier 2: the four questions' synthesis, with a card of that board; atelier 1's is kept."""
+    from playwright.sync_api import expect
+
+    editor = editor_of(console)
     assert organiser.call("set_phase", {"phase_id": atelier["four_questions"]}, timeout=10)["ok"]
     expect(editor.get_by_label("Synthèse de l'atelier")).to_have_value("four_questions")
     expect(editor.get_by_label("Marges de manœuvre")).to_be_hidden()
@@ -105,11 +105,11 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
         "Le développeur territorial tient la plume du diagnostic."
     )
 
-    if os.environ.get("COLLAB_SYNTHESES_SHOTS"):
-        editor.screenshot(path=str(Path(os.environ["COLLAB_SYNTHESES_SHOTS"]) / "syntheses-console.png"))
 
-    # The organiser's remote picks the atelier; the screen shows it under the programme's title.
-    page = open_page(contexts[0], links["organiser_url"])
+def the_remote_shows_each_ateliers_syntheses_on_the_screen(page: Any, screen: Any) -> None:
+    """The organiser's remote picks the atelier; the screen shows it under the programme's title."""
+    from playwright.sync_api import expect
+
     expect(page.get_by_role("status").first).to_contain_text("Connecté")
     remote = page.get_by_role("region", name="Écran de la plénière")
     atelier_choice = remote.get_by_label("Atelier", exact=True)
@@ -138,9 +138,21 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
     expect(second.get_by_role("article")).to_be_visible()
     expect(remote).to_contain_text("L'écran montre les synthèses : Quatre grandes questions.")
 
-    # Four rooms with long texts and many cards: fitted to the projector, clamped with an ellipsis.
+
+def four_long_syntheses_fit_the_projector(
+    server: LiveServer,
+    links: dict[str, Any],
+    cards: dict[int, list[int]],
+    organiser: Any,
+    page: Any,
+    screen: Any,
+    shots: Path,
+) -> None:
+    """Four rooms with long texts and many cards: fitted to the projector, clamped with an ellipsis."""
+    from playwright.sync_api import expect
+
     texts = {"pourquoi": LONG, "pour_quoi": LONG[:900], "comment": LONG, "conditions": LONG[:400]}
-    for i, room in enumerate(rooms):
+    for i, room in enumerate(links["rooms"]):
         console_socket = socket(server.url, room["facilitator_url"].rsplit("/", 1)[1])
         synthesis = {"room_id": room["id"], "board": "four_questions"}
         saved = console_socket.call("save_synthesis", synthesis | {"items": cards[i], "texts": texts}, timeout=10)
@@ -148,8 +160,9 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
         assert console_socket.call("publish_synthesis", synthesis, timeout=10)["ok"]
         console_socket.disconnect()
     expect(screen.locator(".screen__synthesesroom")).to_have_count(4)
+    atelier_choice = page.get_by_role("region", name="Écran de la plénière").get_by_label("Atelier", exact=True)
     expect(atelier_choice.locator("option").nth(1)).to_have_text("Quatre grandes questions (4 publiées)")
-    shots = Path(os.environ.get("COLLAB_SYNTHESES_SHOTS", tmp_path))
+    second = screen.get_by_role("region", name="Quatre grandes questions")
     for width, height in ((1920, 1080), (1280, 720)):
         screen.set_viewport_size({"width": width, "height": height})
         for slide in (0, 3):
@@ -161,9 +174,32 @@ def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
             assert screen.evaluate(GEOMETRY) == [], (width, height, slide)
             screen.screenshot(path=str(shots / f"syntheses-{width}x{height}-room{slide + 1}.png"))
 
+
+def test_syntheses_of_two_ateliers_written_in_the_console_shown_by_atelier(
+    pages: Pages, server: LiveServer, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    links = server.create_event(rooms=4)
+    server.start()
+    organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
+    atelier = the_ateliers_of_the_programme(organiser)
+    phones, cards = a_phone_in_each_room_posts_five_long_cards(server, links)
+
+    console = pages.open(links["rooms"][0]["facilitator_url"], viewport={"width": 1440, "height": 900})
+    screen = pages.open(links["screen_url"], viewport={"width": 1920, "height": 1080})
+    expect(console.get_by_role("status").first).to_contain_text("Connecté")
+    the_console_writes_atelier_1s_synthesis(console, organiser, atelier)
+    the_console_writes_atelier_2s_synthesis_with_a_card(console, organiser, atelier)
+    if os.environ.get("COLLAB_SYNTHESES_SHOTS"):
+        editor_of(console).screenshot(path=str(Path(os.environ["COLLAB_SYNTHESES_SHOTS"]) / "syntheses-console.png"))
+
+    page = pages.open(links["organiser_url"], context=console.context)
+    the_remote_shows_each_ateliers_syntheses_on_the_screen(page, screen)
+    shots = Path(os.environ.get("COLLAB_SYNTHESES_SHOTS", tmp_path))
+    four_long_syntheses_fit_the_projector(server, links, cards, organiser, page, screen, shots)
+
     for sio in (organiser, *phones):
         sio.disconnect()
-    for watch in watches:
+    for watch in pages.watches:
         assert watch.problems == []
-    for context in contexts:
-        context.close()

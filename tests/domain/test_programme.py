@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask_socketio import SocketIOTestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from collab.domain import programme
 from collab.domain.errors import Forbidden, Invalid, NotFound
@@ -17,6 +17,7 @@ from collab.domain.events import EventLinks, describe_event
 from collab.store.database import db
 from collab.store.models import Change, ModerationAction
 from tests.support.apps import link_principal, participant_principal, received
+from tests.support.cards import counted
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -32,15 +33,6 @@ def phase_ids(event: EventLinks) -> list[int]:
 def parse(stamp: str) -> datetime:
     """Return a time the server sent."""
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-
-
-def stored() -> tuple[int, int]:
-    """Return how many numbered changes and logged actions are stored."""
-    with db.transaction() as session:
-        return (
-            session.scalar(select(func.count()).select_from(Change)) or 0,
-            session.scalar(select(func.count()).select_from(ModerationAction)) or 0,
-        )
 
 
 # The domain, without sockets.
@@ -98,7 +90,7 @@ def test_only_the_organiser_moves_the_event(event: EventLinks, join: Join) -> No
     with pytest.raises(NotFound):
         programme.set_phase(link_principal(event.organiser_token), 99999)
     assert describe_event(event.id)["current_phase_id"] is None
-    assert stored() == (0, 0)
+    assert counted(Change, ModerationAction) == (0, 0)
 
 
 def test_a_room_follows_its_own_phase_then_the_event_again(event: EventLinks) -> None:
@@ -160,7 +152,7 @@ def test_a_malformed_phase_is_refused(event: EventLinks, change: dict[str, Any])
     with pytest.raises(Invalid):
         programme.save_phase(organiser, None, PAUSE | change)
     assert len(phase_ids(event)) == len(describe_event(event.id)["programme"])
-    assert stored() == (0, 0)
+    assert counted(Change, ModerationAction) == (0, 0)
 
 
 def test_deleting_the_phase_a_room_is_on_sends_the_room_back_to_the_event(event: EventLinks) -> None:
@@ -242,7 +234,7 @@ def test_only_the_organiser_runs_the_event(
         assert ack["error"]["code"] == "forbidden", token
         assert received(sio, "event_changed") == []
     assert describe_event(event.id) == before
-    assert stored() == (0, 0)
+    assert counted(Change, ModerationAction) == (0, 0)
 
 
 def test_a_room_change_reaches_its_room_only(connect: Connect, event: EventLinks, join: Join) -> None:
@@ -293,7 +285,7 @@ def test_room_staff_only_run_their_room(connect: Connect, event: EventLinks, joi
         "forbidden"
     )
     assert facilitator.emit("stop_timer", {"room_id": 99999}, callback=True)["error"]["code"] == "not_found"
-    assert stored() == (0, 0)
+    assert counted(Change, ModerationAction) == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -332,7 +324,7 @@ def test_malformed_programme_payloads_are_invalid(connect: Connect, event: Event
     assert ack["ok"] is False and ack["error"]["code"] == "invalid", ack
     assert received(organiser, "event_changed") == []
     assert describe_event(event.id) == before
-    assert stored() == (0, 0)
+    assert counted(Change, ModerationAction) == (0, 0)
 
 
 def test_the_organiser_opens_one_more_room_with_its_facilitator_link(
@@ -359,10 +351,10 @@ def test_the_organiser_opens_one_more_room_with_its_facilitator_link(
 
 
 def test_only_the_organiser_adds_a_room_with_a_sensible_name(event: EventLinks, join: Join, connect: Connect) -> None:
-    before = stored()
+    before = counted(Change, ModerationAction)
     for token in (join()["token"], event.screen_token, event.rooms[0].facilitator_token):
         assert connect(token).emit("add_room", {"name": "Salle X"}, callback=True)["error"]["code"] == "forbidden"
     organiser = connect(event.organiser_token)
     for payload in ({"name": "   "}, {"name": "x" * 81}, {"name": 3}, {"name": "ok", "extra": 1}, {}):
         assert organiser.emit("add_room", payload, callback=True)["error"]["code"] == "invalid"
-    assert stored() == before and len(describe_event(event.id)["rooms"]) == 4
+    assert counted(Change, ModerationAction) == before and len(describe_event(event.id)["rooms"]) == 4

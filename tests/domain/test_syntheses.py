@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from flask_socketio import SocketIOTestClient
-from sqlalchemy import func, select
 
 from collab.domain import case_study, syntheses
 from collab.domain.access import Principal
@@ -18,7 +17,7 @@ from collab.exports.files import export_file
 from collab.store.database import db
 from collab.store.models import Synthesis
 from tests.support.apps import link_principal, participant_principal
-from tests.support.cards import posted
+from tests.support.cards import counted, posted
 
 Join = Callable[..., dict[str, Any]]
 Connect = Callable[[str | None], SocketIOTestClient]
@@ -30,12 +29,6 @@ def playing(participant: dict[str, Any]) -> dict[str, Any]:
     room = next(r for r in event["rooms"] if r["id"] == participant["room_id"])
     case_study.take_role(participant_principal(participant), room["situation"]["protagonists"][0])
     return participant
-
-
-def stored() -> int:
-    """Return how many syntheses are stored."""
-    with db.transaction() as session:
-        return session.scalar(select(func.count()).select_from(Synthesis)) or 0
 
 
 def facilitator(event: EventLinks, room: int = 0) -> Principal:
@@ -53,7 +46,7 @@ def test_a_room_keeps_one_synthesis_per_board_each_with_the_board_columns(event:
     assert case["draft"]["board"] == "case_study" and grid["draft"]["board"] == "four_questions"
     # Saving one board's draft again replaces that one only.
     syntheses.save_synthesis(facilitator(event), room_id, "case_study", [], {"finalites": "Manger local."})
-    assert stored() == 2
+    assert counted(Synthesis) == (2,)
     first = syntheses.publish_synthesis(facilitator(event), room_id, "case_study")
     assert first["board"] == "case_study" and first["texts"] == {"finalites": "Manger local."} and first["cards"] == []
     second = syntheses.publish_synthesis(facilitator(event), room_id, "four_questions")
@@ -92,7 +85,7 @@ def test_a_bad_synthesis_of_a_board_is_refused_naming_the_field(
     with pytest.raises(Invalid) as refused:
         syntheses.publish_synthesis(facilitator(event), event.rooms[0].id, "nowhere")
     assert refused.value.details["field"] == "board"
-    assert stored() == 0
+    assert counted(Synthesis) == (0,)
 
 
 def test_syntheses_are_grouped_by_atelier_in_programme_order_room_by_room(event: EventLinks) -> None:
@@ -193,4 +186,4 @@ def test_syntheses_per_board_over_sockets(connect: Connect, event: EventLinks, j
     assert published["ok"] and published["synthesis"]["board"] == "case_study"
     [sent] = [args[0] for args in (m["args"] for m in screen.get_received() if m["name"] == "synthesis_published")]
     assert sent == {"room_id": room_id, "board": "case_study", "synthesis": published["synthesis"]}
-    assert stored() == 1
+    assert counted(Synthesis) == (1,)

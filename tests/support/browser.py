@@ -37,6 +37,11 @@ def join_form(
     expect(page.get_by_role("status").first).to_contain_text(say("Connecté"))
 
 
+# A phone held upright, as Playwright's context options.
+PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+SMALL_PHONE: dict[str, Any] = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
+
+
 class PageWatch:
     """Collects what a page's console and network say went wrong."""
 
@@ -146,19 +151,32 @@ class Pages:
         self.contexts: list[Any] = []
         self.watches: list[PageWatch] = []
 
-    def open(self, url: str, **options: Any) -> Any:
-        """Open `url` in a new context made with Playwright's `options` (viewport, is_mobile...)."""
+    def context(self, **options: Any) -> Any:
+        """Make a new context with Playwright's `options` (viewport, is_mobile...); it is closed afterwards."""
         context = self.chromium.new_context(**options)
         self.contexts.append(context)
-        page = context.new_page()
+        return context
+
+    def open(self, url: str, *, context: Any = None, **options: Any) -> Any:
+        """Open `url` in `context`, or in a new context made with Playwright's `options`, and watch it."""
+        page = (context or self.context(**options)).new_page()
         self.watches.append(PageWatch(page, self.origin))
         page.goto(url)
         return page
 
-    def join(self, links: dict[str, Any], pseudonym: str, room: str, **options: Any) -> Any:
-        """Open the join page in a new context, join `room` as `pseudonym`, and return the phone's page."""
-        page = self.open(links["join_url"], **options)
-        join_form(page, links["join_code"], pseudonym, room)
+    def join(
+        self,
+        links: dict[str, Any],
+        pseudonym: str,
+        room: str,
+        scale: str = "Intercommunalité",
+        *,
+        context: Any = None,
+        **options: Any,
+    ) -> Any:
+        """Open the join page (in `context`, or a new context), join `room` as `pseudonym`, return the phone's page."""
+        page = self.open(links["join_url"], context=context, **options)
+        join_form(page, links["join_code"], pseudonym, room, scale)
         return page
 
     def close(self) -> None:
