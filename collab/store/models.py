@@ -59,6 +59,10 @@ class Event(Base):
     open_boards: Mapped[list[str] | None] = mapped_column(JSON)
     # Opening a hypothesis vote switches the plenary screen to it.
     screen_follows_votes: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # The grille de lecture as published to participants (a snapshot of its questions and points;
+    # None: not published), and when.
+    grid: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    grid_published_at: Mapped[datetime | None] = mapped_column()
 
 
 class AdminLink(Base):
@@ -319,6 +323,8 @@ class Hypothesis(Base):
     text: Mapped[str] = mapped_column(Text)
     # Cards of the ateliers that support or question it (card ids, in the organiser's order).
     evidence: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Suggested evidence cards the organiser dismissed: not suggested again.
+    dismissed: Mapped[list[int]] = mapped_column(JSON, default=list)
     # "draft" (not yet put to the vote), "open", "closed".
     state: Mapped[str] = mapped_column(String(20), default="draft")
     # What the plenary concluded, recorded by the organiser.
@@ -341,4 +347,44 @@ class HypothesisVote(Base):
     verdict: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GridPoint(Base):
+    """A point of the grille de lecture: a question to ask oneself about one's situation, under one of the four questions.
+
+    `room_id` set: a facilitator's curation for their room; None: the event's grid, which the organiser publishes.
+    """
+
+    __tablename__ = "grid_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    # The grid board's column it answers (pourquoi, pour_quoi, comment, conditions).
+    question: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(Text)
+    # The cards it was drawn from (card ids).
+    cards: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GridAnswer(Base):
+    """One participant's self-diagnosis with the published grid: their situation, and per point an answer and a note.
+
+    Nobody else sees it: not the organiser, not the facilitators, not the exports.
+    """
+
+    __tablename__ = "grid_answers"
+    __table_args__ = (UniqueConstraint("participant_id", name="uq_grid_answers_participant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    # The cooperation situation the participant applies the grid to, in their words.
+    situation: Mapped[str] = mapped_column(String(200), default="")
+    # {point id: {"answer": "oui" | "en_partie" | "non" | "a_explorer", "note": text}}.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
