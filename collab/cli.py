@@ -145,6 +145,13 @@ def export_event_command(code: str, fmt: str, organiser: bool, output: str | Non
         file = export_file(event_id_for_code(code), fmt, organiser)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
+    if isinstance(file.body, bytes):
+        if output is None:
+            raise click.ClickException(f"{fmt} is a binary file: give it a file with --output")
+        with open(output, "wb") as binary:
+            binary.write(file.body)
+        click.echo(f"{file.filename} written to {output}", err=True)
+        return
     if output is None:
         click.echo(file.body, nl=False)
         return

@@ -24,12 +24,22 @@ FORMATS = ("json", "md", "html", "csv", "toml")
 
 @dataclass(frozen=True)
 class ExportFile:
-    """A file to download: its text, media type and name; `style_hash`: the CSP source of its inline style."""
+    """A file to download: its text (or bytes, for a spreadsheet or a document), media type and name.
 
-    body: str
+    `style_hash`: the CSP source of its inline style.
+    """
+
+    body: str | bytes
     mimetype: str
     filename: str
     style_hash: str | None = None
+
+    @property
+    def text(self) -> str:
+        """Return the body of a text file (a report, a CSV, an archive)."""
+        if not isinstance(self.body, str):
+            raise TypeError(f"{self.filename} is a binary file")
+        return self.body
 
 
 @lru_cache(maxsize=1)

@@ -351,7 +351,7 @@ class HypothesisVote(Base):
 
 
 class GridPoint(Base):
-    """A point of the grille de lecture: a question to ask oneself about one's situation, under one of the four questions.
+    """A point of the grille de lecture: a question to ask oneself, under one of the four questions.
 
     `room_id` set: a facilitator's curation for their room; None: the event's grid, which the organiser publishes.
     """

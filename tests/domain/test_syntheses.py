@@ -117,7 +117,7 @@ def test_a_synthesis_made_before_boards_had_their_own_is_still_shown_and_reporte
         session.add(Synthesis(room_id=room_id, items=[], texts={"comment": "Un comité."}, published=old))
     [shown] = syntheses.event_syntheses(link_principal(event.screen_token))["syntheses"]
     assert shown["board"] == "four_questions" and shown["texts"] == {"comment": "Un comité."}
-    report = export_file(event.id, "md").body
+    report = export_file(event.id, "md").text
     assert "### Quatre grandes questions\n\n#### Salle 2\n\n**Comment ?** Un comité." in report
 
 
@@ -135,7 +135,7 @@ def test_the_report_presents_the_syntheses_by_atelier_then_room(event: EventLink
     texts = {"marges": "Salle 1 : peu de marges.", "finalites": "Salle 1 : manger local."}
     syntheses.save_synthesis(organiser, first, "case_study", [finalite], texts)
     syntheses.publish_synthesis(organiser, first, "case_study")
-    report = export_file(event.id, "md").body
+    report = export_file(event.id, "md").text
     part = report[report.index("## Synthèses des salles") :]
     order = [
         "### Décrypter les situations de coopération",
@@ -153,7 +153,7 @@ def test_the_report_presents_the_syntheses_by_atelier_then_room(event: EventLink
     positions = [part.index(line, part.index(order[i - 1]) if i else 0) for i, line in enumerate(order)]
     assert positions == sorted(positions)
     assert "Nos compétences en partage\n\n####" not in part  # an atelier without a synthesis is left out
-    html = export_file(event.id, "html").body
+    html = export_file(event.id, "html").text
     assert html.index("Décrypter les situations de coopération</h3>") < html.index("Quatre grandes questions</h3>")
 
 

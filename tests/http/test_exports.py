@@ -60,7 +60,7 @@ def test_the_record_holds_every_card_with_its_flags_and_the_day_around_it(
 def test_the_markdown_report_lists_visible_cards_and_the_organiser_version_the_hidden_ones(
     event: EventLinks, day: dict[str, Any]
 ) -> None:
-    public = export_file(event.id, "md").body
+    public = export_file(event.id, "md").text
     for text in (
         "## Atelier 1 : Décrypter les situations de coopération",
         "### Situation : Un projet alimentaire territorial",
@@ -80,7 +80,7 @@ def test_the_markdown_report_lists_visible_cards_and_the_organiser_version_the_h
     ):
         assert text in public, text
     assert HIDDEN not in public and HELD not in public
-    organiser = export_file(event.id, "md", organiser=True).body
+    organiser = export_file(event.id, "md", organiser=True).text
     assert f"- **[masquée]** {HIDDEN}" in organiser
     assert HELD in organiser and "en attente de modération" in organiser
 
@@ -91,9 +91,9 @@ def test_user_text_cannot_inject_markdown_or_html(event: EventLinks, join: Calla
 
     someone = participant_principal(join())
     cards.post_card(someone, "x1", "four_questions", "pourquoi", "<script>alert(1)</script> # titre [lien](http://x)")
-    markdown = export_file(event.id, "md").body
+    markdown = export_file(event.id, "md").text
     assert "\\<script\\>" in markdown and "\\[lien\\]" in markdown
-    html = export_file(event.id, "html").body
+    html = export_file(event.id, "html").text
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -118,7 +118,7 @@ def test_the_html_report_is_one_self_contained_print_page(
 
 
 def test_the_csv_opens_in_a_french_spreadsheet_and_runs_no_formula(event: EventLinks, day: dict[str, Any]) -> None:
-    body = export_file(event.id, "csv").body
+    body = export_file(event.id, "csv").text
     assert body.startswith("\ufeff") and "\r\n" in body and body.count("\n") == body.count("\r\n")
     rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"), newline=""), delimiter=";"))
     assert len(rows) == len(event_record(event.id, competences=False)["cards"])
@@ -193,7 +193,7 @@ def fresh_app(url: str, tmp_path: Path) -> Flask:
 def test_the_json_archive_restores_the_same_event_into_an_empty_database(
     app: Flask, event: EventLinks, day: dict[str, Any], database_url: str, tmp_path: Path
 ) -> None:
-    archive = json.loads(export_file(event.id, "json").body)
+    archive = json.loads(export_file(event.id, "json").text)
     assert {"events", "cards", "hypothesis_votes", "access_links", "changes"} <= set(archive["tables"])
     assert "presence" not in archive["tables"]
     other_url = _other_database(database_url, tmp_path)
