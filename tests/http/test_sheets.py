@@ -29,6 +29,8 @@ from tests.support.exports_day import FORMULA, HELD, HIDDEN, seed_day
 
 # Text a spreadsheet would run as a formula, or read as a number, if it were not written as text.
 FORMULA_LIKE = (FORMULA, "+33 6 12 34 56 78", "-x", "@x", "=1+1")
+# Markup, a line break and runs of spaces, which ODF's XML would lose if they were not written as it says.
+MARKUP = '<b>Deux</b>  espaces & "guillemets"\n   puis une ligne'
 SHEETS = ["Décrypter la situation", "Les quatre questions", "Nos compétences en partage"]
 PARIS = ZoneInfo("Europe/Paris")
 Rows = dict[str, list[list[Any]]]
@@ -39,7 +41,7 @@ def day(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str, Any
     """A seeded day, with formula-like cards and one whose author erased themselves."""
     made = seed_day(event, join)
     writer = participant_principal(made["people"][2])
-    for n, text in enumerate(FORMULA_LIKE[1:]):
+    for n, text in enumerate([*FORMULA_LIKE[1:], MARKUP]):
         cards.post_card(writer, f"formula-{n}", "four_questions", "comment", text)
     leaver = participant_principal(join(room=1, pseudonym="Dana", scale="departement"))
     cards.post_card(leaver, "leaving", "four_questions", "conditions", "Une carte dont l'autrice s'est effacée")
@@ -187,6 +189,8 @@ def test_the_workbook_holds_every_card_dot_and_vote_of_the_database_typed(
     assert questions["Une carte dont l'autrice s'est effacée"][5] == "contribution retirée"
     for text in FORMULA_LIKE:
         assert text in questions, text
+    with db.transaction() as session:
+        assert MARKUP in questions and session.scalar(select(Card.id).where(Card.text == MARKUP))
     # The venue's wall clock: in December, Paris is an hour ahead of UTC.
     with db.transaction() as session:
         posted = session.get(Card, day["cards"]["pourquoi"])
