@@ -319,3 +319,13 @@ def test_the_cli_writes_both_workbooks(
         ]
         refused = runner.invoke(args=["export-event", event.join_code, "--format", fmt])
         assert refused.exit_code != 0 and "--output" in refused.output
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_day_without_cards_gives_each_sheet_its_header_alone(event: EventLinks, fmt: str) -> None:
+    body = export_file(event.id, fmt).body
+    assert isinstance(body, bytes)
+    sheets = READERS[fmt](body)
+    assert list(sheets) == [*SHEETS, "Gommettes", "Votes sur les hypothèses"]
+    assert all(len(rows) == 1 and rows[0][0] in ("id", "salle", "hypothèse") for rows in sheets.values())
