@@ -124,7 +124,7 @@ def test_a_phone_applies_the_grid_keeps_it_offline_and_prints_it(
     expect(desk.locator(".lang-switch")).to_be_hidden()
     expect(desk.locator("[data-grid-situation-print]")).to_have_text(situation)
     desk.screenshot(path=str(out / f"grid-print-{lang}.png"), full_page=True)
-    pdf = pypdfium2.PdfDocument(desk.pdf(format="A4", print_background=True))
+    pdf = pypdfium2.PdfDocument(desk.pdf(path=str(out / f"grid-{lang}.pdf"), format="A4", print_background=True))
     try:
         text = "".join(pdf[n].get_textpage().get_text_range() for n in range(len(pdf)))
         width, height = pdf[0].get_size()
