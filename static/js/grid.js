@@ -115,13 +115,38 @@ form.addEventListener("input", (event) => {
 form.addEventListener("submit", (event) => event.preventDefault());
 document.querySelector("[data-grid-print]")?.addEventListener("click", () => window.print());
 
+/** After a (re)connection: send what was typed meanwhile, or else take what another device saved. */
+async function caughtUp() {
+  if (draft.unsent) return send();
+  const version = draft.version;
+  try {
+    const ack = await connection.call("get_grid_answers", {});
+    if (ack.ok && draft.version === version && draft.adopt(ack)) show();
+  } catch {
+    // No answer: the page keeps what it shows, and asks again on the next connection.
+  }
+  showState();
+}
+
+// Another tab of the same participant typed: show it here too.
+window.addEventListener("storage", (event) => {
+  if (event.key === draft.key && draft.reload()) {
+    show();
+    showState();
+  }
+});
+
 if (boot.token) {
   connection = connect(boot.token, {
     onState: (state) => {
       refusedConnection = state === "refused";
       showState();
     },
-    onConnect: send, // whatever was typed offline, or before a reload, goes now
+    onConnect: caughtUp, // whatever was typed offline, or before a reload, goes now
+  });
+  // A short drop may not have closed the socket: catch up all the same.
+  window.addEventListener("online", () => {
+    if (connection.connected) caughtUp();
   });
 }
 show();

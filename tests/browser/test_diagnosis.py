@@ -115,6 +115,14 @@ def test_a_phone_applies_the_grid_keeps_it_offline_and_prints_it(
     point(desk, "Le but commun tient-il en une phrase ?").get_by_role("radio", name=say("Oui")).check()
     expect(desk.locator("[data-grid-state]")).to_have_text(say("Réponses enregistrées."))
     assert stored(server)[0][1]["21"] == {"answer": "oui", "note": ""}
+    # The phone, back from another offline spell with nothing to send, takes what the desk saved.
+    phone.context.set_offline(True)
+    expect(state).to_contain_text(say("Hors ligne"))
+    phone.context.set_offline(False)
+    expect(point(phone, "Le but commun tient-il en une phrase ?").get_by_role("radio", name=say("Oui"))).to_be_checked(
+        timeout=20000
+    )
+    expect(state).to_have_text(say("Réponses enregistrées."))
     assert audit(desk, f"grid {lang} desk") == []
     desk.screenshot(path=str(out / f"grid-desk-{lang}.png"), full_page=True)
 

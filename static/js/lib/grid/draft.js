@@ -19,6 +19,23 @@ export class Draft {
     this._save();
   }
 
+  /** Take the server's copy ({situation, answers}) when nothing typed here waits to be sent; tell whether it did. */
+  adopt(saved) {
+    if (this.state.unsent) return false;
+    const { version } = this.state;
+    this.state = { ...empty(), version, situation: saved.situation || "", answers: structuredClone(saved.answers || {}) };
+    this._save();
+    return true;
+  }
+
+  /** Take what another tab of the same participant wrote; tell whether anything changed. */
+  reload() {
+    const kept = this._load();
+    if (!kept || JSON.stringify(kept) === JSON.stringify(this.state)) return false;
+    this.state = kept;
+    return true;
+  }
+
   /** Return the point's `{answer, note}` ({} when untouched). */
   point(id) {
     return this.state.answers[id] || {};
