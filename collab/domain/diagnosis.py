@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -113,12 +113,6 @@ def applied_count(event_id: int) -> int:
     with db.transaction() as session:
         rows = session.scalars(select(GridAnswer.answers).where(GridAnswer.event_id == event_id))
         return sum(1 for answers in rows if answers)
-
-
-def answer_count(event_id: int) -> int:
-    """Return how many self-diagnoses are stored for an event, answered or not (for erasure checks)."""
-    with db.transaction() as session:
-        return session.scalar(select(func.count(GridAnswer.id)).where(GridAnswer.event_id == event_id)) or 0
 
 
 def _owner(principal: Principal) -> int:
