@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from collab.domain import cards, competences, hypotheses, syntheses
+from collab.domain import cards, competences, grid, hypotheses, syntheses
 
 
 class Limits(TypedDict):
@@ -19,10 +19,11 @@ class Limits(TypedDict):
     hypothesis_evidence: int
     hypothesis_conclusion: int
     hypothesis_reason: int
+    grid_point_text: int
 
 
 def limits() -> Limits:
-    """Return the limits the pages check before sending: cards, competences, syntheses, hypotheses."""
+    """Return the limits the pages check before sending: cards, competences, syntheses, hypotheses, grid points."""
     return Limits(
         card_text=cards.TEXT_MAX,
         keywords=cards.KEYWORDS_MAX,
@@ -33,4 +34,5 @@ def limits() -> Limits:
         hypothesis_evidence=hypotheses.EVIDENCE_MAX,
         hypothesis_conclusion=hypotheses.CONCLUSION_MAX,
         hypothesis_reason=hypotheses.REASON_MAX,
+        grid_point_text=grid.TEXT_MAX,
     )

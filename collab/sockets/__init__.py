@@ -9,6 +9,7 @@ from collab.sockets import (  # noqa: F401
     connection,
     editing,
     facilitator,
+    grid,
     hypotheses,
     organiser,
     participant,

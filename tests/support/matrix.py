@@ -14,6 +14,7 @@ from collab.domain import (
     case_study,
     competences,
     editing,
+    grid,
     hypotheses,
     moderation,
     programme,
@@ -152,6 +153,18 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
         lambda s: {"hypothesis_id": s["hypotheses"][0], "verdict": "a_nuancer", "reason": "Selon l'échelle"},
         {"participant", "participant_of_another_room"},
     ),
+    # The grille de lecture: room A's facilitator drew two points; the event's grid is published.
+    "get_grid": (lambda s: {}, {"facilitator_of_another_room", *STAFF}),
+    "save_grid_point": (lambda s: {"point_id": s["grid_points"][0], "text": "Qui décide ?"}, STAFF),
+    "merge_grid_points": (
+        lambda s: {"point_id": s["grid_points"][0], "other_id": s["grid_points"][1], "text": "Qui, et pourquoi ?"},
+        STAFF,
+    ),
+    "move_grid_point": (lambda s: {"point_id": s["grid_points"][0], "position": 1}, STAFF),
+    "delete_grid_point": (lambda s: {"point_id": s["grid_points"][1]}, STAFF),
+    # The published grid is the event's: any facilitator publishes or withdraws it.
+    "publish_grid": (lambda s: {}, {"facilitator_of_another_room", *STAFF}),
+    "withdraw_grid": (lambda s: {}, {"facilitator_of_another_room", *STAFF}),
     # The event itself, edited by the organiser: details, scales, boards.
     "save_event_details": (lambda s: {"title": "Coopérer, deuxième édition", "place": "Aurillac"}, ORGANISER),
     "save_scales": (lambda s: {"scales": [*SEED_SCALES, {"key": None, "label": "Massif"}]}, ORGANISER),
@@ -183,6 +196,7 @@ READ_ONLY = {
     "get_word_cloud",
     "get_hypotheses",
     "get_evidence_cards",
+    "get_grid",
 }
 
 
@@ -236,6 +250,9 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     # A board no phase works on and nobody wrote to: the organiser may remove it.
     spare_board = {"key": "spare", "title": "En réserve", "kind": "grid", "columns": [{"key": "idee", "label": "Idée"}]}
     editing.save_board(organiser, spare_board)
+    for text in ("Qui porte la coopération ?", "Qui en décide ?"):
+        grid.save_point(facilitator, None, "pourquoi", text, [])
+    drawn = grid.publish_grid(organiser)["curation"]["questions"][0]["points"]
     with db.transaction() as session:
         spare = session.scalar(
             select(AccessLink.id).where(
@@ -265,6 +282,7 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
         "hypotheses": hypothesis_ids,
         "spare_link": spare,
         "spare_board": "spare",
+        "grid_points": [point["id"] for point in drawn],
         "tokens": {
             "no_token": None,
             "participant": author["token"],
