@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collab.domain.access import Principal
+from collab.domain.audit import record_action
 from collab.domain.combined import group_near_duplicates
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from collab.domain.rooms import SHOWN_TO_ALL, iso
@@ -84,20 +85,22 @@ def save_point(
                     GridPoint.event_id == event.id, GridPoint.question == question
                 )
             )
-            session.add(
-                GridPoint(
-                    event_id=event.id,
-                    room_id=principal.room_id,
-                    question=question,
-                    position=(last + 1) if last is not None else 0,
-                    text=text,
-                    cards=list(dict.fromkeys(card_ids)),
-                )
+            point = GridPoint(
+                event_id=event.id,
+                room_id=principal.room_id,
+                question=question,
+                position=(last + 1) if last is not None else 0,
+                text=text,
+                cards=list(dict.fromkeys(card_ids)),
             )
+            session.add(point)
+            session.flush()
         else:
             point = _own_point(session, principal, point_id)
             point.text = text
             point.updated_at = datetime.now(UTC)
+        action = "add_grid_point" if point_id is None else "edit_grid_point"
+        record_action(session, principal, point.room_id, action, point_id=point.id, text=text)
         return _changed(session, principal, event)
 
 
@@ -118,6 +121,7 @@ def merge_points(principal: Principal, point_id: int, other_id: int, text: str) 
         session.delete(other)
         session.flush()
         _renumber(session, event.id, point.question)
+        record_action(session, principal, point.room_id, "merge_grid_points", point_id=point.id, text=text)
         return _changed(session, principal, event)
 
 
@@ -131,6 +135,7 @@ def move_point(principal: Principal, point_id: int, position: int) -> Changed:
         others.insert(min(position, len(others)), point)
         for index, each in enumerate(others):
             each.position = index
+        record_action(session, principal, point.room_id, "move_grid_point", point_id=point.id, text=point.text)
         return _changed(session, principal, event)
 
 
@@ -141,6 +146,7 @@ def delete_point(principal: Principal, point_id: int) -> Changed:
         event = _event(session, principal, lock=True)
         point = _own_point(session, principal, point_id)
         question = point.question
+        record_action(session, principal, point.room_id, "delete_grid_point", point_id=point.id, text=point.text)
         session.delete(point)
         session.flush()
         _renumber(session, event.id, question)
@@ -171,6 +177,7 @@ def publish_grid(principal: Principal) -> Changed:
             ],
         }
         event.grid_published_at = datetime.now(UTC)
+        record_action(session, principal, None, "publish_grid", points=len(points))
         return _changed(session, principal, event)
 
 
@@ -183,6 +190,7 @@ def withdraw_grid(principal: Principal) -> Changed:
             raise Conflict("no grid is published")
         event.grid = None
         event.grid_published_at = None
+        record_action(session, principal, None, "withdraw_grid")
         return _changed(session, principal, event)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from collab.domain import grid, moderation, syntheses, votes
 from collab.domain.access import Principal
@@ -14,7 +15,7 @@ from collab.domain.events import EventLinks
 from collab.domain.record import event_record
 from collab.exports.archive import archive_event
 from collab.store.database import db
-from collab.store.models import Event, GridPoint
+from collab.store.models import Event, GridPoint, ModerationAction
 from tests.support.apps import link_principal, participant_principal
 from tests.support.cards import counted, posted
 from tests.support.matrix import fingerprint
@@ -157,6 +158,10 @@ def test_publishing_snapshots_every_point_in_the_contract_shape_with_stable_ids(
     assert len(tables["grid_points"]) == 3 and "grid_answers" not in tables
     assert tables["events"][0]["grid"]["questions"] == again["questions"]
     assert grid.withdraw_grid(organiser(event))["curation"]["published"] is None
+    logged = select(ModerationAction.action, func.count()).group_by(ModerationAction.action)
+    with db.transaction() as session:
+        actions = dict(session.execute(logged).tuples().all())
+    assert actions == {"add_grid_point": 3, "edit_grid_point": 1, "publish_grid": 2, "withdraw_grid": 1}
     assert event_record(event.id, competences=False)["grid"] is None
 
 
