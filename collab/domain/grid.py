@@ -1,6 +1,6 @@
 """The grille de lecture: per question of the four-question board, the points to ask oneself, curated then published.
 
-Staff draw points from the day's cards (collab proposes them, near-duplicates of every room grouped
+Staff draw points from the day's cards (collab proposes them: collab.domain.grid_proposals; near-duplicates grouped
 and ranked), edit, merge, reorder and delete them; a facilitator's points are their room's, the
 organiser's the event's. Publishing copies every point of the event into `Event.grid`: the grid
 participants apply, the same for every room, its points keyed by their GridPoint id.
@@ -8,7 +8,6 @@ participants apply, the same for every room, its points keyed by their GridPoint
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
@@ -17,19 +16,16 @@ from sqlalchemy.orm import Session
 
 from collab.domain.access import Principal
 from collab.domain.audit import record_action
-from collab.domain.combined import group_near_duplicates
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from collab.domain.grid_proposals import proposals
 from collab.domain.rooms import SHOWN_TO_ALL, iso
 from collab.store.database import db
-from collab.store.models import Card, Dot, Event, GridPoint, Room, Synthesis
+from collab.store.models import Card, Event, GridPoint, Room
 
 GRID_BOARD = "four_questions"
 TEXT_MAX = 300
 POINTS_MAX = 200
 CARDS_MAX = 200
-PROPOSALS_MAX = 30
-# A card longer than this is not a question to ask oneself: it ranks after the concise ones.
-CONCISE_MAX = 200
 STAFF = ("facilitator", "organiser")
 
 
@@ -305,7 +301,8 @@ def _curation(session: Session, principal: Principal, event: Event) -> Curation:
         return Curation(title="", questions=[], published=published, published_at=None)
     rooms = {r.id: r for r in session.scalars(select(Room).where(Room.event_id == event.id))}
     points = _points(session, event.id)
-    proposals = _proposals(session, principal, event, board["key"], rooms, {c for p in points for c in p.cards})
+    used = {card for point in points for card in point.cards}
+    proposed = proposals(session, principal, event.id, board["key"], rooms, used, TEXT_MAX)
     questions = []
     for column in board["columns"]:
         key = column["key"]
@@ -314,7 +311,7 @@ def _curation(session: Session, principal: Principal, event: Event) -> Curation:
                 "key": key,
                 "label": column["label"],
                 "hint": column.get("hint", ""),
-                "proposals": proposals.get(key, [])[:PROPOSALS_MAX],
+                "proposals": proposed.get(key, []),
                 "points": [_point_data(p, rooms, principal) for p in points if p.question == key],
             }
         )
@@ -339,89 +336,3 @@ def _point_data(point: GridPoint, rooms: dict[int, Room], principal: Principal) 
         "room_name": room.name if room else None,
         "editable": principal.room_id is None or point.room_id == principal.room_id,
     }
-
-
-def _proposals(
-    session: Session, principal: Principal, event: Event, board: str, rooms: dict[int, Room], used: set[int]
-) -> dict[str, list[dict[str, Any]]]:
-    """Return per question the proposed points: the shown cards of the principal's rooms no point uses, grouped.
-
-    Near-duplicates of different rooms make one proposal; proposals rank by how many rooms' syntheses
-    (saved or published) hold one of their cards, then pins, dots, rooms and cards, concise ones first.
-    """
-    cards = [
-        card
-        for card in session.scalars(
-            select(Card)
-            .join(Room, Card.room_id == Room.id)
-            .where(Room.event_id == event.id, Card.board == board)
-            .where(SHOWN_TO_ALL)
-            .order_by(Card.id)
-        )
-        if principal.may_watch(card.room_id) and card.id not in used
-    ]
-    if not cards:
-        return {}
-    synthesised: set[int] = set()
-    for synthesis in session.scalars(
-        select(Synthesis).where(Synthesis.room_id.in_(list(rooms)), Synthesis.board == board)
-    ):
-        synthesised.update(synthesis.items)
-        synthesised.update(card["id"] for card in (synthesis.published or {}).get("cards", []))
-    dots = _dots(session, event.id)
-    groups = group_near_duplicates([c.text for c in cards], [c.room_id for c in cards], [c.column for c in cards])
-    by_question: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {}
-    for group in groups:
-        members = [cards[i] for i in group]
-        members.sort(key=lambda c: _card_rank(c, synthesised, dots))
-        in_room_order = sorted(members, key=lambda c: rooms[c.room_id].position)
-        names = list(dict.fromkeys(rooms[c.room_id].name for c in in_room_order))
-        best = members[0]
-        synthesised_count = sum(1 for c in members if c.id in synthesised)
-        dot_count = sum(dots[c.id] for c in members)
-        proposal = {
-            "text": _suggested(best.text),
-            "cards": [c.id for c in members],
-            "sources": [{"id": c.id, "text": c.text, "room_name": rooms[c.room_id].name} for c in members],
-            "rooms": names,
-            "synthesised": synthesised_count,
-            "pinned": any(c.pinned for c in members),
-            "dots": dot_count,
-        }
-        rank = (
-            -synthesised_count,
-            not proposal["pinned"],
-            -dot_count,
-            -len(names),
-            -len(members),
-            len(best.text) > CONCISE_MAX,
-            best.id,
-        )
-        by_question.setdefault(best.column, []).append((rank, proposal))
-    return {key: [p for _, p in sorted(ranked, key=lambda r: r[0])] for key, ranked in by_question.items()}
-
-
-def _card_rank(card: Card, synthesised: set[int], dots: Counter[int]) -> tuple[Any, ...]:
-    """Return how a card ranks within its group: the one whose words the proposal takes comes first."""
-    return (card.id not in synthesised, not card.pinned, -dots[card.id], len(card.text) > CONCISE_MAX, card.id)
-
-
-def _dots(session: Session, event_id: int) -> Counter[int]:
-    """Return the dots of each card of the event, a merged duplicate's counted for the card it went into."""
-    rows = session.execute(
-        select(Card.id, Card.merged_into_id, func.count(Dot.id))
-        .join(Dot, Dot.card_id == Card.id)
-        .join(Room, Card.room_id == Room.id)
-        .where(Room.event_id == event_id)
-        .group_by(Card.id, Card.merged_into_id)
-    ).tuples()
-    dots: Counter[int] = Counter()
-    for card_id, merged_into, count in rows:
-        dots[merged_into or card_id] += count
-    return dots
-
-
-def _suggested(text: str) -> str:
-    """Return a card's words as a point's text, cut to a point's length."""
-    text = " ".join(text.split())
-    return text if len(text) <= TEXT_MAX else text[: TEXT_MAX - 1].rstrip() + "…"
