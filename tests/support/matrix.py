@@ -188,7 +188,10 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     # The published grille de lecture, applied by each participant to their own situation.
     "get_grid_answers": (lambda s: {}, SELF_DIAGNOSIS),
     "save_grid_answers": (
-        lambda s: {"situation": "Mon contrat de réciprocité", "answers": {"11": {"answer": "oui", "note": "Déjà"}}},
+        lambda s: {
+            "situation": "Mon contrat de réciprocité",
+            "answers": {str(s["grid_points"][0]): {"answer": "oui", "note": "Déjà"}},
+        },
         SELF_DIAGNOSIS,
     ),
     # Personal data: a participant erases themselves, never anyone else.
