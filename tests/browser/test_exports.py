@@ -41,7 +41,7 @@ def seed(live: LiveServer) -> dict[str, Any]:
     return dict(links)
 
 
-def test_the_report_prints_to_a4_and_the_grid_reads_on_a_phone(
+def test_the_report_prints_to_a4_and_the_grid_asks_a_phone_to_join(
     chromium: Any,
     server: LiveServer,
     tmp_path: Path,
@@ -84,12 +84,13 @@ def test_the_report_prints_to_a4_and_the_grid_reads_on_a_phone(
     assert watch.problems == []
     context.close()
 
-    # The grid before the staff publish it, on a phone: it says so (tests/browser/test_diagnosis.py applies one).
+    # The day's grid is published: on a phone that has not joined, it asks to join first
+    # (tests/browser/test_diagnosis.py applies one).
     phone_context = chromium.new_context(**PHONE)
     phone = phone_context.new_page()
     watch = PageWatch(phone, server.url)
     phone.goto(f"{links['join_url']}/grille")
-    expect(phone.get_by_role("heading", name="La grille n'est pas encore publiée")).to_be_visible()
+    expect(phone.get_by_role("button", name="Rejoindre la salle")).to_be_visible()
     assert phone.evaluate(UNNAMED_CONTROLS) == []
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert watch.problems == []
