@@ -57,6 +57,6 @@ export class HypothesisView {
         ? t("{position} / {count} · vote ouvert", where)
         : t("{position} / {count} · vote clos", where)
        : "";
-    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2, evidence: 3 }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
+    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2, evidence: 2 }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
   }
 }

@@ -43,13 +43,16 @@ export function renderResults(hypothesis, { size = "screen", heading = "h2", rea
     );
   });
   const said = (hypothesis.reasons || []).slice(0, reasons);
-  return el(
-    "article",
-    { class: `hyp-results hyp-results--${size}`, "data-hypothesis-id": hypothesis.id, "data-state": hypothesis.state },
+  const main = [
     heading ? el(heading, { class: "hyp-results__text" }, hypothesis.text) : null,
     el("ul", { class: "hyp-bars", "aria-label": t("Résultats du vote") }, bars),
     el("p", { class: "hyp-results__total" }, votesText(total)),
     scales ? renderScales(hypothesis.by_scale || []) : null,
+  ];
+  const conclusion = hypothesis.conclusion
+    ? el("p", { class: "hyp-results__conclusion" }, el("strong", {}, t("Conclusion : ")), hypothesis.conclusion)
+    : null;
+  const side = [
     evidence ? renderCited(hypothesis.evidence || [], evidence) : null,
     said.length
       ? el(
@@ -60,10 +63,13 @@ export function renderResults(hypothesis, { size = "screen", heading = "h2", rea
           ),
         )
       : null,
-    hypothesis.conclusion
-      ? el("p", { class: "hyp-results__conclusion" }, el("strong", {}, t("Conclusion : ")), hypothesis.conclusion)
-      : null,
-  );
+  ];
+  const attrs = { class: `hyp-results hyp-results--${size}`, "data-hypothesis-id": hypothesis.id, "data-state": hypothesis.state };
+  // The plenary screen reads in two columns: the vote on the left, what the plenary made of it on the right.
+  if (size === "screen") {
+    return el("article", attrs, el("div", { class: "hyp-results__main" }, main), el("div", { class: "hyp-results__side" }, conclusion, side));
+  }
+  return el("article", attrs, main, side, conclusion);
 }
 
 /**
@@ -178,7 +184,7 @@ export class PhoneHypotheses {
     this.closedNode.replaceChildren(
       ...(closed.length ? [el("h2", { class: "hyp-closed__title" }, t("Résultats des hypothèses"))] : []),
       ...closed.map((h) => {
-        const node = renderResults(h, { size: "phone", heading: "h3" });
+        const node = renderResults(h, { size: "phone", heading: "h3", scales: false });
         const mine = this.mine.get(h.id);
         node.append(el("p", { class: "hyp-mine" }, mine ? t("Votre vote : {verdict}", { verdict: LABEL.get(mine.verdict) }) : t("Vous n'avez pas voté.")));
         return node;
