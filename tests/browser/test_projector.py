@@ -207,7 +207,8 @@ def test_a_closed_hypothesis_fits_the_screen_whole(chromium: Any, server: LiveSe
     card = "Un poste de chargé de mission mutualisé entre trois intercommunalités rurales, " * 4
     cited = []
     for n in range(3):
-        posted = {"client_id": f"projector-cited-{n:04d}", "board": "four_questions", "column": "comment", "text": card[:280]}
+        posted = {"client_id": f"projector-cited-{n:04d}", "board": "four_questions", "column": "comment"}
+        posted["text"] = card[:280]
         ack = phone.call("post_card", posted, timeout=10)
         assert ack["ok"], ack
         cited.append(ack["card"]["id"])
