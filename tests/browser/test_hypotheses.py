@@ -96,7 +96,8 @@ def both_phones_vote_and_bao_changes_their_mind(item: Any, alix: Any, bao: Any) 
     expect(bao.get_by_role("button", name="Infirmée")).to_have_attribute("aria-pressed", "false")
     expect(item.locator('[data-verdict="a_nuancer"]')).to_contain_text("1 · 50 %")
     expect(item.locator('[data-verdict="infirmee"]')).to_contain_text("0 · 0 %")
-    expect(item.get_by_text("2 votes")).to_be_visible()
+    expect(item.locator(".hyp-results__total")).to_have_text("2 votes")
+    expect(item.locator(".hyp-scale__total")).to_have_text("2 votes")  # both joined as Intercommunalité
     assert alix.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
     if os.environ.get("COLLAB_HYPOTHESES_SHOTS"):
         target = Path(os.environ["COLLAB_HYPOTHESES_SHOTS"])
@@ -216,7 +217,7 @@ def the_bars_by_scale_read(where: Any, counts: dict[str, tuple[int, int, int]]) 
         expect(row).to_have_attribute("data-scale", scale)
         expect(row.locator(".hyp-scale__total")).to_have_text(votes_text(sum(split)))
         for verdict, count in zip(VERDICT_KEYS, split, strict=True):
-            expect(row.locator(f'[data-verdict="{verdict}"]')).to_have_attribute("data-count", str(count))
+            expect(row.locator(f'[data-part="{verdict}"]')).to_have_attribute("data-count", str(count))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -84,7 +84,7 @@ export function renderScales(byScale) {
     const said = VERDICTS.map(({ key, label: verdict }) => t("{verdict} : {count}", { verdict, count: results[key] || 0 })).join(", ");
     const parts = VERDICTS.map(({ key }) => {
       const count = results[key] || 0;
-      const part = el("span", { class: `hyp-scale__part hyp-scale__part--${key}`, "data-verdict": key, "data-count": String(count) }, count && (count * 100) / total >= 12 ? String(count) : "");
+      const part = el("span", { class: `hyp-scale__part hyp-scale__part--${key}`, "data-part": key, "data-count": String(count) }, count && (count * 100) / total >= 12 ? String(count) : "");
       part.style.setProperty("--share", `${total ? (count * 100) / total : 0}%`);
       return part;
     });
