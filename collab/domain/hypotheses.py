@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict
 
+import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -124,20 +125,16 @@ def evidence_suggestions(principal: Principal) -> Suggestions:
         # One TF-IDF over the cards and the hypotheses: IDF weighs the words of this day's cards.
         weights = ngram_weights([*(folded_words(h.text) for h in ordered), *texts])
         similarity = (weights[: len(ordered)] @ weights[len(ordered) :].T).toarray()
+        ids = np.array([card.id for card, _, _ in rows])
+        # Rounded so that cards that differ only by float noise tie, and the newer card (higher id) comes first.
+        scores = np.round(similarity, 6)
         for row, hypothesis in enumerate(ordered):
-            left_out = {*hypothesis.evidence, *hypothesis.dismissed}
-            ranked = sorted(
-                (
-                    (round(float(similarity[row, col]), 6), card.id, col)
-                    for col, (card, _, _) in enumerate(rows)
-                    if card.id not in left_out
-                ),
-                key=lambda scored: (-scored[0], scored[1]),
-            )
+            score = np.where(np.isin(ids, [*hypothesis.evidence, *hypothesis.dismissed]), -1.0, scores[row])
+            best = np.lexsort((-ids, -score))[:SUGGESTED_MAX]
             suggestions[str(hypothesis.id)] = [
-                _evidence_card(*rows[col]) | {"similarity": score}
-                for score, _, col in ranked[:SUGGESTED_MAX]
-                if score >= SUGGESTION_FLOOR
+                _evidence_card(*rows[col]) | {"similarity": float(score[col])}
+                for col in best.tolist()
+                if score[col] >= SUGGESTION_FLOOR
             ]
         return Suggestions(suggestions=suggestions)
 
