@@ -165,8 +165,22 @@ NEAR = "Mutualiser l'ingénierie entre collectivités voisines"
 ALSO_NEAR = "Peu d'ingénierie dans les petites communes"
 FAR = "Un goûter à la fin de la journée"
 WORDS = {
-    "fr": {"accept": "Accepter", "dismiss": "Écarter", "cited": "Cartes citées", "accepted": "Preuve acceptée"},
-    "en": {"accept": "Accept", "dismiss": "Dismiss", "cited": "Cards cited", "accepted": "Evidence accepted"},
+    "fr": {
+        "accept": "Accepter",
+        "dismiss": "Écarter",
+        "cited": "Cartes citées",
+        "accepted": "Preuve acceptée",
+        "edit": "Modifier",
+        "suggested": "suggérée",
+    },
+    "en": {
+        "accept": "Accept",
+        "dismiss": "Dismiss",
+        "cited": "Cards cited",
+        "accepted": "Evidence accepted",
+        "edit": "Edit",
+        "suggested": "suggested",
+    },
 }
 
 
@@ -260,6 +274,15 @@ def test_verdicts_by_scale_and_a_suggested_card_reach_the_screen(pages: Pages, s
     expect(screen.locator(".hyp-cited")).to_have_count(0)
     if os.environ.get("COLLAB_HYPOTHESES_SHOTS"):
         item.screenshot(path=str(Path(os.environ["COLLAB_HYPOTHESES_SHOTS"]) / f"hypothesis-suggested-{lang}.png"))
+    # The manual picker keeps every card, the suggested ones first, marked.
+    item.get_by_role("button", name=words["edit"]).click()
+    choices = organiser.locator("[data-evidence-choices] .evidence__choice")
+    expect(choices).to_have_count(3)
+    expect(choices.nth(0)).to_contain_text(NEAR)
+    expect(choices.nth(0).locator(".evidence__suggested")).to_have_text(words["suggested"])
+    expect(choices.nth(2)).to_contain_text(FAR)
+    expect(choices.nth(2).locator(".evidence__suggested")).to_have_count(0)
+    organiser.locator("[data-hypothesis-cancel]").click()
     suggested.filter(has_text=NEAR).get_by_role("button", name=words["accept"]).click()
     expect(organiser.locator("[data-hypotheses-message]")).to_contain_text(words["accepted"])
     item = organiser.locator("[data-hypotheses-panel] .hyplist__item").filter(has_text=first["text"])
