@@ -1,18 +1,14 @@
-"""HTTP exports: the organiser's downloads, and the self-diagnosis grid participants keep; render only."""
+"""HTTP exports: the organiser's downloads; render only."""
 
 from __future__ import annotations
 
 import gzip
-from typing import Any
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, request
 
-from collab.domain.errors import NotFound, Unauthorised
-from collab.domain.events import event_id_for_code, normalise_code
+from collab.domain.errors import Unauthorised
 from collab.domain.reads import reading
-from collab.domain.record import event_record
 from collab.exports.files import export_file
-from collab.exports.grid import self_diagnosis
 from collab.offload import offload
 from collab.tokens import principal_for_token
 from collab.web.headers import style_policy
@@ -23,6 +19,8 @@ DOWNLOADS = {
     "report.html": ("html", False),
     "report-organiser.html": ("html", True),
     "cards.csv": ("csv", False),
+    "cards.xlsx": ("xlsx", False),
+    "cards.ods": ("ods", False),
     "event.json": ("json", False),
     "template.toml": ("toml", False),
 }
@@ -31,7 +29,6 @@ DOWNLOADS = {
 def init_app(app: Flask) -> None:
     """Register the export routes."""
     app.add_url_rule("/o/<token>/export/<name>", view_func=download)
-    app.add_url_rule("/j/<code>/grille", view_func=grid)
 
 
 def download(token: str, name: str) -> Response:
@@ -48,21 +45,12 @@ def download(token: str, name: str) -> Response:
     response = Response(file.body, mimetype=file.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     response.vary.add("Accept-Encoding")
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
+    if isinstance(file.body, str) and "gzip" in request.headers.get("Accept-Encoding", ""):
         # A day's archive is a megabyte: compressed in an OS thread, not on the loop every phone
-        # waits on (an encoded response is left alone by collab.assets' compression).
+        # waits on (an encoded response is left alone by collab.assets' compression). A spreadsheet is a zip already.
         response.set_data(offload(gzip.compress, response.get_data(), 6))
         response.headers["Content-Encoding"] = "gzip"
     if file.style_hash:
         # The report carries its own style (a file kept offline): allow that one style block.
         response.headers["Content-Security-Policy"] = style_policy(file.style_hash)
     return response
-
-
-def grid(code: str) -> Any:
-    """Show the self-diagnosis grid of an event to anyone with its join code (a phone, a printer)."""
-    try:
-        event_id = event_id_for_code(normalise_code(code))
-    except NotFound:
-        abort(404)
-    return render_template("grid.html", grid=self_diagnosis(event_record(event_id, competences=False)))
