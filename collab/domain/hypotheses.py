@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict
 
+import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,11 +18,12 @@ from sqlalchemy.orm import Session
 from collab.domain.access import Principal
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from collab.domain.matching import folded_words, ngram_weights
 from collab.domain.programme import organiser_event, renumber
 from collab.domain.rooms import SHOWN_TO_ALL, card_data, iso
 from collab.domain.templates import HYPOTHESIS_MAX
 from collab.store.database import db
-from collab.store.models import Card, Hypothesis, HypothesisVote, Participant, Room
+from collab.store.models import Card, Event, Hypothesis, HypothesisVote, Participant, Room
 
 TEXT_MAX = HYPOTHESIS_MAX  # a hypothesis typed in the console, or read from a template
 EVIDENCE_MAX = 20
@@ -32,6 +34,15 @@ HYPOTHESES_MAX = 50
 # The cards the organiser picks evidence from: the event's newest visible ones.
 EVIDENCE_CHOICES_MAX = 2000
 VERDICTS = ("validee", "infirmee", "a_nuancer")
+# Evidence collab suggests for a hypothesis: the visible cards whose text is nearest its own, by the
+# competence matcher's TF-IDF cosine of character n-grams (not its square root: the floor reads on the
+# cosine). Measured on the seeded day, the 780 cards tests/data/day_cards.toml makes against the template's
+# four hypotheses (tests/domain/test_hypotheses.py keeps it true): a card sharing no word of four letters
+# or more with a hypothesis scores 0.06 to 0.105 at most, by hypothesis; cards sharing a word such as
+# "ingénierie", "coopération" or "budget" score 0.12 to 0.22. At 0.12 each hypothesis still has 14 to 65
+# cards above the floor, so the handful shown is full on a real day and empty on unrelated cards.
+SUGGESTED_MAX = 8
+SUGGESTION_FLOOR = 0.12
 STATES = ("draft", "open", "closed")
 
 Broadcast = dict[str, Any]
@@ -55,6 +66,12 @@ class EvidenceChoices(TypedDict):
     """The cards the organiser may cite."""
 
     cards: list[dict[str, Any]]
+
+
+class Suggestions(TypedDict):
+    """The cards collab suggests as evidence, by hypothesis id (as a string, the way JSON keys are)."""
+
+    suggestions: dict[str, list[dict[str, Any]]]
 
 
 class VoteCast(TypedDict):
@@ -85,6 +102,72 @@ def evidence_choices(principal: Principal) -> EvidenceChoices:
         ).tuples()
         cards = [_evidence_card(card, author, room) for card, author, room in rows]
         return EvidenceChoices(cards=cards)
+
+
+def evidence_suggestions(principal: Principal) -> Suggestions:
+    """Return, for each hypothesis, up to SUGGESTED_MAX visible cards nearest its text, nearest first (organiser).
+
+    A card already cited or dismissed for a hypothesis is not suggested for it again; every card scores
+    its similarity (0..1, `similarity`) and only those at SUGGESTION_FLOOR or above are suggested.
+    """
+    with db.transaction() as session:
+        organiser_event(session, principal)
+        ordered = _ordered(session, principal.event_id)
+        rows = list(
+            session.execute(
+                _visible_cards(principal.event_id).order_by(Card.id.desc()).limit(EVIDENCE_CHOICES_MAX)
+            ).tuples()
+        )
+        suggestions: dict[str, list[dict[str, Any]]] = {str(h.id): [] for h in ordered}
+        texts = [folded_words(card.text) for card, _, _ in rows]
+        if not ordered or not any(texts):
+            return Suggestions(suggestions=suggestions)
+        # One TF-IDF over the cards and the hypotheses: IDF weighs the words of this day's cards.
+        weights = ngram_weights([*(folded_words(h.text) for h in ordered), *texts])
+        similarity = (weights[: len(ordered)] @ weights[len(ordered) :].T).toarray()
+        ids = np.array([card.id for card, _, _ in rows])
+        # Rounded so that cards that differ only by float noise tie, and the newer card (higher id) comes first.
+        scores = np.round(similarity, 6)
+        for row, hypothesis in enumerate(ordered):
+            score = np.where(np.isin(ids, [*hypothesis.evidence, *hypothesis.dismissed]), -1.0, scores[row])
+            best = np.lexsort((-ids, -score))[:SUGGESTED_MAX]
+            suggestions[str(hypothesis.id)] = [
+                _evidence_card(*rows[col]) | {"similarity": float(score[col])}
+                for col in best.tolist()
+                if score[col] >= SUGGESTION_FLOOR
+            ]
+        return Suggestions(suggestions=suggestions)
+
+
+def accept_evidence(principal: Principal, hypothesis_id: int, card_id: int) -> tuple[OrganiserView, Listed]:
+    """Cite a suggested card as evidence of a hypothesis, after those cited (organiser)."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        hypothesis = _hypothesis(session, principal, hypothesis_id)
+        _visible_card(session, event.id, card_id)
+        if card_id in hypothesis.evidence:
+            raise Conflict("this card is already cited for this hypothesis", card_id=card_id)
+        if len(hypothesis.evidence) >= EVIDENCE_MAX:
+            raise Conflict(f"a hypothesis cites up to {EVIDENCE_MAX} cards", field="evidence")
+        hypothesis.evidence = [*hypothesis.evidence, card_id]
+        hypothesis.dismissed = [i for i in hypothesis.dismissed if i != card_id]
+        record_action(session, principal, None, "accept_evidence", card_id=card_id, hypothesis_id=hypothesis.id)
+        return _organiser_change(session, event.id, hypothesis)
+
+
+def dismiss_evidence(principal: Principal, hypothesis_id: int, card_id: int) -> OrganiserView:
+    """Set a suggested card aside for a hypothesis: it is not suggested for it again (organiser)."""
+    with db.transaction() as session:
+        event = organiser_event(session, principal)
+        hypothesis = _hypothesis(session, principal, hypothesis_id)
+        _visible_card(session, event.id, card_id)
+        if card_id in hypothesis.evidence:
+            raise Conflict("this card is cited for this hypothesis: take it out in the form", card_id=card_id)
+        if card_id not in hypothesis.dismissed:
+            hypothesis.dismissed = [*hypothesis.dismissed, card_id]
+            record_action(session, principal, None, "dismiss_evidence", card_id=card_id, hypothesis_id=hypothesis.id)
+        view, _ = _organiser_change(session, event.id, hypothesis)
+        return view
 
 
 def save_hypothesis(
@@ -241,7 +324,24 @@ def vote_hypothesis(principal: Principal, hypothesis_id: int, verdict: str, reas
 def vote_results(hypothesis_id: int) -> Broadcast:
     """Return a hypothesis's live results as screens and consoles receive them (`hypothesis_results`)."""
     with db.reading(), db.transaction() as session:
-        return {"hypothesis_id": hypothesis_id, **_results(session, hypothesis_id)}
+        scales = session.scalar(
+            select(Event.scales).join(Hypothesis, Hypothesis.event_id == Event.id).where(Hypothesis.id == hypothesis_id)
+        )
+        return {"hypothesis_id": hypothesis_id, **_results(session, hypothesis_id, scales or [])}
+
+
+def scale_counts(scales: list[dict[str, Any]], counted: Any) -> list[tuple[str, str, dict[str, int]]]:
+    """Return (scale, label, counts per verdict) of the scales that voted, from (scale, verdict, count) rows.
+
+    The event's scales come first, in their order; then scales it no longer lists, under their raw key.
+    """
+    by_scale: dict[str, dict[str, int]] = {}
+    for scale, verdict, n in counted:
+        by_scale.setdefault(scale, dict.fromkeys(VERDICTS, 0))[verdict] = int(n)
+    labels = {scale["key"]: scale["label"] for scale in scales}
+    known = [key for key in labels if key in by_scale]
+    unknown = sorted(key for key in by_scale if key not in labels)
+    return [(key, labels.get(key, key), by_scale[key]) for key in (*known, *unknown)]
 
 
 def _upsert_vote(session: Session, hypothesis_id: int, participant_id: int, verdict: str, reason: str) -> None:
@@ -283,10 +383,11 @@ def _count(session: Session, event_id: int) -> int:
 
 def _listed(session: Session, event_id: int, drafts: bool) -> list[dict[str, Any]]:
     """Return an event's hypotheses in order, as H objects (without `mine`)."""
-    return [_entry(session, h) for h in _ordered(session, event_id) if drafts or h.state != "draft"]
+    scales = session.scalar(select(Event.scales).where(Event.id == event_id)) or []
+    return [_entry(session, h, scales) for h in _ordered(session, event_id) if drafts or h.state != "draft"]
 
 
-def _entry(session: Session, hypothesis: Hypothesis) -> dict[str, Any]:
+def _entry(session: Session, hypothesis: Hypothesis, scales: list[dict[str, Any]]) -> dict[str, Any]:
     """Return one hypothesis as clients read it: its evidence as everyone may see it, its results."""
     return {
         "id": hypothesis.id,
@@ -297,19 +398,17 @@ def _entry(session: Session, hypothesis: Hypothesis) -> dict[str, Any]:
         "conclusion": hypothesis.conclusion,
         "opened_at": iso(hypothesis.opened_at) if hypothesis.opened_at else None,
         "closed_at": iso(hypothesis.closed_at) if hypothesis.closed_at else None,
-        **_results(session, hypothesis.id),
+        **_results(session, hypothesis.id, scales),
     }
 
 
-def _results(session: Session, hypothesis_id: int) -> dict[str, Any]:
-    """Return a hypothesis's counts per verdict and in all, and the newest reasons given."""
-    rows = session.execute(
-        select(HypothesisVote.verdict, func.count())
-        .where(HypothesisVote.hypothesis_id == hypothesis_id)
-        .group_by(HypothesisVote.verdict)
-    ).tuples()
-    counts = {verdict: int(n) for verdict, n in rows}
-    results = {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}
+def _results(session: Session, hypothesis_id: int, scales: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return a hypothesis's counts per verdict, in all and by the voters' scale, and the newest reasons given.
+
+    One grouped query counts the votes by scale and verdict; the overall counts are their sums.
+    """
+    by_scale = scale_counts(scales, _counted(session, [hypothesis_id]).get(hypothesis_id, []))
+    results = {verdict: sum(counts[verdict] for _, _, counts in by_scale) for verdict in VERDICTS}
     reasons = session.execute(
         select(HypothesisVote.verdict, HypothesisVote.reason)
         .where(HypothesisVote.hypothesis_id == hypothesis_id, HypothesisVote.reason != "")
@@ -318,8 +417,26 @@ def _results(session: Session, hypothesis_id: int) -> dict[str, Any]:
     ).tuples()
     return {
         "results": results | {"total": sum(results.values())},
+        "by_scale": [
+            {"scale": key, "label": label, "results": counts | {"total": sum(counts.values())}}
+            for key, label, counts in by_scale
+        ],
         "reasons": [{"verdict": verdict, "reason": reason} for verdict, reason in reasons],
     }
+
+
+def _counted(session: Session, hypothesis_ids: list[int]) -> dict[int, list[tuple[str, str, int]]]:
+    """Return the (scale, verdict, count) of the votes on these hypotheses, by hypothesis id, in one query."""
+    rows = session.execute(
+        select(HypothesisVote.hypothesis_id, Participant.scale, HypothesisVote.verdict, func.count())
+        .join(Participant, HypothesisVote.participant_id == Participant.id)
+        .where(HypothesisVote.hypothesis_id.in_(hypothesis_ids))
+        .group_by(HypothesisVote.hypothesis_id, Participant.scale, HypothesisVote.verdict)
+    ).tuples()
+    counted: dict[int, list[tuple[str, str, int]]] = {}
+    for hypothesis_id, scale, verdict, n in rows:
+        counted.setdefault(hypothesis_id, []).append((scale, verdict, int(n)))
+    return counted
 
 
 def _evidence(session: Session, hypothesis: Hypothesis) -> list[dict[str, Any]]:
@@ -341,6 +458,12 @@ def _evidence_card(card: Card, author: Participant, room: Room) -> dict[str, Any
 def _visible(event_id: int) -> Any:
     """Return the condition of a card everyone in the event may read (joined with its room)."""
     return Card.room_id.in_(select(Room.id).where(Room.event_id == event_id)) & SHOWN_TO_ALL
+
+
+def _visible_card(session: Session, event_id: int, card_id: int) -> None:
+    """Raise Invalid unless the card is a visible card of the event."""
+    if session.scalar(select(Card.id).where(Card.id == card_id, _visible(event_id))) is None:
+        raise Invalid("this card is not a visible card of the event", field="card_id", card_id=card_id)
 
 
 def _visible_cards(event_id: int) -> Any:

@@ -12,6 +12,7 @@ from collab.domain.access import Principal
 from collab.domain.errors import NotFound
 from collab.domain.events import SKILL_SCOPE_LABELS, SKILL_TYPE_LABELS, phase_data, situation_data
 from collab.domain.grid import published_grid
+from collab.domain.hypotheses import scale_counts
 from collab.domain.rooms import iso
 from collab.domain.syntheses import published_of
 from collab.store.database import db
@@ -198,13 +199,19 @@ def _hypotheses(session: Session, event_id: int) -> list[dict[str, Any]]:
     hypotheses = session.scalars(
         select(Hypothesis).where(Hypothesis.event_id == event_id).order_by(Hypothesis.position, Hypothesis.id)
     )
+    scales = session.scalar(select(Event.scales).where(Event.id == event_id)) or []
     answer = []
     for hypothesis in hypotheses:
-        votes = list(
-            session.scalars(
-                select(HypothesisVote).where(HypothesisVote.hypothesis_id == hypothesis.id).order_by(HypothesisVote.id)
-            )
-        )
+        rows = session.execute(
+            select(HypothesisVote, Participant.scale)
+            .join(Participant, HypothesisVote.participant_id == Participant.id)
+            .where(HypothesisVote.hypothesis_id == hypothesis.id)
+            .order_by(HypothesisVote.id)
+        ).tuples()
+        votes, voters = [], Counter[tuple[str, str]]()
+        for vote, scale in rows:
+            votes.append(vote)
+            voters[scale, vote.verdict] += 1
         counts = Counter(v.verdict for v in votes)
         answer.append(
             {
@@ -215,6 +222,19 @@ def _hypotheses(session: Session, event_id: int) -> list[dict[str, Any]]:
                 "evidence": list(hypothesis.evidence),
                 "votes": len(votes),
                 "results": [{"verdict": key, "label": label, "count": counts[key]} for key, label in VERDICTS.items()],
+                # The voters' scales: the event's in its order, then any it no longer lists (raw key).
+                "by_scale": [
+                    {
+                        "scale": key,
+                        "label": label,
+                        "total": sum(by_verdict.values()),
+                        "results": [
+                            {"verdict": verdict, "label": VERDICTS[verdict], "count": by_verdict[verdict]}
+                            for verdict in VERDICTS
+                        ],
+                    }
+                    for key, label, by_verdict in scale_counts(scales, [(s, v, n) for (s, v), n in voters.items()])
+                ],
                 "reasons": [
                     {"verdict": v.verdict, "label": VERDICTS.get(v.verdict, v.verdict), "reason": v.reason}
                     for v in votes

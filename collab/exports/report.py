@@ -149,7 +149,7 @@ def report_context(record: dict[str, Any], organiser: bool) -> dict[str, Any]:
         "labels": question_labels(record),
         "syntheses": synthesis_groups(record),
         # A hypothesis never put to the vote is a draft of the organiser's, not part of the day.
-        "hypotheses": [h for h in record["hypotheses"] if h["state"] != "draft"],
+        "hypotheses": [h | {"cited": cited_cards(record, h)} for h in record["hypotheses"] if h["state"] != "draft"],
         "competences": record["competences"],
         "participants": len(record["participants"]),
         "marks": card_marks,
@@ -249,8 +249,15 @@ def _syntheses_md(ctx: dict[str, Any]) -> list[str]:
     return out
 
 
+def cited_cards(record: dict[str, Any], hypothesis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the cards the organiser cited as a hypothesis's evidence, in their order, those still on the boards."""
+    cards = {card["id"]: card for card in record["cards"]}
+    cited = [cards[card_id] for card_id in hypothesis["evidence"] if card_id in cards]
+    return [card for card in cited if not card_marks(card)]
+
+
 def _hypotheses_md(ctx: dict[str, Any]) -> list[str]:
-    """Return each hypothesis with its results, reasons and conclusion."""
+    """Return each hypothesis with its results (in all and by scale), evidence, reasons and conclusion."""
     out = ["", "## " + _("Hypothèses")]
     if not ctx["hypotheses"]:
         return [*out, "", "_" + _("Aucune hypothèse.") + "_"]
@@ -259,6 +266,16 @@ def _hypotheses_md(ctx: dict[str, Any]) -> list[str]:
         results = " · ".join(f"{r['label']} : {r['count']}" for r in hypothesis["results"])
         votes = ngettext("%(num)s vote", "%(num)s votes", hypothesis["votes"])
         out.append(f"{results} ({votes})")
+        if hypothesis["by_scale"]:
+            verdicts = [r["label"] for r in hypothesis["results"]]
+            out += ["", f"| {_('Échelle')} | " + " | ".join(verdicts) + f" | {_('Votes')} |"]
+            out.append("| --- | " + " | ".join("---:" for verdict in verdicts) + " | ---: |")
+            for scale in hypothesis["by_scale"]:
+                counts = " | ".join(str(r["count"]) for r in scale["results"])
+                out.append(f"| {md(scale['label'])} | {counts} | {scale['total']} |")
+        if hypothesis["cited"]:
+            out += ["", _("Cartes citées :"), ""]
+            out += [f"- {md(card['text'])} — _{md(card['room_name'])}_" for card in hypothesis["cited"]]
         if hypothesis["reasons"]:
             out += ["", _("Raisons données :"), ""]
             out += [f"- {r['label']} : {md(r['reason'])}" for r in hypothesis["reasons"]]

@@ -20,6 +20,7 @@ from collab.sockets.limits import admit
 from collab.sockets.schemas import (
     ConcludeHypothesis,
     Empty,
+    EvidenceRef,
     HypothesisRef,
     MoveHypothesis,
     SaveHypothesis,
@@ -47,6 +48,24 @@ def on_get_hypotheses(principal: Principal, payload: Empty) -> dict[str, Any]:
 def on_get_evidence_cards(principal: Principal, payload: Empty) -> dict[str, Any]:
     """Sent by the organiser's hypothesis form: the event's visible cards, to cite as evidence."""
     return done(hypotheses.evidence_choices(principal))
+
+
+@client_event("get_evidence_suggestions", Empty, roles=ORGANISER, writes=False)
+def on_get_evidence_suggestions(principal: Principal, payload: Empty) -> dict[str, Any]:
+    """Sent by the organiser's console: for each hypothesis, the visible cards nearest its text."""
+    return done(hypotheses.evidence_suggestions(principal))
+
+
+@client_event("accept_evidence", EvidenceRef, roles=ORGANISER)
+def on_accept_evidence(principal: Principal, payload: EvidenceRef) -> dict[str, Any]:
+    """Sent by the organiser: a suggested card becomes evidence; broadcast as `hypotheses_changed`."""
+    return _changed(principal, hypotheses.accept_evidence(principal, payload.hypothesis_id, payload.card_id))
+
+
+@client_event("dismiss_evidence", EvidenceRef, roles=ORGANISER)
+def on_dismiss_evidence(principal: Principal, payload: EvidenceRef) -> dict[str, Any]:
+    """Sent by the organiser: a suggested card is set aside; nobody else sees suggestions, nothing is broadcast."""
+    return done(hypotheses.dismiss_evidence(principal, payload.hypothesis_id, payload.card_id))
 
 
 @client_event("save_hypothesis", SaveHypothesis, roles=ORGANISER)

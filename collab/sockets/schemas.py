@@ -368,6 +368,13 @@ class HypothesisRef(Payload):
     hypothesis_id: Id
 
 
+class EvidenceRef(Payload):
+    """`accept_evidence`, `dismiss_evidence`: a card suggested as evidence of a hypothesis."""
+
+    hypothesis_id: Id
+    card_id: Id
+
+
 class MoveHypothesis(Payload):
     """`move_hypothesis`: the hypothesis and its new place (0 is first)."""
 

@@ -195,14 +195,34 @@ def test_a_closed_hypothesis_fits_the_screen_whole(chromium: Any, server: LiveSe
     links = server.create_event(rooms=2)
     server.start()
     organiser = socket(server.url, links["organiser_url"].rsplit("/", 1)[1])
-    phone = socket(server.url, participant_token(server.url, links["join_code"], "Camille", links["rooms"][0]["id"]))
+    # Six voters from six territorial scales: six bars by scale under the results.
+    scales = ["commune", "intercommunalite", "departement", "region", "etat", "europe"]
+    room = links["rooms"][0]["id"]
+    phones = [
+        socket(server.url, participant_token(server.url, links["join_code"], f"Votant {n}", room, scale))
+        for n, scale in enumerate(scales)
+    ]
+    phone = phones[0]
+    # Three long cards cited as evidence: the screen shows them, clamped.
+    card = "Un poste de chargé de mission mutualisé entre trois intercommunalités rurales, " * 4
+    cited = []
+    for n in range(3):
+        posted = {"client_id": f"projector-cited-{n:04d}", "board": "four_questions", "column": "comment"}
+        posted["text"] = card[:280]
+        ack = phone.call("post_card", posted, timeout=10)
+        assert ack["ok"], ack
+        cited.append(ack["card"]["id"])
     text = "Les intercommunalités deviennent le lieu de la coopération " + "entre communes voisines, " * 20
-    saved = organiser.call("save_hypothesis", {"hypothesis_id": None, "text": text[:500]}, timeout=10)
+    saved = organiser.call(
+        "save_hypothesis", {"hypothesis_id": None, "text": text[:500], "evidence": cited}, timeout=10
+    )
     hypothesis_id = saved["hypothesis"]["id"]
     assert organiser.call("open_hypothesis", {"hypothesis_id": hypothesis_id}, timeout=10)["ok"]
     reason = "Oui, à condition que les maires gardent la main sur les décisions qui touchent leur commune. " * 3
     vote = {"hypothesis_id": hypothesis_id, "verdict": "a_nuancer", "reason": reason[:280]}
     assert phone.call("vote_hypothesis", vote, timeout=10)["ok"]
+    for other, verdict in zip(phones[1:], ("validee", "infirmee", "validee", "a_nuancer", "validee"), strict=True):
+        assert other.call("vote_hypothesis", vote | {"verdict": verdict, "reason": ""}, timeout=10)["ok"]
     assert organiser.call("close_hypothesis", {"hypothesis_id": hypothesis_id}, timeout=10)["ok"]
     conclusion = "Validée, à condition que la gouvernance reste partagée et que chaque commune garde sa voix. " * 8
     concluded = {"hypothesis_id": hypothesis_id, "conclusion": conclusion}
@@ -211,6 +231,9 @@ def test_a_closed_hypothesis_fits_the_screen_whole(chromium: Any, server: LiveSe
     context, screen = open_screen(chromium, links, width, height, "fr")
     expect(screen.locator("body")).to_have_attribute("data-mode", "hypothesis")
     expect(screen.locator(".hyp-reason")).to_have_count(1)
+    expect(screen.locator(".hyp-scale")).to_have_count(6)
+    expect(screen.locator(".hyp-cited__card")).to_have_count(2)  # the first two, and "et 1 autre"
+    expect(screen.locator(".hyp-cited__more")).to_have_text("et 1 autre")
     ending = screen.locator(".hyp-results__conclusion")
     expect(ending).to_be_visible()
     shoot(screen, "screen-hypothesis-closed")
@@ -218,7 +241,8 @@ def test_a_closed_hypothesis_fits_the_screen_whole(chromium: Any, server: LiveSe
     assert layout["clamped"] >= 1  # the long conclusion ends with an ellipsis, inside the screen
     box = ending.bounding_box()
     assert box is not None and box["y"] + box["height"] <= height
-    phone.disconnect()
+    for someone in phones:
+        someone.disconnect()
     organiser.disconnect()
     context.close()
 

@@ -21,7 +21,8 @@ from collab.exports.archive import archive_event, restore_event
 from collab.exports.files import export_file
 from collab.exports.table import cell
 from collab.store.database import db
-from tests.support.apps import SECRET, link_token
+from collab.store.models import Hypothesis
+from tests.support.apps import SECRET, link_principal, link_token
 from tests.support.exports_day import FORMULA, HELD, HIDDEN, seed_day
 
 
@@ -53,6 +54,20 @@ def test_the_record_holds_every_card_with_its_flags_and_the_day_around_it(
     hypothesis = next(h for h in record["hypotheses"] if h["text"] == "La coopération suppose un intérêt partagé")
     assert {r["verdict"]: r["count"] for r in hypothesis["results"]} == {"validee": 1, "infirmee": 0, "a_nuancer": 1}
     assert hypothesis["reasons"] == [{"verdict": "a_nuancer", "label": "À nuancer", "reason": "Pas toujours"}]
+    # By the voters' scale, in the event's order (commune before région), with the verdicts' order.
+    assert hypothesis["by_scale"] == [
+        {
+            "scale": scale,
+            "label": label,
+            "total": 1,
+            "results": [
+                {"verdict": "validee", "label": "Validée", "count": validee},
+                {"verdict": "infirmee", "label": "Infirmée", "count": 0},
+                {"verdict": "a_nuancer", "label": "À nuancer", "count": 1 - validee},
+            ],
+        }
+        for scale, label, validee in (("commune", "Commune", 1), ("region", "Région", 0))
+    ]
     assert record["competences"]["totals"]["offers"] == 1
     assert [g["text"] for g in record["competences"]["gaps"]] == ["Monter un dossier de fonds européens LEADER"]
 
@@ -74,6 +89,11 @@ def test_the_markdown_report_lists_visible_cards_and_the_organiser_version_the_h
         "**Pourquoi ?** Coopérer pour ne pas rester seul.",
         "### 1. La coopération suppose un intérêt partagé",
         "Validée : 1 · Infirmée : 0 · À nuancer : 1 (2 votes)",
+        "| Échelle | Validée | Infirmée | À nuancer | Votes |",
+        "| Commune | 1 | 0 | 0 | 1 |",
+        "| Région | 0 | 0 | 1 | 1 |",
+        "Cartes citées :",
+        "— _Salle 1_",
         "**Conclusion.** Validée, à condition de nommer cet intérêt.",
         "J'anime des concertations avec les habitants (Camille) ↔ Associer les habitants",
         "#### Besoins sans réponse",
@@ -109,6 +129,9 @@ def test_the_html_report_is_one_self_contained_print_page(
     policy = response.headers["Content-Security-Policy"]
     assert "style-src 'sha256-" in policy and "unsafe-inline" not in policy and "script-src 'self'" in policy
     assert "Mutualiser l&#39;ingénierie rare" in page and HIDDEN.replace("'", "&#39;") not in page
+    assert "<caption>Par échelle territoriale</caption>" in page
+    assert '<tr><th scope="row">Région</th><td>0</td><td>0</td><td>1</td><td>1</td></tr>' in page
+    assert "Cartes citées :" in page and "Parce qu&#39;aucune commune ne peut porter seule une légumerie" in page
     organiser = client.get(f"/o/{event.organiser_token}/export/report-organiser.html").get_data(as_text=True)
     assert (
         HIDDEN.replace("'", "&#39;") in organiser
@@ -171,8 +194,15 @@ def fresh_app(url: str, tmp_path: Path) -> Flask:
 def test_the_json_archive_restores_the_same_event_into_an_empty_database(
     app: Flask, event: EventLinks, day: dict[str, Any], database_url: str, tmp_path: Path
 ) -> None:
+    from collab.domain import hypotheses
+
+    organiser = link_principal(event.organiser_token)
+    [hypothesis_id] = [h["id"] for h in hypotheses.get_hypotheses(organiser)["hypotheses"] if h["state"] == "closed"]
+    hypotheses.dismiss_evidence(organiser, hypothesis_id, day["cards"]["pourquoi_b"])
     archive = json.loads(export_file(event.id, "json").text)
     assert {"events", "cards", "hypothesis_votes", "access_links", "changes"} <= set(archive["tables"])
+    [archived] = [h for h in archive["tables"]["hypotheses"] if h["id"] == hypothesis_id]
+    assert archived["dismissed"] == [day["cards"]["pourquoi_b"]] and archived["evidence"] == [day["cards"]["pourquoi"]]
     assert "presence" not in archive["tables"]
     other_url = _other_database(database_url, tmp_path)
     try:
@@ -180,6 +210,9 @@ def test_the_json_archive_restores_the_same_event_into_an_empty_database(
         restored = restore_event(archive)
         assert restored["join_code"] == event.join_code
         assert archive_event(restored["id"]) == archive
+        with db.transaction() as session:
+            stored = session.get(Hypothesis, hypothesis_id)
+            assert stored is not None and stored.dismissed == [day["cards"]["pourquoi_b"]]
         # The restored event works: new rows get fresh ids, and its organiser link is the same.
         from collab.domain import cards
         from collab.domain.access import principal_for_link

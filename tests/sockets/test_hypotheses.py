@@ -28,7 +28,7 @@ def as_stored() -> tuple[Any, ...]:
     with db.transaction() as session:
         return (
             [
-                (h.id, h.position, h.text, h.evidence, h.state, h.conclusion)
+                (h.id, h.position, h.text, h.evidence, h.dismissed, h.state, h.conclusion)
                 for h in session.scalars(select(Hypothesis).order_by(Hypothesis.id))
             ],
             [
@@ -92,6 +92,13 @@ def test_a_vote_reaches_phones_when_opened_and_only_screens_and_consoles_as_it_g
     results = {
         "hypothesis_id": hypothesis_id,
         "results": {"validee": 1, "infirmee": 0, "a_nuancer": 0, "total": 1},
+        "by_scale": [
+            {
+                "scale": "commune",
+                "label": "Commune",
+                "results": {"validee": 1, "infirmee": 0, "a_nuancer": 0, "total": 1},
+            }
+        ],
         "reasons": [{"verdict": "validee", "reason": "Vu en salle 1"}],
     }
     for sio in (screen, console, organiser):
@@ -172,6 +179,15 @@ def test_a_closed_or_draft_hypothesis_takes_no_vote(connect: Connect, event: Eve
         ("screen", "vote_hypothesis", {"hypothesis_id": 0, "verdict": "validee"}),
         ("organiser", "vote_hypothesis", {"hypothesis_id": 0, "verdict": "validee"}),
         ("participant", "get_evidence_cards", {}),
+        ("participant", "get_evidence_suggestions", {}),
+        ("facilitator", "get_evidence_suggestions", {}),
+        ("screen", "get_evidence_suggestions", {}),
+        ("participant", "accept_evidence", {"hypothesis_id": 0, "card_id": 1}),
+        ("facilitator", "accept_evidence", {"hypothesis_id": 0, "card_id": 1}),
+        ("screen", "accept_evidence", {"hypothesis_id": 0, "card_id": 1}),
+        ("participant", "dismiss_evidence", {"hypothesis_id": 0, "card_id": 1}),
+        ("facilitator", "dismiss_evidence", {"hypothesis_id": 0, "card_id": 1}),
+        ("screen", "dismiss_evidence", {"hypothesis_id": 0, "card_id": 1}),
     ],
 )
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -217,6 +233,16 @@ def test_other_roles_are_refused_and_nothing_is_written(
         ("conclude_hypothesis", {"conclusion": None}, "invalid"),
         ("delete_hypothesis", {"hypothesis_id": None}, "invalid"),
         ("open_hypothesis", {}, "invalid"),
+        ("accept_evidence", {}, "invalid"),
+        ("accept_evidence", {"card_id": "1"}, "invalid"),
+        ("accept_evidence", {"card_id": 0}, "invalid"),
+        ("accept_evidence", {"card_id": 1, "extra": 1}, "invalid"),
+        ("accept_evidence", {"card_id": 999999}, "invalid"),
+        ("accept_evidence", {"card_id": 1, "hypothesis_id": 999999}, "not_found"),
+        ("dismiss_evidence", {"card_id": None}, "invalid"),
+        ("dismiss_evidence", {"card_id": 999999}, "invalid"),
+        ("dismiss_evidence", {"card_id": 1, "hypothesis_id": 999999}, "not_found"),
+        ("get_evidence_suggestions", {"hypothesis_id": 1}, "invalid"),
     ],
 )
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -227,13 +253,44 @@ def test_malformed_payloads_are_refused_and_nothing_is_written(
     hypothesis_id = first_id(organiser)
     organiser.emit("open_hypothesis", {"hypothesis_id": hypothesis_id}, callback=True)
     sio = connect(join()["token"]) if name == "vote_hypothesis" else organiser
-    if name != "save_hypothesis" and name != "open_hypothesis":
+    if name not in ("save_hypothesis", "open_hypothesis", "get_evidence_suggestions"):
         payload = {"hypothesis_id": hypothesis_id} | payload
     before = as_stored()
     ack = sio.emit(name, payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == code, ack
     assert as_stored() == before
     assert sio.emit(name, [payload], callback=True)["error"]["code"] == "invalid"  # not an object
+    assert as_stored() == before
+
+
+def test_the_organiser_accepts_a_suggested_card_phones_see_it_and_a_closed_event_refuses(
+    connect: Connect, event: EventLinks, join: Join
+) -> None:
+    organiser = connect(event.organiser_token)
+    hypothesis_id = first_id(organiser)
+    organiser.emit("open_hypothesis", {"hypothesis_id": hypothesis_id}, callback=True)
+    phone = connect(join()["token"])
+    near = posted(phone, "Mutualiser l'ingénierie entre collectivités voisines")["id"]
+    other = posted(phone, "Mutualiser l'ingénierie, oui, mais en gardant l'autonomie")["id"]
+    suggested = organiser.emit("get_evidence_suggestions", {}, callback=True)
+    assert suggested["ok"] and [c["id"] for c in suggested["suggestions"][str(hypothesis_id)]][:2] == [near, other]
+    phone.get_received()
+
+    ack = organiser.emit("accept_evidence", {"hypothesis_id": hypothesis_id, "card_id": near}, callback=True)
+    assert ack["ok"] and [c["id"] for c in ack["hypothesis"]["evidence"]] == [near]
+    [changed] = received(phone, "hypotheses_changed")
+    assert [c["id"] for c in changed["hypotheses"][0]["evidence"]] == [near]
+    ack = organiser.emit("dismiss_evidence", {"hypothesis_id": hypothesis_id, "card_id": other}, callback=True)
+    assert ack["ok"] and received(phone, "hypotheses_changed") == []  # only the organiser sees suggestions
+    suggested = organiser.emit("get_evidence_suggestions", {}, callback=True)
+    assert {near, other}.isdisjoint(c["id"] for c in suggested["suggestions"][str(hypothesis_id)])
+
+    assert organiser.emit("close_event", {}, callback=True)["ok"]
+    before = as_stored()
+    for name in ("accept_evidence", "dismiss_evidence"):
+        ack = organiser.emit(name, {"hypothesis_id": hypothesis_id, "card_id": other}, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] == "closed", ack
+    assert organiser.emit("get_evidence_suggestions", {}, callback=True)["ok"]
     assert as_stored() == before
 
 

@@ -152,6 +152,9 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     # The plenary's hypotheses: the first is open, the others are drafts.
     "get_hypotheses": (lambda s: {}, EVERY_ROLE),
     "get_evidence_cards": (lambda s: {}, ORGANISER),
+    "get_evidence_suggestions": (lambda s: {}, ORGANISER),
+    "accept_evidence": (lambda s: {"hypothesis_id": s["hypotheses"][1], "card_id": s["second_card"]}, ORGANISER),
+    "dismiss_evidence": (lambda s: {"hypothesis_id": s["hypotheses"][1], "card_id": s["card"]}, ORGANISER),
     "save_hypothesis": (lambda s: {"text": "Une de plus", "evidence": [s["card"]]}, ORGANISER),
     "delete_hypothesis": (lambda s: {"hypothesis_id": s["hypotheses"][3]}, ORGANISER),
     "move_hypothesis": (lambda s: {"hypothesis_id": s["hypotheses"][3], "position": 0}, ORGANISER),
@@ -214,6 +217,7 @@ READ_ONLY = {
     "get_word_cloud",
     "get_hypotheses",
     "get_evidence_cards",
+    "get_evidence_suggestions",
     "get_grid_answers",
     "get_grid",
 }

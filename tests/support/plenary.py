@@ -112,7 +112,8 @@ LAYOUT = """() => {
     }
   }
   const furniture = [...document.querySelectorAll(
-    ".screen__top, .column__head, .column__more, .hyp-results > *, .hyp-reason")].filter((node) =>
+    ".screen__top, .column__head, .column__more, .hyp-results > *, .hyp-reason, .hyp-bar, .hyp-scale, " +
+    ".hyp-cited__card")].filter((node) =>
     node.getClientRects().length && getComputedStyle(node).visibility !== "hidden");
   for (const node of furniture) {
     const box = node.getBoundingClientRect();
@@ -129,7 +130,8 @@ CLAMPS = """() => {
   const problems = [];
   let clamped = 0;
   const texts = document.querySelectorAll(
-    ".card__text, .ccard__text, .hyp-results__text, .hyp-results__conclusion, .hyp-reason__text, .phase__title");
+    ".card__text, .ccard__text, .hyp-results__text, .hyp-results__conclusion, .hyp-reason__text, " +
+    ".hyp-cited__card, .phase__title");
   for (const node of texts) {
     if (!node.getClientRects().length || getComputedStyle(node).visibility === "hidden") continue;
     if (node.scrollHeight <= node.clientHeight + 1) continue;

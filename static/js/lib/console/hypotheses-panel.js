@@ -1,5 +1,6 @@
 // The organiser's hypotheses: listed in the plenary's order, written (text and the cards cited as
-// evidence), moved, deleted, put to the vote and closed, their results live, the conclusion recorded.
+// evidence), moved, deleted, put to the vote and closed, their results live (in all and by scale),
+// the conclusion recorded. Collab suggests evidence for each: the organiser accepts or dismisses it.
 import { el, readBoot } from "../shared/dom.js";
 import { errorText } from "../shared/errors.js";
 import { failure, renderResults } from "../shared/hypotheses.js";
@@ -15,6 +16,7 @@ export class HypothesesPanel {
     this.call = call;
     this.list = [];
     this.cards = []; // the event's visible cards, to cite
+    this.suggestions = new Map(); // hypothesis id → the cards suggested as its evidence, nearest first
     this.editing = null; // the id of the hypothesis in the form, null for a new one
     this.rows = root.querySelector("[data-hypothesis-rows]");
     this.form = root.querySelector("[data-hypothesis-form]");
@@ -39,13 +41,26 @@ export class HypothesesPanel {
     } catch (err) {
       console.warn("get_hypotheses", err.message);
     }
+    await this.suggest();
+  }
+
+  /** Fetch the evidence suggested for every hypothesis and redraw (the cards of the day change). */
+  async suggest() {
+    try {
+      const ack = await this.call("get_evidence_suggestions", {}, 10000);
+      if (!ack.ok) return;
+      this.suggestions = new Map(Object.entries(ack.suggestions).map(([id, cards]) => [Number(id), cards]));
+      this.render();
+    } catch (err) {
+      console.warn("get_evidence_suggestions", err.message);
+    }
   }
 
   /** Redraw one hypothesis's bars from `hypothesis_results` (a vote came in). */
-  showResults({ hypothesis_id: id, results, reasons }) {
+  showResults({ hypothesis_id: id, results, by_scale: byScale, reasons }) {
     const hypothesis = this.list.find((h) => h.id === id);
     if (!hypothesis) return;
-    Object.assign(hypothesis, { results, reasons });
+    Object.assign(hypothesis, { results, by_scale: byScale, reasons });
     const old = this.rows.querySelector(`[data-hypothesis-id="${id}"] .hyp-results`);
     old?.replaceWith(renderResults(hypothesis, { size: "console", heading: null }));
   }
@@ -86,6 +101,7 @@ export class HypothesesPanel {
       evidence.length
         ? el("ul", { class: "hyplist__evidence", "aria-label": t("Cartes citées") }, evidence.map((c) => el("li", {}, el("span", { class: "hyp-evidence__room" }, c.room_name), " ", c.text)))
         : el("p", { class: "muted small" }, t("Aucune carte citée.")),
+      this._suggested(h, textId),
       el("div", { class: "programme__actions" }, actions),
     );
     if (h.state !== "draft") {
@@ -107,6 +123,34 @@ export class HypothesesPanel {
     return item;
   }
 
+  /** Return the cards suggested as evidence of `h`, each to accept or dismiss (null when there is none). */
+  _suggested(h, textId) {
+    const cards = this.suggestions.get(h.id) || [];
+    if (!cards.length) return null;
+    const full = (h.evidence || []).length >= EVIDENCE_MAX;
+    return el(
+      "section",
+      { class: "hyp-suggested", "aria-label": t("Preuves suggérées"), "data-suggestions": h.id },
+      el("p", { class: "hyp-suggested__title" }, t("Preuves suggérées"), " ", el("span", { class: "muted small" }, t("les cartes les plus proches du texte de l'hypothèse, toutes salles confondues"))),
+      el(
+        "ul",
+        { class: "hyp-suggested__list" },
+        cards.map((card) =>
+          el(
+            "li",
+            { class: "hyp-suggested__card", "data-card-id": card.id },
+            el("span", { class: "hyp-suggested__text" }, el("span", { class: "hyp-evidence__room" }, card.room_name), " ", card.text),
+            el("span", { class: "hyp-suggested__score", title: t("Proximité du texte") }, `${Math.round(card.similarity * 100)} %`),
+            el("span", { class: "hyp-suggested__actions" },
+              el("button", { type: "button", class: "button button--small", "data-hyp-action": "accept", "data-card-id": card.id, disabled: full, "aria-describedby": textId }, t("Accepter")),
+              el("button", { type: "button", class: "button button--small", "data-hyp-action": "dismiss", "data-card-id": card.id, "aria-describedby": textId }, t("Écarter")),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   /** Open the form on a hypothesis (null: a new one), with the event's visible cards to cite. */
   async open(hypothesis) {
     this.editing = hypothesis ? hypothesis.id : null;
@@ -123,10 +167,15 @@ export class HypothesesPanel {
       this.say(t("Les cartes n'ont pas pu être chargées : {why}.", { why: failure(err) }), true);
     }
     const chosen = new Set((hypothesis ? hypothesis.evidence : []).map((c) => c.id));
-    // The cited cards first, in their order, then the others, newest first.
+    // The cited cards first, in their order, then the suggested ones, nearest first, then the others, newest first.
     const cited = (hypothesis ? hypothesis.evidence : []).map((c) => c.id);
+    const suggested = new Set((hypothesis ? this.suggestions.get(hypothesis.id) || [] : []).map((c) => c.id));
     const byId = new Map(this.cards.map((c) => [c.id, c]));
-    const ordered = [...cited.map((id) => byId.get(id)).filter(Boolean), ...this.cards.filter((c) => !chosen.has(c.id))];
+    const ordered = [
+      ...cited.map((id) => byId.get(id)).filter(Boolean),
+      ...[...suggested].map((id) => byId.get(id)).filter(Boolean),
+      ...this.cards.filter((c) => !chosen.has(c.id) && !suggested.has(c.id)),
+    ];
     this.picker.replaceChildren(
       ...ordered.map((card) =>
         el(
@@ -136,7 +185,14 @@ export class HypothesesPanel {
             "label",
             { class: "check" },
             el("input", { type: "checkbox", name: "evidence", value: card.id, checked: chosen.has(card.id) }),
-            el("span", {}, el("span", { class: "hyp-evidence__room" }, card.room_name), " ", card.text),
+            el(
+              "span",
+              {},
+              suggested.has(card.id) ? el("span", { class: "evidence__suggested" }, t("suggérée")) : null,
+              el("span", { class: "hyp-evidence__room" }, card.room_name),
+              " ",
+              card.text,
+            ),
           ),
         ),
       ),
@@ -216,6 +272,22 @@ export class HypothesesPanel {
           await this._request("delete_hypothesis", ref, t("L'hypothèse n'a pas pu être supprimée"));
         }
         break;
+      case "accept": {
+        const ack = await this._request("accept_evidence", { ...ref, card_id: Number(button.dataset.cardId) }, t("La preuve n'a pas pu être acceptée"));
+        if (ack) {
+          this.say(t("Preuve acceptée : elle est citée avec l'hypothèse."));
+          await this.suggest();
+        }
+        break;
+      }
+      case "dismiss": {
+        const ack = await this._request("dismiss_evidence", { ...ref, card_id: Number(button.dataset.cardId) }, t("La preuve n'a pas pu être écartée"));
+        if (ack) {
+          this.say(t("Preuve écartée : elle ne sera plus suggérée pour cette hypothèse."));
+          await this.suggest();
+        }
+        break;
+      }
       case "conclude": {
         const field = this.rows.querySelector(`textarea[data-conclusion="${id}"]`);
         const ack = await this._request("conclude_hypothesis", { ...ref, conclusion: field.value }, t("La conclusion n'a pas pu être enregistrée"));

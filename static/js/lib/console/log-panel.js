@@ -23,6 +23,8 @@ export const ACTION_LABELS = {
   open_hypothesis: t("Vote ouvert"),
   close_hypothesis: t("Vote clos"),
   conclude_hypothesis: t("Conclusion enregistrée"),
+  accept_evidence: t("Preuve acceptée"),
+  dismiss_evidence: t("Preuve écartée"),
   card_hidden: t("Carte masquée"),
   card_restored: t("Carte rétablie"),
   card_edited: t("Carte modifiée"),

@@ -42,11 +42,10 @@ export class HypothesisView {
   }
 
   /** Take one hypothesis's new counts and reasons (`hypothesis_results`). */
-  results({ hypothesis_id: id, results, reasons }) {
+  results({ hypothesis_id: id, results, by_scale: byScale, reasons }) {
     const found = this.hypotheses.find((h) => h.id === id);
     if (!found) return;
-    found.results = results;
-    found.reasons = reasons;
+    Object.assign(found, { results, by_scale: byScale, reasons });
     if (!this.root.hidden && id === this.hypothesisId) this.render();
   }
 
@@ -58,6 +57,6 @@ export class HypothesisView {
         ? t("{position} / {count} · vote ouvert", where)
         : t("{position} / {count} · vote clos", where)
        : "";
-    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2 }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
+    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2, evidence: 2 }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
   }
 }
