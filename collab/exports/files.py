@@ -5,21 +5,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import render_template
 
 from collab.config import STATIC_FOLDER
+from collab.domain.dossier import dossier_facts
 from collab.domain.events import join_code_of
 from collab.domain.record import event_record
 from collab.domain.templates import event_template, template_toml
 from collab.exports.archive import archive_event
+from collab.exports.dossier import dossier_context, french_spacing
+from collab.exports.odt import dossier_odt
 from collab.exports.report import report_context, report_markdown
 from collab.exports.table import cards_csv
 from collab.offload import offload
 
-FORMATS = ("json", "md", "html", "csv", "toml")
+_TAG = re.compile(r"<[^>]*>|[^<]+")
+FORMATS = ("json", "md", "html", "csv", "toml", "dossier", "odt")
 
 
 @dataclass(frozen=True)
@@ -42,16 +47,22 @@ class ExportFile:
         return self.body
 
 
-@lru_cache(maxsize=1)
-def report_css() -> tuple[str, str]:
-    """Return the report's print style and its CSP hash source."""
-    css = (STATIC_FOLDER / "css" / "report.css").read_text(encoding="utf-8")
+@lru_cache(maxsize=2)
+def print_css(name: str = "report") -> tuple[str, str]:
+    """Return a printed export's style (static/css/NAME.css) and its CSP hash source."""
+    css = (STATIC_FOLDER / "css" / f"{name}.css").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return css, f"'sha256-{digest}'"
 
 
+def report_css() -> tuple[str, str]:
+    """Return the report's print style and its CSP hash source."""
+    return print_css("report")
+
+
 def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
-    """Return an event's export in `fmt` (json, md, html, csv or toml); `organiser`: the report with hidden cards.
+    """Return an event's export in `fmt` (json, md, html, csv, toml, dossier or odt); `organiser`: the report with
+    hidden cards (the dossier never shows them).
 
     The database is read here; the text is written off the event loop (collab.offload).
     """
@@ -66,6 +77,8 @@ def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
     if fmt == "csv":
         record = event_record(event_id, competences=False)
         return ExportFile(offload(cards_csv, record), "text/csv", f"{record['event']['join_code']}-cartes.csv")
+    if fmt in ("dossier", "odt"):
+        return _dossier(event_id, fmt)
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown export format {fmt!r}")
     record = event_record(event_id)
@@ -75,6 +88,36 @@ def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
     css, style_hash = report_css()
     body = offload(_report_html, record, organiser, css)
     return ExportFile(body, "text/html", f"{name}.html", style_hash)
+
+
+def _dossier(event_id: int, fmt: str) -> ExportFile:
+    """Return the après-séminaire dossier as a print-ready page or an editable ODT."""
+    record = event_record(event_id)
+    facts = dossier_facts(event_id)
+    name = f"{record['event']['join_code']}-dossier"
+    if fmt == "odt":
+        body = offload(_dossier_odt, record, facts)
+        return ExportFile(body, "application/vnd.oasis.opendocument.text", f"{name}.odt")
+    css, style_hash = print_css("dossier")
+    return ExportFile(offload(dossier_page, record, facts, css), "text/html", f"{name}.html", style_hash)
+
+
+def dossier_page(record: dict[str, object], facts: dict[str, object], css: str) -> str:
+    """Return the dossier as a standalone HTML page, its text spaced as French typography wants."""
+    # The style goes in after the spacing: only the page's words are respaced.
+    page = render_template("exports/dossier.html", css="\x00css\x00", **dossier_context(record, facts))
+    head, _, tail = page.partition("\x00css\x00")
+    return _respaced(head) + css + _respaced(tail)
+
+
+def _respaced(html: str) -> str:
+    """Return HTML with French spacing applied to the text between its tags."""
+    return _TAG.sub(lambda m: m.group(0) if m.group(0).startswith("<") else french_spacing(m.group(0)), html)
+
+
+def _dossier_odt(record: dict[str, object], facts: dict[str, object]) -> bytes:
+    """Return the dossier as an ODT file's bytes."""
+    return dossier_odt(dossier_context(record, facts))
 
 
 def _archive_text(archive: dict[str, object]) -> str:

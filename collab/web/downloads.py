@@ -25,6 +25,8 @@ DOWNLOADS = {
     "cards.csv": ("csv", False),
     "event.json": ("json", False),
     "template.toml": ("toml", False),
+    "dossier.html": ("dossier", True),
+    "dossier.odt": ("odt", True),
 }
 
 

@@ -1,0 +1,34 @@
+"""What the après-séminaire dossier reads besides the day's record: the event's date and place, its published grid,
+and the directory of competences with the contacts both people agreed to share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collab.domain.access import Principal
+from collab.domain.competences import competence_directory
+from collab.domain.errors import NotFound
+from collab.domain.rooms import iso
+from collab.store.database import db
+from collab.store.models import Event
+
+
+def dossier_facts(event_id: int) -> dict[str, Any]:
+    """Return the event's day and place, its published grid (None if not published) and its competence directory."""
+    with db.transaction() as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFound("no such event")
+        grid = None
+        if event.grid_published_at is not None and event.grid:
+            grid = {
+                "title": event.grid.get("title", ""),
+                "published_at": iso(event.grid_published_at),
+                "questions": list(event.grid.get("questions", [])),
+            }
+        facts = {
+            "starts_on": event.starts_on.isoformat() if event.starts_on else None,
+            "place": event.place or "",
+            "grid": grid,
+        }
+    return facts | {"directory": competence_directory(Principal(role="organiser", event_id=event_id))}
