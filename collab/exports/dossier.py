@@ -217,6 +217,9 @@ def gap_themes(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 spelled.setdefault(keyword_key(keyword), keyword)
         common = [key for key, n in words.most_common() if n > 1 or len(needs) == 1]
         title = spelled[common[0]] if common else needs[0]["text"]
+        # "LEADER" as the needs wrote it, rather than the keyword's "leader".
+        found = re.search(re.escape(title), " ".join(n["text"] for n in needs), re.IGNORECASE)
+        title = found.group(0) if found else title
         answer.append(
             {
                 "title": title[:1].upper() + title[1:],

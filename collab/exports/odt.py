@@ -115,9 +115,9 @@ def dossier_odt(ctx: dict[str, Any]) -> bytes:
         _("Seules figurent les coordonnées des personnes qui ont toutes deux accepté la mise en relation."), "Muted"
     )
     for pair in directory["agreed"]:
-        for side in ("offer", "need"):
+        for side, label in (("offer", _("Apport")), ("need", ngettext("Besoin", "Besoins", 1))):
             card, contact = pair[side], pair[f"{side}_contact"]
-            spans = [(card["author"], "Strong"), (" — " + card["text"], None)]
+            spans = [(label.upper() + " ", "Side"), (card["author"], "Strong"), (" — " + card["text"], None)]
             doc.para_parts(spans + ([(" · " + contact, "Contact")] if contact else []), "Pair")
     if not directory["agreed"]:
         doc.para(_("Aucune mise en relation acceptée des deux côtés."), "Empty")
@@ -213,6 +213,7 @@ class _Document:
             self._auto(_paragraph_style(name, text, paragraph))
         for name, props in (
             ("Strong", {"fontweight": "bold"}),
+            ("Side", {"fontname": _SANS, "fontsize": "8pt", "fontweight": "bold", "color": _GREY}),
             ("Contact", {"fontname": _SANS, "fontsize": "9pt", "color": "#12395a"}),
         ):
             style = Style(name=name, family="text")

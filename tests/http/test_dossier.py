@@ -106,6 +106,7 @@ def test_the_organiser_downloads_the_dossier_as_a_page_and_a_document(
 def test_the_dossier_speaks_french_with_its_spacing_or_the_requested_english(
     client: FlaskClient, event: EventLinks, day: dict[str, Any]
 ) -> None:
+    competences.accept_match(day["who"][2], day["cards"]["offer"], day["cards"]["need"], "ines@exemple.fr")
     base = f"/o/{event.organiser_token}/export/dossier.html"
     french = client.get(base).get_data(as_text=True)
     assert '<html lang="fr">' in french
@@ -118,6 +119,7 @@ def test_the_dossier_speaks_french_with_its_spacing_or_the_requested_english(
     # The day's own words stay as written; only the French page respaces them.
     assert "Synthèses des ateliers" not in english and "Pourquoi ?" in english
     odt_en = client.get(f"/o/{event.organiser_token}/export/dossier.odt?lang=en").data
+    assert "NEED Inès — Associer les habitants à un projet de mobilité · ines@exemple.fr" in odt_texts(odt_en)[1]
     assert "6. Participation" in odt_texts(odt_en)[0] and "1. The workshops' syntheses" in odt_texts(odt_en)[0]
 
 
@@ -194,8 +196,8 @@ def test_contacts_appear_only_for_pairs_both_people_accepted(event: EventLinks, 
     html = export_file(event.id, "dossier").text
     assert "camille@exemple.fr" in html and "ines@exemple.fr" in html
     _, paragraphs = odt_texts(export_file(event.id, "odt").body)  # type: ignore[arg-type]
-    assert "Camille — J'anime des concertations avec les habitants · camille@exemple.fr" in paragraphs
-    assert "Inès — Associer les habitants à un projet de mobilité · ines@exemple.fr" in paragraphs
+    assert "APPORT Camille — J'anime des concertations avec les habitants · camille@exemple.fr" in paragraphs
+    assert "BESOIN Inès — Associer les habitants à un projet de mobilité · ines@exemple.fr" in paragraphs
     # Withdrawn again: the contacts leave the dossier.
     competences.withdraw_match(day["who"][0], day["cards"]["offer"], day["cards"]["need"])
     assert "ines@exemple.fr" not in export_file(event.id, "dossier").text
