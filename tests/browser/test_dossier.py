@@ -130,6 +130,17 @@ def test_the_dossier_prints_to_a4_pages_none_blank(
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-disposition"}
         route.fulfill(response=response, headers=headers)
 
+    # The organiser finds both versions on the exports panel.
+    page.goto(f"{links['organiser_url']}?lang={lang}")
+    exports = page.get_by_role("region", name="Exports")
+    names = {
+        "fr": ("Dossier de l'après-séminaire, à imprimer", "Dossier de l'après-séminaire, modifiable (ODT)"),
+        "en": ("After-seminar dossier, to print", "After-seminar dossier, editable (ODT)"),
+    }[lang]
+    for name in names:
+        expect(exports.get_by_role("link", name=name)).to_be_visible()
+    exports.scroll_into_view_if_needed()
+    page.screenshot(path=str(out / f"organiser-{lang}.png"))
     page.route(url, shown)
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Coopérer dans et entre les territoires")

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from odf import teletype
 from odf.opendocument import load
+from odf.table import Table, TableCell, TableRow
 from odf.text import H, P
 
 from collab.domain import cards, competences, moderation
@@ -22,6 +23,7 @@ from collab.domain.events import EventLinks
 from collab.domain.record import event_record
 from collab.exports.dossier import dossier_context, french_spacing
 from collab.exports.files import dossier_page, export_file
+from collab.exports.odt import dossier_odt
 from collab.store.database import db
 from collab.store.models import Event, Hypothesis
 from tests.support.apps import link_principal
@@ -252,6 +254,16 @@ def test_verdicts_by_scale_are_a_table_with_the_total_row(app: Flask, event: Eve
     ]
     with app.test_request_context("/"):
         html = dossier_page(record, dossier_facts(event.id), "")
+        document = dossier_odt(dossier_context(record, dossier_facts(event.id)))
+    table = load(io.BytesIO(document)).getElementsByType(Table)[0]
+    rows = table.getElementsByType(TableRow)
+    cells = [[teletype.extractText(cell) for cell in row.getElementsByType(TableCell)] for row in rows]
+    assert cells == [
+        ["Échelle", "Validée", "Infirmée", "À nuancer", "Votes"],
+        ["Commune", "1", "0", "0", "1"],
+        ["Région", "0", "0", "1", "1"],
+        ["Ensemble", "1", "0", "1", "2"],
+    ]
     rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert '<tr><th scope="row">Commune</th><td>1</td><td>0</td><td>0</td><td>1</td></tr>' in rows
     assert '<tr><th scope="row">Région</th><td>0</td><td>0</td><td>1</td><td>1</td></tr>' in rows
