@@ -18,7 +18,22 @@ from odf.style import (
     TextProperties,
 )
 from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
-from odf.text import H, List, ListItem, P, Span
+from odf.text import (
+    H,
+    IndexBody,
+    IndexEntryPageNumber,
+    IndexEntryTabStop,
+    IndexEntryText,
+    IndexTitle,
+    IndexTitleTemplate,
+    List,
+    ListItem,
+    P,
+    Span,
+    TableOfContent,
+    TableOfContentEntryTemplate,
+    TableOfContentSource,
+)
 
 from collab.exports.dossier import french_spacing
 
@@ -46,9 +61,7 @@ def dossier_odt(ctx: dict[str, Any]) -> bytes:
         ),
         "Lead",
     )
-    doc.para(_("Sommaire"), "TocTitle")
-    for number, title in enumerate(parts.values(), start=1):
-        doc.para(f"{number}. {title}", "Toc")
+    doc.contents(_("Sommaire"), [f"{number}. {title}" for number, title in enumerate(parts.values(), start=1)])
 
     doc.part(1, parts["syntheses"])
     for group in ctx["syntheses"]:
@@ -234,6 +247,26 @@ class _Document:
             return
         heading = H(outlinelevel=level, stylename=style or f"Heading_20_{level}", text=french_spacing(text))
         self.odt.text.addElement(heading)
+
+    def contents(self, title: str, entries: list[str]) -> None:
+        """Add the table of contents of the parts: written now, page numbers once a word processor updates it."""
+        toc = TableOfContent(name="contents", protected="true")
+        source = TableOfContentSource(outlinelevel=1)
+        source.addElement(IndexTitleTemplate(stylename="TocTitle", text=french_spacing(title)))
+        template = TableOfContentEntryTemplate(outlinelevel=1, stylename="Toc")
+        template.addElement(IndexEntryText())
+        template.addElement(IndexEntryTabStop(type="right", leaderchar="."))
+        template.addElement(IndexEntryPageNumber())
+        source.addElement(template)
+        toc.addElement(source)
+        body = IndexBody()
+        heading = IndexTitle(name="contents_title")
+        heading.addElement(P(stylename="TocTitle", text=french_spacing(title)))
+        body.addElement(heading)
+        for entry in entries:
+            body.addElement(P(stylename="Toc", text=french_spacing(entry)))
+        toc.addElement(body)
+        self.odt.text.addElement(toc)
 
     def part(self, number: int, title: str) -> None:
         """Start a part of the dossier on a new page."""

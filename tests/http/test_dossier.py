@@ -14,7 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from odf import teletype
 from odf.opendocument import load
 from odf.table import Table, TableCell, TableRow
-from odf.text import H, P
+from odf.text import H, P, TableOfContent
 
 from collab.domain import cards, competences, moderation
 from collab.domain.access import principal_for_participant
@@ -148,7 +148,9 @@ def test_the_odt_holds_the_record_part_by_part(app: Flask, event: EventLinks, da
         stored.grid, stored.grid_published_at = GRID, datetime.now(UTC)
         stored.starts_on, stored.place = date(2015, 3, 19), "Lyon, Hôtel de Région"
     record = event_record(event.id)
-    headings, paragraphs = odt_texts(export_file(event.id, "odt").body)  # type: ignore[arg-type]
+    body = export_file(event.id, "odt").body
+    assert isinstance(body, bytes)
+    headings, paragraphs = odt_texts(body)
     text = "\n".join(headings + paragraphs)
     parts = [h for h in headings if h[:2] in {f"{n}." for n in range(1, 7)}]
     assert parts == [
@@ -159,6 +161,9 @@ def test_the_odt_holds_the_record_part_by_part(app: Flask, event: EventLinks, da
         "5. Besoins sans réponse\u00a0: propositions pour la suite",
         "6. Participation",
     ]
+    # A table of contents a word processor keeps up to date (page numbers included).
+    contents = load(io.BytesIO(body)).getElementsByType(TableOfContent)[0]
+    assert [teletype.extractText(p) for p in contents.getElementsByType(P)] == ["Sommaire", *parts]
     assert "jeudi 19 mars 2015 · Lyon, Hôtel de Région" in paragraphs
     # The syntheses, room by room, with their texts.
     for synthesis in record["syntheses"]:
