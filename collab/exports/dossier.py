@@ -8,9 +8,11 @@ written as a print-ready page by templates/exports/dossier.html and as an editab
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter
 from typing import Any
 
+from flask import render_template
 from flask_babel import gettext as _
 
 from collab.domain.combined import group_near_duplicates
@@ -22,6 +24,7 @@ from collab.i18n import current_locale, day
 _BEFORE_NARROW = re.compile(r"[ \t]+([;?!])")
 _BEFORE_COLON = re.compile(r"[ \t]+(:|»)")
 _AFTER_QUOTE = re.compile(r"«[ \t]+")
+_TAG = re.compile(r"<[^>]*>|[^<]+")
 PARTS = ("syntheses", "hypotheses", "grid", "directory", "proposals", "participation")
 
 
@@ -259,3 +262,17 @@ def participation(record: dict[str, Any]) -> dict[str, Any]:
             for board in record["boards"]
         ],
     }
+
+
+def dossier_page(record: dict[str, Any], facts: dict[str, Any], css: str) -> str:
+    """Return the dossier as a standalone HTML page, its text spaced as French typography wants."""
+    # The style goes in after the spacing: only the page's words are respaced.
+    marker = f"\x00{secrets.token_hex(8)}\x00"
+    page = render_template("exports/dossier.html", css=marker, **dossier_context(record, facts))
+    head, tail = page.split(marker, 1)
+    return _respaced(head) + css + _respaced(tail)
+
+
+def _respaced(html: str) -> str:
+    """Return HTML with French spacing applied to the text between its tags."""
+    return _TAG.sub(lambda m: m.group(0) if m.group(0).startswith("<") else french_spacing(m.group(0)), html)

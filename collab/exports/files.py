@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,13 +16,12 @@ from collab.domain.events import join_code_of
 from collab.domain.record import event_record
 from collab.domain.templates import event_template, template_toml
 from collab.exports.archive import archive_event
-from collab.exports.dossier import dossier_context, french_spacing
+from collab.exports.dossier import dossier_page
 from collab.exports.odt import dossier_odt
 from collab.exports.report import report_context, report_markdown
 from collab.exports.table import cards_csv
 from collab.offload import offload
 
-_TAG = re.compile(r"<[^>]*>|[^<]+")
 FORMATS = ("json", "md", "html", "csv", "toml", "dossier", "odt")
 
 
@@ -96,28 +94,10 @@ def _dossier(event_id: int, fmt: str) -> ExportFile:
     facts = dossier_facts(event_id)
     name = f"{record['event']['join_code']}-dossier"
     if fmt == "odt":
-        body = offload(_dossier_odt, record, facts)
+        body = offload(dossier_odt, record, facts)
         return ExportFile(body, "application/vnd.oasis.opendocument.text", f"{name}.odt")
     css, style_hash = print_css("dossier")
     return ExportFile(offload(dossier_page, record, facts, css), "text/html", f"{name}.html", style_hash)
-
-
-def dossier_page(record: dict[str, object], facts: dict[str, object], css: str) -> str:
-    """Return the dossier as a standalone HTML page, its text spaced as French typography wants."""
-    # The style goes in after the spacing: only the page's words are respaced.
-    page = render_template("exports/dossier.html", css="\x00css\x00", **dossier_context(record, facts))
-    head, _, tail = page.partition("\x00css\x00")
-    return _respaced(head) + css + _respaced(tail)
-
-
-def _respaced(html: str) -> str:
-    """Return HTML with French spacing applied to the text between its tags."""
-    return _TAG.sub(lambda m: m.group(0) if m.group(0).startswith("<") else french_spacing(m.group(0)), html)
-
-
-def _dossier_odt(record: dict[str, object], facts: dict[str, object]) -> bytes:
-    """Return the dossier as an ODT file's bytes."""
-    return dossier_odt(dossier_context(record, facts))
 
 
 def _archive_text(archive: dict[str, object]) -> str:

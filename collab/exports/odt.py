@@ -35,7 +35,7 @@ from odf.text import (
     TableOfContentSource,
 )
 
-from collab.exports.dossier import french_spacing
+from collab.exports.dossier import dossier_context, french_spacing
 
 _SANS = "Liberation Sans"
 _SERIF = "Liberation Serif"
@@ -44,16 +44,17 @@ _GREY = "#5b6374"
 _KEEP = "always"
 
 
-def dossier_odt(ctx: dict[str, Any]) -> bytes:
-    """Return the dossier as the bytes of an .odt file."""
+def dossier_odt(record: dict[str, Any], facts: dict[str, Any]) -> bytes:
+    """Return the dossier of the day's record (and the facts read beside it) as the bytes of an .odt file."""
+    ctx = dossier_context(record, facts)
     doc = _Document()
     event = ctx["event"]
     parts = ctx["parts"]
     doc.para(_("Dossier de l'après-séminaire"), "Eyebrow")
     doc.heading(event["title"], 0, "Title")
-    facts = " · ".join(fact for fact in (ctx["day"], ctx["place"]) if fact)
-    if facts:
-        doc.para(facts, "Facts")
+    when_where = " · ".join(fact for fact in (ctx["day"], ctx["place"]) if fact)
+    if when_where:
+        doc.para(when_where, "Facts")
     doc.para(
         _(
             "Pour la plénière « L'après-séminaire et le Congrès » et pour le Congrès : "

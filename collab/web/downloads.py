@@ -25,8 +25,9 @@ DOWNLOADS = {
     "cards.csv": ("csv", False),
     "event.json": ("json", False),
     "template.toml": ("toml", False),
-    "dossier.html": ("dossier", True),
-    "dossier.odt": ("odt", True),
+    # The dossier is the organiser's, and shows only what the boards show.
+    "dossier.html": ("dossier", False),
+    "dossier.odt": ("odt", False),
 }
 
 

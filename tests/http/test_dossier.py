@@ -21,8 +21,8 @@ from collab.domain.access import principal_for_participant
 from collab.domain.dossier import dossier_facts
 from collab.domain.events import EventLinks
 from collab.domain.record import event_record
-from collab.exports.dossier import dossier_context, french_spacing
-from collab.exports.files import dossier_page, export_file
+from collab.exports.dossier import dossier_context, dossier_page, french_spacing
+from collab.exports.files import export_file
 from collab.exports.odt import dossier_odt
 from collab.store.database import db
 from collab.store.models import Event, Hypothesis
@@ -259,7 +259,7 @@ def test_verdicts_by_scale_are_a_table_with_the_total_row(app: Flask, event: Eve
     ]
     with app.test_request_context("/"):
         html = dossier_page(record, dossier_facts(event.id), "")
-        document = dossier_odt(dossier_context(record, dossier_facts(event.id)))
+        document = dossier_odt(record, dossier_facts(event.id))
     table = load(io.BytesIO(document)).getElementsByType(Table)[0]
     rows = table.getElementsByType(TableRow)
     cells = [[teletype.extractText(cell) for cell in row.getElementsByType(TableCell)] for row in rows]
