@@ -140,8 +140,11 @@ def _print_links(links: dict[str, object], as_json: bool) -> None:
 @click.option("--organiser", is_flag=True, help="Report (md, html): list the hidden and held cards too, marked.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 def export_event_command(code: str, fmt: str, organiser: bool, output: str | None) -> None:
-    """Export the event with this join code: json (archive), md or html (report), csv (cards), toml (template),
-    dossier or odt (the après-séminaire dossier, print-ready HTML or editable text)."""
+    """Export the event with this join code: json (archive), md or html (report), csv (cards), toml (template).
+
+    xlsx or ods: the cards, dots and hypothesis votes as a spreadsheet, written to the file --output names.
+    dossier or odt: the après-séminaire dossier, print-ready HTML or an editable text (odt needs --output).
+    """
     try:
         file = export_file(event_id_for_code(code), fmt, organiser)
     except DomainError as exc:

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PACKAGE = Path(__file__).resolve().parent
 # A checkout keeps templates/ and static/ beside the package; a wheel carries them inside it.
@@ -128,6 +129,8 @@ class Config:
         self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
         # The template an empty database is given at start so `make run` shows a usable event.
         self.DEMO_TEMPLATE = _env("DEMO_TEMPLATE", "cooperer-territoires")
+        # The venue's time zone (IANA name): the spreadsheets give their dates and times in it.
+        self.TIMEZONE = _env("TIMEZONE", "Europe/Paris")
         self.DEMO_ROOMS = int(_env("DEMO_ROOMS", "4"))
         # Create the demo event on an empty database at start ("0" to disable).
         self.CREATE_DEMO = _env("CREATE_DEMO", "1") == "1"
@@ -164,6 +167,10 @@ class Config:
             raise ValueError(f"COLLAB_LOG_LEVEL is DEBUG, INFO, WARNING or ERROR, not {self.LOG_LEVEL!r}")
         if self.LOG_FORMAT not in ("text", "json"):
             raise ValueError(f"COLLAB_LOG_FORMAT is text or json, not {self.LOG_FORMAT!r}")
+        try:
+            ZoneInfo(self.TIMEZONE)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"COLLAB_TIMEZONE is a time zone name like Europe/Paris, not {self.TIMEZONE!r}") from None
         if "*" in self.ALLOWED_ORIGINS:
             raise ValueError("COLLAB_ALLOWED_ORIGINS must list origins; '*' would let any site connect")
         if not getattr(self, "SECRET_KEY", None):

@@ -220,3 +220,57 @@ def _hypotheses(session: Session, event_id: int) -> list[dict[str, Any]]:
             }
         )
     return answer
+
+
+def votes_record(event_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Return every dot placed and every hypothesis vote of the event, one row each, for the spreadsheets.
+
+    Dots on deleted cards are left out, as their cards are; a vote names its voter's scale, never the voter.
+    """
+    with db.transaction() as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFound("no such event")
+        scales = {s["key"]: s["label"] for s in event.scales}
+        dots = session.execute(
+            select(Dot.id, Dot.created_at, Card.id, Card.board, Card.text, Room.id, Room.name)
+            .join(Card, Dot.card_id == Card.id)
+            .join(Room, Card.room_id == Room.id)
+            .where(Room.event_id == event_id, Card.deleted_at.is_(None))
+            .order_by(Room.position, Dot.created_at, Dot.id)
+        ).tuples()
+        ballots = session.execute(
+            select(Hypothesis.id, Hypothesis.text, HypothesisVote, Participant.scale)
+            .join(HypothesisVote, HypothesisVote.hypothesis_id == Hypothesis.id)
+            .join(Participant, HypothesisVote.participant_id == Participant.id)
+            .where(Hypothesis.event_id == event_id)
+            .order_by(Hypothesis.position, Hypothesis.id, HypothesisVote.id)
+        ).tuples()
+        return {
+            "dots": [
+                {
+                    "id": dot_id,
+                    "room_id": room_id,
+                    "room_name": room_name,
+                    "card_id": card_id,
+                    "board": board,
+                    "text": text,
+                    "placed_at": iso(placed_at),
+                }
+                for dot_id, placed_at, card_id, board, text, room_id, room_name in dots
+            ],
+            "hypothesis_votes": [
+                {
+                    "hypothesis_id": hypothesis_id,
+                    "hypothesis": hypothesis,
+                    "verdict": vote.verdict,
+                    "label": VERDICTS.get(vote.verdict, vote.verdict),
+                    "reason": vote.reason,
+                    "scale": scale,
+                    "scale_label": scales.get(scale, scale),
+                    # A verdict can be changed while the vote is open: when it was last given.
+                    "voted_at": iso(vote.updated_at),
+                }
+                for hypothesis_id, hypothesis, vote, scale in ballots
+            ],
+        }

@@ -8,21 +8,22 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import render_template
+from flask import current_app, render_template
 
 from collab.config import STATIC_FOLDER
 from collab.domain.dossier import dossier_facts
 from collab.domain.events import join_code_of
-from collab.domain.record import event_record
+from collab.domain.record import event_record, votes_record
 from collab.domain.templates import event_template, template_toml
 from collab.exports.archive import archive_event
 from collab.exports.dossier import dossier_page
 from collab.exports.odt import dossier_odt
 from collab.exports.report import report_context, report_markdown
+from collab.exports.sheets import ODS_TYPE, XLSX_TYPE, workbook_ods, workbook_xlsx
 from collab.exports.table import cards_csv
 from collab.offload import offload
 
-FORMATS = ("json", "md", "html", "csv", "toml", "dossier", "odt")
+FORMATS = ("json", "md", "html", "csv", "xlsx", "ods", "toml", "dossier", "odt")
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,10 @@ def report_css() -> tuple[str, str]:
 
 
 def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
-    """Return an event's export in `fmt` (json, md, html, csv, toml, dossier or odt); `organiser`: the report with
-    hidden cards (the dossier never shows them).
+    """Return an event's export in `fmt` (json, md, html, csv, xlsx, ods, toml, dossier or odt).
 
-    The database is read here; the text is written off the event loop (collab.offload).
+    `organiser`: the report with hidden cards (the dossier never shows them). The database is read here;
+    the file is written off the event loop (collab.offload).
     """
     if fmt == "json":
         archive = archive_event(event_id)
@@ -75,6 +76,12 @@ def export_file(event_id: int, fmt: str, organiser: bool = False) -> ExportFile:
     if fmt == "csv":
         record = event_record(event_id, competences=False)
         return ExportFile(offload(cards_csv, record), "text/csv", f"{record['event']['join_code']}-cartes.csv")
+    if fmt in ("xlsx", "ods"):
+        record = event_record(event_id, competences=False)
+        votes = votes_record(event_id)
+        write, mimetype = (workbook_xlsx, XLSX_TYPE) if fmt == "xlsx" else (workbook_ods, ODS_TYPE)
+        workbook = offload(write, record, votes, current_app.config["TIMEZONE"])
+        return ExportFile(workbook, mimetype, f"{record['event']['join_code']}-cartes.{fmt}")
     if fmt in ("dossier", "odt"):
         return _dossier(event_id, fmt)
     if fmt not in ("md", "html"):

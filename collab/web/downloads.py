@@ -23,6 +23,8 @@ DOWNLOADS = {
     "report.html": ("html", False),
     "report-organiser.html": ("html", True),
     "cards.csv": ("csv", False),
+    "cards.xlsx": ("xlsx", False),
+    "cards.ods": ("ods", False),
     "event.json": ("json", False),
     "template.toml": ("toml", False),
     # The dossier is the organiser's, and shows only what the boards show.
@@ -51,9 +53,9 @@ def download(token: str, name: str) -> Response:
     response = Response(file.body, mimetype=file.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     response.vary.add("Accept-Encoding")
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
+    if isinstance(file.body, str) and "gzip" in request.headers.get("Accept-Encoding", ""):
         # A day's archive is a megabyte: compressed in an OS thread, not on the loop every phone
-        # waits on (an encoded response is left alone by collab.assets' compression).
+        # waits on (an encoded response is left alone by collab.assets' compression). A spreadsheet is a zip already.
         response.set_data(offload(gzip.compress, response.get_data(), 6))
         response.headers["Content-Encoding"] = "gzip"
     if file.style_hash:
