@@ -10,6 +10,10 @@ from flask_babel import ngettext
 from odf.opendocument import OpenDocumentText
 from odf.style import (
     FontFace,
+    Footer,
+    MasterPage,
+    PageLayout,
+    PageLayoutProperties,
     ParagraphProperties,
     Style,
     TableCellProperties,
@@ -29,6 +33,7 @@ from odf.text import (
     List,
     ListItem,
     P,
+    PageNumber,
     Span,
     TableOfContent,
     TableOfContentEntryTemplate,
@@ -179,6 +184,7 @@ class _Document:
         self.tables = 0
         self.odt.fontfacedecls.addElement(FontFace(name=_SANS, fontfamily=_SANS, fontfamilygeneric="swiss"))
         self.odt.fontfacedecls.addElement(FontFace(name=_SERIF, fontfamily=_SERIF, fontfamilygeneric="roman"))
+        self._page()
         styles = self.odt.styles
         styles.addElement(
             _paragraph_style(
@@ -236,6 +242,31 @@ class _Document:
         cell = Style(name="TableCell", family="table-cell")
         cell.addElement(TableCellProperties(border="0.5pt solid #dedad1", padding="0.08cm"))
         self._auto(cell)
+
+    def _page(self) -> None:
+        """Lay pages out as A4 with margins for print, their number centred at the foot."""
+        layout = PageLayout(name="A4")
+        layout.addElement(
+            PageLayoutProperties(
+                pagewidth="21cm",
+                pageheight="29.7cm",
+                printorientation="portrait",
+                margintop="1.8cm",
+                marginbottom="1.4cm",
+                marginleft="1.7cm",
+                marginright="1.7cm",
+            )
+        )
+        self.odt.automaticstyles.addElement(layout)
+        small = {"fontname": _SANS, "fontsize": "8.5pt", "color": _GREY}
+        self.odt.styles.addElement(_paragraph_style("Footer", small, {"textalign": "center"}))
+        master = MasterPage(name="Standard", pagelayoutname=layout)
+        footer = Footer()
+        number = P(stylename="Footer")
+        number.addElement(PageNumber(selectpage="current"))
+        footer.addElement(number)
+        master.addElement(footer)
+        self.odt.masterstyles.addElement(master)
 
     def _auto(self, style: Style) -> None:
         """Add an automatic style to the content."""

@@ -13,8 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from odf import teletype
 from odf.opendocument import load
+from odf.style import MasterPage, PageLayoutProperties
 from odf.table import Table, TableCell, TableRow
-from odf.text import H, P, TableOfContent
+from odf.text import H, P, PageNumber, TableOfContent
 
 from collab.domain import cards, competences, moderation
 from collab.domain.access import principal_for_participant
@@ -161,6 +162,11 @@ def test_the_odt_holds_the_record_part_by_part(app: Flask, event: EventLinks, da
         "5. Besoins sans réponse\u00a0: propositions pour la suite",
         "6. Participation",
     ]
+    # A4 pages, numbered at the foot.
+    document = load(io.BytesIO(body))
+    layout = document.getElementsByType(PageLayoutProperties)[0]
+    assert (layout.getAttribute("pagewidth"), layout.getAttribute("pageheight")) == ("21cm", "29.7cm")
+    assert document.getElementsByType(MasterPage)[0].getElementsByType(PageNumber)
     # A table of contents a word processor keeps up to date (page numbers included).
     contents = load(io.BytesIO(body)).getElementsByType(TableOfContent)[0]
     assert [teletype.extractText(p) for p in contents.getElementsByType(P)] == ["Sommaire", *parts]
