@@ -217,10 +217,13 @@ def test_contacts_appear_only_for_pairs_both_people_accepted(event: EventLinks, 
 
 
 def test_a_hidden_card_appears_nowhere(event: EventLinks, day: dict[str, Any]) -> None:
+    kept = "Mutualiser l'ingénierie rare"  # kept in a published synthesis, hidden since
+    assert kept.replace("'", "&#39;") in export_file(event.id, "dossier").text
+    moderation.hide_card(link_principal(event.rooms[0].facilitator_token), day["cards"]["pourquoi_b"])
     html = export_file(event.id, "dossier").text
     headings, paragraphs = odt_texts(export_file(event.id, "odt").body)  # type: ignore[arg-type]
     odt = "\n".join(headings + paragraphs)
-    for text in (HIDDEN, HELD, HIDDEN_OFFER):
+    for text in (HIDDEN, HELD, HIDDEN_OFFER, kept):
         assert text.replace("'", "&#39;") not in html and text not in odt, text
     # The visible evidence is there, the hidden one given as evidence is not.
     assert "Parce qu&#39;aucune commune ne peut porter seule une légumerie" in html
