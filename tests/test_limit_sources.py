@@ -10,7 +10,7 @@ from annotated_types import MaxLen
 from flask.testing import FlaskClient
 from pydantic import BaseModel
 
-from collab.domain import cards, competences, hypotheses, syntheses
+from collab.domain import cards, competences, diagnosis, hypotheses, syntheses
 from collab.domain.events import EventLinks
 from collab.domain.limits import limits
 from collab.sockets import schemas
@@ -38,6 +38,9 @@ def test_the_schemas_caps_are_twice_the_domains_limits() -> None:
     assert cap(schemas.SaveHypothesis, "text") == 2 * hypotheses.TEXT_MAX
     assert cap(schemas.SaveHypothesis, "evidence") == 2 * hypotheses.EVIDENCE_MAX
     assert cap(schemas.VoteHypothesis, "reason") == 2 * hypotheses.REASON_MAX
+    assert cap(schemas.SaveGridAnswers, "situation") == 2 * diagnosis.SITUATION_MAX
+    assert cap(schemas.SaveGridAnswers, "answers") == 2 * diagnosis.ANSWERS_MAX
+    assert cap(schemas.GridPointAnswer, "note") == 2 * diagnosis.NOTE_MAX
 
 
 def test_the_limits_are_the_domains_constants() -> None:
@@ -51,6 +54,8 @@ def test_the_limits_are_the_domains_constants() -> None:
         "hypothesis_evidence": hypotheses.EVIDENCE_MAX,
         "hypothesis_conclusion": hypotheses.CONCLUSION_MAX,
         "hypothesis_reason": hypotheses.REASON_MAX,
+        "grid_situation": diagnosis.SITUATION_MAX,
+        "grid_note": diagnosis.NOTE_MAX,
     }
 
 

@@ -15,7 +15,8 @@ from collab.domain.errors import Forbidden, NotFound, Unauthorised
 from collab.store.database import db
 from collab.store.models import AccessLink, Participant, Room
 
-ROLES = ("organiser", "facilitator", "screen", "participant")
+# "grid": a participant's personal grid link, which reads and saves their self-diagnosis and nothing else.
+ROLES = ("organiser", "facilitator", "screen", "participant", "grid")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,15 @@ def principal_for_participant(participant_id: int) -> Principal:
             room_id=participant.room_id,
             participant_id=participant.id,
         )
+
+
+def principal_for_grid_link(participant_id: int) -> Principal:
+    """Return the principal of a participant's grid link, or raise Unauthorised once they are erased.
+
+    It watches no room (`room_id` is the participant's, and a grid link joins no room's scope).
+    """
+    principal = principal_for_participant(participant_id)
+    return Principal(role="grid", event_id=principal.event_id, room_id=principal.room_id, participant_id=participant_id)
 
 
 def room_in_event(session: Session, principal: Principal, room_id: int, lock: bool = False) -> Room:

@@ -13,8 +13,9 @@ from collab.domain.events import normalise_code
 from collab.store.database import alembic_config, db
 from collab.store.models import Base, Event
 
-# Open sockets and the server's admin links are no part of any one event.
-SKIPPED = {"presence", "admin_links"}
+# Open sockets and the server's admin links are no part of any one event; a participant's
+# self-diagnosis is theirs alone, kept out of the organiser's archive.
+SKIPPED = {"presence", "admin_links", "grid_answers"}
 
 
 def schema_revision() -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 from collab.domain.access import Principal
 from collab.domain.competences import competence_directory
+from collab.domain.diagnosis import published_grid
 from collab.domain.errors import NotFound
-from collab.domain.rooms import iso
 from collab.store.database import db
 from collab.store.models import Event
 
@@ -19,16 +19,11 @@ def dossier_facts(event_id: int) -> dict[str, Any]:
         event = session.get(Event, event_id)
         if event is None:
             raise NotFound("no such event")
-        grid = None
-        if event.grid_published_at is not None and event.grid:
-            grid = {
-                "title": event.grid.get("title", ""),
-                "published_at": iso(event.grid_published_at),
-                "questions": list(event.grid.get("questions", [])),
-            }
-        facts = {
+        facts: dict[str, Any] = {
             "starts_on": event.starts_on.isoformat() if event.starts_on else None,
             "place": event.place or "",
-            "grid": grid,
         }
-    return facts | {"directory": competence_directory(Principal(role="organiser", event_id=event_id))}
+    return facts | {
+        "grid": published_grid(event_id),
+        "directory": competence_directory(Principal(role="organiser", event_id=event_id)),
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from collab.domain import cards, competences, hypotheses, syntheses
+from collab.domain import cards, competences, diagnosis, hypotheses, syntheses
 
 
 class Limits(TypedDict):
@@ -19,6 +19,8 @@ class Limits(TypedDict):
     hypothesis_evidence: int
     hypothesis_conclusion: int
     hypothesis_reason: int
+    grid_situation: int
+    grid_note: int
 
 
 def limits() -> Limits:
@@ -33,4 +35,6 @@ def limits() -> Limits:
         hypothesis_evidence=hypotheses.EVIDENCE_MAX,
         hypothesis_conclusion=hypotheses.CONCLUSION_MAX,
         hypothesis_reason=hypotheses.REASON_MAX,
+        grid_situation=diagnosis.SITUATION_MAX,
+        grid_note=diagnosis.NOTE_MAX,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypedDict
 
-from sqlalchemy import CursorResult, Executable, func, select, update
+from sqlalchemy import CursorResult, Executable, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from collab.domain.access import Principal
@@ -22,6 +22,7 @@ from collab.store.models import (
     Card,
     Change,
     Event,
+    GridAnswer,
     HypothesisVote,
     MatchAcceptance,
     ModerationAction,
@@ -119,6 +120,8 @@ def erase_participant(principal: Principal, now: datetime | None = None) -> Eras
             .where(MatchAcceptance.participant_id == participant.id, MatchAcceptance.contact != "")
             .values(contact=""),
         )
+        # Their self-diagnosis was theirs alone: it goes with them.
+        session.execute(delete(GridAnswer).where(GridAnswer.participant_id == participant.id))
         card_ids = {card.id for card in cards}
         published = _rewrite_syntheses(session, [room_id], card_ids, remove=policy == "remove")
         if policy == "remove":
@@ -310,6 +313,7 @@ def _anonymise_event(event_id: int, now: datetime) -> dict[str, Any] | None:
             .where(MatchAcceptance.event_id == event_id, MatchAcceptance.contact != "")
             .values(contact=""),
         )
+        session.execute(delete(GridAnswer).where(GridAnswer.event_id == event_id))
         room_ids = list(session.scalars(select(Room.id).where(Room.event_id == event_id)))
         _rewrite_syntheses(session, room_ids, None, remove=False)
         _scrub_changes(session, room_ids, None, set())

@@ -7,6 +7,7 @@ from collab.sockets import (  # noqa: F401
     case_study,
     competences,
     connection,
+    diagnosis,
     editing,
     facilitator,
     hypotheses,

@@ -55,6 +55,10 @@ def on_connect(auth: Any = None) -> None:
         # With workers: the rooms' numbers now, from which this worker sends their changes in order.
         watching(rooms.room_seqs(watched))
     remember_principal(str(token), principal)
+    if principal.role == "grid":
+        # A personal grid link reads and saves one self-diagnosis: it watches nothing and is nobody present.
+        metrics.socket_opened(sid, principal.role)
+        return
     join_room(everyone_scope(principal.event_id))
     for room_id in watched:
         join_room(staff_scope(room_id) if principal.is_staff else room_scope(room_id))
@@ -100,6 +104,8 @@ def on_sync(principal: Principal, payload: Sync) -> dict[str, Any]:
 
 def _watched_rooms(principal: Principal) -> list[int]:
     """Return the rooms whose changes reach this principal."""
+    if principal.role == "grid":
+        return []
     if principal.room_id is not None:
         return [principal.room_id]
     return [room["id"] for room in describe_event(principal.event_id)["rooms"]]

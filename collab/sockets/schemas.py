@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from collab.domain import cards, hypotheses
+from collab.domain import cards, diagnosis, hypotheses
 
 
 def wider(limit: int) -> int:
@@ -387,6 +387,23 @@ class VoteHypothesis(Payload):
     hypothesis_id: Id
     verdict: Literal["validee", "infirmee", "a_nuancer"]
     reason: Annotated[str, Field(max_length=wider(hypotheses.REASON_MAX))] = ""
+
+
+class GridPointAnswer(Payload):
+    """One point of a self-diagnosis: *oui*, *en partie*, *non* or *à explorer*, and a note."""
+
+    answer: Literal["oui", "en_partie", "non", "a_explorer"]
+    note: Annotated[str, Field(max_length=wider(diagnosis.NOTE_MAX))] = ""
+
+
+class SaveGridAnswers(Payload):
+    """`save_grid_answers`: the participant's whole self-diagnosis, answers keyed by point id (a string)."""
+
+    situation: Annotated[str, Field(max_length=wider(diagnosis.SITUATION_MAX))] = ""
+    answers: Annotated[
+        dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,15}$")], GridPointAnswer],
+        Field(max_length=wider(diagnosis.ANSWERS_MAX)),
+    ] = {}
 
 
 # The event itself, edited by the organiser (collab/sockets/editing.py). Each is wider than the

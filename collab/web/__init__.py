@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from collab.web import admin, downloads, health, pages
+from collab.web import admin, diagnosis, downloads, health, pages
 from collab.web.headers import secure_headers
 
 
@@ -14,5 +14,6 @@ def init_app(app: Flask) -> None:
     health.init_app(app)
     app.after_request(secure_headers)
     downloads.init_app(app)
+    diagnosis.init_app(app)
     admin.init_app(app)
     app.errorhandler(404)(pages.not_found)

@@ -1,18 +1,14 @@
-"""HTTP exports: the organiser's downloads, and the self-diagnosis grid participants keep; render only."""
+"""HTTP exports: the organiser's downloads; render only."""
 
 from __future__ import annotations
 
 import gzip
-from typing import Any
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, request
 
-from collab.domain.errors import NotFound, Unauthorised
-from collab.domain.events import event_id_for_code, normalise_code
+from collab.domain.errors import Unauthorised
 from collab.domain.reads import reading
-from collab.domain.record import event_record
 from collab.exports.files import export_file
-from collab.exports.grid import self_diagnosis
 from collab.offload import offload
 from collab.tokens import principal_for_token
 from collab.web.headers import style_policy
@@ -36,7 +32,6 @@ DOWNLOADS = {
 def init_app(app: Flask) -> None:
     """Register the export routes."""
     app.add_url_rule("/o/<token>/export/<name>", view_func=download)
-    app.add_url_rule("/j/<code>/grille", view_func=grid)
 
 
 def download(token: str, name: str) -> Response:
@@ -62,12 +57,3 @@ def download(token: str, name: str) -> Response:
         # The report carries its own style (a file kept offline): allow that one style block.
         response.headers["Content-Security-Policy"] = style_policy(file.style_hash)
     return response
-
-
-def grid(code: str) -> Any:
-    """Show the self-diagnosis grid of an event to anyone with its join code (a phone, a printer)."""
-    try:
-        event_id = event_id_for_code(normalise_code(code))
-    except NotFound:
-        abort(404)
-    return render_template("grid.html", grid=self_diagnosis(event_record(event_id, competences=False)))

@@ -10,6 +10,7 @@ from flask import Flask, Response, abort, current_app, redirect, render_template
 from flask_babel import gettext as _
 
 from collab.addresses import event_addresses, join_url, same_origin, venue
+from collab.domain import diagnosis
 from collab.domain.access import Principal
 from collab.domain.errors import DomainError, NotFound, Unauthorised
 from collab.domain.events import describe_event, event_id_for_code, event_links, normalise_code
@@ -146,8 +147,15 @@ def participant_board(code: str) -> Any:
         "limits": limits(),
     }
     privacy = notice_of(code)
+    published = diagnosis.published_grid(event["id"]) is not None
     return render_template(
-        "participant.html", event=event, room=room, participant=participant, boot=boot, privacy=privacy
+        "participant.html",
+        event=event,
+        room=room,
+        participant=participant,
+        boot=boot,
+        privacy=privacy,
+        grid_published=published,
     )
 
 
@@ -210,4 +218,5 @@ def organiser(token: str) -> str:
     links = event_addresses(event_links(current_app.config["SECRET_KEY"], principal.event_id))
     event = describe_event(principal.event_id)
     boot = {"token": token, "event": event, "screen": get_screen(principal), "limits": limits()}
-    return render_template("organiser.html", event=event, links=links, boot=boot, venue=venue())
+    applied = diagnosis.applied_count(principal.event_id)
+    return render_template("organiser.html", event=event, links=links, boot=boot, venue=venue(), grid_applied=applied)

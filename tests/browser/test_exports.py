@@ -84,21 +84,14 @@ def test_the_report_prints_to_a4_and_the_grid_reads_on_a_phone(
     assert watch.problems == []
     context.close()
 
-    # The grid, on a phone: the four questions, points to tick, notes; nothing wider than the screen.
+    # The grid before the staff publish it, on a phone: it says so (tests/browser/test_diagnosis.py applies one).
     phone_context = chromium.new_context(**PHONE)
     phone = phone_context.new_page()
     watch = PageWatch(phone, server.url)
     phone.goto(f"{links['join_url']}/grille")
-    for question in ("Pourquoi ?", "Pour quoi ?", "Comment ?", "Dans quelles conditions ?"):
-        expect(phone.get_by_role("region", name=question)).to_be_visible()
-    point = phone.get_by_role("checkbox", name="Mutualiser l'ingénierie rare")
-    point.check()
-    expect(point).to_be_checked()
+    expect(phone.get_by_role("heading", name="La grille n'est pas encore publiée")).to_be_visible()
     assert phone.evaluate(UNNAMED_CONTROLS) == []
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone.screenshot(path=str(out / "grid-phone.png"), full_page=True)
-    phone.emulate_media(media="print")
-    phone.pdf(path=str(out / "grid.pdf"), format="A4")
     assert watch.problems == []
     phone_context.close()
 
@@ -140,7 +133,7 @@ def test_closing_shows_the_banner_on_the_phones_and_stops_writing(
     expect(late.get_by_text("il n'est plus possible de le rejoindre")).to_be_visible()
     expect(late.get_by_role("button", name="Rejoindre la salle")).to_have_count(0)
     late.get_by_role("link", name="Ouvrir la grille d'auto-diagnostic").click()
-    expect(late.get_by_role("region", name="Pourquoi ?")).to_be_visible()
+    expect(late.get_by_role("heading", name="La grille n'est pas encore publiée")).to_be_visible()
 
     exports.get_by_role("button", name="Rouvrir le séminaire").click()
     expect(banner).to_be_hidden()

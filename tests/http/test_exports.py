@@ -19,6 +19,7 @@ from collab.domain.events import EventLinks, event_id_for_code
 from collab.domain.record import event_record
 from collab.exports.archive import archive_event, restore_event
 from collab.exports.files import export_file
+from collab.exports.grid import self_diagnosis
 from collab.exports.table import cell
 from collab.store.database import db
 from tests.support.apps import SECRET, link_token
@@ -148,26 +149,22 @@ def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe(app: Flask) -> Non
     assert cell("Une phrase = sûre") == "Une phrase = sûre" and cell(None) == "" and cell(True) == "oui"
 
 
-def test_the_grid_lists_the_four_questions_with_the_days_points_on_a_public_page(
-    client: FlaskClient, event: EventLinks, day: dict[str, Any]
+def test_the_days_points_per_question_come_from_visible_cards_a_synthesis_kept_first(
+    event: EventLinks, day: dict[str, Any]
 ) -> None:
-    response = client.get(f"/j/{event.join_code.lower()}/grille")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    for text in (
-        "Pourquoi ?",
-        "Pour quoi ?",
-        "Comment ?",
-        "Dans quelles conditions ?",
-        "Ce que les salles en retiennent",
-    ):
-        assert text in page
-    assert page.count('type="checkbox"') == 5  # the visible cards of the four questions
-    assert "Mutualiser l&#39;ingénierie rare" in page and "Mes notes" in page
-    assert HIDDEN not in page and HELD not in page
+    # The proposals a grid is curated from (/j/CODE/grille shows the published grid: tests/http/test_diagnosis.py).
+    grid = self_diagnosis(event_record(event.id, competences=False))
+    questions = {q["label"]: q for q in grid["questions"]}
+    assert list(questions) == ["Pourquoi ?", "Pour quoi ?", "Comment ?", "Dans quelles conditions ?"]
+    texts = [p["text"] for q in grid["questions"] for p in q["points"]]
+    assert len(texts) == 5  # the visible cards of the four questions
+    assert "Mutualiser l'ingénierie rare" in texts
+    assert HIDDEN not in texts and HELD not in texts
+    assert any(q["conclusions"] for q in grid["questions"])
     # The point a synthesis kept comes first under its question.
-    assert page.index("Mutualiser l&#39;ingénierie rare") < page.index("Parce qu&#39;aucune commune")
-    assert client.get("/j/ZZZZZZ/grille").status_code == 404
+    assert texts.index("Mutualiser l'ingénierie rare") < texts.index(
+        "Parce qu'aucune commune ne peut porter seule une légumerie"
+    )
 
 
 def test_exports_are_for_the_organiser_link_only(client: FlaskClient, event: EventLinks) -> None:

@@ -38,9 +38,10 @@ def test_a_closed_event_refuses_every_writing_event_and_writes_nothing(
     before = fingerprint()
     refused = []
     for name, (payload_of, allowed) in sorted(MATRIX.items()):
-        # Reopening, a participant erasing themselves (tests/domain/test_privacy.py) and choosing what the
-        # screen presents (tests/sockets/test_screen_modes.py) go on once closed.
-        if name in READ_ONLY or name in ("reopen_event", "erase_me", "set_screen"):
+        # Reopening, a participant erasing themselves (tests/domain/test_privacy.py), choosing what the
+        # screen presents (tests/sockets/test_screen_modes.py) and applying the grid
+        # (tests/sockets/test_diagnosis.py) go on once closed.
+        if name in READ_ONLY or name in ("reopen_event", "erase_me", "set_screen", "save_grid_answers"):
             continue
         role = next(r for r in SENDERS if r in allowed)
         ack = clients[role].emit(name, payload_of(scene), callback=True)

@@ -13,6 +13,7 @@ from collab.domain import (
     cards,
     case_study,
     competences,
+    diagnosis,
     editing,
     hypotheses,
     moderation,
@@ -25,7 +26,9 @@ from collab.domain.events import EventLinks, describe_event
 from collab.domain.templates import DEFAULT_TEMPLATE, load_template
 from collab.store.database import db
 from collab.store.models import AccessLink, Base
+from collab.tokens import grid_token
 from tests.support.apps import link_principal, link_token, participant_principal
+from tests.support.grid import publish_grid
 
 ROLES = [
     "no_token",
@@ -36,6 +39,8 @@ ROLES = [
     "facilitator",
     "organiser",
     "revoked_link",
+    # A participant's personal grid link (the author's): their self-diagnosis and nothing else.
+    "grid_link",
 ]
 
 
@@ -45,7 +50,12 @@ STAFF = {"facilitator", "organiser"}
 ORGANISER = {"organiser"}
 
 
-EVERY_ROLE = set(ROLES) - {"no_token", "revoked_link"}
+EVERY_ROLE = set(ROLES) - {"no_token", "revoked_link", "grid_link"}
+
+
+# Each participant reads and saves their own self-diagnosis: the payload names nobody, so another
+# participant only ever reaches theirs (tests/sockets/test_diagnosis.py checks the author's stays as it was).
+SELF_DIAGNOSIS = {"participant", "participant_of_another_room", "grid_link"}
 
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
@@ -163,6 +173,12 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
     # After the seminar: the organiser closes the event (read-only) and may reopen it.
     "close_event": (lambda s: {}, ORGANISER),
     "reopen_event": (lambda s: {}, ORGANISER),
+    # The published grille de lecture, applied by each participant to their own situation.
+    "get_grid_answers": (lambda s: {}, SELF_DIAGNOSIS),
+    "save_grid_answers": (
+        lambda s: {"situation": "Mon contrat de réciprocité", "answers": {"11": {"answer": "oui", "note": "Déjà"}}},
+        SELF_DIAGNOSIS,
+    ),
     # Personal data: a participant erases themselves, never anyone else.
     "erase_me": (lambda s: {"confirm": True}, {"participant", "participant_of_another_room"}),
 }
@@ -183,6 +199,7 @@ READ_ONLY = {
     "get_word_cloud",
     "get_hypotheses",
     "get_evidence_cards",
+    "get_grid_answers",
 }
 
 
@@ -236,6 +253,8 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     # A board no phase works on and nobody wrote to: the organiser may remove it.
     spare_board = {"key": "spare", "title": "En réserve", "kind": "grid", "columns": [{"key": "idee", "label": "Idée"}]}
     editing.save_board(organiser, spare_board)
+    publish_grid(event.id)
+    diagnosis.save_answers(principal, "Le cas de l'auteur", {"12": {"answer": "non", "note": "À moi seul"}})
     with db.transaction() as session:
         spare = session.scalar(
             select(AccessLink.id).where(
@@ -274,5 +293,6 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
             "facilitator": event.rooms[0].facilitator_token,
             "organiser": event.organiser_token,
             "revoked_link": event.rooms[2].facilitator_token,
+            "grid_link": grid_token(author["id"]),
         },
     }
