@@ -10,7 +10,7 @@ from annotated_types import MaxLen
 from flask.testing import FlaskClient
 from pydantic import BaseModel
 
-from collab.domain import cards, competences, diagnosis, hypotheses, syntheses
+from collab.domain import cards, competences, diagnosis, grid, hypotheses, syntheses
 from collab.domain.events import EventLinks
 from collab.domain.limits import limits
 from collab.sockets import schemas
@@ -41,6 +41,8 @@ def test_the_schemas_caps_are_twice_the_domains_limits() -> None:
     assert cap(schemas.SaveGridAnswers, "situation") == 2 * diagnosis.SITUATION_MAX
     assert cap(schemas.SaveGridAnswers, "answers") == 2 * diagnosis.ANSWERS_MAX
     assert cap(schemas.GridPointAnswer, "note") == 2 * diagnosis.NOTE_MAX
+    assert cap(schemas.SaveGridPoint, "text") == cap(schemas.MergeGridPoints, "text") == 2 * grid.TEXT_MAX
+    assert cap(schemas.SaveGridPoint, "cards") == 2 * grid.CARDS_MAX
 
 
 def test_the_limits_are_the_domains_constants() -> None:
@@ -56,6 +58,7 @@ def test_the_limits_are_the_domains_constants() -> None:
         "hypothesis_reason": hypotheses.REASON_MAX,
         "grid_situation": diagnosis.SITUATION_MAX,
         "grid_note": diagnosis.NOTE_MAX,
+        "grid_point_text": grid.TEXT_MAX,
     }
 
 

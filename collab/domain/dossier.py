@@ -1,5 +1,5 @@
-"""What the après-séminaire dossier reads besides the day's record: the event's date and place, its published grid,
-and the directory of competences with the contacts both people agreed to share."""
+"""What the après-séminaire dossier reads besides the day's record: the event's date and place, and the directory
+of competences with the contacts both people agreed to share."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import Any
 
 from collab.domain.access import Principal
 from collab.domain.competences import competence_directory
-from collab.domain.diagnosis import published_grid
 from collab.domain.errors import NotFound
 from collab.store.database import db
 from collab.store.models import Event
 
 
 def dossier_facts(event_id: int) -> dict[str, Any]:
-    """Return the event's day and place, its published grid (None if not published) and its competence directory."""
+    """Return the event's day and place and its competence directory."""
     with db.transaction() as session:
         event = session.get(Event, event_id)
         if event is None:
@@ -23,7 +22,4 @@ def dossier_facts(event_id: int) -> dict[str, Any]:
             "starts_on": event.starts_on.isoformat() if event.starts_on else None,
             "place": event.place or "",
         }
-    return facts | {
-        "grid": published_grid(event_id),
-        "directory": competence_directory(Principal(role="organiser", event_id=event_id)),
-    }
+    return facts | {"directory": competence_directory(Principal(role="organiser", event_id=event_id))}

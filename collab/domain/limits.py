@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from collab.domain import cards, competences, diagnosis, hypotheses, syntheses
+from collab.domain import cards, competences, diagnosis, grid, hypotheses, syntheses
 
 
 class Limits(TypedDict):
@@ -21,10 +21,11 @@ class Limits(TypedDict):
     hypothesis_reason: int
     grid_situation: int
     grid_note: int
+    grid_point_text: int
 
 
 def limits() -> Limits:
-    """Return the limits the pages check before sending: cards, competences, syntheses, hypotheses."""
+    """Return the limits the pages check before sending: cards, competences, syntheses, hypotheses, grid points."""
     return Limits(
         card_text=cards.TEXT_MAX,
         keywords=cards.KEYWORDS_MAX,
@@ -37,4 +38,5 @@ def limits() -> Limits:
         hypothesis_reason=hypotheses.REASON_MAX,
         grid_situation=diagnosis.SITUATION_MAX,
         grid_note=diagnosis.NOTE_MAX,
+        grid_point_text=grid.TEXT_MAX,
     )

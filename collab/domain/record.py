@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from collab.domain.access import Principal
 from collab.domain.errors import NotFound
 from collab.domain.events import SKILL_SCOPE_LABELS, SKILL_TYPE_LABELS, phase_data, situation_data
+from collab.domain.grid import published_grid
 from collab.domain.rooms import iso
 from collab.domain.syntheses import published_of
 from collab.store.database import db
@@ -82,6 +83,8 @@ def event_record(event_id: int, competences: bool = True) -> dict[str, Any]:
             "dot_votes": _dot_votes(session, event_id),
             "hypotheses": _hypotheses(session, event_id),
             "competences": None,
+            # The published grille de lecture, with when it was published; None while none is.
+            "grid": published_grid(event),
         }
     if competences:
         from collab.domain.competences import competence_map

@@ -67,7 +67,9 @@ def skill_type_labels() -> dict[str, str]:
 def dossier_context(record: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
     """Return the dossier's outline from the day's record and the facts read beside it (collab.domain.dossier)."""
     visible = {card["id"]: card for card in record["cards"] if card["visible"]}
-    grid = record["grid"] if "grid" in record else facts.get("grid")
+    grid = record.get("grid")
+    if grid is not None and not grid.get("published_at"):
+        grid = None  # a grid stored but never published is the staff's draft
     return {
         "event": record["event"],
         "day": day(facts.get("starts_on")) if facts.get("starts_on") else "",

@@ -10,6 +10,7 @@ from collab.sockets import (  # noqa: F401
     diagnosis,
     editing,
     facilitator,
+    grid,
     hypotheses,
     organiser,
     participant,

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from collab.domain import cards, diagnosis, hypotheses
+from collab.domain import cards, diagnosis, grid, hypotheses
 
 
 def wider(limit: int) -> int:
@@ -249,7 +249,8 @@ class PublishSynthesis(Payload):
 
 
 class Empty(Payload):
-    """`get_event`, `get_syntheses`, `list_links`, `get_moderation_log`, `get_overview`: an empty object."""
+    """`get_event`, `get_syntheses`, `list_links`, `get_moderation_log`, `get_overview`, `get_grid`,
+    `publish_grid`, `withdraw_grid`: an empty object."""
 
 
 class EraseMe(Payload):
@@ -404,6 +405,45 @@ class SaveGridAnswers(Payload):
         dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,15}$")], GridPointAnswer],
         Field(max_length=wider(diagnosis.ANSWERS_MAX)),
     ] = {}
+
+
+class SaveGridPoint(Payload):
+    """`save_grid_point`: a new point (`point_id` null) under `question`, drawn from `cards`; or a point's new text."""
+
+    point_id: Id | None = None
+    question: Key | None = None
+    text: Annotated[str, Field(max_length=wider(grid.TEXT_MAX))]
+    cards: Annotated[list[Id], Field(max_length=wider(grid.CARDS_MAX))] = []
+
+    @model_validator(mode="after")
+    def question_of_a_new_point(self) -> SaveGridPoint:
+        """A new point names its question; an edited point keeps its question and its cards."""
+        if self.point_id is None and self.question is None:
+            raise ValueError("a new point names its question")
+        if self.point_id is not None and (self.question is not None or self.cards):
+            raise ValueError("an edit changes the text only")
+        return self
+
+
+class GridPointRef(Payload):
+    """`delete_grid_point`: the point to act on."""
+
+    point_id: Id
+
+
+class MergeGridPoints(Payload):
+    """`merge_grid_points`: the point kept, the one merged into it, and the merged point's text."""
+
+    point_id: Id
+    other_id: Id
+    text: Annotated[str, Field(max_length=wider(grid.TEXT_MAX))]
+
+
+class MoveGridPoint(Payload):
+    """`move_grid_point`: the point and its new place among its question's points (0 is first)."""
+
+    point_id: Id
+    position: Annotated[int, Field(ge=0, le=grid.POINTS_MAX)]
 
 
 # The event itself, edited by the organiser (collab/sockets/editing.py). Each is wider than the

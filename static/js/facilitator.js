@@ -11,6 +11,7 @@ import { Facets } from "./lib/shared/facets.js";
 import { goLive } from "./lib/shared/live.js";
 import { RoomModeration } from "./lib/console/moderation.js";
 import { followEvent, phaseById, roomPhase } from "./lib/shared/phase.js";
+import { GridPanel } from "./lib/console/grid-panel.js";
 import { RolesPanel } from "./lib/console/roles-panel.js";
 import { RoomControls } from "./lib/console/room-controls.js";
 import { situationOf, SituationCards } from "./lib/shared/situation.js";
@@ -239,15 +240,25 @@ function showPresence({ rooms = [] }) {
   }
 }
 
+// The grille de lecture, below the rooms: this console's proposals, the event's points.
+const gridNode = document.querySelector("[data-grid-panel]");
+const grid = gridNode ? new GridPanel(gridNode, { call: (...args) => connection.call(...args) }) : null;
+
 connection = goLive(boot.token, stores, {
   onState: (state) => {
     showState(status, state);
     if (state === "refused") warn(t("Ce lien d'animation n'est plus valable. Demandez-en un nouveau à l'organisation."));
   },
-  on: { presence_changed: showPresence, event_changed: live.take, competences_changed: () => competenceMap.refreshSoon() },
+  on: {
+    presence_changed: showPresence,
+    event_changed: live.take,
+    competences_changed: () => competenceMap.refreshSoon(),
+    grid_changed: () => grid?.refresh(),
+  },
   onConnect: () => {
     live.refresh();
     loadDrafts();
+    grid?.refresh();
     competenceMap.refresh();
     atelierLinks.forEach((cards) => cards.refresh());
   },

@@ -8,6 +8,7 @@ import { enableCopyButtons } from "./lib/console/copy-buttons.js";
 import { el, readBoot } from "./lib/shared/dom.js";
 import { errorText, failureText } from "./lib/shared/errors.js";
 import { editRefusal, EventEditor } from "./lib/console/event-editor.js";
+import { GridPanel } from "./lib/console/grid-panel.js";
 import { HypothesesPanel } from "./lib/console/hypotheses-panel.js";
 import { t } from "./lib/shared/i18n.js";
 import { goLive } from "./lib/shared/live.js";
@@ -342,6 +343,7 @@ const live = followEvent(
   },
   { onRoomAdded: () => window.location.reload() },
 );
+const grid = new GridPanel(document.querySelector("[data-grid-panel]"), { call: (...args) => connection.call(...args) });
 let panels = null; // the console's hooks (rooms at a glance, secret links, log), set just below
 const connection = goLive(boot.token, new Map(), {
   onState: (state) => {
@@ -358,11 +360,13 @@ const connection = goLive(boot.token, new Map(), {
       remote.setHypotheses(shown);
     },
     hypothesis_results: (payload) => hypotheses.showResults(payload),
+    grid_changed: () => grid.refresh(),
   },
   onConnect: () => {
     live.refresh();
     followScreen();
     hypotheses.refresh();
+    grid.refresh();
     panels?.onConnect();
   },
 });

@@ -19,7 +19,6 @@ from collab.domain.events import EventLinks, event_id_for_code
 from collab.domain.record import event_record
 from collab.exports.archive import archive_event, restore_event
 from collab.exports.files import export_file
-from collab.exports.grid import self_diagnosis
 from collab.exports.table import cell
 from collab.store.database import db
 from tests.support.apps import SECRET, link_token
@@ -147,24 +146,6 @@ def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe(app: Flask) -> Non
     for dangerous in ("=1+1", "+33 6", "-2", "@SUM(A1)", "\tx"):
         assert cell(dangerous) == "'" + dangerous
     assert cell("Une phrase = sûre") == "Une phrase = sûre" and cell(None) == "" and cell(True) == "oui"
-
-
-def test_the_days_points_per_question_come_from_visible_cards_a_synthesis_kept_first(
-    event: EventLinks, day: dict[str, Any]
-) -> None:
-    # The proposals a grid is curated from (/j/CODE/grille shows the published grid: tests/http/test_diagnosis.py).
-    grid = self_diagnosis(event_record(event.id, competences=False))
-    questions = {q["label"]: q for q in grid["questions"]}
-    assert list(questions) == ["Pourquoi ?", "Pour quoi ?", "Comment ?", "Dans quelles conditions ?"]
-    texts = [p["text"] for q in grid["questions"] for p in q["points"]]
-    assert len(texts) == 5  # the visible cards of the four questions
-    assert "Mutualiser l'ingénierie rare" in texts
-    assert HIDDEN not in texts and HELD not in texts
-    assert any(q["conclusions"] for q in grid["questions"])
-    # The point a synthesis kept comes first under its question.
-    assert texts.index("Mutualiser l'ingénierie rare") < texts.index(
-        "Parce qu'aucune commune ne peut porter seule une légumerie"
-    )
 
 
 def test_exports_are_for_the_organiser_link_only(client: FlaskClient, event: EventLinks) -> None:

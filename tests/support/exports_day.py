@@ -1,11 +1,12 @@
-"""A seminar day to export: cards on every board, moderated ones, a dot vote, syntheses, hypotheses, competences."""
+"""A seminar day to export: cards on every board, moderated ones, a dot vote, syntheses, hypotheses, competences,
+and the grille de lecture published."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from collab.domain import activities, cards, case_study, competences, moderation, syntheses, votes
+from collab.domain import activities, cards, case_study, competences, grid, moderation, syntheses, votes
 from collab.domain.access import principal_for_participant
 from collab.domain.events import EventLinks, describe_event
 from collab.store.database import db
@@ -90,4 +91,10 @@ def seed_day(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[str
                 hypothesis_id=hypothesis.id, participant_id=people[1]["id"], verdict="a_nuancer", reason="Pas toujours"
             )
         )
+    # The grille de lecture: the organiser keeps every point collab proposes, in its order, and publishes it.
+    organiser = link_principal(event.organiser_token)
+    for question in grid.get_grid(organiser)["questions"]:
+        for proposal in question["proposals"]:
+            grid.save_point(organiser, None, question["key"], proposal["text"], proposal["cards"])
+    grid.publish_grid(organiser)
     return {"people": people, "cards": made, "situation": situation}

@@ -15,6 +15,7 @@ from collab.domain import (
     competences,
     diagnosis,
     editing,
+    grid,
     hypotheses,
     moderation,
     programme,
@@ -28,7 +29,6 @@ from collab.store.database import db
 from collab.store.models import AccessLink, Base
 from collab.tokens import grid_token
 from tests.support.apps import link_principal, link_token, participant_principal
-from tests.support.grid import publish_grid
 
 ROLES = [
     "no_token",
@@ -162,6 +162,18 @@ MATRIX: dict[str, tuple[Payload, set[str]]] = {
         lambda s: {"hypothesis_id": s["hypotheses"][0], "verdict": "a_nuancer", "reason": "Selon l'échelle"},
         {"participant", "participant_of_another_room"},
     ),
+    # The grille de lecture: room A's facilitator drew two points; the event's grid is published.
+    "get_grid": (lambda s: {}, {"facilitator_of_another_room", *STAFF}),
+    "save_grid_point": (lambda s: {"point_id": s["grid_points"][0], "text": "Qui décide ?"}, STAFF),
+    "merge_grid_points": (
+        lambda s: {"point_id": s["grid_points"][0], "other_id": s["grid_points"][1], "text": "Qui, et pourquoi ?"},
+        STAFF,
+    ),
+    "move_grid_point": (lambda s: {"point_id": s["grid_points"][0], "position": 1}, STAFF),
+    "delete_grid_point": (lambda s: {"point_id": s["grid_points"][1]}, STAFF),
+    # The published grid is the event's: any facilitator publishes or withdraws it.
+    "publish_grid": (lambda s: {}, {"facilitator_of_another_room", *STAFF}),
+    "withdraw_grid": (lambda s: {}, {"facilitator_of_another_room", *STAFF}),
     # The event itself, edited by the organiser: details, scales, boards.
     "save_event_details": (lambda s: {"title": "Coopérer, deuxième édition", "place": "Aurillac"}, ORGANISER),
     "save_scales": (lambda s: {"scales": [*SEED_SCALES, {"key": None, "label": "Massif"}]}, ORGANISER),
@@ -200,6 +212,7 @@ READ_ONLY = {
     "get_hypotheses",
     "get_evidence_cards",
     "get_grid_answers",
+    "get_grid",
 }
 
 
@@ -253,8 +266,11 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
     # A board no phase works on and nobody wrote to: the organiser may remove it.
     spare_board = {"key": "spare", "title": "En réserve", "kind": "grid", "columns": [{"key": "idee", "label": "Idée"}]}
     editing.save_board(organiser, spare_board)
-    publish_grid(event.id)
-    diagnosis.save_answers(principal, "Le cas de l'auteur", {"12": {"answer": "non", "note": "À moi seul"}})
+    for text in ("Qui porte la coopération ?", "Qui en décide ?"):
+        grid.save_point(facilitator, None, "pourquoi", text, [])
+    drawn = grid.publish_grid(organiser)["curation"]["questions"][0]["points"]
+    own = {str(drawn[1]["id"]): {"answer": "non", "note": "À moi seul"}}
+    diagnosis.save_answers(principal, "Le cas de l'auteur", own)
     with db.transaction() as session:
         spare = session.scalar(
             select(AccessLink.id).where(
@@ -284,6 +300,7 @@ def build_scene(event: EventLinks, join: Callable[..., dict[str, Any]]) -> dict[
         "hypotheses": hypothesis_ids,
         "spare_link": spare,
         "spare_board": "spare",
+        "grid_points": [point["id"] for point in drawn],
         "tokens": {
             "no_token": None,
             "participant": author["token"],

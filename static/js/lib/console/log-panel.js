@@ -43,6 +43,13 @@ export const ACTION_LABELS = {
   close_vote: t("Vote par gommettes clos"),
   save_synthesis: t("Synthèse enregistrée"),
   publish_synthesis: t("Synthèse publiée"),
+  add_grid_point: t("Point de la grille ajouté"),
+  edit_grid_point: t("Point de la grille modifié"),
+  merge_grid_points: t("Points de la grille fusionnés"),
+  move_grid_point: t("Point de la grille déplacé"),
+  delete_grid_point: t("Point de la grille supprimé"),
+  publish_grid: t("Grille de lecture publiée"),
+  withdraw_grid: t("Grille de lecture retirée"),
   assign_role: t("Rôle attribué"),
   set_room_situation: t("Situation de la salle changée"),
   save_situation: t("Situation enregistrée"),
@@ -85,6 +92,8 @@ function detail(entry) {
       return Array.isArray(d.merged_ids) ? tn("{n} carte fusionnée", "{n} cartes fusionnées", d.merged_ids.length) : "";
     case "cards_revealed":
       return typeof d.count === "number" ? tn("{n} carte", "{n} cartes", d.count) : "";
+    case "publish_grid":
+      return typeof d.points === "number" ? tn("{n} point", "{n} points", d.points) : "";
     case "rename_room":
     case "room_added":
       return short(d.name);
