@@ -77,7 +77,7 @@ def dossier_context(record: dict[str, Any], facts: dict[str, Any]) -> dict[str, 
         "parts": part_titles(),
         "syntheses": _syntheses(record, visible),
         "hypotheses": _hypotheses(record, visible),
-        "grid": grid,
+        "grid": _grid(grid, record) if grid else None,
         "directory": _directory(facts["directory"]),
         "themes": gap_themes((record.get("competences") or {}).get("gaps", [])),
         "participation": participation(record),
@@ -114,6 +114,17 @@ def _syntheses(record: dict[str, Any], visible: dict[int, dict[str, Any]]) -> li
             )
         groups.append({"title": group["title"], "hours": hours.get(group["board"], ""), "rooms": rooms})
     return groups
+
+
+def _grid(grid: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    """Return the published grid, without the points that are the very words of a card hidden since."""
+    shown = {card["text"] for card in record["cards"] if card["visible"]}
+    withdrawn = {card["text"] for card in record["cards"] if not card["visible"]} - shown
+    questions = [
+        question | {"points": [p for p in question.get("points", []) if p.get("text") not in withdrawn]}
+        for question in grid.get("questions", [])
+    ]
+    return grid | {"questions": questions}
 
 
 def _hypotheses(record: dict[str, Any], visible: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:

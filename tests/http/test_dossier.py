@@ -190,6 +190,10 @@ def test_the_odt_holds_the_record_part_by_part(app: Flask, event: EventLinks, da
 
 
 def test_an_unpublished_grid_is_said_so(event: EventLinks, day: dict[str, Any]) -> None:
+    with db.transaction() as session:
+        stored = session.get(Event, event.id)
+        assert stored is not None
+        stored.grid, stored.grid_published_at = None, None
     html = export_file(event.id, "dossier").text
     assert "La grille de lecture n'a pas été publiée." in html
     with db.transaction() as session:
