@@ -143,6 +143,7 @@ def export_event_command(code: str, fmt: str, organiser: bool, output: str | Non
     """Export the event with this join code: json (archive), md or html (report), csv (cards), toml (template).
 
     xlsx or ods: the cards, dots and hypothesis votes as a spreadsheet, written to the file --output names.
+    dossier or odt: the après-séminaire dossier, print-ready HTML or an editable text (odt needs --output).
     """
     try:
         file = export_file(event_id_for_code(code), fmt, organiser)

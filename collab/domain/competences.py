@@ -298,3 +298,37 @@ def _pair(session: Session, principal: Principal, offer_id: int, need_id: int) -
     if offer.participant_id == need.participant_id:
         raise Invalid("an offer and a need of the same person are not a pair")
     return offer, need, me
+
+
+def competence_directory(principal: Principal) -> dict[str, Any]:
+    """Return the event's visible offers and needs, and the pairs both authors said yes to with their contacts.
+
+    For the organiser's dossier: a contact line is there only when the offer's author and the need's
+    author both accepted the pair, as each of them sees it (get_matches).
+    """
+    if principal.role != "organiser":
+        raise Forbidden("the directory of competences is the organiser's")
+    with db.transaction() as session:
+        cards, _ = _event_matches(session, principal.event_id)
+        accepted = _acceptances(session, principal.event_id)
+    agreed = []
+    for (offer_id, need_id), yes in sorted(accepted.items()):
+        offer, need = cards.get(offer_id), cards.get(need_id)
+        if offer is None or need is None:
+            continue  # a card hidden or deleted since: its pair is no longer shown
+        offerer, needer = offer["author"]["id"], need["author"]["id"]
+        if offerer in yes and needer in yes:
+            agreed.append(
+                {
+                    "offer": offer,
+                    "need": need,
+                    "offer_contact": yes[offerer] or None,
+                    "need_contact": yes[needer] or None,
+                }
+            )
+    ordered = sorted(cards.values(), key=lambda c: c["id"])
+    return {
+        "offers": [c for c in ordered if c["column"] == "offre"],
+        "needs": [c for c in ordered if c["column"] == "besoin"],
+        "agreed": agreed,
+    }

@@ -23,6 +23,9 @@ DOWNLOADS = {
     "cards.ods": ("ods", False),
     "event.json": ("json", False),
     "template.toml": ("toml", False),
+    # The dossier is the organiser's, and shows only what the boards show.
+    "dossier.html": ("dossier", False),
+    "dossier.odt": ("odt", False),
 }
 
 
