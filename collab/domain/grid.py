@@ -18,6 +18,7 @@ from collab.domain.access import Principal
 from collab.domain.audit import record_action
 from collab.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from collab.domain.grid_proposals import proposals
+from collab.domain.programme import event_outcome
 from collab.domain.rooms import SHOWN_TO_ALL, iso
 from collab.store.database import db
 from collab.store.models import Card, Event, GridPoint, Room
@@ -50,6 +51,8 @@ class Changed(TypedDict):
 
     curation: Curation
     rooms: list[int]
+    # The event's new live state when publishing or withdrawing changed what phones offer (else None).
+    event: dict[str, Any] | None
 
 
 def get_grid(principal: Principal) -> Curation:
@@ -174,7 +177,7 @@ def publish_grid(principal: Principal) -> Changed:
         }
         event.grid_published_at = datetime.now(UTC)
         record_action(session, principal, None, "publish_grid", points=len(points))
-        return _changed(session, principal, event)
+        return _changed(session, principal, event, phones=True)
 
 
 def withdraw_grid(principal: Principal) -> Changed:
@@ -187,7 +190,7 @@ def withdraw_grid(principal: Principal) -> Changed:
         event.grid = None
         event.grid_published_at = None
         record_action(session, principal, None, "withdraw_grid")
-        return _changed(session, principal, event)
+        return _changed(session, principal, event, phones=True)
 
 
 def published_grid(event: Event) -> dict[str, Any] | None:
@@ -286,11 +289,15 @@ def _renumber(session: Session, event_id: int, question: str) -> None:
         point.position = index
 
 
-def _changed(session: Session, principal: Principal, event: Event) -> Changed:
-    """Return the principal's new view and the rooms of the event, whose staff are told."""
+def _changed(session: Session, principal: Principal, event: Event, phones: bool = False) -> Changed:
+    """Return the principal's new view and the rooms of the event, whose staff are told.
+
+    `phones`: the published grid came or went, so the event's live state goes to every phone too.
+    """
     session.flush()
     rooms = list(session.scalars(select(Room.id).where(Room.event_id == event.id).order_by(Room.position)))
-    return Changed(curation=_curation(session, principal, event), rooms=rooms)
+    state = event_outcome(session, event.id).event if phones else None
+    return Changed(curation=_curation(session, principal, event), rooms=rooms, event=state)
 
 
 def _curation(session: Session, principal: Principal, event: Event) -> Curation:

@@ -385,5 +385,7 @@ def _state(session: Session, event_id: int) -> dict[str, Any]:
         "rooms": [{"id": r.id, "name": r.name, "situation": by_id.get(r.situation_id or 0)} for r in rooms],
         "situations": [by_id[s.id] for s in situations],
         "closed": event.closed_at is not None,
+        # Phones offer the grille de lecture while one is published.
+        "grid_published": event.grid is not None,
         "now": stamp(server_now()),
     }

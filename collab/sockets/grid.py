@@ -11,7 +11,7 @@ from typing import Any
 from collab.domain import grid
 from collab.domain.access import Principal
 from collab.realtime.publishing import broadcast
-from collab.realtime.scopes import staff_scope
+from collab.realtime.scopes import everyone_scope, staff_scope
 from collab.sockets.edge import client_event, done
 from collab.sockets.schemas import Empty, GridPointRef, MergeGridPoints, MoveGridPoint, SaveGridPoint
 
@@ -23,6 +23,9 @@ def _changed(principal: Principal, changed: grid.Changed) -> dict[str, Any]:
     curation = changed["curation"]
     payload = {"published_at": curation["published_at"]}
     broadcast([staff_scope(room_id) for room_id in changed["rooms"]], "grid_changed", payload)
+    if changed["event"] is not None:
+        # Published or withdrawn: every phone's "apply the grid" link follows.
+        broadcast(everyone_scope(principal.event_id), "event_changed", changed["event"])
     return done(curation)
 
 

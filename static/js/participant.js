@@ -222,9 +222,12 @@ const hypotheses = new PhoneHypotheses(document.querySelector("[data-hypotheses]
   call: (...args) => connection.call(...args),
 });
 const timer = new TimerView(document.querySelector("[data-timer]"));
+const gridInvite = document.querySelector("[data-grid-invite]");
 const live = followEvent(event, () => {
   showPhase();
   showRoomState(store.state);
+  // The staff published or withdrew the grille de lecture.
+  if ("grid_published" in event) gridInvite.hidden = !event.grid_published;
 });
 
 /** Show a board: its title, and its columns in the compose form's select (both follow the organiser's edits). */

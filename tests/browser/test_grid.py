@@ -65,6 +65,15 @@ def test_a_facilitator_curates_the_grid_on_a_phone_and_publishes_it(
     expect(organiser_page.get_by_role("region", name=say("Grille de lecture"))).to_contain_text(
         say("Grille pas encore publiée.")
     )
+    # A participant's phone, joined before anything is published: no grid to apply yet.
+    phone = pages.open(links["join_url"] + ask, **PHONE)
+    phone.get_by_label(say("Pseudonyme")).fill("Camille")
+    phone.get_by_label(say("Échelle territoriale")).select_option(label=say("Commune"))
+    phone.get_by_role("group", name=say("Salle")).get_by_role("radio").first.check()
+    phone.get_by_role("button", name=say("Rejoindre la salle")).click()
+    phone.wait_for_url(f"**/e/{links['join_code']}**")
+    apply_grid = phone.get_by_role("link", name=say("Appliquer la grille de lecture à ma situation"))
+    expect(apply_grid).to_be_hidden()
     console = pages.open(links["rooms"][0]["facilitator_url"] + ask, **PHONE)
     panel = console.get_by_role("region", name=say("Grille de lecture"))
     why = panel.locator('[data-grid-question="pourquoi"]')
@@ -119,6 +128,11 @@ def test_a_facilitator_curates_the_grid_on_a_phone_and_publishes_it(
     panel.get_by_role("button", name=say("Publier la grille")).click()
     published_on = say("Grille publiée le {moment}.").split("{")[0]
     expect(panel.locator("[data-grid-status]")).to_contain_text(published_on)
+
+    # The phone offers the grid at once, and opens the points the facilitator published.
+    expect(apply_grid).to_be_visible()
+    apply_grid.click()
+    expect(phone.get_by_text(EDITED)).to_be_visible()
 
     # The organiser's page follows live, and the published grid is the console's.
     organiser_panel = organiser_page.get_by_role("region", name=say("Grille de lecture"))

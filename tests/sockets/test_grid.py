@@ -44,6 +44,27 @@ def test_a_point_reaches_every_staff_console_and_no_phone_nor_screen(
     assert refused["error"]["code"] == "forbidden"
 
 
+def test_publishing_and_withdrawing_the_grid_tell_every_phone(connect: Connect, event: EventLinks, join: Join) -> None:
+    alix, bao = join(room=0), join(room=1)
+    facilitator = connect(event.rooms[0].facilitator_token)
+    phones = [connect(alix["token"]), connect(bao["token"])]
+    assert facilitator.emit("save_grid_point", {"question": "comment", "text": "Qui porte ?"}, callback=True)["ok"]
+    for phone in phones:
+        assert phone.emit("get_event", {}, callback=True)["grid_published"] is False
+        phone.get_received()
+    assert facilitator.emit("publish_grid", {}, callback=True)["ok"]
+    for phone in phones:
+        (state,) = received(phone, "event_changed")
+        assert state["grid_published"] is True
+    assert facilitator.emit("withdraw_grid", {}, callback=True)["ok"]
+    for phone in phones:
+        assert [state["grid_published"] for state in received(phone, "event_changed")] == [False]
+    # Editing a point tells the staff only: no phone hears of it.
+    assert facilitator.emit("save_grid_point", {"question": "comment", "text": "Qui décide ?"}, callback=True)["ok"]
+    for phone in phones:
+        assert received(phone, "event_changed") == []
+
+
 @pytest.mark.parametrize(
     ("name", "payload"),
     [

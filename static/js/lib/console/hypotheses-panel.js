@@ -130,8 +130,9 @@ export class HypothesesPanel {
     const full = (h.evidence || []).length >= EVIDENCE_MAX;
     return el(
       "section",
-      { class: "hyp-suggested", "aria-label": t("Preuves suggérées"), "data-suggestions": h.id },
-      el("p", { class: "hyp-suggested__title" }, t("Preuves suggérées"), " ", el("span", { class: "muted small" }, t("les cartes les plus proches du texte de l'hypothèse, toutes salles confondues"))),
+      // Named by its title and its hypothesis's text: one such region per hypothesis, each its own name.
+      { class: "hyp-suggested", "aria-labelledby": `hyp-suggested-${h.id} ${textId}`, "data-suggestions": h.id },
+      el("p", { class: "hyp-suggested__title", id: `hyp-suggested-${h.id}` }, t("Preuves suggérées"), " ", el("span", { class: "muted small" }, t("les cartes les plus proches du texte de l'hypothèse, toutes salles confondues"))),
       el(
         "ul",
         { class: "hyp-suggested__list" },

@@ -63,7 +63,7 @@ export function followEvent(event, onEvent, { onRoomAdded = null } = {}) {
     }
     // Boards, scales and situations travel too (organiser edits), and the event's own details.
     for (const key of ["boards", "scales", "situations", "open_boards"]) if (Array.isArray(state[key])) event[key] = state[key];
-    if (typeof state.screen_follows_votes === "boolean") event.screen_follows_votes = state.screen_follows_votes;
+    for (const key of ["screen_follows_votes", "grid_published"]) if (typeof state[key] === "boolean") event[key] = state[key];
     for (const key of ["starts_on", "place", "welcome", "contact", "retention_days", "erase_policy"]) {
       if (key in state) event[key] = state[key];
     }
