@@ -4,6 +4,7 @@
 import { el, readBoot } from "../shared/dom.js";
 import { errorText } from "../shared/errors.js";
 import { failure, renderResults } from "../shared/hypotheses.js";
+import { DETAILS } from "../shared/hypothesis-details.js";
 import { t, tn } from "../shared/i18n.js";
 
 const EVIDENCE_MAX = readBoot().limits.hypothesis_evidence;
@@ -62,7 +63,7 @@ export class HypothesesPanel {
     if (!hypothesis) return;
     Object.assign(hypothesis, { results, by_scale: byScale, reasons });
     const old = this.rows.querySelector(`[data-hypothesis-id="${id}"] .hyp-results`);
-    old?.replaceWith(renderResults(hypothesis, { size: "console", heading: null }));
+    old?.replaceWith(renderResults(hypothesis, { size: "console", heading: null, details: DETAILS }));
   }
 
   say(text, isError = false) {
@@ -110,7 +111,7 @@ export class HypothesesPanel {
       field.defaultValue = h.conclusion || "";
       field.value = typed ?? h.conclusion ?? "";
       item.append(
-        renderResults(h, { size: "console", heading: null }),
+        renderResults(h, { size: "console", heading: null, details: DETAILS }),
         el(
           "div",
           { class: "field hyplist__conclusion" },

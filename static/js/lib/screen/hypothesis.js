@@ -2,6 +2,7 @@
 import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { renderResults } from "../shared/hypotheses.js";
+import { DETAILS } from "../shared/hypothesis-details.js";
 
 export class HypothesisView {
   constructor(root, { call }) {
@@ -57,6 +58,6 @@ export class HypothesisView {
         ? t("{position} / {count} · vote ouvert", where)
         : t("{position} / {count} · vote clos", where)
        : "";
-    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2, evidence: 2 }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
+    this.body.replaceChildren(shown ? renderResults(shown, { size: "screen", heading: "p", reasons: 2, evidence: 2, details: DETAILS }) : el("p", { class: "hypothesis-screen__none" }, t("Hypothèse en préparation.")));
   }
 }

@@ -23,9 +23,10 @@ export function votesText(total) {
  * `size`: "screen" (the plenary screen, readable from the back of the room), "console" or "phone";
  * `heading`: the tag of the hypothesis's text (null: no text, when the page shows it already);
  * `reasons`: how many reasons to show at most; `evidence`: how many cited cards to show (0: none,
- * where the page lists them already); `scales`: the bars by the voters' territorial scale.
+ * where the page lists them already); `details`: what draws the bars by the voters' territorial scale
+ * and the cited cards (hypothesis-details.js: the screen and the console load it, phones do not).
  */
-export function renderResults(hypothesis, { size = "screen", heading = "h2", reasons = 3, evidence = 0, scales = true } = {}) {
+export function renderResults(hypothesis, { size = "screen", heading = "h2", reasons = 3, evidence = 0, details = null } = {}) {
   const results = hypothesis.results || { total: 0 };
   const total = results.total || 0;
   const bars = VERDICTS.map(({ key, label }) => {
@@ -47,13 +48,13 @@ export function renderResults(hypothesis, { size = "screen", heading = "h2", rea
     heading ? el(heading, { class: "hyp-results__text" }, hypothesis.text) : null,
     el("ul", { class: "hyp-bars", "aria-label": t("Résultats du vote") }, bars),
     el("p", { class: "hyp-results__total" }, votesText(total)),
-    scales ? renderScales(hypothesis.by_scale || []) : null,
+    details ? details.scales(hypothesis.by_scale || []) : null,
   ];
   const conclusion = hypothesis.conclusion
     ? el("p", { class: "hyp-results__conclusion" }, el("strong", {}, t("Conclusion : ")), hypothesis.conclusion)
     : null;
   const side = [
-    evidence ? renderCited(hypothesis.evidence || [], evidence) : null,
+    evidence && details ? details.cited(hypothesis.evidence || [], evidence) : null,
     said.length
       ? el(
           "ul",
@@ -70,55 +71,6 @@ export function renderResults(hypothesis, { size = "screen", heading = "h2", rea
     return el("article", attrs, el("div", { class: "hyp-results__main" }, main), el("div", { class: "hyp-results__side" }, conclusion, side));
   }
   return el("article", attrs, main, side, conclusion);
-}
-
-/**
- * Return the results by the voters' territorial scale: one stacked bar per scale (validée, infirmée,
- * à nuancer side by side, each as wide as its share of the scale's votes), with the scale's total.
- * `byScale`: [{scale, label, results: {validee, infirmee, a_nuancer, total}}], the event's scales in order.
- */
-export function renderScales(byScale) {
-  if (!byScale.length) return null;
-  const rows = byScale.map(({ scale, label, results }) => {
-    const total = results.total || 0;
-    const said = VERDICTS.map(({ key, label: verdict }) => t("{verdict} : {count}", { verdict, count: results[key] || 0 })).join(", ");
-    const parts = VERDICTS.map(({ key }) => {
-      const count = results[key] || 0;
-      const part = el("span", { class: `hyp-scale__part hyp-scale__part--${key}`, "data-part": key, "data-count": String(count) }, count && (count * 100) / total >= 12 ? String(count) : "");
-      part.style.setProperty("--share", `${total ? (count * 100) / total : 0}%`);
-      return part;
-    });
-    return el(
-      "li",
-      { class: "hyp-scale", "data-scale": scale },
-      el("span", { class: "hyp-scale__label", title: label }, label),
-      el("span", { class: "hyp-scale__track", role: "img", "aria-label": `${label} : ${said}` }, parts),
-      el("span", { class: "hyp-scale__total" }, votesText(total)),
-    );
-  });
-  return el(
-    "section",
-    { class: "hyp-scales", "aria-label": t("Résultats par échelle territoriale") },
-    el("p", { class: "hyp-scales__title" }, t("Par échelle territoriale")),
-    el("ul", { class: "hyp-scales__list" }, rows),
-  );
-}
-
-/** Return the cards cited as evidence, the first `shown` of them and how many more. */
-function renderCited(cards, shown) {
-  if (!cards.length) return null;
-  const more = cards.length - shown;
-  return el(
-    "section",
-    { class: "hyp-cited", "aria-label": t("Cartes citées") },
-    el("p", { class: "hyp-cited__title" }, tn("La carte citée", "Les {n} cartes citées", cards.length)),
-    el(
-      "ul",
-      { class: "hyp-cited__list" },
-      cards.slice(0, shown).map((card) => el("li", { class: "hyp-cited__card", "data-card-id": card.id }, el("span", { class: "hyp-evidence__room" }, card.room_name), " ", el("span", { class: "hyp-cited__text" }, card.text))),
-    ),
-    more > 0 ? el("p", { class: "hyp-cited__more" }, tn("et {n} autre", "et {n} autres", more)) : null,
-  );
 }
 
 /** Return why a call failed, in the page's language. */
@@ -184,7 +136,7 @@ export class PhoneHypotheses {
     this.closedNode.replaceChildren(
       ...(closed.length ? [el("h2", { class: "hyp-closed__title" }, t("Résultats des hypothèses"))] : []),
       ...closed.map((h) => {
-        const node = renderResults(h, { size: "phone", heading: "h3", scales: false });
+        const node = renderResults(h, { size: "phone", heading: "h3" });
         const mine = this.mine.get(h.id);
         node.append(el("p", { class: "hyp-mine" }, mine ? t("Votre vote : {verdict}", { verdict: LABEL.get(mine.verdict) }) : t("Vous n'avez pas voté.")));
         return node;
