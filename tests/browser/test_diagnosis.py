@@ -146,5 +146,6 @@ def test_a_phone_applies_the_grid_keeps_it_offline_and_prints_it(
         assert expected in flat, expected
     for absent in (say("Imprimer ou enregistrer en PDF"), say("Mon lien personnel vers ma grille"), "English"):
         assert absent not in flat, absent
+    # While offline, a reconnection attempt that fires fails and Chromium logs it: expected, and only that.
     for watch in pages.watches:
-        assert watch.problems == []
+        assert [p for p in watch.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
